@@ -1,0 +1,76 @@
+# covet: one C core, two extensions.
+#
+#   make            build the PostgreSQL extension (covet_pg.so) and the
+#                   SQLite extension (covet.so, for ".load ./covet")
+#   make install    install the PostgreSQL extension (as root)
+#   make demo       apply examples/ to a SQLite file and print covet_status()
+#   make test       install what the tests need (as root), run every suite
+#   make bench      print the benchmarks
+#
+# The SQLite half builds without PostgreSQL's development files, so "make
+# covet.so" and "make demo" work on a machine with SQLite only.
+
+all:
+
+EXTENSION = covet
+MODULE_big = covet_pg
+DATA = sql/covet--0.1.0.sql
+PGFILEDESC = "covet - schema and data migrations inside the database"
+
+CORE_SRC = $(sort $(wildcard src/core/*.c))
+CORE_HDR = $(wildcard src/core/*.h)
+PG_SRC = $(sort $(wildcard src/pg/*.c))
+SQLITE_SRC = $(sort $(wildcard sqlite_ext/*.c))
+
+OBJS = $(CORE_SRC:.c=.o) $(PG_SRC:.c=.o)
+
+REGRESS = $(basename $(notdir $(sort $(wildcard sql/[!c]*.sql))))
+REGRESS_OPTS = --load-extension=covet
+
+WARN = -Wall -Wextra -Werror
+PG_CFLAGS = $(WARN) -Wno-unused-parameter -Wno-sign-compare -Wno-missing-field-initializers -Isrc/core
+EXTRA_CLEAN = covet.so test/core/*.t test/core/*.o demo.db
+
+# No LLVM bitcode: clang may be missing, and JIT buys nothing here.
+with_llvm = no
+
+PG_CONFIG ?= pg_config
+PGXS := $(shell $(PG_CONFIG) --pgxs 2>/dev/null)
+ifneq ($(PGXS),)
+include $(PGXS)
+all: covet.so
+else
+all: covet.so
+	@echo "pg_config not found: built the SQLite extension only" >&2
+clean:
+	rm -f $(EXTRA_CLEAN)
+endif
+
+$(OBJS): $(CORE_HDR)
+
+# --- SQLite extension -------------------------------------------------------
+SQLITE_CFLAGS = -O2 -g -fPIC -std=c11 -D_GNU_SOURCE $(WARN) -Isrc/core
+
+covet.so: $(CORE_SRC) $(CORE_HDR) $(SQLITE_SRC) $(wildcard sqlite_ext/*.h)
+	$(CC) $(SQLITE_CFLAGS) -shared -o $@ $(CORE_SRC) $(SQLITE_SRC)
+
+# --- core unit tests (TAP) --------------------------------------------------
+CORE_TESTS = $(patsubst %.c,%.t,$(filter-out test/core/tap.c,$(wildcard test/core/*.c)))
+
+test/core/%.t: test/core/%.c test/core/tap.c test/core/tap.h $(CORE_SRC) $(CORE_HDR)
+	$(CC) -O0 -g -std=c11 -D_GNU_SOURCE $(WARN) -Isrc/core -Itest/core -o $@ $< test/core/tap.c $(CORE_SRC)
+
+core-tests: $(CORE_TESTS)
+
+.PHONY: demo test bench core-tests
+
+demo:
+	@bash test/scripts/deps.sh sqlite
+	@$(MAKE) --no-print-directory covet.so
+	@bash examples/demo.sh
+
+test:
+	@bash test/run-all.sh
+
+bench:
+	@bash test/bench/run.sh

@@ -1,0 +1,52 @@
+/*-------------------------------------------------------------------------
+ *
+ * covet_sqlite.h
+ *		Shared declarations of the SQLite binding.
+ *
+ * One CovetConn per database connection holds the settings; one SqliteCall
+ * per SQL function call holds the driver, the memory the core allocated
+ * during the call (freed at its end) and the transaction state of a run.
+ *
+ *-------------------------------------------------------------------------
+ */
+#ifndef COVET_SQLITE_H
+#define COVET_SQLITE_H
+
+#include <sqlite3ext.h>
+#include "covet.h"
+
+#ifndef COVET_SQLITE_MAIN
+SQLITE_EXTENSION_INIT3
+#endif
+
+typedef struct CovetConn
+{
+	sqlite3    *db;
+	int			lock_timeout_ms;
+	bool		running;		/* a runner call is under way */
+} CovetConn;
+
+typedef struct SqliteBlock SqliteBlock;
+
+typedef struct SqliteCall
+{
+	CovetConn  *conn;
+	sqlite3    *db;
+	CovetDriver driver;
+	SqliteBlock *blocks;		/* everything allocated during the call */
+	int			savepoints;		/* open driver savepoints */
+	bool		own_txn;		/* the run opened its own transaction */
+	bool		in_run;			/* between begin_run and end_run */
+	bool		lock_row;		/* this call wrote the lock row */
+	int			saved_busy_ms;	/* the host's busy timeout, restored */
+	char		who[128];
+} SqliteCall;
+
+extern void covet_sqlite_call_init(SqliteCall *call, CovetConn *conn);
+extern void covet_sqlite_call_done(SqliteCall *call);
+extern CovetStatus covet_sqlite_ensure_schema(SqliteCall *call, CovetError *err);
+extern bool covet_sqlite_schema_exists(SqliteCall *call);
+
+extern int	covet_status_vtab_register(sqlite3 *db, CovetConn *conn);
+
+#endif							/* COVET_SQLITE_H */

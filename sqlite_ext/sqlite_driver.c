@@ -1,0 +1,854 @@
+/*-------------------------------------------------------------------------
+ *
+ * sqlite_driver.c
+ *		CovetDriver over the sqlite3 API.
+ *
+ * Memory: every block the core allocates during a call is on the call's
+ * list and freed by covet_sqlite_call_done, whatever path the call took.
+ *
+ * Runs and locking.  In autocommit mode a run first takes the lock row:
+ * BEGIN IMMEDIATE (with the busy timeout set to what is left of
+ * lock_timeout), read covet_lock, and if nobody alive holds it write our
+ * pid, host, user, time and process start time and COMMIT, so that other
+ * processes can read who holds it.  A row whose process is gone (same host,
+ * kill(pid, 0) fails, or the process start time differs: the pid was
+ * reused) is taken over.  The migrations then run in a second BEGIN
+ * IMMEDIATE transaction; on success the lock row is deleted in that same
+ * transaction, on failure after the ROLLBACK.
+ *
+ * Inside a transaction the host opened, covet cannot commit: the run is a
+ * savepoint in the host's transaction, and SQLite's own write lock keeps
+ * other runners out.  A run inside a statement that writes is refused: a
+ * BEGIN there would fail and leave the connection in a bad state.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "covet_sqlite.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <pwd.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/time.h>
+#include <time.h>
+#include <unistd.h>
+
+#define MAX_FILE_SIZE (64 * 1024 * 1024)
+
+struct SqliteBlock
+{
+	SqliteBlock *prev;
+	SqliteBlock *next;
+	/* followed by the caller's bytes, suitably aligned */
+	long double align[];
+};
+
+/* --- memory ---------------------------------------------------------------- */
+
+static void *
+call_alloc(void *ctx, size_t size)
+{
+	SqliteCall *call = ctx;
+	SqliteBlock *b = sqlite3_malloc64(sizeof(SqliteBlock) + size);
+
+	if (b == NULL)
+		return NULL;
+	b->prev = NULL;
+	b->next = call->blocks;
+	if (call->blocks != NULL)
+		call->blocks->prev = b;
+	call->blocks = b;
+	return b->align;
+}
+
+static void
+call_free(void *ctx, void *ptr)
+{
+	SqliteCall *call = ctx;
+	SqliteBlock *b = (SqliteBlock *) ((char *) ptr - offsetof(SqliteBlock, align));
+
+	if (b->prev != NULL)
+		b->prev->next = b->next;
+	else
+		call->blocks = b->next;
+	if (b->next != NULL)
+		b->next->prev = b->prev;
+	sqlite3_free(b);
+}
+
+/* --- statements ------------------------------------------------------------ */
+
+static CovetStatus
+sql_error(SqliteCall *call, CovetError *err)
+{
+	covet_error_set(err, COVET_ERR_SQL, "%s", sqlite3_errmsg(call->db));
+	return COVET_ERR_SQL;
+}
+
+static CovetStatus
+exec_simple(SqliteCall *call, const char *sql, CovetError *err)
+{
+	char	   *msg = NULL;
+
+	if (sqlite3_exec(call->db, sql, NULL, NULL, &msg) != SQLITE_OK)
+	{
+		covet_error_set(err, COVET_ERR_SQL, "%s", msg ? msg : sqlite3_errmsg(call->db));
+		sqlite3_free(msg);
+		return COVET_ERR_SQL;
+	}
+	return COVET_OK;
+}
+
+static CovetStatus
+drv_query(void *ctx, const char *sql, int nparams, const char *const *params,
+		  CovetResult *res, CovetError *err)
+{
+	SqliteCall *call = ctx;
+	CovetMem   *mem = &call->driver.mem;
+	sqlite3_stmt *stmt = NULL;
+	CovetStatus rc = COVET_OK;
+	char	  **vals = NULL;
+	int			nvals = 0,
+				capvals = 0;
+	int			ncols,
+				i,
+				step;
+
+	if (res != NULL)
+		memset(res, 0, sizeof(*res));
+	if (sqlite3_prepare_v2(call->db, sql, -1, &stmt, NULL) != SQLITE_OK)
+		return sql_error(call, err);
+	for (i = 0; i < nparams; i++)
+	{
+		int			brc = params[i] == NULL ?
+			sqlite3_bind_null(stmt, i + 1) :
+			sqlite3_bind_text(stmt, i + 1, params[i], -1, SQLITE_STATIC);
+
+		if (brc != SQLITE_OK)
+		{
+			rc = sql_error(call, err);
+			goto done;
+		}
+	}
+	ncols = sqlite3_column_count(stmt);
+	while ((step = sqlite3_step(stmt)) == SQLITE_ROW)
+	{
+		if (res == NULL)
+			continue;
+		if (nvals + ncols > capvals)
+		{
+			int			newcap = capvals ? capvals * 2 : 64;
+			char	  **p;
+
+			while (newcap < nvals + ncols)
+				newcap *= 2;
+			p = covet_alloc(mem, sizeof(char *) * (size_t) newcap);
+			if (p == NULL)
+			{
+				rc = covet_error_set(err, COVET_ERR_NOMEM, "out of memory");
+				goto done;
+			}
+			if (vals != NULL)
+			{
+				memcpy(p, vals, sizeof(char *) * (size_t) nvals);
+				covet_free(mem, vals);
+			}
+			vals = p;
+			capvals = newcap;
+		}
+		for (i = 0; i < ncols; i++)
+		{
+			const unsigned char *t = sqlite3_column_text(stmt, i);
+
+			vals[nvals] = NULL;
+			if (t != NULL &&
+				(vals[nvals] = covet_strndup(mem, (const char *) t,
+											 (size_t) sqlite3_column_bytes(stmt, i))) == NULL)
+			{
+				rc = covet_error_set(err, COVET_ERR_NOMEM, "out of memory");
+				goto done;
+			}
+			nvals++;
+		}
+	}
+	if (step != SQLITE_DONE)
+	{
+		rc = sql_error(call, err);
+		goto done;
+	}
+	if (res != NULL)
+	{
+		res->ncols = ncols;
+		res->nrows = ncols > 0 ? nvals / ncols : 0;
+		res->values = vals;
+		res->affected = sqlite3_changes64(call->db);
+		vals = NULL;
+	}
+done:
+	if (vals != NULL)
+	{
+		for (i = 0; i < nvals; i++)
+			covet_free(mem, vals[i]);
+		covet_free(mem, vals);
+	}
+	sqlite3_finalize(stmt);
+	return rc;
+}
+
+/* Skip white space and comments; return the first keyword's start. */
+static const char *
+first_word(const char *p)
+{
+	for (;;)
+	{
+		while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r' || *p == '\f')
+			p++;
+		if (p[0] == '-' && p[1] == '-')
+		{
+			while (*p && *p != '\n')
+				p++;
+		}
+		else if (p[0] == '/' && p[1] == '*')
+		{
+			const char *end = strstr(p + 2, "*/");
+
+			p = end ? end + 2 : p + strlen(p);
+		}
+		else
+			return p;
+	}
+}
+
+static bool
+is_transaction_control(const char *sql)
+{
+	static const char *const words[] = {"BEGIN", "COMMIT", "END", "ROLLBACK",
+	"SAVEPOINT", "RELEASE", NULL};
+	const char *p = first_word(sql);
+	int			i;
+
+	for (i = 0; words[i] != NULL; i++)
+	{
+		size_t		n = strlen(words[i]);
+
+		if (sqlite3_strnicmp(p, words[i], (int) n) == 0 &&
+			!((p[n] >= 'a' && p[n] <= 'z') || (p[n] >= 'A' && p[n] <= 'Z') ||
+			  p[n] == '_' || (p[n] >= '0' && p[n] <= '9')))
+			return true;
+	}
+	return false;
+}
+
+static CovetStatus
+drv_exec_script(void *ctx, const char *sql, CovetScriptStats *stats,
+				CovetError *err)
+{
+	SqliteCall *call = ctx;
+	const char *tail = sql;
+
+	memset(stats, 0, sizeof(*stats));
+	while (tail != NULL && *tail != '\0')
+	{
+		sqlite3_stmt *stmt = NULL;
+		const char *start = tail;
+		sqlite3_int64 before;
+		int			step;
+
+		if (sqlite3_prepare_v2(call->db, start, -1, &stmt, &tail) != SQLITE_OK)
+			return sql_error(call, err);
+		if (stmt == NULL)		/* only white space or comments left */
+			break;
+		if (is_transaction_control(start))
+		{
+			sqlite3_finalize(stmt);
+			covet_error_set(err, COVET_ERR_SQL,
+							"transaction control statements are not allowed in a migration");
+			covet_error_hint(err, "covet runs each migration in its own transaction; remove BEGIN, COMMIT, ROLLBACK, SAVEPOINT and RELEASE.");
+			return COVET_ERR_SQL;
+		}
+		before = sqlite3_total_changes64(call->db);
+		while ((step = sqlite3_step(stmt)) == SQLITE_ROW)
+			;
+		if (step != SQLITE_DONE)
+		{
+			CovetStatus rc = sql_error(call, err);
+
+			sqlite3_finalize(stmt);
+			return rc;
+		}
+		sqlite3_finalize(stmt);
+		stats->statements++;
+		stats->rows += sqlite3_total_changes64(call->db) - before;
+	}
+	return COVET_OK;
+}
+
+/* --- savepoints ------------------------------------------------------------ */
+
+static CovetStatus
+drv_savepoint_begin(void *ctx, CovetError *err)
+{
+	SqliteCall *call = ctx;
+	char		sql[64];
+	CovetStatus rc;
+
+	snprintf(sql, sizeof(sql), "SAVEPOINT covet_sp_%d", call->savepoints + 1);
+	if ((rc = exec_simple(call, sql, err)) == COVET_OK)
+		call->savepoints++;
+	return rc;
+}
+
+static CovetStatus
+drv_savepoint_release(void *ctx, CovetError *err)
+{
+	SqliteCall *call = ctx;
+	char		sql[64];
+	CovetStatus rc;
+
+	snprintf(sql, sizeof(sql), "RELEASE covet_sp_%d", call->savepoints);
+	if ((rc = exec_simple(call, sql, err)) == COVET_OK)
+		call->savepoints--;
+	return rc;
+}
+
+static CovetStatus
+drv_savepoint_rollback(void *ctx, CovetError *err)
+{
+	SqliteCall *call = ctx;
+	char		sql[96];
+	CovetStatus rc;
+
+	snprintf(sql, sizeof(sql), "ROLLBACK TO covet_sp_%d; RELEASE covet_sp_%d",
+			 call->savepoints, call->savepoints);
+	if ((rc = exec_simple(call, sql, err)) == COVET_OK)
+		call->savepoints--;
+	return rc;
+}
+
+/* --- the lock row ---------------------------------------------------------- */
+
+/* Field 22 of /proc/PID/stat: the process start time in clock ticks. */
+static void
+proc_start_time(long pid, char *out, size_t outlen)
+{
+	char		path[64];
+	char		buf[1024];
+	FILE	   *f;
+	size_t		n;
+	char	   *p;
+	int			field;
+
+	out[0] = '\0';
+	snprintf(path, sizeof(path), "/proc/%ld/stat", pid);
+	if ((f = fopen(path, "r")) == NULL)
+		return;
+	n = fread(buf, 1, sizeof(buf) - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	/* the command name (field 2) may hold spaces: start after its ')' */
+	if ((p = strrchr(buf, ')')) == NULL)
+		return;
+	for (field = 2; *p && field < 22; p++)
+		if (*p == ' ')
+			field++;
+	n = strcspn(p, " ");
+	if (n > 0 && n < outlen)
+	{
+		memcpy(out, p, n);
+		out[n] = '\0';
+	}
+}
+
+static void
+host_name(char *out, size_t outlen)
+{
+	if (gethostname(out, outlen) != 0)
+		snprintf(out, outlen, "unknown");
+	out[outlen - 1] = '\0';
+}
+
+/* Is the process named by a lock row still running? */
+static bool
+holder_alive(long pid, const char *host, const char *start)
+{
+	char		myhost[256];
+	char		now_start[64];
+
+	host_name(myhost, sizeof(myhost));
+	if (strcmp(host, myhost) != 0)
+		return true;			/* another machine: we cannot tell */
+	if (kill((pid_t) pid, 0) != 0 && errno == ESRCH)
+		return false;
+	proc_start_time(pid, now_start, sizeof(now_start));
+	if (start[0] != '\0' && now_start[0] != '\0' && strcmp(start, now_start) != 0)
+		return false;			/* the pid was reused */
+	return true;
+}
+
+static int64_t
+drv_clock_ms(void *ctx)
+{
+	struct timespec ts;
+
+	(void) ctx;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t) ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static CovetStatus
+lock_holder_error(SqliteCall *call, CovetError *err)
+{
+	CovetResult res = {0};
+	CovetError	ignore;
+
+	if (covet_sql_run(&call->driver,
+					  "SELECT pid, host, who, since FROM {lock} WHERE id = 1",
+					  0, NULL, &res, &ignore) == COVET_OK && res.nrows == 1)
+		covet_error_set(err, COVET_ERR_LOCK,
+						"migration lock is held by process %s on %s (user \"%s\") since %s",
+						COVET_VALUE(&res, 0, 0), COVET_VALUE(&res, 0, 1),
+						COVET_VALUE(&res, 0, 2), COVET_VALUE(&res, 0, 3));
+	else
+		covet_error_set(err, COVET_ERR_LOCK,
+						"migration lock is held by another connection to this database");
+	covet_error_hint(err, "Wait for that runner to finish, or raise lock_timeout with covet_set('lock_timeout', ms) (now %d ms).",
+					 call->conn->lock_timeout_ms);
+	covet_result_free(&call->driver, &res);
+	return COVET_ERR_LOCK;
+}
+
+/*
+ * Take the lock row, waiting until deadline.  Returns with no transaction
+ * open.
+ */
+static CovetStatus
+lock_row_take(SqliteCall *call, int64_t deadline, CovetError *err)
+{
+	char		pid[32],
+				host[256],
+				start[64];
+	CovetStatus rc;
+
+	snprintf(pid, sizeof(pid), "%ld", (long) getpid());
+	host_name(host, sizeof(host));
+	proc_start_time((long) getpid(), start, sizeof(start));
+
+	for (;;)
+	{
+		int64_t		left = deadline - drv_clock_ms(call);
+		CovetResult res = {0};
+		bool		held = false;
+
+		sqlite3_busy_timeout(call->db, left > 0 ? (int) left : 0);
+		if (exec_simple(call, "BEGIN IMMEDIATE", err) != COVET_OK)
+		{
+			if (sqlite3_errcode(call->db) == SQLITE_BUSY)
+				return lock_holder_error(call, err);
+			return COVET_ERR_SQL;
+		}
+		rc = covet_sql_run(&call->driver,
+						   "SELECT pid, host, proc_start FROM {lock} WHERE id = 1",
+						   0, NULL, &res, err);
+		if (rc == COVET_OK && res.nrows == 1)
+			held = holder_alive(atol(COVET_VALUE(&res, 0, 0)), COVET_VALUE(&res, 0, 1),
+								COVET_VALUE(&res, 0, 2));
+		covet_result_free(&call->driver, &res);
+		if (rc == COVET_OK && !held)
+		{
+			const char *p[] = {pid, host, call->who, start};
+
+			rc = covet_sql_run(&call->driver,
+							   "INSERT OR REPLACE INTO {lock} (id, pid, host, who, since,"
+							   " proc_start) VALUES (1, {1}, {2}, {3}, {now}, {4})",
+							   4, p, NULL, err);
+			if (rc == COVET_OK)
+				rc = exec_simple(call, "COMMIT", err);
+			if (rc == COVET_OK)
+			{
+				call->lock_row = true;
+				return COVET_OK;
+			}
+		}
+		exec_simple(call, "ROLLBACK", &(CovetError) {0});
+		if (rc != COVET_OK)
+			return rc;
+		if (drv_clock_ms(call) >= deadline)
+			return lock_holder_error(call, err);
+		sqlite3_sleep(20);
+	}
+}
+
+static const char *const delete_lock_sql =
+"DELETE FROM {lock} WHERE id = 1 AND pid = CAST({1} AS integer)";
+
+static void
+lock_row_drop(SqliteCall *call)
+{
+	char		pid[32];
+	const char *p[] = {pid};
+	CovetError	ignore;
+
+	snprintf(pid, sizeof(pid), "%ld", (long) getpid());
+	if (exec_simple(call, "BEGIN IMMEDIATE", &ignore) != COVET_OK)
+		return;
+	if (covet_sql_run(&call->driver, delete_lock_sql, 1, p, NULL, &ignore) == COVET_OK &&
+		exec_simple(call, "COMMIT", &ignore) == COVET_OK)
+		call->lock_row = false;
+	else
+		exec_simple(call, "ROLLBACK", &ignore);
+}
+
+/* Refuse to run inside a statement that writes (BEGIN would fail there). */
+static CovetStatus
+check_no_writer(SqliteCall *call, CovetError *err)
+{
+	sqlite3_stmt *s;
+
+	for (s = sqlite3_next_stmt(call->db, NULL); s != NULL; s = sqlite3_next_stmt(call->db, s))
+	{
+		if (sqlite3_stmt_busy(s) && !sqlite3_stmt_readonly(s))
+		{
+			covet_error_set(err, COVET_ERR_STATE,
+							"covet's runner cannot run inside a statement that writes");
+			covet_error_hint(err, "Call it from a plain SELECT, e.g. SELECT covet_migrate_up();");
+			return COVET_ERR_STATE;
+		}
+	}
+	return COVET_OK;
+}
+
+static int
+busy_timeout_now(SqliteCall *call)
+{
+	CovetResult res = {0};
+	CovetError	ignore;
+	int			ms = 0;
+
+	if (call->driver.query(call, "PRAGMA busy_timeout", 0, NULL, &res, &ignore) == COVET_OK &&
+		res.nrows == 1 && COVET_VALUE(&res, 0, 0) != NULL)
+		ms = atoi(COVET_VALUE(&res, 0, 0));
+	covet_result_free(&call->driver, &res);
+	return ms;
+}
+
+static CovetStatus
+drv_begin_run(void *ctx, CovetError *err)
+{
+	SqliteCall *call = ctx;
+	int64_t		deadline;
+	CovetStatus rc;
+
+	if (call->conn->running)
+	{
+		covet_error_set(err, COVET_ERR_STATE, "covet's runner is already running on this connection");
+		covet_error_hint(err, "A migration cannot call covet's runner functions.");
+		return COVET_ERR_STATE;
+	}
+	if ((rc = check_no_writer(call, err)) != COVET_OK)
+		return rc;
+	call->saved_busy_ms = busy_timeout_now(call);
+	call->conn->running = true;
+	call->in_run = true;
+	sqlite3_busy_timeout(call->db, call->conn->lock_timeout_ms);
+	if ((rc = covet_sqlite_ensure_schema(call, err)) != COVET_OK)
+		return rc;
+	if (!sqlite3_get_autocommit(call->db))
+	{
+		/* the host's transaction: a savepoint, and SQLite's write lock */
+		call->own_txn = false;
+		return exec_simple(call, "SAVEPOINT covet_run", err);
+	}
+	call->own_txn = true;
+	deadline = drv_clock_ms(call) + call->conn->lock_timeout_ms;
+	if ((rc = lock_row_take(call, deadline, err)) != COVET_OK)
+		return rc;
+	{
+		int64_t		left = deadline - drv_clock_ms(call);
+
+		sqlite3_busy_timeout(call->db, left > 0 ? (int) left : 0);
+	}
+	if ((rc = exec_simple(call, "BEGIN IMMEDIATE", err)) != COVET_OK)
+	{
+		if (sqlite3_errcode(call->db) == SQLITE_BUSY)
+			rc = lock_holder_error(call, err);
+		lock_row_drop(call);
+	}
+	return rc;
+}
+
+static CovetStatus
+drv_end_run(void *ctx, bool commit, CovetError *err)
+{
+	SqliteCall *call = ctx;
+	CovetStatus rc = COVET_OK;
+	CovetError	ignore;
+
+	if (!call->in_run)
+		return COVET_OK;
+	if (!call->own_txn)
+	{
+		if (commit)
+			rc = exec_simple(call, "RELEASE covet_run", err);
+		if (!commit || rc != COVET_OK)
+			exec_simple(call, "ROLLBACK TO covet_run; RELEASE covet_run", &ignore);
+	}
+	else if (sqlite3_get_autocommit(call->db))
+	{
+		/* begin_run failed after taking the lock row; nothing to end */
+	}
+	else
+	{
+		if (commit && call->lock_row)
+		{
+			char		pid[32];
+			const char *p[] = {pid};
+
+			snprintf(pid, sizeof(pid), "%ld", (long) getpid());
+			rc = covet_sql_run(&call->driver, delete_lock_sql, 1, p, NULL, err);
+		}
+		if (commit && rc == COVET_OK)
+			rc = exec_simple(call, "COMMIT", err);
+		if (rc == COVET_OK && commit)
+			call->lock_row = false;
+		if (!sqlite3_get_autocommit(call->db))
+			exec_simple(call, "ROLLBACK", &ignore);
+	}
+	if (call->lock_row)
+		lock_row_drop(call);
+	sqlite3_busy_timeout(call->db, call->saved_busy_ms);
+	call->conn->running = false;
+	call->in_run = false;
+	return rc;
+}
+
+/* --- files ----------------------------------------------------------------- */
+
+static CovetStatus
+io_error(CovetError *err, const char *what, const char *path)
+{
+	return covet_error_set(err, COVET_ERR_IO, "could not %s \"%s\": %s",
+						   what, path, strerror(errno));
+}
+
+static CovetStatus
+drv_read_file(void *ctx, const char *path, char **text, size_t *len,
+			  CovetError *err)
+{
+	SqliteCall *call = ctx;
+	FILE	   *f;
+	struct stat st;
+	char	   *buf;
+	size_t		n;
+
+	*text = NULL;
+	*len = 0;
+	if ((f = fopen(path, "rb")) == NULL)
+		return io_error(err, "open", path);
+	if (fstat(fileno(f), &st) != 0)
+	{
+		fclose(f);
+		return io_error(err, "stat", path);
+	}
+	if (st.st_size > MAX_FILE_SIZE)
+	{
+		fclose(f);
+		covet_error_set(err, COVET_ERR_IO, "file \"%s\" is too large", path);
+		covet_error_detail(err, "The limit for a migration file is %d bytes.", MAX_FILE_SIZE);
+		return COVET_ERR_IO;
+	}
+	if ((buf = covet_alloc(&call->driver.mem, (size_t) st.st_size + 1)) == NULL)
+	{
+		fclose(f);
+		return covet_error_set(err, COVET_ERR_NOMEM, "out of memory");
+	}
+	n = fread(buf, 1, (size_t) st.st_size, f);
+	if (ferror(f))
+	{
+		fclose(f);
+		covet_free(&call->driver.mem, buf);
+		return io_error(err, "read", path);
+	}
+	fclose(f);
+	buf[n] = '\0';
+	*text = buf;
+	*len = n;
+	return COVET_OK;
+}
+
+static CovetStatus
+drv_list_dir(void *ctx, const char *path, bool *is_dir, char ***names, int *n,
+			 CovetError *err)
+{
+	SqliteCall *call = ctx;
+	CovetMem   *mem = &call->driver.mem;
+	struct stat st;
+	DIR		   *dir;
+	struct dirent *de;
+	char	  **list = NULL;
+	int			count = 0,
+				cap = 0;
+
+	*names = NULL;
+	*n = 0;
+	*is_dir = false;
+	if (stat(path, &st) != 0)
+		return io_error(err, "open", path);
+	if (S_ISREG(st.st_mode))
+		return COVET_OK;
+	if (!S_ISDIR(st.st_mode))
+		return covet_error_set(err, COVET_ERR_IO,
+							   "\"%s\" is neither a file nor a directory", path);
+	*is_dir = true;
+	if ((dir = opendir(path)) == NULL)
+		return io_error(err, "open directory", path);
+	while ((de = readdir(dir)) != NULL)
+	{
+		if (de->d_name[0] == '.')
+			continue;
+		if (count == cap)
+		{
+			int			newcap = cap ? cap * 2 : 32;
+			char	  **p = covet_alloc(mem, sizeof(char *) * (size_t) newcap);
+
+			if (p == NULL)
+				goto nomem;
+			if (list != NULL)
+			{
+				memcpy(p, list, sizeof(char *) * (size_t) count);
+				covet_free(mem, list);
+			}
+			list = p;
+			cap = newcap;
+		}
+		if ((list[count] = covet_strdup(mem, de->d_name)) == NULL)
+			goto nomem;
+		count++;
+	}
+	closedir(dir);
+	*names = list;
+	*n = count;
+	return COVET_OK;
+
+nomem:
+	closedir(dir);
+	while (count > 0)
+		covet_free(mem, list[--count]);
+	covet_free(mem, list);
+	return covet_error_set(err, COVET_ERR_NOMEM, "out of memory");
+}
+
+/* --- the rest ---------------------------------------------------------------- */
+
+static void
+drv_notice(void *ctx, const char *msg)
+{
+	(void) ctx;
+	(void) msg;					/* reports carry what SQLite users see */
+}
+
+static const char *
+drv_who(void *ctx)
+{
+	return ((SqliteCall *) ctx)->who;
+}
+
+static CovetStatus
+drv_check_interrupts(void *ctx, CovetError *err)
+{
+#if SQLITE_VERSION_NUMBER >= 3041000
+	SqliteCall *call = ctx;
+
+	if (sqlite3_is_interrupted(call->db))
+		return covet_error_set(err, COVET_ERR_STATE, "interrupted");
+#else
+	(void) ctx;
+	(void) err;
+#endif
+	return COVET_OK;
+}
+
+void
+covet_sqlite_call_init(SqliteCall *call, CovetConn *conn)
+{
+	struct passwd *pw = getpwuid(geteuid());
+	const char *user = pw ? pw->pw_name : getenv("USER");
+
+	memset(call, 0, sizeof(*call));
+	call->conn = conn;
+	call->db = conn->db;
+	snprintf(call->who, sizeof(call->who), "%s", user ? user : "unknown");
+	call->driver.mem.ctx = call;
+	call->driver.mem.alloc = call_alloc;
+	call->driver.mem.free = call_free;
+	call->driver.dialect = &covet_dialect_sqlite;
+	call->driver.ctx = call;
+	call->driver.lock_timeout_ms = conn->lock_timeout_ms;
+	call->driver.query = drv_query;
+	call->driver.exec_script = drv_exec_script;
+	call->driver.savepoint_begin = drv_savepoint_begin;
+	call->driver.savepoint_release = drv_savepoint_release;
+	call->driver.savepoint_rollback = drv_savepoint_rollback;
+	call->driver.begin_run = drv_begin_run;
+	call->driver.end_run = drv_end_run;
+	call->driver.read_file = drv_read_file;
+	call->driver.list_dir = drv_list_dir;
+	call->driver.notice = drv_notice;
+	call->driver.clock_ms = drv_clock_ms;
+	call->driver.who = drv_who;
+	call->driver.check_interrupts = drv_check_interrupts;
+}
+
+void
+covet_sqlite_call_done(SqliteCall *call)
+{
+	CovetError	ignore;
+
+	if (call->in_run)
+		drv_end_run(call, false, &ignore);
+	while (call->blocks != NULL)
+	{
+		SqliteBlock *b = call->blocks;
+
+		call->blocks = b->next;
+		sqlite3_free(b);
+	}
+}
+
+bool
+covet_sqlite_schema_exists(SqliteCall *call)
+{
+	CovetResult res = {0};
+	CovetError	ignore;
+	bool		exists = false;
+
+	if (drv_query(call, "SELECT 1 FROM sqlite_master WHERE type = 'table'"
+				  " AND name = 'covet_migrations'", 0, NULL, &res, &ignore) == COVET_OK)
+		exists = res.nrows == 1;
+	covet_result_free(&call->driver, &res);
+	return exists;
+}
+
+CovetStatus
+covet_sqlite_ensure_schema(SqliteCall *call, CovetError *err)
+{
+	const char *const *ddl;
+	bool		own = sqlite3_get_autocommit(call->db) != 0;
+	CovetStatus rc = COVET_OK;
+	CovetError	ignore;
+
+	if (covet_sqlite_schema_exists(call))
+		return COVET_OK;
+	if (own && (rc = exec_simple(call, "BEGIN IMMEDIATE", err)) != COVET_OK)
+		return rc;
+	for (ddl = covet_dialect_sqlite.schema_ddl; rc == COVET_OK && *ddl != NULL; ddl++)
+		rc = exec_simple(call, *ddl, err);
+	if (own && rc == COVET_OK)
+		rc = exec_simple(call, "COMMIT", err);
+	if (own && rc != COVET_OK)
+		exec_simple(call, "ROLLBACK", &ignore);
+	return rc;
+}

@@ -1,0 +1,321 @@
+/*-------------------------------------------------------------------------
+ *
+ * covet.h
+ *		The engine-neutral core of covet: status codes, errors, memory,
+ *		the driver interface each binding fills, and the core's entry points.
+ *
+ * The core never includes postgres.h or sqlite3.h.  It reaches the database
+ * only through a CovetDriver, and keeps only memory it got from the driver's
+ * allocator, so an engine error that long-jumps out of a driver callback
+ * (PostgreSQL's elog) leaks nothing: the binding owns that memory and frees
+ * it when the call ends.
+ *
+ * Every fallible function returns a CovetStatus and writes results through
+ * out-pointers; on failure the CovetError holds a message, a detail and a
+ * hint in bounded buffers, worded after PostgreSQL's message style guide.
+ *
+ *-------------------------------------------------------------------------
+ */
+#ifndef COVET_H
+#define COVET_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define COVET_VERSION "0.1.0"
+
+/* Longest migration name accepted. */
+#define COVET_NAME_MAX 128
+
+typedef enum CovetStatus
+{
+	COVET_OK = 0,
+	COVET_ERR_NOMEM,			/* allocation failed: 53200 */
+	COVET_ERR_INVALID,			/* bad argument value: 22023 */
+	COVET_ERR_NULL,				/* NULL where a value is required: 22004 */
+	COVET_ERR_NOT_FOUND,		/* unknown migration or target: 42704 */
+	COVET_ERR_DUPLICATE,		/* name defined twice: 42710 */
+	COVET_ERR_DEPENDENCY,		/* cycle or missing dependency: 42P17 */
+	COVET_ERR_CHECKSUM,			/* applied text changed: 55000 */
+	COVET_ERR_PARSE,			/* malformed migration file: 42601 */
+	COVET_ERR_SQL,				/* the database's own error, sqlstate kept */
+	COVET_ERR_LOCK,				/* runner lock not obtained: 55P03 */
+	COVET_ERR_IO,				/* file could not be read: 58030 */
+	COVET_ERR_PRIVILEGE,		/* caller lacks a privilege: 42501 */
+	COVET_ERR_STATE,			/* not possible in this state: 55000 */
+	COVET_ERR_INTERNAL			/* a bug in covet: XX000 */
+} CovetStatus;
+
+typedef struct CovetError
+{
+	CovetStatus code;
+	char		sqlstate[6];	/* five characters and NUL; "" = from code */
+	char		message[1024];
+	char		detail[1024];
+	char		hint[512];
+} CovetError;
+
+/* error.c */
+extern void covet_error_clear(CovetError *err);
+extern CovetStatus covet_error_set(CovetError *err, CovetStatus code,
+								   const char *fmt,...)
+			__attribute__((format(printf, 3, 4)));
+extern void covet_error_detail(CovetError *err, const char *fmt,...)
+			__attribute__((format(printf, 2, 3)));
+extern void covet_error_hint(CovetError *err, const char *fmt,...)
+			__attribute__((format(printf, 2, 3)));
+extern void covet_error_prefix(CovetError *err, const char *fmt,...)
+			__attribute__((format(printf, 2, 3)));
+extern const char *covet_error_sqlstate(const CovetError *err);
+extern const char *covet_status_sqlstate(CovetStatus code);
+
+/*
+ * Memory.  alloc returns NULL on failure; memory lives until free or until
+ * the binding's call ends, whichever comes first.
+ */
+typedef struct CovetMem
+{
+	void	   *ctx;
+	void	   *(*alloc) (void *ctx, size_t size);
+	void		(*free) (void *ctx, void *ptr);
+} CovetMem;
+
+extern void *covet_alloc(CovetMem *mem, size_t size);
+extern void *covet_alloc0(CovetMem *mem, size_t size);
+extern void covet_free(CovetMem *mem, void *ptr);
+extern char *covet_strdup(CovetMem *mem, const char *s);
+extern char *covet_strndup(CovetMem *mem, const char *s, size_t n);
+
+/* buf.c: a growing string; a failed allocation is sticky, checked at end. */
+typedef struct CovetBuf
+{
+	CovetMem   *mem;
+	char	   *data;
+	size_t		len;
+	size_t		cap;
+	bool		failed;
+} CovetBuf;
+
+extern void covet_buf_init(CovetBuf *buf, CovetMem *mem);
+extern void covet_buf_append(CovetBuf *buf, const char *s);
+extern void covet_buf_appendn(CovetBuf *buf, const char *s, size_t n);
+extern void covet_buf_appendc(CovetBuf *buf, char c);
+extern void covet_buf_appendf(CovetBuf *buf, const char *fmt,...)
+			__attribute__((format(printf, 2, 3)));
+extern void covet_buf_reset(CovetBuf *buf);
+/* Hand the string over (never NULL on COVET_OK); the buffer is emptied. */
+extern CovetStatus covet_buf_finish(CovetBuf *buf, char **out, CovetError *err);
+extern void covet_buf_free(CovetBuf *buf);
+
+/* sha256.c: hex digest, 64 characters and NUL. */
+#define COVET_CHECKSUM_LEN 64
+extern void covet_sha256_hex(const unsigned char *data, size_t len,
+							 char out[COVET_CHECKSUM_LEN + 1]);
+
+/*
+ * The checksum of a migration: SHA-256 over the up text, one NUL byte, and
+ * the down text (nothing when there is no down section).
+ */
+extern void covet_checksum_compute(const char *up, const char *down,
+								   char out[COVET_CHECKSUM_LEN + 1]);
+
+/* names.c: migration names are [A-Za-z0-9_.-]{1,128}. */
+extern CovetStatus covet_name_check(const char *what, const char *name,
+									CovetError *err);
+
+/* migfile.c: one migration file. */
+typedef struct CovetMigFile
+{
+	char	   *name;			/* file name without directory and ".sql" */
+	char	   *up;				/* text of the up section, never NULL */
+	char	   *down;			/* text of the down section, NULL if absent */
+	char	  **depends;		/* names from "-- covet:depends" lines */
+	int			ndepends;
+	char	   *kind;			/* "schema" (default) or "data" */
+	bool		atomic;			/* false with "-- covet:no-transaction" */
+} CovetMigFile;
+
+extern CovetStatus covet_migfile_parse(CovetMem *mem, const char *filename,
+									   const char *text, size_t len,
+									   CovetMigFile *out, CovetError *err);
+
+/* Split a depends_on argument ("a, b c") into names. */
+extern CovetStatus covet_depends_split(CovetMem *mem, const char *text,
+									   char ***names, int *n, CovetError *err);
+
+/* plan.c: dependency order. */
+typedef struct CovetNode
+{
+	const char *name;
+	const char *const *deps;
+	int			ndeps;
+} CovetNode;
+
+/*
+ * Order nodes so that every node comes after its dependencies, ties broken
+ * by name (strcmp).  *order receives n indexes into nodes.  A duplicate
+ * name, a dependency on an undefined name, or a cycle is an error naming the
+ * migrations involved.
+ */
+extern CovetStatus covet_plan_order(CovetMem *mem, const CovetNode *nodes,
+									int n, int **order, CovetError *err);
+
+/* Dialects: every difference between the engines' SQL lives here. */
+typedef enum CovetEngine
+{
+	COVET_ENGINE_POSTGRES,
+	COVET_ENGINE_SQLITE
+} CovetEngine;
+
+typedef struct CovetDialect
+{
+	CovetEngine engine;
+	const char *name;			/* "postgresql", "sqlite" */
+	const char *param_prefix;	/* "$" or "?" */
+	const char *table_prefix;	/* "covet." or "covet_" */
+	const char *now_expr;		/* current time as stored in history */
+	const char *ts_param_open;	/* wraps a parameter read as a timestamp */
+	const char *ts_param_close;
+	const char *const *schema_ddl;	/* NULL-terminated; NULL if installed */
+} CovetDialect;
+
+extern const CovetDialect covet_dialect_postgres;
+extern const CovetDialect covet_dialect_sqlite;
+
+/*
+ * Expand a SQL template for a dialect: "{name}" becomes covet's table
+ * "name" ("covet"."name" or "covet_name"), "{1}".."{9}" a parameter ($1 or
+ * ?1), "{t1}".."{t9}" a parameter holding a timestamp (cast in
+ * PostgreSQL, plain in SQLite), "{now}" the clock expression.
+ */
+extern void covet_sql_expand(const CovetDialect *dialect, CovetBuf *out,
+							 const char *tmpl);
+
+/* Query results: text values, row-major, NULL for SQL NULL. */
+typedef struct CovetResult
+{
+	int			nrows;
+	int			ncols;
+	char	  **values;
+	int64_t		affected;		/* rows changed by the statement */
+} CovetResult;
+
+#define COVET_VALUE(res, row, col) ((res)->values[(row) * (res)->ncols + (col)])
+
+typedef struct CovetScriptStats
+{
+	int			statements;		/* statements executed */
+	int64_t		rows;			/* rows inserted, updated or deleted */
+} CovetScriptStats;
+
+/*
+ * The driver: everything the core does to the world goes through here.
+ *
+ * query and exec_script return COVET_ERR_SQL with the engine's message and
+ * SQLSTATE when the statement fails and a savepoint is open; the caller then
+ * rolls that savepoint back before running anything else.  Outside any
+ * savepoint an engine may instead abort the whole call (PostgreSQL).
+ */
+typedef struct CovetDriver
+{
+	CovetMem	mem;
+	const CovetDialect *dialect;
+	void	   *ctx;
+	int			lock_timeout_ms;	/* how long begin_run waits for the lock */
+
+	/* One statement, text parameters; res may be NULL. */
+	CovetStatus (*query) (void *ctx, const char *sql, int nparams,
+						  const char *const *params, CovetResult *res,
+						  CovetError *err);
+	/* A script of statements, split by the engine's own parser. */
+	CovetStatus (*exec_script) (void *ctx, const char *sql,
+								CovetScriptStats *stats, CovetError *err);
+	/* Nested savepoints (subtransactions). */
+	CovetStatus (*savepoint_begin) (void *ctx, CovetError *err);
+	CovetStatus (*savepoint_release) (void *ctx, CovetError *err);
+	CovetStatus (*savepoint_rollback) (void *ctx, CovetError *err);
+
+	/*
+	 * Take the runner lock (waiting up to lock_timeout_ms, then failing with
+	 * a message naming the holder) and open the run's transaction; end_run
+	 * commits it (commit true) or rolls it back, and releases the lock.
+	 */
+	CovetStatus (*begin_run) (void *ctx, CovetError *err);
+	CovetStatus (*end_run) (void *ctx, bool commit, CovetError *err);
+
+	/* Files: read one whole; list a directory's entries (names only). */
+	CovetStatus (*read_file) (void *ctx, const char *path, char **text,
+							  size_t *len, CovetError *err);
+	/* *is_dir false: path is a regular file and *names is empty. */
+	CovetStatus (*list_dir) (void *ctx, const char *path, bool *is_dir,
+							 char ***names, int *n, CovetError *err);
+
+	void		(*notice) (void *ctx, const char *msg);
+	int64_t		(*clock_ms) (void *ctx);
+	const char *(*who) (void *ctx);
+	CovetStatus (*check_interrupts) (void *ctx, CovetError *err);
+} CovetDriver;
+
+extern void covet_result_free(CovetDriver *d, CovetResult *res);
+
+/* Run a template (see covet_sql_expand) with text parameters. */
+extern CovetStatus covet_sql_run(CovetDriver *d, const char *tmpl, int nparams,
+								 const char *const *params, CovetResult *res,
+								 CovetError *err);
+
+/*
+ * runner.c: the migration runner.  Each entry point returns a report (text
+ * for the user, one line per migration) through *report.
+ */
+typedef struct CovetDefine
+{
+	const char *name;
+	const char *up;
+	const char *down;			/* NULL or "" = no down section */
+	const char *depends_on;		/* names separated by commas or spaces */
+	const char *kind;			/* NULL = "schema" */
+	bool		atomic;
+} CovetDefine;
+
+extern CovetStatus covet_runner_define(CovetDriver *d, const CovetDefine *def,
+									   char **report, CovetError *err);
+extern CovetStatus covet_runner_load(CovetDriver *d, const char *path,
+									 char **report, CovetError *err);
+extern CovetStatus covet_runner_up(CovetDriver *d, const char *target,
+								   bool dry_run, char **report,
+								   CovetError *err);
+/* steps > 0 rolls back that many; else target names the one to stay. */
+extern CovetStatus covet_runner_down(CovetDriver *d, int steps,
+									 const char *target, bool dry_run,
+									 char **report, CovetError *err);
+extern CovetStatus covet_runner_apply(CovetDriver *d, const char *name,
+									  bool dry_run, char **report,
+									  CovetError *err);
+
+/*
+ * covet_status(): one row per defined migration in plan order (name order
+ * when the dependencies are broken), columns as in covet_status_columns.
+ * Booleans are "true"/"false"; the binding converts to its engine's types.
+ */
+typedef enum CovetColType
+{
+	COVET_COL_TEXT,
+	COVET_COL_INT,
+	COVET_COL_BOOL,
+	COVET_COL_TIMESTAMP
+} CovetColType;
+
+typedef struct CovetColumn
+{
+	const char *name;
+	CovetColType type;
+} CovetColumn;
+
+#define COVET_STATUS_NCOLS 11
+extern const CovetColumn covet_status_columns[COVET_STATUS_NCOLS];
+extern CovetStatus covet_runner_status(CovetDriver *d, CovetResult *out,
+									   CovetError *err);
+
+#endif							/* COVET_H */

@@ -1,0 +1,1104 @@
+/*-------------------------------------------------------------------------
+ *
+ * runner.c
+ *		The migration runner: define, load, up, down, apply, status.
+ *
+ * Every entry point that writes takes the runner lock and opens the run's
+ * transaction through the driver (begin_run), checks everything it can
+ * before the first migration runs (names, targets, dependencies, cycles,
+ * checksum drift, missing down sections), then runs each migration in its
+ * own savepoint together with its `applied` and `history` rows.  A failure
+ * rolls the savepoint back and ends the run with end_run(commit = false),
+ * so the database is as it was before the call.  A dry run wraps the
+ * migrations in one more savepoint that is always rolled back, and reports
+ * the first error instead of raising it.
+ *
+ * Migrations are few (thousands at most), so the whole definition table is
+ * read into memory for a run; memory comes from the driver and is freed on
+ * every path.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "covet.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct Migration
+{
+	char	   *name;
+	char	   *kind;
+	char	   *up;
+	char	   *down;			/* NULL: no down section */
+	char	   *depends_text;	/* space-separated */
+	char	   *checksum;		/* as stored at define time */
+	char	   *actual;			/* recomputed from up and down */
+	char	   *applied_checksum;	/* NULL: pending */
+	char	   *applied_at;
+	char	   *duration_ms;
+	char	   *rows;
+	char	   *who;
+	char	  **deps;
+	int			ndeps;
+	bool		atomic;
+} Migration;
+
+typedef struct RunState
+{
+	CovetResult res;			/* owns the strings Migration points into */
+	Migration  *migs;			/* sorted by name */
+	int			n;
+	int		   *order;			/* plan order; NULL when the graph is broken */
+	CovetError	plan_err;		/* why order is NULL */
+} RunState;
+
+typedef enum Direction
+{
+	DIR_UP,
+	DIR_DOWN
+} Direction;
+
+#define MIG_COLS 13
+
+static const char *const load_sql =
+"SELECT m.name, m.kind, m.up_sql, m.down_sql, m.depends_on, m.checksum,"
+" CASE WHEN m.atomic THEN 1 ELSE 0 END,"
+" a.checksum, a.applied_at, a.duration_ms, a.rows, a.who, a.name"
+" FROM {migrations} m LEFT JOIN {applied} a ON a.name = m.name"
+" ORDER BY m.name";
+
+const CovetColumn covet_status_columns[COVET_STATUS_NCOLS] = {
+	{"name", COVET_COL_TEXT},
+	{"kind", COVET_COL_TEXT},
+	{"state", COVET_COL_TEXT},
+	{"depends_on", COVET_COL_TEXT},
+	{"applied_at", COVET_COL_TIMESTAMP},
+	{"duration_ms", COVET_COL_INT},
+	{"rows", COVET_COL_INT},
+	{"who", COVET_COL_TEXT},
+	{"checksum", COVET_COL_TEXT},
+	{"applied_checksum", COVET_COL_TEXT},
+	{"drift", COVET_COL_BOOL},
+};
+
+static void
+free_names(CovetDriver *d, char **names, int n)
+{
+	int			i;
+
+	for (i = 0; i < n; i++)
+		covet_free(&d->mem, names[i]);
+	covet_free(&d->mem, names);
+}
+
+static void
+state_free(CovetDriver *d, RunState *st)
+{
+	int			i;
+
+	for (i = 0; st->migs != NULL && i < st->n; i++)
+	{
+		covet_free(&d->mem, st->migs[i].actual);
+		free_names(d, st->migs[i].deps, st->migs[i].ndeps);
+	}
+	covet_free(&d->mem, st->migs);
+	covet_free(&d->mem, st->order);
+	covet_result_free(d, &st->res);
+	memset(st, 0, sizeof(*st));
+}
+
+/* Read every migration with its applied state, and order them. */
+static CovetStatus
+state_load(CovetDriver *d, RunState *st, CovetError *err)
+{
+	CovetNode  *nodes = NULL;
+	CovetStatus rc;
+	int			i;
+
+	memset(st, 0, sizeof(*st));
+	if ((rc = covet_sql_run(d, load_sql, 0, NULL, &st->res, err)) != COVET_OK)
+		return rc;
+	if (st->res.ncols != MIG_COLS)
+		return covet_error_set(err, COVET_ERR_INTERNAL,
+							   "unexpected column count %d reading migrations",
+							   st->res.ncols);
+	st->migs = covet_alloc0(&d->mem, sizeof(Migration) * (size_t) (st->res.nrows + 1));
+	nodes = covet_alloc0(&d->mem, sizeof(CovetNode) * (size_t) (st->res.nrows + 1));
+	if (st->migs == NULL || nodes == NULL)
+	{
+		covet_free(&d->mem, nodes);
+		return covet_error_set(err, COVET_ERR_NOMEM, "out of memory");
+	}
+	st->n = st->res.nrows;
+	for (i = 0; i < st->n; i++)
+	{
+		Migration  *m = &st->migs[i];
+
+		m->name = COVET_VALUE(&st->res, i, 0);
+		m->kind = COVET_VALUE(&st->res, i, 1);
+		m->up = COVET_VALUE(&st->res, i, 2);
+		m->down = COVET_VALUE(&st->res, i, 3);
+		m->depends_text = COVET_VALUE(&st->res, i, 4);
+		m->checksum = COVET_VALUE(&st->res, i, 5);
+		m->atomic = strcmp(COVET_VALUE(&st->res, i, 6), "1") == 0;
+		m->applied_checksum = COVET_VALUE(&st->res, i, 7);
+		m->applied_at = COVET_VALUE(&st->res, i, 8);
+		m->duration_ms = COVET_VALUE(&st->res, i, 9);
+		m->rows = COVET_VALUE(&st->res, i, 10);
+		m->who = COVET_VALUE(&st->res, i, 11);
+		if (m->up == NULL || m->name == NULL)
+		{
+			covet_free(&d->mem, nodes);
+			return covet_error_set(err, COVET_ERR_INTERNAL,
+								   "migration row without name or up text");
+		}
+		m->actual = covet_alloc(&d->mem, COVET_CHECKSUM_LEN + 1);
+		if (m->actual == NULL)
+		{
+			covet_free(&d->mem, nodes);
+			return covet_error_set(err, COVET_ERR_NOMEM, "out of memory");
+		}
+		covet_checksum_compute(m->up, m->down, m->actual);
+		rc = covet_depends_split(&d->mem, m->depends_text, &m->deps, &m->ndeps, err);
+		if (rc != COVET_OK)
+		{
+			covet_free(&d->mem, nodes);
+			covet_error_prefix(err, "migration \"%s\": ", m->name);
+			return rc;
+		}
+		nodes[i].name = m->name;
+		nodes[i].deps = (const char *const *) m->deps;
+		nodes[i].ndeps = m->ndeps;
+	}
+	covet_error_clear(&st->plan_err);
+	rc = covet_plan_order(&d->mem, nodes, st->n, &st->order, &st->plan_err);
+	covet_free(&d->mem, nodes);
+	if (rc == COVET_ERR_NOMEM)
+	{
+		*err = st->plan_err;
+		return rc;
+	}
+	if (rc != COVET_OK)
+		st->order = NULL;
+	return COVET_OK;
+}
+
+/* The plan must be sound before anything runs. */
+static CovetStatus
+state_require_plan(RunState *st, CovetError *err)
+{
+	if (st->order == NULL)
+	{
+		*err = st->plan_err;
+		return err->code;
+	}
+	return COVET_OK;
+}
+
+static int
+state_find(const RunState *st, const char *name)
+{
+	int			lo = 0,
+				hi = st->n - 1;
+
+	while (lo <= hi)
+	{
+		int			mid = lo + (hi - lo) / 2;
+		int			c = strcmp(st->migs[mid].name, name);
+
+		if (c == 0)
+			return mid;
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid - 1;
+	}
+	return -1;
+}
+
+static CovetStatus
+state_find_required(const RunState *st, const char *name, int *idx,
+					CovetError *err)
+{
+	*idx = state_find(st, name);
+	if (*idx < 0)
+	{
+		covet_error_set(err, COVET_ERR_NOT_FOUND, "unknown migration \"%s\"", name);
+		covet_error_hint(err, "covet_status() lists the defined migrations.");
+		return COVET_ERR_NOT_FOUND;
+	}
+	return COVET_OK;
+}
+
+static CovetStatus
+drift_error(const Migration *m, CovetError *err)
+{
+	covet_error_set(err, COVET_ERR_CHECKSUM,
+					"checksum drift in applied migration \"%s\"", m->name);
+	covet_error_detail(err, "It was applied with checksum %s; its text now has checksum %s.",
+					   m->applied_checksum, m->actual);
+	covet_error_hint(err, "Restore the applied text, or roll the migration back with its original text before changing it.");
+	return COVET_ERR_CHECKSUM;
+}
+
+/* Refuse a run while any applied migration's text differs from what ran. */
+static CovetStatus
+state_check_drift(const RunState *st, CovetError *err)
+{
+	int			i;
+
+	for (i = 0; i < st->n; i++)
+	{
+		const Migration *m = &st->migs[i];
+
+		if (m->applied_checksum != NULL && strcmp(m->applied_checksum, m->actual) != 0)
+			return drift_error(m, err);
+	}
+	return COVET_OK;
+}
+
+static CovetStatus
+check_runnable(const Migration *m, Direction dir, CovetError *err)
+{
+	if (!m->atomic)
+	{
+		covet_error_set(err, COVET_ERR_STATE,
+						"migration \"%s\" is marked no-transaction, which this version cannot run",
+						m->name);
+		covet_error_hint(err, "Remove \"-- covet:no-transaction\"; every migration runs in a transaction.");
+		return COVET_ERR_STATE;
+	}
+	if (dir == DIR_DOWN && m->down == NULL)
+	{
+		covet_error_set(err, COVET_ERR_STATE, "migration \"%s\" has no down section", m->name);
+		covet_error_hint(err, "Add a \"-- covet:down\" section, or roll back to a later target.");
+		return COVET_ERR_STATE;
+	}
+	return COVET_OK;
+}
+
+static const char *
+plural(int64_t n, const char *one, const char *many)
+{
+	return n == 1 ? one : many;
+}
+
+static void
+report_counts(CovetBuf *report, const char *verb, const char *name,
+			  const CovetScriptStats *stats)
+{
+	if (report->len > 0)
+		covet_buf_appendc(report, '\n');
+	covet_buf_appendf(report, "%s %s (%d %s, %lld %s)", verb, name,
+					  stats->statements, plural(stats->statements, "statement", "statements"),
+					  (long long) stats->rows, plural(stats->rows, "row", "rows"));
+}
+
+static void
+report_line(CovetBuf *report, const char *line)
+{
+	if (report->len > 0)
+		covet_buf_appendc(report, '\n');
+	covet_buf_append(report, line);
+}
+
+/* Record one applied or rolled-back migration in applied and history. */
+static CovetStatus
+record_step(CovetDriver *d, const Migration *m, Direction dir,
+			const char *started_at, int64_t duration_ms,
+			const CovetScriptStats *stats, CovetError *err)
+{
+	char		dur[32],
+				stmts[32],
+				rows[32];
+	const char *who = d->who(d->ctx);
+	CovetStatus rc;
+
+	snprintf(dur, sizeof(dur), "%lld", (long long) duration_ms);
+	snprintf(stmts, sizeof(stmts), "%d", stats->statements);
+	snprintf(rows, sizeof(rows), "%lld", (long long) stats->rows);
+
+	if (dir == DIR_UP)
+	{
+		const char *p[] = {m->name, m->actual, started_at, dur, stmts, rows, who};
+
+		rc = covet_sql_run(d,
+						   "INSERT INTO {applied} (name, checksum, applied_at, duration_ms,"
+						   " statements, rows, who) VALUES ({1}, {2}, {t3},"
+						   " CAST({4} AS bigint), CAST({5} AS integer), CAST({6} AS bigint), {7})",
+						   7, p, NULL, err);
+	}
+	else
+	{
+		const char *p[] = {m->name};
+
+		rc = covet_sql_run(d, "DELETE FROM {applied} WHERE name = {1}", 1, p, NULL, err);
+	}
+	if (rc == COVET_OK)
+	{
+		const char *p[] = {m->name, dir == DIR_UP ? "apply" : "rollback", m->actual,
+		started_at, dur, stmts, rows, who};
+
+		rc = covet_sql_run(d,
+						   "INSERT INTO {history} (name, action, checksum, started_at,"
+						   " duration_ms, statements, rows, who, outcome) VALUES ({1}, {2},"
+						   " {3}, {t4}, CAST({5} AS bigint), CAST({6} AS integer),"
+						   " CAST({7} AS bigint), {8}, 'ok')",
+						   8, p, NULL, err);
+	}
+	return rc;
+}
+
+static CovetStatus
+clock_text(CovetDriver *d, char **out, CovetError *err)
+{
+	CovetResult res = {0};
+	CovetStatus rc;
+
+	*out = NULL;
+	if ((rc = covet_sql_run(d, "SELECT {now}", 0, NULL, &res, err)) != COVET_OK)
+		return rc;
+	if (res.nrows != 1 || COVET_VALUE(&res, 0, 0) == NULL)
+		rc = covet_error_set(err, COVET_ERR_INTERNAL, "could not read the clock");
+	else if ((*out = covet_strdup(&d->mem, COVET_VALUE(&res, 0, 0))) == NULL)
+		rc = covet_error_set(err, COVET_ERR_NOMEM, "out of memory");
+	covet_result_free(d, &res);
+	return rc;
+}
+
+/*
+ * Run one migration in its own savepoint.  *failed_sql is set when the
+ * migration's own SQL failed (the savepoint is rolled back and err holds
+ * the engine's message); any other error is returned as is.
+ */
+static CovetStatus
+run_step(CovetDriver *d, const Migration *m, Direction dir,
+		 CovetScriptStats *stats, bool *failed_sql, CovetError *err)
+{
+	char	   *started_at = NULL;
+	int64_t		t0;
+	CovetStatus rc;
+	CovetError	ignore;
+
+	*failed_sql = false;
+	memset(stats, 0, sizeof(*stats));
+	if ((rc = d->check_interrupts(d->ctx, err)) != COVET_OK)
+		return rc;
+	if ((rc = clock_text(d, &started_at, err)) != COVET_OK)
+		return rc;
+	if ((rc = d->savepoint_begin(d->ctx, err)) != COVET_OK)
+		goto done;
+	t0 = d->clock_ms(d->ctx);
+	rc = d->exec_script(d->ctx, dir == DIR_UP ? m->up : m->down, stats, err);
+	if (rc == COVET_OK)
+		rc = record_step(d, m, dir, started_at, d->clock_ms(d->ctx) - t0, stats, err);
+	else if (rc == COVET_ERR_SQL)
+		*failed_sql = true;
+	if (rc == COVET_OK)
+		rc = d->savepoint_release(d->ctx, err);
+	else if (d->savepoint_rollback(d->ctx, &ignore) != COVET_OK)
+	{
+		*err = ignore;
+		*failed_sql = false;
+		rc = ignore.code;
+	}
+done:
+	covet_free(&d->mem, started_at);
+	return rc;
+}
+
+/*
+ * Run the migrations at idx[0..n-1] in that order.  Outside a dry run the
+ * first failure is returned as an error naming the migration; in a dry run
+ * it is reported and the rest are skipped, and everything is rolled back.
+ */
+static CovetStatus
+run_list(CovetDriver *d, RunState *st, const int *idx, int n, Direction dir,
+		 bool dry_run, CovetBuf *report, CovetError *err)
+{
+	const char *verb;
+	CovetStatus rc;
+	int			i;
+
+	for (i = 0; i < n; i++)
+		if ((rc = check_runnable(&st->migs[idx[i]], dir, err)) != COVET_OK)
+			return rc;
+	if (dir == DIR_UP)
+		verb = dry_run ? "would apply" : "applied";
+	else
+		verb = dry_run ? "would roll back" : "rolled back";
+
+	if (n == 0)
+		report_line(report, dir == DIR_UP ? "nothing to apply" : "nothing to roll back");
+	if (dry_run && (rc = d->savepoint_begin(d->ctx, err)) != COVET_OK)
+		return rc;
+	for (i = 0, rc = COVET_OK; i < n; i++)
+	{
+		const Migration *m = &st->migs[idx[i]];
+		CovetScriptStats stats;
+		bool		failed_sql;
+
+		rc = run_step(d, m, dir, &stats, &failed_sql, err);
+		if (rc == COVET_OK)
+		{
+			report_counts(report, verb, m->name, &stats);
+			continue;
+		}
+		if (dry_run && failed_sql)
+		{
+			if (report->len > 0)
+				covet_buf_appendc(report, '\n');
+			covet_buf_appendf(report, "would fail %s at statement %d: %s",
+							  m->name, stats.statements + 1, err->message);
+			covet_error_clear(err);
+			rc = COVET_OK;
+		}
+		else if (failed_sql)
+			covet_error_prefix(err, "migration \"%s\" failed: ", m->name);
+		break;
+	}
+	if (dry_run)
+	{
+		CovetError	rb;
+
+		if (d->savepoint_rollback(d->ctx, &rb) != COVET_OK && rc == COVET_OK)
+		{
+			*err = rb;
+			rc = rb.code;
+		}
+		report_line(report, "dry run: nothing was changed");
+	}
+	return rc;
+}
+
+/*
+ * The frame shared by every writing entry point: lock and transaction,
+ * the state, the report; end_run commits only when everything succeeded.
+ */
+typedef CovetStatus (*RunBody) (CovetDriver *d, RunState *st, const void *arg,
+								CovetBuf *report, CovetError *err);
+
+static CovetStatus
+with_run(CovetDriver *d, RunBody body, const void *arg, bool need_state,
+		 char **report, CovetError *err)
+{
+	RunState	st;
+	CovetBuf	buf;
+	CovetStatus rc;
+	CovetError	end_err;
+
+	*report = NULL;
+	covet_buf_init(&buf, &d->mem);
+	memset(&st, 0, sizeof(st));
+	if ((rc = d->begin_run(d->ctx, err)) != COVET_OK)
+		return rc;
+	rc = need_state ? state_load(d, &st, err) : COVET_OK;
+	if (rc == COVET_OK)
+		rc = body(d, &st, arg, &buf, err);
+	state_free(d, &st);
+	if (rc == COVET_OK && buf.failed)
+		rc = covet_error_set(err, COVET_ERR_NOMEM, "out of memory");
+	if (d->end_run(d->ctx, rc == COVET_OK, &end_err) != COVET_OK && rc == COVET_OK)
+	{
+		*err = end_err;
+		rc = end_err.code;
+	}
+	if (rc != COVET_OK)
+	{
+		covet_buf_free(&buf);
+		return rc;
+	}
+	return covet_buf_finish(&buf, report, err);
+}
+
+/* --- up ------------------------------------------------------------------ */
+
+typedef struct UpArgs
+{
+	const char *target;			/* NULL: all pending */
+	bool		dry_run;
+} UpArgs;
+
+static CovetStatus
+up_body(CovetDriver *d, RunState *st, const void *arg, CovetBuf *report,
+		CovetError *err)
+{
+	const UpArgs *a = arg;
+	CovetStatus rc;
+	int		   *todo;
+	int			ntodo = 0;
+	int			target = -1;
+	int			i;
+
+	if ((rc = state_require_plan(st, err)) != COVET_OK)
+		return rc;
+	if (a->target != NULL &&
+		(rc = state_find_required(st, a->target, &target, err)) != COVET_OK)
+		return rc;
+	if ((rc = state_check_drift(st, err)) != COVET_OK)
+		return rc;
+	todo = covet_alloc(&d->mem, sizeof(int) * (size_t) (st->n + 1));
+	if (todo == NULL)
+		return covet_error_set(err, COVET_ERR_NOMEM, "out of memory");
+	for (i = 0; i < st->n; i++)
+	{
+		int			k = st->order[i];
+
+		if (st->migs[k].applied_checksum == NULL)
+			todo[ntodo++] = k;
+		if (k == target)
+			break;
+	}
+	rc = run_list(d, st, todo, ntodo, DIR_UP, a->dry_run, report, err);
+	covet_free(&d->mem, todo);
+	return rc;
+}
+
+CovetStatus
+covet_runner_up(CovetDriver *d, const char *target, bool dry_run,
+				char **report, CovetError *err)
+{
+	UpArgs		a = {target, dry_run};
+	CovetStatus rc;
+
+	if (target != NULL && (rc = covet_name_check("target", target, err)) != COVET_OK)
+		return rc;
+	return with_run(d, up_body, &a, true, report, err);
+}
+
+/* --- apply --------------------------------------------------------------- */
+
+static CovetStatus
+apply_body(CovetDriver *d, RunState *st, const void *arg, CovetBuf *report,
+		   CovetError *err)
+{
+	const UpArgs *a = arg;
+	const Migration *m;
+	CovetStatus rc;
+	int			idx;
+	int			i;
+
+	if ((rc = state_require_plan(st, err)) != COVET_OK)
+		return rc;
+	if ((rc = state_find_required(st, a->target, &idx, err)) != COVET_OK)
+		return rc;
+	if ((rc = state_check_drift(st, err)) != COVET_OK)
+		return rc;
+	m = &st->migs[idx];
+	if (m->applied_checksum != NULL)
+	{
+		covet_buf_appendf(report, "%s is already applied", m->name);
+		return COVET_OK;
+	}
+	for (i = 0; i < m->ndeps; i++)
+	{
+		int			dep = state_find(st, m->deps[i]);
+
+		if (dep >= 0 && st->migs[dep].applied_checksum == NULL)
+		{
+			covet_error_set(err, COVET_ERR_STATE,
+							"migration \"%s\" depends on \"%s\", which is not applied",
+							m->name, m->deps[i]);
+			covet_error_hint(err, "Apply \"%s\" first, or run covet_migrate_up('%s').",
+							 m->deps[i], m->name);
+			return COVET_ERR_STATE;
+		}
+	}
+	return run_list(d, st, &idx, 1, DIR_UP, a->dry_run, report, err);
+}
+
+CovetStatus
+covet_runner_apply(CovetDriver *d, const char *name, bool dry_run,
+				   char **report, CovetError *err)
+{
+	UpArgs		a = {name, dry_run};
+	CovetStatus rc;
+
+	if ((rc = covet_name_check("migration name", name, err)) != COVET_OK)
+		return rc;
+	return with_run(d, apply_body, &a, true, report, err);
+}
+
+/* --- down ---------------------------------------------------------------- */
+
+typedef struct DownArgs
+{
+	int			steps;
+	const char *target;
+	bool		dry_run;
+} DownArgs;
+
+/*
+ * Roll back a suffix of the applied migrations in plan order, latest first.
+ * A suffix is closed under dependents: whatever depends on a migration in it
+ * comes later in the plan, so it is in the suffix too if applied.
+ */
+static CovetStatus
+down_body(CovetDriver *d, RunState *st, const void *arg, CovetBuf *report,
+		  CovetError *err)
+{
+	const DownArgs *a = arg;
+	CovetStatus rc;
+	int		   *applied;
+	int		   *todo;
+	int			napplied = 0;
+	int			ntodo = 0;
+	int			first;
+	int			i;
+
+	if ((rc = state_require_plan(st, err)) != COVET_OK)
+		return rc;
+	if ((rc = state_check_drift(st, err)) != COVET_OK)
+		return rc;
+	applied = covet_alloc(&d->mem, sizeof(int) * (size_t) (st->n + 1));
+	todo = covet_alloc(&d->mem, sizeof(int) * (size_t) (st->n + 1));
+	if (applied == NULL || todo == NULL)
+	{
+		rc = covet_error_set(err, COVET_ERR_NOMEM, "out of memory");
+		goto done;
+	}
+	for (i = 0; i < st->n; i++)
+		if (st->migs[st->order[i]].applied_checksum != NULL)
+			applied[napplied++] = st->order[i];
+
+	if (a->target != NULL)
+	{
+		int			target;
+
+		if ((rc = state_find_required(st, a->target, &target, err)) != COVET_OK)
+			goto done;
+		if (st->migs[target].applied_checksum == NULL)
+		{
+			rc = covet_error_set(err, COVET_ERR_STATE,
+								 "migration \"%s\" is not applied", a->target);
+			covet_error_hint(err, "The target of covet_migrate_down stays applied; name an applied migration.");
+			goto done;
+		}
+		for (first = 0; applied[first] != target; first++)
+			;
+		first++;
+	}
+	else
+		first = a->steps >= napplied ? 0 : napplied - a->steps;
+
+	for (i = napplied - 1; i >= first; i--)
+		todo[ntodo++] = applied[i];
+	rc = run_list(d, st, todo, ntodo, DIR_DOWN, a->dry_run, report, err);
+done:
+	covet_free(&d->mem, applied);
+	covet_free(&d->mem, todo);
+	return rc;
+}
+
+CovetStatus
+covet_runner_down(CovetDriver *d, int steps, const char *target, bool dry_run,
+				  char **report, CovetError *err)
+{
+	DownArgs	a = {steps, target, dry_run};
+	CovetStatus rc;
+
+	if (target != NULL)
+	{
+		if ((rc = covet_name_check("target", target, err)) != COVET_OK)
+			return rc;
+	}
+	else if (steps < 1)
+	{
+		covet_error_set(err, COVET_ERR_INVALID, "steps must be at least 1");
+		covet_error_detail(err, "steps was %d.", steps);
+		return COVET_ERR_INVALID;
+	}
+	return with_run(d, down_body, &a, true, report, err);
+}
+
+/* --- define and load ----------------------------------------------------- */
+
+typedef enum DefineOutcome
+{
+	DEFINED_NEW,
+	DEFINED_CHANGED,
+	DEFINED_SAME
+} DefineOutcome;
+
+typedef struct Definition
+{
+	const char *name;
+	const char *up;
+	const char *down;			/* NULL: none */
+	char	  **deps;
+	int			ndeps;
+	const char *kind;
+	bool		atomic;
+} Definition;
+
+static bool
+is_blank(const char *s)
+{
+	for (; s != NULL && *s; s++)
+		if (*s != ' ' && *s != '\t' && *s != '\n' && *s != '\r')
+			return false;
+	return true;
+}
+
+/* Check a definition's fields; nothing is read or written. */
+static CovetStatus
+definition_check(const Definition *def, CovetError *err)
+{
+	CovetStatus rc;
+	int			i;
+
+	if ((rc = covet_name_check("migration name", def->name, err)) != COVET_OK)
+		return rc;
+	if (def->up == NULL)
+		return covet_error_set(err, COVET_ERR_NULL, "up must not be null");
+	if (is_blank(def->up))
+	{
+		covet_error_set(err, COVET_ERR_INVALID, "up must not be empty");
+		covet_error_detail(err, "Migration \"%s\" has no up text.", def->name);
+		return COVET_ERR_INVALID;
+	}
+	if (strcmp(def->kind, "schema") != 0 && strcmp(def->kind, "data") != 0)
+	{
+		covet_error_set(err, COVET_ERR_INVALID, "invalid kind \"%s\"", def->kind);
+		covet_error_hint(err, "The kind of a migration is \"schema\" or \"data\".");
+		return COVET_ERR_INVALID;
+	}
+	for (i = 0; i < def->ndeps; i++)
+		if (strcmp(def->deps[i], def->name) == 0)
+			return covet_error_set(err, COVET_ERR_DEPENDENCY,
+								   "dependency cycle among migrations: %s -> %s",
+								   def->name, def->name);
+	return COVET_OK;
+}
+
+/* Insert or update one definition; the run is open. */
+static CovetStatus
+definition_store(CovetDriver *d, const Definition *def, DefineOutcome *outcome,
+				 CovetError *err)
+{
+	char		sum[COVET_CHECKSUM_LEN + 1];
+	CovetResult res = {0};
+	CovetBuf	deps;
+	char	   *deps_text = NULL;
+	const char *p1[1];
+	CovetStatus rc;
+	int			i;
+
+	covet_checksum_compute(def->up, def->down, sum);
+	covet_buf_init(&deps, &d->mem);
+	covet_buf_append(&deps, "");
+	for (i = 0; i < def->ndeps; i++)
+	{
+		if (i > 0)
+			covet_buf_appendc(&deps, ' ');
+		covet_buf_append(&deps, def->deps[i]);
+	}
+	if ((rc = covet_buf_finish(&deps, &deps_text, err)) != COVET_OK)
+		return rc;
+
+	p1[0] = def->name;
+	rc = covet_sql_run(d,
+					   "SELECT m.checksum, m.depends_on, m.kind,"
+					   " CASE WHEN m.atomic THEN 1 ELSE 0 END, a.checksum"
+					   " FROM {migrations} m LEFT JOIN {applied} a ON a.name = m.name"
+					   " WHERE m.name = {1}", 1, p1, &res, err);
+	if (rc != COVET_OK)
+		goto done;
+	if (res.nrows == 0)
+	{
+		const char *p[] = {def->name, def->kind, def->up, def->down, deps_text,
+		def->atomic ? "1" : "0", sum};
+
+		*outcome = DEFINED_NEW;
+		rc = covet_sql_run(d,
+						   "INSERT INTO {migrations} (name, kind, up_sql, down_sql,"
+						   " depends_on, atomic, checksum, defined_at) VALUES ({1}, {2},"
+						   " {3}, {4}, {5}, CAST({6} AS boolean), {7}, {now})",
+						   7, p, NULL, err);
+	}
+	else
+	{
+		const char *applied = COVET_VALUE(&res, 0, 4);
+		bool		same = strcmp(COVET_VALUE(&res, 0, 0), sum) == 0 &&
+			strcmp(COVET_VALUE(&res, 0, 1), deps_text) == 0 &&
+			strcmp(COVET_VALUE(&res, 0, 2), def->kind) == 0 &&
+			strcmp(COVET_VALUE(&res, 0, 3), def->atomic ? "1" : "0") == 0;
+
+		if (applied != NULL && strcmp(applied, sum) != 0)
+		{
+			rc = covet_error_set(err, COVET_ERR_CHECKSUM,
+								 "migration \"%s\" is applied and its text has changed",
+								 def->name);
+			covet_error_detail(err, "Applied checksum: %s. New checksum: %s.", applied, sum);
+			covet_error_hint(err, "Write a new migration instead of editing an applied one.");
+		}
+		else if (same)
+			*outcome = DEFINED_SAME;
+		else
+		{
+			const char *p[] = {def->name, def->kind, def->up, def->down, deps_text,
+			def->atomic ? "1" : "0", sum};
+
+			*outcome = DEFINED_CHANGED;
+			rc = covet_sql_run(d,
+							   "UPDATE {migrations} SET kind = {2}, up_sql = {3}, down_sql = {4},"
+							   " depends_on = {5}, atomic = CAST({6} AS boolean), checksum = {7},"
+							   " defined_at = {now} WHERE name = {1}",
+							   7, p, NULL, err);
+		}
+	}
+done:
+	covet_result_free(d, &res);
+	covet_free(&d->mem, deps_text);
+	return rc;
+}
+
+static CovetStatus
+define_body(CovetDriver *d, RunState *st, const void *arg, CovetBuf *report,
+			CovetError *err)
+{
+	const Definition *def = arg;
+	DefineOutcome outcome;
+	CovetStatus rc;
+
+	(void) st;					/* a definition needs no run state */
+	if ((rc = definition_store(d, def, &outcome, err)) != COVET_OK)
+		return rc;
+	covet_buf_appendf(report, "%s %s",
+					  outcome == DEFINED_NEW ? "defined" :
+					  outcome == DEFINED_CHANGED ? "redefined" : "unchanged",
+					  def->name);
+	return COVET_OK;
+}
+
+CovetStatus
+covet_runner_define(CovetDriver *d, const CovetDefine *in, char **report,
+					CovetError *err)
+{
+	Definition	def;
+	CovetStatus rc;
+
+	*report = NULL;
+	memset(&def, 0, sizeof(def));
+	def.name = in->name;
+	def.up = in->up;
+	def.down = is_blank(in->down) ? NULL : in->down;
+	def.kind = in->kind ? in->kind : "schema";
+	def.atomic = in->atomic;
+	if ((rc = covet_name_check("migration name", in->name, err)) != COVET_OK)
+		return rc;
+	rc = covet_depends_split(&d->mem, in->depends_on, &def.deps, &def.ndeps, err);
+	if (rc == COVET_OK)
+		rc = definition_check(&def, err);
+	if (rc == COVET_OK)
+		rc = with_run(d, define_body, &def, false, report, err);
+	free_names(d, def.deps, def.ndeps);
+	return rc;
+}
+
+typedef struct LoadSet
+{
+	const char *path;
+	CovetMigFile *files;
+	int			n;
+} LoadSet;
+
+static CovetStatus
+load_body(CovetDriver *d, RunState *st, const void *arg, CovetBuf *report,
+		  CovetError *err)
+{
+	const LoadSet *set = arg;
+	int			counts[3] = {0, 0, 0};
+	int			i;
+
+	(void) st;					/* definitions need no run state */
+	for (i = 0; i < set->n; i++)
+	{
+		const CovetMigFile *f = &set->files[i];
+		Definition	def = {f->name, f->up, f->down, f->depends, f->ndepends,
+		f->kind, f->atomic};
+		DefineOutcome outcome;
+		CovetStatus rc;
+
+		if ((rc = definition_check(&def, err)) != COVET_OK ||
+			(rc = definition_store(d, &def, &outcome, err)) != COVET_OK)
+		{
+			covet_error_prefix(err, "%s: ", f->name);
+			return rc;
+		}
+		counts[outcome]++;
+	}
+	covet_buf_appendf(report, "loaded %d %s from %s (%d new, %d redefined, %d unchanged)",
+					  set->n, plural(set->n, "migration", "migrations"), set->path,
+					  counts[DEFINED_NEW], counts[DEFINED_CHANGED], counts[DEFINED_SAME]);
+	return COVET_OK;
+}
+
+static int
+compare_names(const void *a, const void *b)
+{
+	return strcmp(*(char *const *) a, *(char *const *) b);
+}
+
+static bool
+ends_with(const char *s, const char *suffix)
+{
+	size_t		n = strlen(s),
+				m = strlen(suffix);
+
+	return n >= m && strcmp(s + n - m, suffix) == 0;
+}
+
+/* Read and parse one file; errors name it as path. */
+static CovetStatus
+load_file(CovetDriver *d, const char *path, CovetMigFile *out, CovetError *err)
+{
+	char	   *text = NULL;
+	size_t		len = 0;
+	CovetStatus rc;
+
+	if ((rc = d->read_file(d->ctx, path, &text, &len, err)) != COVET_OK)
+		return rc;
+	rc = covet_migfile_parse(&d->mem, path, text, len, out, err);
+	covet_free(&d->mem, text);
+	return rc;
+}
+
+static void
+migfile_free(CovetDriver *d, CovetMigFile *f)
+{
+	covet_free(&d->mem, f->name);
+	covet_free(&d->mem, f->up);
+	covet_free(&d->mem, f->down);
+	covet_free(&d->mem, f->kind);
+	free_names(d, f->depends, f->ndepends);
+}
+
+CovetStatus
+covet_runner_load(CovetDriver *d, const char *path, char **report,
+				  CovetError *err)
+{
+	LoadSet		set = {path, NULL, 0};
+	char	  **names = NULL;
+	int			nnames = 0;
+	bool		is_dir = false;
+	CovetBuf	full;
+	CovetStatus rc;
+	int			i;
+
+	*report = NULL;
+	covet_buf_init(&full, &d->mem);
+	if (path == NULL)
+		return covet_error_set(err, COVET_ERR_NULL, "path must not be null");
+	if (*path == '\0')
+		return covet_error_set(err, COVET_ERR_INVALID, "path must not be empty");
+	if ((rc = d->list_dir(d->ctx, path, &is_dir, &names, &nnames, err)) != COVET_OK)
+		return rc;
+	if (!is_dir)
+	{
+		set.files = covet_alloc0(&d->mem, sizeof(CovetMigFile));
+		if (set.files == NULL)
+			rc = covet_error_set(err, COVET_ERR_NOMEM, "out of memory");
+		else if ((rc = load_file(d, path, &set.files[0], err)) == COVET_OK)
+			set.n = 1;
+	}
+	else
+	{
+		int			nsql = 0;
+
+		qsort(names, (size_t) nnames, sizeof(char *), compare_names);
+		set.files = covet_alloc0(&d->mem, sizeof(CovetMigFile) * (size_t) (nnames + 1));
+		if (set.files == NULL)
+			rc = covet_error_set(err, COVET_ERR_NOMEM, "out of memory");
+		for (i = 0; rc == COVET_OK && i < nnames; i++)
+		{
+			char	   *file;
+
+			if (!ends_with(names[i], ".sql"))
+				continue;
+			covet_buf_reset(&full);
+			covet_buf_append(&full, path);
+			if (!ends_with(path, "/"))
+				covet_buf_appendc(&full, '/');
+			covet_buf_append(&full, names[i]);
+			if (full.failed)
+			{
+				rc = covet_error_set(err, COVET_ERR_NOMEM, "out of memory");
+				break;
+			}
+			file = full.data;
+			rc = load_file(d, file, &set.files[nsql], err);
+			if (rc == COVET_OK)
+				set.n = ++nsql;
+		}
+	}
+	if (rc == COVET_OK)
+		rc = with_run(d, load_body, &set, false, report, err);
+
+	covet_buf_free(&full);
+	free_names(d, names, nnames);
+	for (i = 0; i < set.n; i++)
+		migfile_free(d, &set.files[i]);
+	covet_free(&d->mem, set.files);
+	return rc;
+}
+
+/* --- status -------------------------------------------------------------- */
+
+static CovetStatus
+status_fill(CovetDriver *d, RunState *st, CovetResult *out, CovetError *err)
+{
+	int			i;
+
+	out->ncols = COVET_STATUS_NCOLS;
+	out->nrows = st->n;
+	out->affected = 0;
+	out->values = covet_alloc0(&d->mem, sizeof(char *) * (size_t) (st->n * COVET_STATUS_NCOLS + 1));
+	if (out->values == NULL)
+		return covet_error_set(err, COVET_ERR_NOMEM, "out of memory");
+	for (i = 0; i < st->n; i++)
+	{
+		const Migration *m = &st->migs[st->order ? st->order[i] : i];
+		bool		applied = m->applied_checksum != NULL;
+		const char *cols[COVET_STATUS_NCOLS];
+		int			c;
+
+		cols[0] = m->name;
+		cols[1] = m->kind;
+		cols[2] = applied ? "applied" : "pending";
+		cols[3] = m->depends_text;
+		cols[4] = m->applied_at;
+		cols[5] = m->duration_ms;
+		cols[6] = m->rows;
+		cols[7] = m->who;
+		cols[8] = m->actual;
+		cols[9] = m->applied_checksum;
+		cols[10] = applied ? (strcmp(m->applied_checksum, m->actual) != 0 ? "true" : "false") : NULL;
+		for (c = 0; c < COVET_STATUS_NCOLS; c++)
+		{
+			if (cols[c] == NULL)
+				continue;
+			COVET_VALUE(out, i, c) = covet_strdup(&d->mem, cols[c]);
+			if (COVET_VALUE(out, i, c) == NULL)
+				return covet_error_set(err, COVET_ERR_NOMEM, "out of memory");
+		}
+	}
+	return COVET_OK;
+}
+
+CovetStatus
+covet_runner_status(CovetDriver *d, CovetResult *out, CovetError *err)
+{
+	RunState	st;
+	CovetStatus rc;
+
+	memset(out, 0, sizeof(*out));
+	rc = state_load(d, &st, err);
+	if (rc == COVET_OK)
+		rc = status_fill(d, &st, out, err);
+	if (rc != COVET_OK)
+		covet_result_free(d, out);
+	state_free(d, &st);
+	return rc;
+}
