@@ -1,0 +1,230 @@
+/*-------------------------------------------------------------------------
+ *
+ * test_misc.c
+ *		The small parts of the core: name checks, CovetBuf, SQL template
+ *		expansion for both dialects, CovetError and SQLSTATE mapping.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "tap.h"
+
+#include <string.h>
+
+static void
+test_names(void)
+{
+	CovetError	err;
+	char		name[200];
+
+	is_int(covet_name_check("migration name", "0001_init", &err), COVET_OK,
+		   "plain name accepted");
+	is_int(covet_name_check("migration name", "a.B-c_9", &err), COVET_OK,
+		   "letters, digits, dot, dash, underscore accepted");
+
+	is_int(covet_name_check("migration name", NULL, &err), COVET_ERR_NULL,
+		   "NULL name");
+	is_str(err.message, "migration name must not be null", "NULL name: message");
+	is_int(covet_name_check("migration name", "", &err), COVET_ERR_INVALID,
+		   "empty name");
+	is_str(err.message, "migration name must not be empty", "empty name: message");
+
+	is_int(covet_name_check("migration name", "x'); DROP TABLE t; --", &err),
+		   COVET_ERR_INVALID, "SQL fragment rejected");
+	is_str(err.message, "invalid migration name \"x'); DROP TABLE t; --\"",
+		   "SQL fragment: message");
+	is_str(err.detail, "Character 2 is not allowed in a migration name.",
+		   "SQL fragment: detail names the character");
+	ok(err.hint[0] != '\0', "SQL fragment: hint lists what is allowed");
+	is_str(covet_error_sqlstate(&err), "22023", "invalid name: SQLSTATE 22023");
+
+	is_int(covet_name_check("migration name", "a b", &err), COVET_ERR_INVALID,
+		   "space rejected");
+	is_int(covet_name_check("migration name", "dir/x", &err), COVET_ERR_INVALID,
+		   "slash rejected");
+	is_int(covet_name_check("migration name", "caf\xc3\xa9", &err), COVET_ERR_INVALID,
+		   "non-ASCII rejected");
+
+	memset(name, 'a', 128);
+	name[128] = '\0';
+	is_int(covet_name_check("migration name", name, &err), COVET_OK,
+		   "128-character name accepted");
+	name[128] = 'a';
+	name[129] = '\0';
+	is_int(covet_name_check("migration name", name, &err), COVET_ERR_INVALID,
+		   "129-character name rejected");
+	is_str(err.message, "migration name is too long", "129 characters: message");
+	is_str(err.detail, "The name has 129 characters; the limit is 128.",
+		   "129 characters: detail");
+	is_int(covet_name_check("dependency name", "b@d", &err), COVET_ERR_INVALID,
+		   "the caller's word is used");
+	is_str(err.message, "invalid dependency name \"b@d\"", "dependency name: message");
+}
+
+static void
+test_buf(void)
+{
+	CovetBuf	buf;
+	CovetError	err;
+	char	   *s = NULL;
+	int			i;
+	bool		good = true;
+
+	covet_buf_init(&buf, tap_mem());
+	for (i = 0; i < 10000; i++)
+		covet_buf_appendc(&buf, (char) ('a' + i % 26));
+	covet_buf_append(&buf, "|");
+	covet_buf_appendn(&buf, "xyz", 2);
+	covet_buf_appendf(&buf, "|%d-%s", 42, "end");
+	is_int((long long) buf.len, 10000 + 1 + 2 + 7, "buf grows to hold 10010 bytes");
+	ok(buf.cap >= buf.len + 1 && !buf.failed, "buf capacity covers the length");
+	is_int(covet_buf_finish(&buf, &s, &err), COVET_OK, "buf finish");
+	for (i = 0; i < 10000 && good; i++)
+		good = (s[i] == 'a' + i % 26);
+	ok(good && strcmp(s + 10000, "|xy|42-end") == 0, "buf content intact after growth");
+	ok(buf.data == NULL && buf.len == 0, "buf emptied by finish");
+	covet_free(tap_mem(), s);
+
+	covet_buf_init(&buf, tap_mem());
+	is_int(covet_buf_finish(&buf, &s, &err), COVET_OK, "finish of an empty buf");
+	is_str(s, "", "empty buf gives \"\"");
+	covet_free(tap_mem(), s);
+
+	covet_buf_init(&buf, tap_mem());
+	covet_buf_append(&buf, "hello");
+	covet_buf_reset(&buf);
+	covet_buf_append(&buf, "bye");
+	is_int(covet_buf_finish(&buf, &s, &err), COVET_OK, "finish after reset");
+	is_str(s, "bye", "reset empties the buf");
+	covet_free(tap_mem(), s);
+	is_int(tap_mem_live(), 0, "buf: everything freed");
+
+	/* The first allocation fails. */
+	tap_mem_fail_after(0);
+	covet_buf_init(&buf, tap_mem());
+	covet_buf_append(&buf, "x");
+	ok(buf.failed, "failed allocation is remembered");
+	s = NULL;
+	is_int(covet_buf_finish(&buf, &s, &err), COVET_ERR_NOMEM, "finish reports NOMEM");
+	is_str(err.message, "out of memory", "NOMEM message");
+	ok(s == NULL && tap_mem_live() == 0, "NOMEM: nothing handed over, nothing leaked");
+
+	/* Growth fails after the first block: later appends are ignored. */
+	tap_mem_fail_after(1);
+	covet_buf_init(&buf, tap_mem());
+	for (i = 0; i < 100; i++)
+		covet_buf_append(&buf, "0123456789");
+	covet_buf_appendf(&buf, "%d", 7);
+	ok(buf.failed && buf.len < 256, "growth failure is sticky");
+	is_int(covet_buf_finish(&buf, &s, &err), COVET_ERR_NOMEM,
+		   "growth failure: finish reports NOMEM");
+	is_int(tap_mem_live(), 0, "growth failure: first block freed");
+	tap_mem_fail_after(-1);
+
+	covet_buf_init(&buf, tap_mem());
+	covet_buf_append(&buf, "abandoned");
+	covet_buf_free(&buf);
+	is_int(tap_mem_live(), 0, "buf_free releases the data");
+}
+
+static void
+expand_is(const CovetDialect *d, const char *tmpl, const char *expected,
+		  const char *what)
+{
+	CovetBuf	buf;
+	CovetError	err;
+	char	   *s = NULL;
+
+	covet_buf_init(&buf, tap_mem());
+	covet_sql_expand(d, &buf, tmpl);
+	if (covet_buf_finish(&buf, &s, &err) != COVET_OK)
+		s = NULL;
+	is_str(s, expected, "%s (%s)", what, d->name);
+	covet_free(tap_mem(), s);
+}
+
+static void
+test_expand(void)
+{
+	expand_is(&covet_dialect_postgres, "SELECT {1} FROM {history} WHERE t < {now}",
+			  "SELECT $1 FROM \"covet\".\"history\" WHERE t < pg_catalog.clock_timestamp()",
+			  "template");
+	expand_is(&covet_dialect_sqlite, "SELECT {1} FROM {history} WHERE t < {now}",
+			  "SELECT ?1 FROM \"covet_history\" WHERE t < "
+			  "strftime('%Y-%m-%d %H:%M:%f', 'now')",
+			  "template");
+	expand_is(&covet_dialect_postgres, "UPDATE {applied} SET a = {2}, b = {9}",
+			  "UPDATE \"covet\".\"applied\" SET a = $2, b = $9", "parameters 2 and 9");
+	expand_is(&covet_dialect_sqlite, "UPDATE {applied} SET a = {2}, b = {9}",
+			  "UPDATE \"covet_applied\" SET a = ?2, b = ?9", "parameters 2 and 9");
+	expand_is(&covet_dialect_sqlite, "SELECT '{' || x", "SELECT '{' || x",
+			  "unclosed brace kept");
+	expand_is(&covet_dialect_postgres, "", "", "empty template");
+	is_str(covet_dialect_postgres.name, "postgresql", "dialect name postgresql");
+	is_str(covet_dialect_sqlite.name, "sqlite", "dialect name sqlite");
+	ok(covet_dialect_postgres.schema_ddl == NULL &&
+	   covet_dialect_sqlite.schema_ddl != NULL &&
+	   covet_dialect_sqlite.schema_ddl[0] != NULL,
+	   "only SQLite creates its tables from the core");
+	is_int(tap_mem_live(), 0, "expand: everything freed");
+}
+
+static void
+test_errors(void)
+{
+	CovetError	err;
+	static const struct
+	{
+		CovetStatus code;
+		const char *state;
+	}			map[] = {
+		{COVET_OK, "00000"},
+		{COVET_ERR_NOMEM, "53200"},
+		{COVET_ERR_INVALID, "22023"},
+		{COVET_ERR_NULL, "22004"},
+		{COVET_ERR_NOT_FOUND, "42704"},
+		{COVET_ERR_DUPLICATE, "42710"},
+		{COVET_ERR_DEPENDENCY, "42P17"},
+		{COVET_ERR_CHECKSUM, "55000"},
+		{COVET_ERR_PARSE, "42601"},
+		{COVET_ERR_SQL, "XX000"},
+		{COVET_ERR_LOCK, "55P03"},
+		{COVET_ERR_IO, "58030"},
+		{COVET_ERR_PRIVILEGE, "42501"},
+		{COVET_ERR_STATE, "55000"},
+		{COVET_ERR_INTERNAL, "XX000"},
+	};
+	size_t		i;
+
+	for (i = 0; i < sizeof(map) / sizeof(map[0]); i++)
+		is_str(covet_status_sqlstate(map[i].code), map[i].state,
+			   "status %d maps to SQLSTATE %s", (int) map[i].code, map[i].state);
+
+	is_int(covet_error_set(&err, COVET_ERR_SQL, "division by %s", "zero"),
+		   COVET_ERR_SQL, "error_set returns its code");
+	covet_error_detail(&err, "In statement %d.", 2);
+	covet_error_hint(&err, "Check the divisor.");
+	covet_error_prefix(&err, "migration \"%s\" failed: ", "0003_x");
+	is_str(err.message, "migration \"0003_x\" failed: division by zero",
+		   "prefix goes in front of the message");
+	is_str(err.detail, "In statement 2.", "prefix keeps the detail");
+	is_str(err.hint, "Check the divisor.", "prefix keeps the hint");
+	is_str(covet_error_sqlstate(&err), "XX000", "no engine SQLSTATE: from the code");
+	memcpy(err.sqlstate, "22012", 6);
+	is_str(covet_error_sqlstate(&err), "22012", "engine SQLSTATE wins");
+	covet_error_set(&err, COVET_ERR_LOCK, "held");
+	ok(err.sqlstate[0] == '\0' && err.detail[0] == '\0' && err.hint[0] == '\0',
+	   "error_set clears the rest");
+	covet_error_clear(&err);
+	ok(err.code == COVET_OK && err.message[0] == '\0', "error_clear");
+}
+
+int
+main(void)
+{
+	test_names();
+	test_buf();
+	test_expand();
+	test_errors();
+	is_int(tap_mem_live(), 0, "no live allocations at the end");
+	return done_testing();
+}
