@@ -28,16 +28,17 @@ REGRESS = $(basename $(notdir $(sort $(wildcard sql/[!c]*.sql))))
 REGRESS_OPTS = --load-extension=covet
 
 WARN = -Wall -Wextra -Werror
+PG_CPPFLAGS = -Isrc/core
 PG_CFLAGS = $(WARN) -Wno-unused-parameter -Wno-sign-compare -Wno-missing-field-initializers -Isrc/core
 EXTRA_CLEAN = covet.so test/core/*.t test/core/*.o demo.db
-
-# No LLVM bitcode: clang may be missing, and JIT buys nothing here.
-with_llvm = no
 
 PG_CONFIG ?= pg_config
 PGXS := $(shell $(PG_CONFIG) --pgxs 2>/dev/null)
 ifneq ($(PGXS),)
 include $(PGXS)
+# No LLVM bitcode (set after PGXS, which sets it): clang may be missing,
+# and JIT buys nothing here.
+with_llvm = no
 all: covet.so
 else
 all: covet.so

@@ -1,0 +1,863 @@
+/*-------------------------------------------------------------------------
+ *
+ * pg_driver.c
+ *		covet's CovetDriver for PostgreSQL: SPI, subtransactions, the
+ *		runner's advisory lock, server-side files.
+ *
+ * Each SQL function call gets a CovetPgCall: a memory context (a child of
+ * the caller's) that holds everything the core allocates and is deleted
+ * when the call ends, and one SPI connection.  The core runs in the
+ * caller's transaction.
+ *
+ * Errors.  A statement that fails while the core has a savepoint open is
+ * caught (PG_TRY around SPI, the error copied into the call's context and
+ * flushed) and handed back as COVET_ERR_SQL with PostgreSQL's SQLSTATE; the
+ * core must roll that savepoint back before it runs anything else, and the
+ * driver refuses other statements until it does.  With no savepoint open an
+ * error propagates as usual and aborts the caller's transaction.  If an
+ * error escapes the core while savepoints are open, covet_pg_call_run rolls
+ * them back before re-throwing, so the caller never inherits one.
+ *
+ * Locking.  begin_run polls pg_try_advisory_xact_lock(1668249204, 1) until
+ * covet.lock_timeout; the lock is released when the caller's transaction
+ * ends (see ARCHITECTURE.md for why it is the transaction-level lock).
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include <sys/stat.h>
+#include <fcntl.h>
+#include <unistd.h>
+
+#include "access/xact.h"
+#include "catalog/pg_authid.h"
+#include "executor/spi.h"
+#include "mb/pg_wchar.h"
+#include "miscadmin.h"
+#include "nodes/parsenodes.h"
+#include "storage/fd.h"
+#include "storage/latch.h"
+#include "tcop/tcopprot.h"
+#include "utils/acl.h"
+#include "utils/builtins.h"
+#include "utils/fmgrprotos.h"
+#include "utils/memutils.h"
+#include "utils/timestamp.h"
+#include "utils/wait_event.h"
+
+#include "covet_pg.h"
+
+/* Migration files larger than this are refused. */
+#define COVET_MAX_FILE_SIZE (64 * 1024 * 1024)
+
+/* How often begin_run retries the lock, in milliseconds. */
+#define COVET_LOCK_POLL_MS 20
+
+/* ---------------------------------------------------------------------
+ * Memory
+ * ---------------------------------------------------------------------
+ */
+static void *
+drv_mem_alloc(void *ctx, size_t size)
+{
+	return MemoryContextAllocExtended((MemoryContext) ctx, size,
+									  MCXT_ALLOC_HUGE | MCXT_ALLOC_NO_OOM);
+}
+
+static void
+drv_mem_free(void *ctx, void *ptr)
+{
+	pfree(ptr);
+}
+
+/* ---------------------------------------------------------------------
+ * Errors
+ * ---------------------------------------------------------------------
+ */
+
+/*
+ * Turn the error being handled in a PG_CATCH block into a CovetError.  With
+ * no driver savepoint open there is nothing to roll back to: re-throw.
+ */
+static CovetStatus
+catch_error(CovetPgCall *call, CovetError *err)
+{
+	ErrorData  *edata;
+
+	MemoryContextSwitchTo(call->callcxt);
+	if (call->nsavepoints == 0)
+		PG_RE_THROW();
+	edata = CopyErrorData();
+	FlushErrorState();
+	call->error_pending = true;
+
+	covet_error_set(err, COVET_ERR_SQL, "%s",
+					edata->message ? edata->message : "unknown error");
+	strlcpy(err->sqlstate, unpack_sql_state(edata->sqlerrcode),
+			sizeof(err->sqlstate));
+	if (edata->detail)
+		covet_error_detail(err, "%s", edata->detail);
+	if (edata->hint)
+		covet_error_hint(err, "%s", edata->hint);
+	FreeErrorData(edata);
+	return COVET_ERR_SQL;
+}
+
+/* After a caught error only a savepoint rollback may touch the database. */
+static CovetStatus
+check_no_pending_error(CovetPgCall *call, CovetError *err)
+{
+	if (!call->error_pending)
+		return COVET_OK;
+	return covet_error_set(err, COVET_ERR_INTERNAL,
+						   "statement run after a failed one without rolling back its savepoint");
+}
+
+static CovetStatus
+spi_error(CovetError *err, int spirc)
+{
+	if (spirc == SPI_ERROR_TRANSACTION)
+	{
+		covet_error_set(err, COVET_ERR_SQL,
+						"transaction control statements are not allowed in a migration");
+		strlcpy(err->sqlstate, "2D000", sizeof(err->sqlstate));
+		covet_error_hint(err, "Each migration runs in a savepoint of the caller's transaction; remove BEGIN, COMMIT, ROLLBACK and SAVEPOINT.");
+		return COVET_ERR_SQL;
+	}
+	if (spirc == SPI_ERROR_COPY)
+	{
+		covet_error_set(err, COVET_ERR_SQL,
+						"COPY to or from the client is not allowed in a migration");
+		strlcpy(err->sqlstate, "0A000", sizeof(err->sqlstate));
+		return COVET_ERR_SQL;
+	}
+	return covet_error_set(err, COVET_ERR_INTERNAL, "SPI failed: %s",
+						   SPI_result_code_string(spirc));
+}
+
+/* ---------------------------------------------------------------------
+ * Statements
+ * ---------------------------------------------------------------------
+ */
+typedef struct QueryState
+{
+	const char *sql;
+	int			nparams;
+	const char *const *params;
+	CovetResult *res;
+	CovetError *err;
+	CovetStatus rc;
+} QueryState;
+
+static void
+query_run(CovetPgCall *call, QueryState *q)
+{
+	Oid		   *types = NULL;
+	Datum	   *values = NULL;
+	char	   *nulls = NULL;
+	int			spirc;
+	int			i;
+
+	if (q->nparams > 0)
+	{
+		MemoryContext old = MemoryContextSwitchTo(call->callcxt);
+
+		types = palloc(sizeof(Oid) * q->nparams);
+		values = palloc(sizeof(Datum) * q->nparams);
+		nulls = palloc(q->nparams);
+		for (i = 0; i < q->nparams; i++)
+		{
+			types[i] = TEXTOID;
+			nulls[i] = q->params[i] ? ' ' : 'n';
+			values[i] = q->params[i] ? CStringGetTextDatum(q->params[i]) : (Datum) 0;
+		}
+		MemoryContextSwitchTo(old);
+	}
+
+	spirc = SPI_execute_with_args(q->sql, q->nparams, types, values, nulls,
+								  false, 0);
+	if (spirc < 0)
+	{
+		q->rc = spi_error(q->err, spirc);
+		return;
+	}
+
+	if (q->res != NULL)
+	{
+		CovetResult *res = q->res;
+
+		res->affected = (int64_t) SPI_processed;
+		if (SPI_tuptable != NULL)
+		{
+			TupleDesc	desc = SPI_tuptable->tupdesc;
+			uint64		nrows = SPI_processed;
+			int			ncols = desc->natts;
+			MemoryContext old;
+			int			r,
+						c;
+
+			if (nrows > (uint64) (INT_MAX / Max(ncols, 1)))
+			{
+				q->rc = covet_error_set(q->err, COVET_ERR_INTERNAL,
+										"query returned too many rows");
+				SPI_freetuptable(SPI_tuptable);
+				return;
+			}
+			old = MemoryContextSwitchTo(call->callcxt);
+			res->nrows = (int) nrows;
+			res->ncols = ncols;
+			res->values = palloc0(sizeof(char *) * Max(res->nrows * ncols, 1));
+			for (r = 0; r < res->nrows; r++)
+				for (c = 0; c < ncols; c++)
+					COVET_VALUE(res, r, c) =
+						SPI_getvalue(SPI_tuptable->vals[r], desc, c + 1);
+			MemoryContextSwitchTo(old);
+		}
+	}
+	SPI_freetuptable(SPI_tuptable);
+	q->rc = COVET_OK;
+}
+
+static CovetStatus
+drv_query(void *ctx, const char *sql, int nparams, const char *const *params,
+		 CovetResult *res, CovetError *err)
+{
+	CovetPgCall *call = (CovetPgCall *) ctx;
+	QueryState	q;
+	MemoryContext oldcxt = CurrentMemoryContext;
+
+	if (res != NULL)
+		memset(res, 0, sizeof(*res));
+	if (check_no_pending_error(call, err) != COVET_OK)
+		return err->code;
+
+	q.sql = sql;
+	q.nparams = nparams;
+	q.params = params;
+	q.res = res;
+	q.err = err;
+	q.rc = COVET_OK;
+
+	PG_TRY();
+	{
+		query_run(call, &q);
+	}
+	PG_CATCH();
+	{
+		q.rc = catch_error(call, err);
+		if (res != NULL)
+			memset(res, 0, sizeof(*res));
+	}
+	PG_END_TRY();
+	MemoryContextSwitchTo(oldcxt);
+	return q.rc;
+}
+
+typedef struct ScriptState
+{
+	const char *sql;
+	CovetScriptStats *stats;
+	CovetError *err;
+	CovetStatus rc;
+} ScriptState;
+
+static void
+script_run(CovetPgCall *call, ScriptState *s)
+{
+	MemoryContext old = MemoryContextSwitchTo(call->callcxt);
+	List	   *stmts = pg_parse_query(s->sql);
+	ListCell   *lc;
+
+	MemoryContextSwitchTo(old);
+	foreach(lc, stmts)
+	{
+		RawStmt    *raw = lfirst_node(RawStmt, lc);
+		int			loc = Max(raw->stmt_location, 0);
+		size_t		len = raw->stmt_len > 0 ? (size_t) raw->stmt_len : strlen(s->sql + loc);
+		char	   *text;
+		int			spirc;
+
+		text = covet_strndup(&call->driver.mem, s->sql + loc, len);
+		if (text == NULL)
+		{
+			s->rc = covet_error_set(s->err, COVET_ERR_NOMEM, "out of memory");
+			return;
+		}
+
+		CHECK_FOR_INTERRUPTS();
+		spirc = SPI_execute(text, false, 0);
+		pfree(text);
+		if (spirc < 0)
+		{
+			s->rc = spi_error(s->err, spirc);
+			return;
+		}
+		s->stats->statements++;
+		switch (spirc)
+		{
+			case SPI_OK_INSERT:
+			case SPI_OK_UPDATE:
+			case SPI_OK_DELETE:
+			case SPI_OK_INSERT_RETURNING:
+			case SPI_OK_UPDATE_RETURNING:
+			case SPI_OK_DELETE_RETURNING:
+			case SPI_OK_MERGE:
+				s->stats->rows += (int64_t) SPI_processed;
+				break;
+			default:
+				break;
+		}
+		SPI_freetuptable(SPI_tuptable);
+	}
+	s->rc = COVET_OK;
+}
+
+/*
+ * Run a migration's text.  PostgreSQL's own parser splits it, so dollar
+ * quoting, comments and nested bodies need no handling here; a syntax error
+ * anywhere fails before the first statement runs.  stats->statements counts
+ * the statements that completed, also when one fails.
+ */
+static CovetStatus
+drv_exec_script(void *ctx, const char *sql, CovetScriptStats *stats,
+			   CovetError *err)
+{
+	CovetPgCall *call = (CovetPgCall *) ctx;
+	ScriptState s;
+	MemoryContext oldcxt = CurrentMemoryContext;
+
+	stats->statements = 0;
+	stats->rows = 0;
+	if (check_no_pending_error(call, err) != COVET_OK)
+		return err->code;
+
+	s.sql = sql;
+	s.stats = stats;
+	s.err = err;
+	s.rc = COVET_OK;
+
+	PG_TRY();
+	{
+		script_run(call, &s);
+	}
+	PG_CATCH();
+	{
+		s.rc = catch_error(call, err);
+	}
+	PG_END_TRY();
+	MemoryContextSwitchTo(oldcxt);
+	return s.rc;
+}
+
+/* ---------------------------------------------------------------------
+ * Savepoints: internal subtransactions, as PL/pgSQL's exception blocks
+ * ---------------------------------------------------------------------
+ */
+static CovetStatus
+drv_savepoint_begin(void *ctx, CovetError *err)
+{
+	CovetPgCall *call = (CovetPgCall *) ctx;
+	CovetPgSavepoint *sp;
+
+	if (check_no_pending_error(call, err) != COVET_OK)
+		return err->code;
+	if (call->nsavepoints == call->maxsavepoints)
+	{
+		int			newmax = Max(call->maxsavepoints * 2, 4);
+
+		if (call->savepoints == NULL)
+			call->savepoints = MemoryContextAlloc(call->callcxt,
+												  sizeof(CovetPgSavepoint) * newmax);
+		else
+			call->savepoints = repalloc(call->savepoints,
+										sizeof(CovetPgSavepoint) * newmax);
+		call->maxsavepoints = newmax;
+	}
+	sp = &call->savepoints[call->nsavepoints];
+	sp->cxt = CurrentMemoryContext;
+	sp->owner = CurrentResourceOwner;
+
+	BeginInternalSubTransaction(NULL);
+	MemoryContextSwitchTo(sp->cxt);
+	call->nsavepoints++;
+	return COVET_OK;
+}
+
+/* End the innermost savepoint; also used to unwind after an error. */
+static void
+savepoint_end(CovetPgCall *call, bool commit)
+{
+	CovetPgSavepoint *sp = &call->savepoints[call->nsavepoints - 1];
+
+	if (commit)
+		ReleaseCurrentSubTransaction();
+	else
+		RollbackAndReleaseCurrentSubTransaction();
+	MemoryContextSwitchTo(sp->cxt);
+	CurrentResourceOwner = sp->owner;
+	call->nsavepoints--;
+	call->error_pending = false;
+}
+
+static CovetStatus
+drv_savepoint_release(void *ctx, CovetError *err)
+{
+	CovetPgCall *call = (CovetPgCall *) ctx;
+
+	if (call->nsavepoints == 0)
+		return covet_error_set(err, COVET_ERR_INTERNAL,
+							   "savepoint released without one open");
+	if (call->error_pending)
+	{
+		/* Releasing would keep a half-aborted subtransaction: roll back. */
+		savepoint_end(call, false);
+		return covet_error_set(err, COVET_ERR_INTERNAL,
+							   "savepoint released after a failed statement");
+	}
+	savepoint_end(call, true);
+	return COVET_OK;
+}
+
+static CovetStatus
+drv_savepoint_rollback(void *ctx, CovetError *err)
+{
+	CovetPgCall *call = (CovetPgCall *) ctx;
+
+	if (call->nsavepoints == 0)
+		return covet_error_set(err, COVET_ERR_INTERNAL,
+							   "savepoint rolled back without one open");
+	savepoint_end(call, false);
+	return COVET_OK;
+}
+
+/* ---------------------------------------------------------------------
+ * The runner lock
+ * ---------------------------------------------------------------------
+ */
+
+/* Who holds the lock, for the error message; "" parts when not visible. */
+static void
+lock_holder_error(CovetPgCall *call, CovetError *err)
+{
+	const char *sql =
+		"SELECT pg_catalog.format('process %s (user \"%s\", application \"%s\")',"
+		" pid, who, application_name),"
+		" since FROM \"covet\".\"lock\" LIMIT 1";
+	CovetResult res;
+	CovetError qerr;
+	CovetStatus rc;
+
+	rc = drv_query(call, sql, 0, NULL, &res, &qerr);
+	if (rc == COVET_OK && res.nrows == 1 && COVET_VALUE(&res, 0, 0) != NULL)
+	{
+		const char *since = COVET_VALUE(&res, 0, 1);
+
+		covet_error_set(err, COVET_ERR_LOCK,
+						"migration lock is held by %s%s%s",
+						COVET_VALUE(&res, 0, 0),
+						since ? " since " : "", since ? since : "");
+	}
+	else
+		covet_error_set(err, COVET_ERR_LOCK,
+						"migration lock is held by another process");
+	covet_error_hint(err, "Wait for that runner to finish, or raise covet.lock_timeout (now %d ms).",
+					 call->driver.lock_timeout_ms);
+	if (rc == COVET_OK)
+		covet_result_free(&call->driver, &res);
+}
+
+static bool
+lock_try(void)
+{
+	return DatumGetBool(DirectFunctionCall2(pg_try_advisory_xact_lock_int4,
+											Int32GetDatum(COVET_LOCK_CLASSID),
+											Int32GetDatum(COVET_LOCK_OBJID)));
+}
+
+static CovetStatus
+drv_begin_run(void *ctx, CovetError *err)
+{
+	CovetPgCall *call = (CovetPgCall *) ctx;
+	TimestampTz start;
+
+	if (IsolationUsesXactSnapshot())
+	{
+		covet_error_set(err, COVET_ERR_STATE,
+						"covet's runner must run at READ COMMITTED");
+		covet_error_hint(err, "Run it outside an explicit REPEATABLE READ or SERIALIZABLE transaction.");
+		return COVET_ERR_STATE;
+	}
+
+	start = GetCurrentTimestamp();
+	while (!lock_try())
+	{
+		if (TimestampDifferenceExceeds(start, GetCurrentTimestamp(),
+									   call->driver.lock_timeout_ms))
+		{
+			lock_holder_error(call, err);
+			return COVET_ERR_LOCK;
+		}
+		(void) WaitLatch(MyLatch,
+						 WL_LATCH_SET | WL_TIMEOUT | WL_EXIT_ON_PM_DEATH,
+						 COVET_LOCK_POLL_MS, PG_WAIT_EXTENSION);
+		ResetLatch(MyLatch);
+		CHECK_FOR_INTERRUPTS();
+	}
+	return COVET_OK;
+}
+
+/*
+ * The run's transaction is the caller's: on success it commits with the
+ * caller, on failure the binding raises an ERROR that aborts it, and the
+ * transaction-level lock goes with it either way.
+ */
+static CovetStatus
+drv_end_run(void *ctx, bool commit, CovetError *err)
+{
+	return COVET_OK;
+}
+
+/* ---------------------------------------------------------------------
+ * Files on the server
+ * ---------------------------------------------------------------------
+ */
+static CovetStatus
+check_file_privilege(CovetError *err)
+{
+	if (superuser() ||
+		has_privs_of_role(GetUserId(), ROLE_PG_READ_SERVER_FILES))
+		return COVET_OK;
+	covet_error_set(err, COVET_ERR_PRIVILEGE,
+					"permission denied to read migration files");
+	covet_error_detail(err, "Only superusers and roles with privileges of the \"pg_read_server_files\" role may read files on the server.");
+	covet_error_hint(err, "Grant pg_read_server_files to the role, or define the migrations with covet_define().");
+	return COVET_ERR_PRIVILEGE;
+}
+
+static CovetStatus
+io_error(CovetError *err, const char *what, const char *path, int errnum)
+{
+	return covet_error_set(err, COVET_ERR_IO, "could not %s \"%s\": %s",
+						   what, path, strerror(errnum));
+}
+
+static int
+name_cmp(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *) a, *(const char *const *) b);
+}
+
+static CovetStatus
+drv_list_dir(void *ctx, const char *path, bool *is_dir, char ***names, int *n,
+			CovetError *err)
+{
+	CovetPgCall *call = (CovetPgCall *) ctx;
+	struct stat st;
+	DIR		   *dir;
+	struct dirent *de;
+	char	  **list;
+	int			count = 0;
+	int			max = 16;
+
+	*is_dir = false;
+	*names = NULL;
+	*n = 0;
+	if (check_file_privilege(err) != COVET_OK)
+		return err->code;
+	if (stat(path, &st) != 0)
+		return io_error(err, "open", path, errno);
+	if (S_ISREG(st.st_mode))
+		return COVET_OK;
+	if (!S_ISDIR(st.st_mode))
+		return covet_error_set(err, COVET_ERR_IO,
+							   "\"%s\" is neither a file nor a directory", path);
+
+	*is_dir = true;
+	dir = AllocateDir(path);
+	if (dir == NULL)
+		return io_error(err, "open directory", path, errno);
+
+	list = MemoryContextAlloc(call->callcxt, sizeof(char *) * max);
+	errno = 0;
+	while ((de = readdir(dir)) != NULL)
+	{
+		size_t		len = strlen(de->d_name);
+		char	   *full;
+		bool		regular;
+
+		CHECK_FOR_INTERRUPTS();
+		if (len <= 4 || strcmp(de->d_name + len - 4, ".sql") != 0 ||
+			de->d_name[0] == '.')
+			continue;
+		full = psprintf("%s/%s", path, de->d_name);
+		regular = stat(full, &st) == 0 && S_ISREG(st.st_mode);
+		pfree(full);
+		if (!regular)
+			continue;
+		if (count == max)
+		{
+			max *= 2;
+			list = repalloc(list, sizeof(char *) * max);
+		}
+		list[count++] = MemoryContextStrdup(call->callcxt, de->d_name);
+		errno = 0;
+	}
+	if (errno != 0)
+	{
+		int			save = errno;
+
+		FreeDir(dir);
+		return io_error(err, "read directory", path, save);
+	}
+	FreeDir(dir);
+
+	qsort(list, count, sizeof(char *), name_cmp);
+	*names = list;
+	*n = count;
+	return COVET_OK;
+}
+
+static CovetStatus
+drv_read_file(void *ctx, const char *path, char **text, size_t *len,
+			 CovetError *err)
+{
+	CovetPgCall *call = (CovetPgCall *) ctx;
+	struct stat st;
+	int			fd;
+	char	   *buf;
+	size_t		size;
+	size_t		got = 0;
+
+	*text = NULL;
+	*len = 0;
+	if (check_file_privilege(err) != COVET_OK)
+		return err->code;
+
+	fd = OpenTransientFile(path, O_RDONLY | PG_BINARY);
+	if (fd < 0)
+		return io_error(err, "open", path, errno);
+	if (fstat(fd, &st) != 0)
+	{
+		int			save = errno;
+
+		CloseTransientFile(fd);
+		return io_error(err, "stat", path, save);
+	}
+	if (!S_ISREG(st.st_mode))
+	{
+		CloseTransientFile(fd);
+		return covet_error_set(err, COVET_ERR_IO, "\"%s\" is not a regular file",
+							   path);
+	}
+	if (st.st_size > COVET_MAX_FILE_SIZE)
+	{
+		CloseTransientFile(fd);
+		covet_error_set(err, COVET_ERR_IO, "migration file \"%s\" is too large",
+						path);
+		strlcpy(err->sqlstate, "54000", sizeof(err->sqlstate));
+		covet_error_detail(err, "The file has %lld bytes; the limit is %d.",
+						   (long long) st.st_size, COVET_MAX_FILE_SIZE);
+		return COVET_ERR_IO;
+	}
+
+	size = (size_t) st.st_size;
+	buf = MemoryContextAllocExtended(call->callcxt, size + 1, MCXT_ALLOC_NO_OOM);
+	if (buf == NULL)
+	{
+		CloseTransientFile(fd);
+		return covet_error_set(err, COVET_ERR_NOMEM, "out of memory");
+	}
+	while (got < size)
+	{
+		ssize_t		r = read(fd, buf + got, size - got);
+
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0)
+		{
+			int			save = errno;
+
+			CloseTransientFile(fd);
+			pfree(buf);
+			return io_error(err, "read", path, save);
+		}
+		if (r == 0)
+			break;				/* the file shrank while we read it */
+		got += (size_t) r;
+	}
+	CloseTransientFile(fd);
+	buf[got] = '\0';
+
+	if (!pg_verifymbstr(buf, (int) got, true))
+	{
+		pfree(buf);
+		covet_error_set(err, COVET_ERR_IO,
+						"migration file \"%s\" is not valid in the database encoding \"%s\"",
+						path, GetDatabaseEncodingName());
+		strlcpy(err->sqlstate, "22021", sizeof(err->sqlstate));
+		return COVET_ERR_IO;
+	}
+	*text = buf;
+	*len = got;
+	return COVET_OK;
+}
+
+/* ---------------------------------------------------------------------
+ * The rest
+ * ---------------------------------------------------------------------
+ */
+static void
+drv_notice(void *ctx, const char *msg)
+{
+	ereport(NOTICE, (errmsg("%s", msg)));
+}
+
+static int64_t
+drv_clock_ms(void *ctx)
+{
+	return (int64_t) (GetCurrentTimestamp() / 1000);
+}
+
+static const char *
+drv_who(void *ctx)
+{
+	return ((CovetPgCall *) ctx)->who;
+}
+
+static CovetStatus
+drv_check_interrupts(void *ctx, CovetError *err)
+{
+	CovetPgCall *call = (CovetPgCall *) ctx;
+	volatile CovetStatus rc = COVET_OK;
+	MemoryContext oldcxt = CurrentMemoryContext;
+
+	if (!INTERRUPTS_PENDING_CONDITION())
+		return COVET_OK;
+	PG_TRY();
+	{
+		CHECK_FOR_INTERRUPTS();
+	}
+	PG_CATCH();
+	{
+		rc = catch_error(call, err);
+	}
+	PG_END_TRY();
+	MemoryContextSwitchTo(oldcxt);
+	return rc;
+}
+
+/* ---------------------------------------------------------------------
+ * A call
+ * ---------------------------------------------------------------------
+ */
+void
+covet_pg_call_begin(CovetPgCall *call, int lock_timeout_ms)
+{
+	CovetDriver *d = &call->driver;
+
+	memset(call, 0, sizeof(*call));
+	call->callercxt = CurrentMemoryContext;
+	call->callcxt = AllocSetContextCreate(CurrentMemoryContext, "covet call",
+										  ALLOCSET_DEFAULT_SIZES);
+	call->who = MemoryContextStrdup(call->callcxt,
+									GetUserNameFromId(GetUserId(), false));
+	covet_error_clear(&call->err);
+	call->status = COVET_OK;
+
+	d->mem.ctx = call->callcxt;
+	d->mem.alloc = drv_mem_alloc;
+	d->mem.free = drv_mem_free;
+	d->dialect = &covet_dialect_postgres;
+	d->ctx = call;
+	d->lock_timeout_ms = lock_timeout_ms;
+	d->query = drv_query;
+	d->exec_script = drv_exec_script;
+	d->savepoint_begin = drv_savepoint_begin;
+	d->savepoint_release = drv_savepoint_release;
+	d->savepoint_rollback = drv_savepoint_rollback;
+	d->begin_run = drv_begin_run;
+	d->end_run = drv_end_run;
+	d->read_file = drv_read_file;
+	d->list_dir = drv_list_dir;
+	d->notice = drv_notice;
+	d->clock_ms = drv_clock_ms;
+	d->who = drv_who;
+	d->check_interrupts = drv_check_interrupts;
+
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "SPI_connect failed");
+}
+
+/*
+ * Run one core entry point.  An error that escapes it (raised where no
+ * savepoint catches it) first unwinds the savepoints the core left open.
+ */
+void
+covet_pg_call_run(CovetPgCall *call, CovetPgCoreFn fn, void *arg)
+{
+	PG_TRY();
+	{
+		call->status = fn(&call->driver, arg, &call->report, &call->err);
+	}
+	PG_CATCH();
+	{
+		ErrorData  *edata;
+
+		MemoryContextSwitchTo(call->callercxt);
+		if (call->nsavepoints == 0)
+			PG_RE_THROW();
+		edata = CopyErrorData();
+		FlushErrorState();
+		while (call->nsavepoints > 0)
+			savepoint_end(call, false);
+		ReThrowError(edata);
+	}
+	PG_END_TRY();
+
+	if (call->nsavepoints > 0)
+	{
+		int			left = call->nsavepoints;
+
+		while (call->nsavepoints > 0)
+			savepoint_end(call, false);
+		if (call->status == COVET_OK)
+			call->status = covet_error_set(&call->err, COVET_ERR_INTERNAL,
+										   "covet left %d savepoints open", left);
+	}
+	if (call->status != COVET_OK && call->err.message[0] == '\0')
+		covet_error_set(&call->err, call->status, "covet failed without a message");
+}
+
+/* Close SPI and free the call's memory; results must be copied out first. */
+void
+covet_pg_call_end(CovetPgCall *call)
+{
+	if (SPI_finish() != SPI_OK_FINISH)
+		elog(ERROR, "SPI_finish failed");
+	MemoryContextSwitchTo(call->callercxt);
+	MemoryContextDelete(call->callcxt);
+	call->callcxt = NULL;
+}
+
+/* The one place a CovetError becomes a PostgreSQL error. */
+void
+covet_pg_raise(const CovetError *err)
+{
+	const char *s = covet_error_sqlstate(err);
+	int			code = ERRCODE_INTERNAL_ERROR;
+	int			i;
+	bool		valid = strlen(s) == 5;
+
+	for (i = 0; valid && i < 5; i++)
+		valid = (s[i] >= '0' && s[i] <= '9') || (s[i] >= 'A' && s[i] <= 'Z');
+	if (valid)
+		code = MAKE_SQLSTATE(s[0], s[1], s[2], s[3], s[4]);
+
+	ereport(ERROR,
+			(errcode(code),
+			 errmsg("%s", err->message),
+			 err->detail[0] ? errdetail("%s", err->detail) : 0,
+			 err->hint[0] ? errhint("%s", err->hint) : 0));
+	pg_unreachable();
+}
