@@ -26,6 +26,7 @@
 
 SQLITE_EXTENSION_INIT1
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -247,6 +248,253 @@ fn_apply(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 	finish(ctx, &call, rc, report, &err);
 }
 
+/* --- batched operations ------------------------------------------------------ */
+
+/* Run one batched operation or a resume/undo; the result is the run id. */
+typedef CovetStatus (*BatchFn) (CovetDriver *d, const void *arg, int64_t *run_id,
+								CovetError *err);
+
+static void
+batch_call(sqlite3_context *ctx, BatchFn fn, const void *arg)
+{
+	SqliteCall	call;
+	CovetError	err;
+	CovetError	end_err;
+	int64_t		run_id = 0;
+	CovetStatus rc;
+
+	covet_sqlite_call_init(&call, sqlite3_user_data(ctx));
+	rc = covet_sqlite_batch_begin(&call, &err);
+	if (rc == COVET_OK)
+		rc = fn(&call.driver, arg, &run_id, &err);
+	if (covet_sqlite_batch_end(&call, rc == COVET_OK, &end_err) != COVET_OK && rc == COVET_OK)
+	{
+		err = end_err;
+		rc = end_err.code;
+	}
+	if (rc == COVET_OK)
+		sqlite3_result_int64(ctx, run_id);
+	else
+		result_error(ctx, &err);
+	covet_sqlite_call_done(&call);
+}
+
+static CovetStatus
+resume_op(CovetDriver *d, const void *arg, int64_t *run_id, CovetError *err)
+{
+	*run_id = *(const int64_t *) arg;
+	return covet_batch_resume(d, *run_id, err);
+}
+
+static CovetStatus
+undo_op(CovetDriver *d, const void *arg, int64_t *run_id, CovetError *err)
+{
+	*run_id = *(const int64_t *) arg;
+	return covet_batch_undo(d, *run_id, err);
+}
+
+/* An optional integer argument; false with the error set on NULL or text. */
+static bool
+arg_int(sqlite3_context *ctx, int argc, sqlite3_value **argv, int i,
+		const char *name, int64_t *out)
+{
+	if (i >= argc)
+		return true;
+	if (sqlite3_value_type(argv[i]) == SQLITE_NULL)
+	{
+		error_text(ctx, COVET_ERR_NULL, "%s must not be null", name);
+		return false;
+	}
+	if (sqlite3_value_numeric_type(argv[i]) != SQLITE_INTEGER)
+	{
+		error_text(ctx, COVET_ERR_INVALID, "%s must be an integer", name);
+		return false;
+	}
+	*out = sqlite3_value_int64(argv[i]);
+	return true;
+}
+
+typedef struct OpCall
+{
+	const char *name;
+	const char *args[COVET_OP_MAXARGS];
+	int			nargs;
+	int			progress_ms;
+} OpCall;
+
+static CovetStatus
+named_op(CovetDriver *d, const void *arg, int64_t *run_id, CovetError *err)
+{
+	const OpCall *c = arg;
+	CovetOp		op;
+	CovetStatus rc;
+
+	rc = covet_op_prepare(d, c->name, c->args, c->nargs, &op, err);
+	if (rc == COVET_OK)
+	{
+		op.progress_ms = c->progress_ms;
+		rc = covet_batch_start(d, &op, run_id, err);
+	}
+	covet_op_free(&d->mem, &op);
+	return rc;
+}
+
+/*
+ * Every named operation (covet_op_defs): arguments as text, booleans as
+ * "true"/"false", then the core checks and builds them.
+ */
+static void
+fn_named_op(sqlite3_context *ctx, int argc, sqlite3_value **argv, const CovetOpDef *def)
+{
+	CovetConn  *conn = sqlite3_user_data(ctx);
+	OpCall		c;
+	int			i;
+
+	memset(&c, 0, sizeof(c));
+	c.name = def->name;
+	c.nargs = argc;
+	c.progress_ms = conn->progress_ms;
+	for (i = 0; i < argc && i < COVET_OP_MAXARGS; i++)
+	{
+		if (sqlite3_value_type(argv[i]) == SQLITE_NULL)
+			c.args[i] = NULL;
+		else if (def->args[i].type == COVET_ARG_BOOL &&
+				 sqlite3_value_numeric_type(argv[i]) == SQLITE_INTEGER)
+			c.args[i] = sqlite3_value_int64(argv[i]) ? "true" : "false";
+		else
+			c.args[i] = (const char *) sqlite3_value_text(argv[i]);
+	}
+	batch_call(ctx, named_op, &c);
+}
+
+#define NAMED_OP(i) \
+static void fn_op_##i(sqlite3_context *ctx, int argc, sqlite3_value **argv) \
+{ fn_named_op(ctx, argc, argv, &covet_op_defs[i]); }
+NAMED_OP(0) NAMED_OP(1) NAMED_OP(2) NAMED_OP(3) NAMED_OP(4)
+NAMED_OP(5) NAMED_OP(6) NAMED_OP(7) NAMED_OP(8)
+
+static void (*const op_fns[]) (sqlite3_context *, int, sqlite3_value **) = {
+	fn_op_0, fn_op_1, fn_op_2, fn_op_3, fn_op_4, fn_op_5, fn_op_6, fn_op_7, fn_op_8
+};
+
+/* --- pure helpers used by generated SQL ------------------------------------- */
+
+/* covet_split_part(text, delimiter, n, rest) */
+static void
+fn_split_part(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	const char *s = arg_text(argc, argv, 0);
+	const char *delim = arg_text(argc, argv, 1);
+	const char *part;
+	size_t		len;
+
+	if (s == NULL || delim == NULL || sqlite3_value_type(argv[2]) == SQLITE_NULL)
+	{
+		sqlite3_result_null(ctx);
+		return;
+	}
+	if (covet_split_part(s, delim, sqlite3_value_int(argv[2]), sqlite3_value_int(argv[3]) != 0,
+						 &part, &len))
+		sqlite3_result_text(ctx, part, (int) len, SQLITE_TRANSIENT);
+	else
+		sqlite3_result_null(ctx);
+}
+
+/* covet_concat_ws(separator, ...): NULL parts skipped, as PostgreSQL's concat_ws */
+static void
+fn_concat_ws(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	const char *sep = arg_text(argc, argv, 0);
+	sqlite3_str *str;
+	bool		first = true;
+	int			i;
+
+	if (sep == NULL)
+	{
+		sqlite3_result_null(ctx);
+		return;
+	}
+	str = sqlite3_str_new(sqlite3_context_db_handle(ctx));
+	for (i = 1; i < argc; i++)
+	{
+		const char *v = arg_text(argc, argv, i);
+
+		if (v == NULL)
+			continue;
+		if (!first)
+			sqlite3_str_appendall(str, sep);
+		sqlite3_str_appendall(str, v);
+		first = false;
+	}
+	if (sqlite3_str_errcode(str) != SQLITE_OK)
+	{
+		sqlite3_free(sqlite3_str_finish(str));
+		sqlite3_result_error_nomem(ctx);
+		return;
+	}
+	{
+		int			n = sqlite3_str_length(str);
+		char	   *out = sqlite3_str_finish(str);
+
+		sqlite3_result_text(ctx, out ? out : "", out ? n : 0, out ? sqlite3_free : SQLITE_STATIC);
+	}
+}
+
+/* covet_try_cast(text, type): the text when it is a complete value of type, else NULL */
+static void
+fn_try_cast(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	const char *text = arg_text(argc, argv, 0);
+	const char *type = arg_text(argc, argv, 1);
+	CovetError	err;
+	bool		ok;
+
+	if (text == NULL || type == NULL)
+	{
+		sqlite3_result_null(ctx);
+		return;
+	}
+	if (covet_text_converts(text, type, &ok, &err) != COVET_OK)
+	{
+		result_error(ctx, &err);
+		return;
+	}
+	if (ok)
+		sqlite3_result_value(ctx, argv[0]);
+	else
+		sqlite3_result_null(ctx);
+}
+
+static void
+fn_resume(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	int64_t		run_id = 0;
+
+	if (argc < 1 || sqlite3_value_type(argv[0]) == SQLITE_NULL)
+	{
+		error_text(ctx, COVET_ERR_NULL, "%s must not be null", "run_id");
+		return;
+	}
+	if (!arg_int(ctx, argc, argv, 0, "run_id", &run_id))
+		return;
+	batch_call(ctx, resume_op, &run_id);
+}
+
+static void
+fn_undo(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	int64_t		run_id = 0;
+
+	if (argc < 1 || sqlite3_value_type(argv[0]) == SQLITE_NULL)
+	{
+		error_text(ctx, COVET_ERR_NULL, "%s must not be null", "run_id");
+		return;
+	}
+	if (!arg_int(ctx, argc, argv, 0, "run_id", &run_id))
+		return;
+	batch_call(ctx, undo_op, &run_id);
+}
+
 /* covet_set(name, value): per-connection settings, like PostgreSQL's SET. */
 static void
 fn_set(sqlite3_context *ctx, int argc, sqlite3_value **argv)
@@ -259,7 +507,21 @@ fn_set(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 
 	if (!arg_required(ctx, name, "name") || !arg_required(ctx, value, "value"))
 		return;
-	if (strcmp(name, "lock_timeout") != 0)
+	if (strcmp(name, "progress_log") == 0)
+	{
+		char	   *copy = value[0] ? sqlite3_mprintf("%s", value) : NULL;
+
+		if (value[0] && copy == NULL)
+		{
+			sqlite3_result_error_nomem(ctx);
+			return;
+		}
+		sqlite3_free(conn->progress_log);
+		conn->progress_log = copy;
+		sqlite3_result_text(ctx, value, -1, SQLITE_TRANSIENT);
+		return;
+	}
+	if (strcmp(name, "lock_timeout") != 0 && strcmp(name, "progress_interval") != 0)
 	{
 		error_text(ctx, COVET_ERR_INVALID, "unknown covet setting \"%s\"", name);
 		return;
@@ -270,12 +532,15 @@ fn_set(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 		CovetError	err;
 
 		covet_error_set(&err, COVET_ERR_INVALID,
-						"invalid value for setting \"lock_timeout\": \"%s\"", value);
-		covet_error_hint(&err, "lock_timeout is a number of milliseconds, 0 or more.");
+						"invalid value for setting \"%s\": \"%s\"", name, value);
+		covet_error_hint(&err, "%s is a number of milliseconds, 0 or more.", name);
 		result_error(ctx, &err);
 		return;
 	}
-	conn->lock_timeout_ms = (int) v;
+	if (strcmp(name, "lock_timeout") == 0)
+		conn->lock_timeout_ms = (int) v;
+	else
+		conn->progress_ms = (int) v;
 	sqlite3_result_text(ctx, value, -1, SQLITE_TRANSIENT);
 }
 
@@ -300,6 +565,11 @@ static const struct
 	{"covet_migrate_down", 0, 2, RUNS_SQL, fn_migrate_down},
 	{"covet_apply", 1, 2, RUNS_SQL, fn_apply},
 	{"covet_set", 2, 2, RUNS_SQL, fn_set},
+	{"covet_resume", 1, 1, RUNS_SQL, fn_resume},
+	{"covet_undo", 1, 1, RUNS_SQL, fn_undo},
+	{"covet_split_part", 4, 4, PURE, fn_split_part},
+	{"covet_concat_ws", 1, 100, PURE, fn_concat_ws},
+	{"covet_try_cast", 2, 2, PURE, fn_try_cast},
 };
 
 static void
@@ -335,6 +605,33 @@ sqlite3_covet_init(sqlite3 *db, char **pzErrMsg, const sqlite3_api_routines *pAp
 									sqlite3_errstr(rc));
 		conn_free(conn);
 		return rc;
+	}
+	for (i = 0; covet_op_defs[i].name != NULL; i++)
+	{
+		const CovetOpDef *def = &covet_op_defs[i];
+		char		name[64];
+		int			n,
+					required = 0;
+
+		if (i >= sizeof(op_fns) / sizeof(op_fns[0]))
+		{
+			*pzErrMsg = sqlite3_mprintf("covet: more operations than wrappers");
+			return SQLITE_INTERNAL;
+		}
+		while (required < def->nargs && def->args[required].default_sql == NULL)
+			required++;
+		snprintf(name, sizeof(name), "covet_%s", def->name);
+		for (n = required; n <= def->nargs; n++)
+		{
+			rc = sqlite3_create_function_v2(db, name, n, RUNS_SQL, conn, op_fns[i],
+											NULL, NULL, NULL);
+			if (rc != SQLITE_OK)
+			{
+				*pzErrMsg = sqlite3_mprintf("covet: could not register %s: %s", name,
+											sqlite3_errmsg(db));
+				return rc;
+			}
+		}
 	}
 	for (i = 0; i < sizeof(functions) / sizeof(functions[0]); i++)
 	{

@@ -24,6 +24,10 @@ typedef struct CovetConn
 	sqlite3    *db;
 	int			lock_timeout_ms;
 	bool		running;		/* a runner call is under way */
+	int			batch_depth;	/* batched operations under way */
+	char		migration[COVET_NAME_MAX + 1];	/* being applied, or "" */
+	char	   *progress_log;	/* "stderr", a file name, or NULL */
+	int			progress_ms;
 } CovetConn;
 
 typedef struct SqliteBlock SqliteBlock;
@@ -38,6 +42,8 @@ typedef struct SqliteCall
 	bool		own_txn;		/* the run opened its own transaction */
 	bool		in_run;			/* between begin_run and end_run */
 	bool		lock_row;		/* this call wrote the lock row */
+	bool		batch_own_txn;	/* a batched operation commits per batch */
+	bool		in_batch;
 	int			saved_busy_ms;	/* the host's busy timeout, restored */
 	char		who[128];
 } SqliteCall;
@@ -46,6 +52,8 @@ extern void covet_sqlite_call_init(SqliteCall *call, CovetConn *conn);
 extern void covet_sqlite_call_done(SqliteCall *call);
 extern CovetStatus covet_sqlite_ensure_schema(SqliteCall *call, CovetError *err);
 extern bool covet_sqlite_schema_exists(SqliteCall *call);
+extern CovetStatus covet_sqlite_batch_begin(SqliteCall *call, CovetError *err);
+extern CovetStatus covet_sqlite_batch_end(SqliteCall *call, bool ok, CovetError *err);
 
 extern int	covet_status_vtab_register(sqlite3 *db, CovetConn *conn);
 

@@ -750,6 +750,111 @@ drv_notice(void *ctx, const char *msg)
 	(void) msg;					/* reports carry what SQLite users see */
 }
 
+/* Progress lines go to the log named by covet_set('progress_log', ...). */
+static void
+drv_progress(void *ctx, const CovetProgress *p)
+{
+	SqliteCall *call = ctx;
+	const char *log = call->conn->progress_log;
+	char		line[512];
+	FILE	   *f;
+
+	if (log == NULL)
+		return;
+	covet_progress_format(p, line, sizeof(line));
+	if (strcmp(log, "stderr") == 0)
+	{
+		fprintf(stderr, "%s\n", line);
+		return;
+	}
+	if ((f = fopen(log, "a")) != NULL)
+	{
+		fprintf(f, "%s\n", line);
+		fclose(f);
+	}
+}
+
+static void
+drv_set_migration(void *ctx, const char *name)
+{
+	SqliteCall *call = ctx;
+
+	snprintf(call->conn->migration, sizeof(call->conn->migration), "%s", name ? name : "");
+}
+
+static const char *
+drv_get_migration(void *ctx)
+{
+	SqliteCall *call = ctx;
+
+	return call->conn->migration[0] ? call->conn->migration : NULL;
+}
+
+/*
+ * Commit per batch only when the operation opened its own transaction
+ * (autocommit mode, no statement writing); inside the host's transaction
+ * the whole operation is one savepoint.
+ */
+static CovetStatus
+drv_batch_commit(void *ctx, bool *committed, CovetError *err)
+{
+	SqliteCall *call = ctx;
+	CovetStatus rc;
+
+	*committed = false;
+	if (!call->batch_own_txn)
+		return COVET_OK;
+	if ((rc = exec_simple(call, "COMMIT", err)) != COVET_OK)
+		return rc;
+	*committed = true;
+	return exec_simple(call, "BEGIN IMMEDIATE", err);
+}
+
+CovetStatus
+covet_sqlite_batch_begin(SqliteCall *call, CovetError *err)
+{
+	CovetStatus rc;
+
+	if ((rc = check_no_writer(call, err)) != COVET_OK)
+	{
+		covet_error_hint(err, "Call batched operations from a plain SELECT, e.g. SELECT covet_backfill(...);");
+		return rc;
+	}
+	if ((rc = covet_sqlite_ensure_schema(call, err)) != COVET_OK)
+		return rc;
+	call->in_batch = true;
+	call->conn->batch_depth++;
+	call->batch_own_txn = sqlite3_get_autocommit(call->db) != 0;
+	if (call->batch_own_txn)
+		return exec_simple(call, "BEGIN IMMEDIATE", err);
+	return exec_simple(call, "SAVEPOINT covet_batch", err);
+}
+
+CovetStatus
+covet_sqlite_batch_end(SqliteCall *call, bool ok, CovetError *err)
+{
+	CovetStatus rc = COVET_OK;
+	CovetError	ignore;
+
+	if (!call->in_batch)
+		return COVET_OK;
+	call->in_batch = false;
+	call->conn->batch_depth--;
+	if (call->batch_own_txn)
+	{
+		if (ok)
+			rc = exec_simple(call, "COMMIT", err);
+		if (!sqlite3_get_autocommit(call->db))
+			exec_simple(call, "ROLLBACK", &ignore);
+		return rc;
+	}
+	if (ok)
+		rc = exec_simple(call, "RELEASE covet_batch", err);
+	if (!ok || rc != COVET_OK)
+		exec_simple(call, "ROLLBACK TO covet_batch; RELEASE covet_batch", &ignore);
+	return rc;
+}
+
 static const char *
 drv_who(void *ctx)
 {
@@ -800,6 +905,10 @@ covet_sqlite_call_init(SqliteCall *call, CovetConn *conn)
 	call->driver.clock_ms = drv_clock_ms;
 	call->driver.who = drv_who;
 	call->driver.check_interrupts = drv_check_interrupts;
+	call->driver.batch_commit = drv_batch_commit;
+	call->driver.progress = drv_progress;
+	call->driver.set_migration = drv_set_migration;
+	call->driver.get_migration = drv_get_migration;
 }
 
 void
@@ -809,6 +918,7 @@ covet_sqlite_call_done(SqliteCall *call)
 
 	if (call->in_run)
 		drv_end_run(call, false, &ignore);
+	covet_sqlite_batch_end(call, false, &ignore);
 	while (call->blocks != NULL)
 	{
 		SqliteBlock *b = call->blocks;

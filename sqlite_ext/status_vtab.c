@@ -213,7 +213,10 @@ static const sqlite3_module status_module = {
 static void
 conn_destroy(void *p)
 {
-	sqlite3_free(p);
+	CovetConn  *conn = p;
+
+	sqlite3_free(conn->progress_log);
+	sqlite3_free(conn);
 }
 
 int

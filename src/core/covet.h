@@ -179,6 +179,14 @@ typedef struct CovetDialect
 	const char *ts_param_open;	/* wraps a parameter read as a timestamp */
 	const char *ts_param_close;
 	const char *const *schema_ddl;	/* NULL-terminated; NULL if installed */
+	bool		cast_key_params;	/* CAST text parameters to the key's type */
+	/* One parameter {1}: the table name (quoted in PostgreSQL); columns:
+	 * schema, table, column, type, key position (0 = none), kind. */
+	const char *describe_sql;
+	const char *split_part_fn;	/* covet_split_part in both */
+	const char *concat_ws_fn;	/* skips NULLs */
+	const char *try_cast_fn;	/* (text, type) -> text or NULL */
+	const char *null_safe_eq;	/* IS NOT DISTINCT FROM / IS */
 } CovetDialect;
 
 extern const CovetDialect covet_dialect_postgres;
@@ -186,8 +194,8 @@ extern const CovetDialect covet_dialect_sqlite;
 
 /*
  * Expand a SQL template for a dialect: "{name}" becomes covet's table
- * "name" ("covet"."name" or "covet_name"), "{1}".."{9}" a parameter ($1 or
- * ?1), "{t1}".."{t9}" a parameter holding a timestamp (cast in
+ * "name" ("covet"."name" or "covet_name"), "{1}".."{99}" a parameter ($1 or
+ * ?1), "{t1}".."{t99}" a parameter holding a timestamp (cast in
  * PostgreSQL, plain in SQLite), "{now}" the clock expression.
  */
 extern void covet_sql_expand(const CovetDialect *dialect, CovetBuf *out,
@@ -209,6 +217,21 @@ typedef struct CovetScriptStats
 	int			statements;		/* statements executed */
 	int64_t		rows;			/* rows inserted, updated or deleted */
 } CovetScriptStats;
+
+/* What a batched run reports while it goes (batch.c). */
+typedef struct CovetProgress
+{
+	int64_t		run_id;
+	const char *op;
+	const char *table;
+	int64_t		rows_done;
+	int64_t		rows_total;		/* estimate; 0 when unknown */
+	int64_t		batches;
+	double		rows_per_sec;
+	double		eta_sec;		/* < 0 when unknown */
+	double		percent;		/* < 0 when unknown */
+	bool		final;
+} CovetProgress;
 
 /*
  * The driver: everything the core does to the world goes through here.
@@ -256,6 +279,27 @@ typedef struct CovetDriver
 	int64_t		(*clock_ms) (void *ctx);
 	const char *(*who) (void *ctx);
 	CovetStatus (*check_interrupts) (void *ctx, CovetError *err);
+
+	/*
+	 * Batched operations (batch.c).  Optional: NULL means "not supported
+	 * here" for batch_commit (every run is atomic) and "silent" for
+	 * progress.
+	 *
+	 * batch_commit commits the work done so far when this call may commit
+	 * (a CALL outside a transaction block in PostgreSQL, autocommit mode in
+	 * SQLite) and opens the next transaction; *committed tells whether it
+	 * did.
+	 */
+	CovetStatus (*batch_commit) (void *ctx, bool *committed, CovetError *err);
+	void		(*progress) (void *ctx, const CovetProgress *p);
+
+	/*
+	 * The migration being applied on this connection, if any: runs started
+	 * from inside a migration are tagged with it, so migrate_down can undo
+	 * them.  set_migration(NULL) clears it.
+	 */
+	void		(*set_migration) (void *ctx, const char *name);
+	const char *(*get_migration) (void *ctx);
 } CovetDriver;
 
 extern void covet_result_free(CovetDriver *d, CovetResult *res);
@@ -317,5 +361,145 @@ typedef struct CovetColumn
 extern const CovetColumn covet_status_columns[COVET_STATUS_NCOLS];
 extern CovetStatus covet_runner_status(CovetDriver *d, CovetResult *out,
 									   CovetError *err);
+
+/*
+ * sqlfrag.c: SQL quoting and the check applied to user-supplied fragments
+ * (set lists, where filters, expressions) before covet puts them inside
+ * its own statements.  A fragment must be one balanced piece: no top-level
+ * ';', parentheses balanced, strings, quoted identifiers, comments and
+ * dollar quotes closed.  It is always placed on lines of its own, so a
+ * trailing "--" comment cannot swallow covet's SQL.
+ */
+extern void covet_quote_ident(CovetBuf *out, const char *name);
+extern void covet_quote_literal(CovetBuf *out, const char *value);
+extern CovetStatus covet_sql_check_fragment(const char *what, const char *sql,
+											CovetError *err);
+extern CovetStatus covet_sql_set_targets(CovetMem *mem, const char *set_sql,
+										 char ***names, int *n, CovetError *err);
+
+/* batch.c: batched data operations over a table, in primary-key order. */
+typedef enum CovetRunState
+{
+	COVET_RUN_PENDING,
+	COVET_RUN_RUNNING,
+	COVET_RUN_COMPLETED,
+	COVET_RUN_FAILED,
+	COVET_RUN_PAUSED,
+	COVET_RUN_CANCELLED,
+	COVET_RUN_ROLLED_BACK
+} CovetRunState;
+
+extern const char *covet_run_state_name(CovetRunState state);
+
+typedef struct CovetTableInfo
+{
+	char	   *sql_name;		/* quoted, ready for SQL: "app"."users" */
+	char	   *display;		/* for messages: app.users */
+	int			ncols;
+	char	  **cols;			/* column names in table order */
+	char	  **types;			/* declared types (format_type / decltype) */
+	int			npk;
+	int		   *pk;				/* indexes into cols, in key order */
+} CovetTableInfo;
+
+extern CovetStatus covet_table_describe(CovetDriver *d, const char *table,
+										CovetTableInfo *out, CovetError *err);
+extern void covet_table_free(CovetDriver *d, CovetTableInfo *t);
+extern int	covet_table_column(const CovetTableInfo *t, const char *name);
+
+
+/* Progress arithmetic, kept pure for the unit tests. */
+extern void covet_progress_compute(CovetProgress *p, int64_t elapsed_ms);
+extern void covet_progress_format(const CovetProgress *p, char *out, size_t outlen);
+
+typedef enum CovetOpKind
+{
+	COVET_OP_UPDATE,			/* UPDATE t SET <set> WHERE <range> AND <where> */
+	COVET_OP_DELETE				/* DELETE FROM t WHERE <range> AND <where> */
+} CovetOpKind;
+
+/*
+ * One batched operation, as the named operations build it.  set_sql and
+ * where_sql have passed covet_sql_check_fragment; where_sql may refer to the
+ * table by the alias "t".
+ */
+typedef struct CovetOp
+{
+	const char *op;				/* "backfill", "copy_field", ... */
+	const char *table;			/* as the caller named it */
+	CovetOpKind kind;
+	const char *set_sql;		/* COVET_OP_UPDATE */
+	const char *where_sql;		/* NULL: every row */
+	const char *const *undo_cols;	/* columns an update changes; NULL:
+									 * the targets of set_sql */
+	int			nundo;
+	const char *reverse_set;	/* migrate_down without undo: SET list */
+	const char *args;			/* what the caller passed, for the runs row */
+	int64_t		batch_size;
+	bool		keep_undo;
+	int			progress_ms;	/* between progress reports; 0 = default */
+	/* set by covet_op_prepare: what covet_op_free releases */
+	char	   *owned_set;
+	char	   *owned_where;
+	char	   *owned_reverse;
+	char	   *owned_args;
+} CovetOp;
+
+/* ops.c: the named operations, described once for both bindings. */
+typedef enum CovetArgType
+{
+	COVET_ARG_TEXT,
+	COVET_ARG_INT,
+	COVET_ARG_BOOL
+} CovetArgType;
+
+typedef struct CovetOpArg
+{
+	const char *name;
+	CovetArgType type;
+	const char *default_sql;	/* NULL: required; else the SQL default */
+} CovetOpArg;
+
+#define COVET_OP_MAXARGS 8
+
+typedef struct CovetOpDef
+{
+	const char *name;			/* SQL function covet_<name> */
+	int			nargs;
+	CovetOpArg	args[COVET_OP_MAXARGS];
+} CovetOpDef;
+
+extern const CovetOpDef covet_op_defs[];	/* ends with name NULL */
+extern const CovetOpDef *covet_op_find(const char *name);
+
+/*
+ * Build the CovetOp of a named operation from its arguments as text (NULL
+ * = SQL NULL; only the first nargs are given, the rest take defaults).
+ * Checks names against the table and, for convert_type without
+ * skip_errors, that every value converts (naming the key of the first that
+ * does not).  Nothing is changed.
+ */
+extern CovetStatus covet_op_prepare(CovetDriver *d, const char *name,
+									const char *const *args, int nargs,
+									CovetOp *op, CovetError *err);
+extern void covet_op_free(CovetMem *mem, CovetOp *op);
+
+/* covet_split_part(s, delim, n, rest), exposed as SQL in both engines. */
+extern bool covet_split_part(const char *s, const char *delim, int n, bool rest,
+							 const char **out, size_t *len);
+
+/*
+ * covet_try_cast for SQLite, where CAST never fails: is text a complete
+ * value of the SQL type?  Unknown types are an error.
+ */
+extern CovetStatus covet_text_converts(const char *text, const char *type,
+									   bool *ok, CovetError *err);
+
+extern CovetStatus covet_batch_start(CovetDriver *d, const CovetOp *op,
+									 int64_t *run_id, CovetError *err);
+extern CovetStatus covet_batch_resume(CovetDriver *d, int64_t run_id,
+									  CovetError *err);
+extern CovetStatus covet_batch_undo(CovetDriver *d, int64_t run_id,
+									CovetError *err);
 
 #endif							/* COVET_H */

@@ -55,8 +55,55 @@ static const char *const sqlite_schema[] = {
 	" who text NOT NULL,"
 	" since text NOT NULL,"
 	" proc_start text NOT NULL)",
+	"CREATE TABLE IF NOT EXISTS covet_runs ("
+	" id integer PRIMARY KEY,"
+	" op text NOT NULL,"
+	" table_name text NOT NULL,"
+	" args text,"
+	" kind text NOT NULL CHECK (kind IN ('update', 'delete')),"
+	" set_sql text,"
+	" where_sql text,"
+	" reverse_set text,"
+	" key_columns text NOT NULL,"
+	" upper_key text,"
+	" last_key text,"
+	" rows_done integer NOT NULL DEFAULT 0,"
+	" rows_total integer,"
+	" batches integer NOT NULL DEFAULT 0,"
+	" batch_size integer NOT NULL,"
+	" rows_per_sec real,"
+	" eta_seconds real,"
+	" state text NOT NULL CHECK (state IN ('pending', 'running', 'completed', 'failed',"
+	" 'paused', 'cancelled', 'rolled back')),"
+	" undo_table text,"
+	" undo_columns text,"
+	" migration text,"
+	" who text NOT NULL,"
+	" started_at text NOT NULL,"
+	" updated_at text NOT NULL,"
+	" finished_at text,"
+	" error text,"
+	" error_key text)",
 	NULL
 };
+
+static const char pg_describe[] =
+"SELECT n.nspname, c.relname, a.attname, pg_catalog.format_type(a.atttypid, a.atttypmod),"
+" COALESCE((SELECT k.i + 1 FROM pg_catalog.pg_index x,"
+" pg_catalog.generate_subscripts(x.indkey, 1) AS k(i)"
+" WHERE x.indrelid = c.oid AND x.indisprimary AND x.indkey[k.i] = a.attnum), 0),"
+" c.relkind::text"
+" FROM pg_catalog.pg_class c"
+" JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
+" JOIN pg_catalog.pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped"
+" WHERE c.oid = pg_catalog.to_regclass({1})"
+" ORDER BY a.attnum";
+
+static const char sqlite_describe[] =
+"SELECT 'main', m.name, p.name, p.type, p.pk, m.type"
+" FROM sqlite_master AS m, pragma_table_info(m.name) AS p"
+" WHERE m.name = {1} COLLATE NOCASE AND m.type IN ('table', 'view')"
+" ORDER BY p.cid";
 
 const CovetDialect covet_dialect_postgres = {
 	.engine = COVET_ENGINE_POSTGRES,
@@ -67,6 +114,12 @@ const CovetDialect covet_dialect_postgres = {
 	.ts_param_open = "CAST(",
 	.ts_param_close = " AS pg_catalog.timestamptz)",
 	.schema_ddl = NULL,
+	.cast_key_params = true,
+	.describe_sql = pg_describe,
+	.split_part_fn = "covet_split_part",
+	.concat_ws_fn = "pg_catalog.concat_ws",
+	.try_cast_fn = "covet_try_cast",
+	.null_safe_eq = "IS NOT DISTINCT FROM",
 };
 
 const CovetDialect covet_dialect_sqlite = {
@@ -78,7 +131,32 @@ const CovetDialect covet_dialect_sqlite = {
 	.ts_param_open = "",
 	.ts_param_close = "",
 	.schema_ddl = sqlite_schema,
+	.cast_key_params = false,
+	.describe_sql = sqlite_describe,
+	.split_part_fn = "covet_split_part",
+	.concat_ws_fn = "covet_concat_ws",
+	.try_cast_fn = "covet_try_cast",
+	.null_safe_eq = "IS",
 };
+
+/* Digits of "{12}" or "{t12}" (one or two, not starting with 0), or NULL. */
+static const char *
+param_digits(const char *p, const char *close, bool *timestamp)
+{
+	size_t		n;
+
+	*timestamp = false;
+	p++;
+	if (*p == 't')
+	{
+		*timestamp = true;
+		p++;
+	}
+	n = (size_t) (close - p);
+	if (n < 1 || n > 2 || *p < '1' || *p > '9' || (n == 2 && (p[1] < '0' || p[1] > '9')))
+		return NULL;
+	return p;
+}
 
 void
 covet_sql_expand(const CovetDialect *dialect, CovetBuf *out, const char *tmpl)
@@ -88,23 +166,22 @@ covet_sql_expand(const CovetDialect *dialect, CovetBuf *out, const char *tmpl)
 	while (*p)
 	{
 		const char *close;
+		const char *digits;
+		bool		ts;
 
 		if (*p != '{' || (close = strchr(p, '}')) == NULL)
 		{
 			covet_buf_appendc(out, *p++);
 			continue;
 		}
-		if (close - p == 2 && p[1] >= '1' && p[1] <= '9')
+		if ((digits = param_digits(p, close, &ts)) != NULL)
 		{
+			if (ts)
+				covet_buf_append(out, dialect->ts_param_open);
 			covet_buf_append(out, dialect->param_prefix);
-			covet_buf_appendc(out, p[1]);
-		}
-		else if (close - p == 3 && p[1] == 't' && p[2] >= '1' && p[2] <= '9')
-		{
-			covet_buf_append(out, dialect->ts_param_open);
-			covet_buf_append(out, dialect->param_prefix);
-			covet_buf_appendc(out, p[2]);
-			covet_buf_append(out, dialect->ts_param_close);
+			covet_buf_appendn(out, digits, (size_t) (close - digits));
+			if (ts)
+				covet_buf_append(out, dialect->ts_param_close);
 		}
 		else if (close - p == 4 && strncmp(p, "{now}", 5) == 0)
 			covet_buf_append(out, dialect->now_expr);

@@ -1,0 +1,1417 @@
+/*-------------------------------------------------------------------------
+ *
+ * batch.c
+ *		Batched data operations: an UPDATE or DELETE over a table, in
+ *		primary-key order, one keyset range at a time.
+ *
+ * A run:
+ *	 1. checks the table (it must exist and have a primary key) and the
+ *		caller's fragments (they are compiled against the table with a
+ *		predicate that matches nothing, inside a savepoint, so a bad column
+ *		or a type mismatch is reported before any row changes);
+ *	 2. fixes the upper bound of the key (the largest key now), so that a
+ *		run ends even while rows keep arriving;
+ *	 3. writes its row in the runs table, and creates its undo table (the
+ *		key and the old values of the changed columns, or whole rows for a
+ *		delete) unless undo is off;
+ *	 4. per batch: finds the batch's last key (the n-th key after the last
+ *		one done, through the primary key index, never OFFSET from the
+ *		start), saves the old values, runs the statement over the range
+ *		(last, end], and moves the run's checkpoint to end, all in one
+ *		savepoint; then lets the driver commit when this call may commit.
+ *		The checkpoint is in the same transaction as the batch it belongs
+ *		to, so after a crash a resumed run neither skips nor repeats a row.
+ *
+ * A failing batch is rolled back; the run is marked failed with the error
+ * and the key where the batch started, and can be resumed after a fix.
+ *
+ * Keys are stored as JSON arrays of strings (["42"], ["eu","7"]) and bound
+ * back as text parameters, cast to the key column's type where the engine
+ * needs it (PostgreSQL).
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "covet.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#define DEFAULT_PROGRESS_MS 5000
+
+const char *
+covet_run_state_name(CovetRunState state)
+{
+	switch (state)
+	{
+		case COVET_RUN_PENDING:
+			return "pending";
+		case COVET_RUN_RUNNING:
+			return "running";
+		case COVET_RUN_COMPLETED:
+			return "completed";
+		case COVET_RUN_FAILED:
+			return "failed";
+		case COVET_RUN_PAUSED:
+			return "paused";
+		case COVET_RUN_CANCELLED:
+			return "cancelled";
+		case COVET_RUN_ROLLED_BACK:
+			return "rolled back";
+	}
+	return "unknown";
+}
+
+/* --- progress arithmetic ------------------------------------------------- */
+
+void
+covet_progress_compute(CovetProgress *p, int64_t elapsed_ms)
+{
+	p->rows_per_sec = elapsed_ms > 0 ? (double) p->rows_done * 1000.0 / (double) elapsed_ms : 0.0;
+	if (p->rows_total > 0)
+	{
+		double		pct = 100.0 * (double) p->rows_done / (double) p->rows_total;
+
+		p->percent = pct > 100.0 ? 100.0 : pct;
+	}
+	else
+		p->percent = -1.0;
+	if (p->final)
+		p->eta_sec = 0.0;
+	else if (p->rows_total > 0 && p->rows_per_sec > 0.0)
+	{
+		int64_t		left = p->rows_total - p->rows_done;
+
+		p->eta_sec = left > 0 ? (double) left / p->rows_per_sec : 0.0;
+	}
+	else
+		p->eta_sec = -1.0;
+}
+
+void
+covet_progress_format(const CovetProgress *p, char *out, size_t outlen)
+{
+	char		pct[32],
+				eta[32];
+
+	if (p->percent >= 0)
+		snprintf(pct, sizeof(pct), "%.1f%%", p->percent);
+	else
+		snprintf(pct, sizeof(pct), "?%%");
+	if (p->eta_sec >= 0)
+		snprintf(eta, sizeof(eta), "%.0f s", p->eta_sec);
+	else
+		snprintf(eta, sizeof(eta), "unknown");
+	snprintf(out, outlen, "covet run %lld (%s on %s): %s, %lld of %s%lld rows, %lld batches, %.0f rows/s, ETA %s%s",
+			 (long long) p->run_id, p->op, p->table, pct,
+			 (long long) p->rows_done, p->rows_total > 0 ? "" : "~",
+			 (long long) p->rows_total, (long long) p->batches, p->rows_per_sec, eta,
+			 p->final ? " (done)" : "");
+}
+
+/* --- keys as JSON arrays of strings ---------------------------------------- */
+
+static void
+json_string(CovetBuf *out, const char *s)
+{
+	covet_buf_appendc(out, '"');
+	for (; *s; s++)
+	{
+		unsigned char c = (unsigned char) *s;
+
+		if (c == '"' || c == '\\')
+		{
+			covet_buf_appendc(out, '\\');
+			covet_buf_appendc(out, (char) c);
+		}
+		else if (c < 0x20)
+			covet_buf_appendf(out, "\\u%04x", c);
+		else
+			covet_buf_appendc(out, (char) c);
+	}
+	covet_buf_appendc(out, '"');
+}
+
+static CovetStatus
+key_encode(CovetMem *mem, char *const *values, int n, char **out, CovetError *err)
+{
+	CovetBuf	buf;
+	int			i;
+
+	covet_buf_init(&buf, mem);
+	covet_buf_appendc(&buf, '[');
+	for (i = 0; i < n; i++)
+	{
+		if (i > 0)
+			covet_buf_appendc(&buf, ',');
+		json_string(&buf, values[i]);
+	}
+	covet_buf_appendc(&buf, ']');
+	return covet_buf_finish(&buf, out, err);
+}
+
+static int
+hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/* Decode what key_encode wrote into *values (n strings). */
+static CovetStatus
+key_decode_all(CovetMem *mem, const char *text, char ***values, int *n,
+			   CovetError *err)
+{
+	const char *p = text;
+	char	  **v = NULL;
+	int			count = 0,
+				cap = 0;
+	CovetBuf	buf;
+
+	*values = NULL;
+	*n = 0;
+	covet_buf_init(&buf, mem);
+	if (*p++ != '[')
+		goto bad;
+	while (*p != ']')
+	{
+		if (count > 0 && *p++ != ',')
+			goto bad;
+		if (*p++ != '"')
+			goto bad;
+		covet_buf_reset(&buf);
+		covet_buf_append(&buf, "");
+		while (*p != '"')
+		{
+			if (*p == '\0')
+				goto bad;
+			if (*p == '\\')
+			{
+				p++;
+				if (*p == 'u')
+				{
+					int			h[4],
+								k;
+
+					for (k = 0; k < 4; k++)
+						if ((h[k] = hexval(p[1 + k])) < 0)
+							goto bad;
+					covet_buf_appendc(&buf, (char) (h[2] * 16 + h[3]));
+					p += 5;
+					continue;
+				}
+				if (*p == '\0')
+					goto bad;
+			}
+			covet_buf_appendc(&buf, *p++);
+		}
+		p++;
+		if (count == cap)
+		{
+			char	  **nv = covet_alloc(mem, sizeof(char *) * (size_t) (cap ? cap * 2 : 4));
+
+			if (nv == NULL)
+				goto nomem;
+			if (v != NULL)
+			{
+				memcpy(nv, v, sizeof(char *) * (size_t) count);
+				covet_free(mem, v);
+			}
+			v = nv;
+			cap = cap ? cap * 2 : 4;
+		}
+		if (buf.failed || (v[count] = covet_strdup(mem, buf.data)) == NULL)
+			goto nomem;
+		count++;
+	}
+	if (p[1] != '\0')
+		goto bad;
+	covet_buf_free(&buf);
+	*values = v;
+	*n = count;
+	return COVET_OK;
+
+nomem:
+	covet_error_set(err, COVET_ERR_NOMEM, "out of memory");
+	goto fail;
+bad:
+	covet_error_set(err, COVET_ERR_INTERNAL, "malformed key \"%.100s\" in a run", text);
+fail:
+	covet_buf_free(&buf);
+	while (count > 0)
+		covet_free(mem, v[--count]);
+	covet_free(mem, v);
+	return err->code;
+}
+
+/* Decode a key of exactly n values. */
+static CovetStatus
+key_decode(CovetMem *mem, const char *text, int n, char ***values, CovetError *err)
+{
+	int			got;
+	CovetStatus rc = key_decode_all(mem, text, values, &got, err);
+
+	if (rc == COVET_OK && got != n)
+	{
+		while (got > 0)
+			covet_free(mem, (*values)[--got]);
+		covet_free(mem, *values);
+		*values = NULL;
+		return covet_error_set(err, COVET_ERR_STATE,
+							   "the key \"%.100s\" of this run does not match the table's primary key", text);
+	}
+	return rc;
+}
+
+/* --- tables ------------------------------------------------------------------ */
+
+void
+covet_table_free(CovetDriver *d, CovetTableInfo *t)
+{
+	int			i;
+
+	for (i = 0; t->cols != NULL && i < t->ncols; i++)
+	{
+		covet_free(&d->mem, t->cols[i]);
+		covet_free(&d->mem, t->types[i]);
+	}
+	covet_free(&d->mem, t->cols);
+	covet_free(&d->mem, t->types);
+	covet_free(&d->mem, t->pk);
+	covet_free(&d->mem, t->sql_name);
+	covet_free(&d->mem, t->display);
+	memset(t, 0, sizeof(*t));
+}
+
+/* A column by exact name, else by name ignoring ASCII case (SQLite's rule). */
+int
+covet_table_column(const CovetTableInfo *t, const char *name)
+{
+	int			i;
+
+	for (i = 0; i < t->ncols; i++)
+		if (strcmp(t->cols[i], name) == 0)
+			return i;
+	for (i = 0; i < t->ncols; i++)
+		if (strcasecmp(t->cols[i], name) == 0)
+			return i;
+	return -1;
+}
+
+/*
+ * Look a table up: "name" or "schema.name", exact names (they are quoted).
+ * Columns: schema, table, column, type, key position (0 = not in the key),
+ * kind ("r"/"p" = table in PostgreSQL, "table" in SQLite).
+ */
+CovetStatus
+covet_table_describe(CovetDriver *d, const char *table, CovetTableInfo *out,
+					 CovetError *err)
+{
+	const CovetDialect *dl = d->dialect;
+	CovetResult res = {0};
+	CovetBuf	name;
+	char	   *qualified = NULL;
+	const char *dot;
+	const char *param;
+	CovetStatus rc;
+	int			i;
+
+	memset(out, 0, sizeof(*out));
+	if (table == NULL)
+		return covet_error_set(err, COVET_ERR_NULL, "table must not be null");
+	if (*table == '\0')
+		return covet_error_set(err, COVET_ERR_INVALID, "table must not be empty");
+
+	/* PostgreSQL resolves a quoted, maybe qualified name; SQLite the bare name */
+	covet_buf_init(&name, &d->mem);
+	dot = strchr(table, '.');
+	if (dl->engine == COVET_ENGINE_POSTGRES && dot != NULL)
+	{
+		char	   *schema = covet_strndup(&d->mem, table, (size_t) (dot - table));
+
+		if (schema == NULL)
+			return covet_error_set(err, COVET_ERR_NOMEM, "out of memory");
+		covet_quote_ident(&name, schema);
+		covet_buf_appendc(&name, '.');
+		covet_quote_ident(&name, dot + 1);
+		covet_free(&d->mem, schema);
+	}
+	else if (dl->engine == COVET_ENGINE_POSTGRES)
+		covet_quote_ident(&name, table);
+	else
+		covet_buf_append(&name, table);
+	if ((rc = covet_buf_finish(&name, &qualified, err)) != COVET_OK)
+		return rc;
+	param = qualified;
+	rc = covet_sql_run(d, dl->describe_sql, 1, &param, &res, err);
+	covet_free(&d->mem, qualified);
+	if (rc != COVET_OK)
+		return rc;
+
+	if (res.nrows == 0)
+	{
+		covet_error_set(err, COVET_ERR_NOT_FOUND, "table \"%s\" does not exist", table);
+		memcpy(err->sqlstate, "42P01", 6);
+		if (dl->engine == COVET_ENGINE_POSTGRES)
+			covet_error_hint(err, "Names are exact (case-sensitive); qualify with the schema as \"schema.table\" if it is not on the search_path.");
+		rc = COVET_ERR_NOT_FOUND;
+		goto done;
+	}
+	if (strcmp(COVET_VALUE(&res, 0, 5), "r") != 0 && strcmp(COVET_VALUE(&res, 0, 5), "p") != 0 &&
+		strcmp(COVET_VALUE(&res, 0, 5), "table") != 0)
+	{
+		covet_error_set(err, COVET_ERR_INVALID, "\"%s\" is not a table", table);
+		memcpy(err->sqlstate, "42809", 6);
+		rc = COVET_ERR_INVALID;
+		goto done;
+	}
+
+	out->ncols = res.nrows;
+	out->cols = covet_alloc0(&d->mem, sizeof(char *) * (size_t) res.nrows);
+	out->types = covet_alloc0(&d->mem, sizeof(char *) * (size_t) res.nrows);
+	out->pk = covet_alloc0(&d->mem, sizeof(int) * (size_t) res.nrows);
+	covet_buf_init(&name, &d->mem);
+	if (dl->engine == COVET_ENGINE_POSTGRES)
+	{
+		covet_quote_ident(&name, COVET_VALUE(&res, 0, 0));
+		covet_buf_appendc(&name, '.');
+	}
+	covet_quote_ident(&name, COVET_VALUE(&res, 0, 1));
+	if (out->cols == NULL || out->types == NULL || out->pk == NULL ||
+		(rc = covet_buf_finish(&name, &out->sql_name, err)) != COVET_OK ||
+		(out->display = covet_strdup(&d->mem, table)) == NULL)
+	{
+		covet_buf_free(&name);
+		rc = covet_error_set(err, COVET_ERR_NOMEM, "out of memory");
+		goto done;
+	}
+	for (i = 0; i < res.nrows; i++)
+	{
+		int			pos = atoi(COVET_VALUE(&res, i, 4));
+
+		out->cols[i] = covet_strdup(&d->mem, COVET_VALUE(&res, i, 2));
+		out->types[i] = covet_strdup(&d->mem, COVET_VALUE(&res, i, 3) ? COVET_VALUE(&res, i, 3) : "");
+		if (out->cols[i] == NULL || out->types[i] == NULL)
+		{
+			rc = covet_error_set(err, COVET_ERR_NOMEM, "out of memory");
+			goto done;
+		}
+		if (pos > 0 && pos <= res.nrows)
+		{
+			out->pk[pos - 1] = i;
+			if (pos > out->npk)
+				out->npk = pos;
+		}
+	}
+	if (out->npk == 0)
+	{
+		covet_error_set(err, COVET_ERR_STATE, "table \"%s\" has no primary key", table);
+		covet_error_detail(err, "covet works through a table in primary-key order, batch by batch.");
+		covet_error_hint(err, "Add one first, e.g. ALTER TABLE ... ADD PRIMARY KEY (id), or run a single UPDATE.");
+		rc = COVET_ERR_STATE;
+	}
+done:
+	covet_result_free(d, &res);
+	if (rc != COVET_OK)
+		covet_table_free(d, out);
+	return rc;
+}
+
+/* --- the statements of a run ------------------------------------------------ */
+
+typedef struct Run
+{
+	int64_t		id;
+	char		id_text[32];
+	CovetTableInfo table;
+	CovetOpKind kind;
+	char	   *op;
+	char	   *set_sql;
+	char	   *where_sql;
+	char	   *undo_table;		/* expanded name, NULL: no undo */
+	char	  **undo_names;		/* saved non-key columns (update) */
+	int			nundo;
+	char	   *reverse_set;	/* SET list that undoes set_sql, or NULL */
+	int64_t		batch_size;
+	int64_t		rows_done;
+	int64_t		rows_total;
+	int64_t		batches;
+	char	  **upper;			/* npk values */
+	char	  **last;			/* npk values, NULL before the first batch */
+	int			progress_ms;
+	/* built once */
+	char	   *sql_boundary[2];	/* [0] first batch, [1] later ones */
+	char	   *sql_undo[2];
+	char	   *sql_main[2];
+} Run;
+
+/* "k1", "k2" (with a prefix such as "t.") */
+static void
+append_key_list(CovetBuf *b, const CovetTableInfo *t, const char *prefix,
+				const char *suffix)
+{
+	int			i;
+
+	for (i = 0; i < t->npk; i++)
+	{
+		if (i > 0)
+			covet_buf_append(b, ", ");
+		covet_buf_append(b, prefix);
+		covet_quote_ident(b, t->cols[t->pk[i]]);
+		covet_buf_append(b, suffix);
+	}
+}
+
+/* "c1", "c2" of the saved columns, each with a prefix */
+static void
+append_undo_list(CovetBuf *b, const Run *r, const char *prefix)
+{
+	int			i;
+
+	for (i = 0; i < r->nundo; i++)
+	{
+		covet_buf_append(b, ", ");
+		covet_buf_append(b, prefix);
+		covet_quote_ident(b, r->undo_names[i]);
+	}
+}
+
+/* ({n}, {n+1}, ...) with casts to the key types where the engine needs them */
+static void
+append_key_params(CovetBuf *b, const CovetDialect *dl, const CovetTableInfo *t,
+				  int first_param)
+{
+	int			i;
+
+	covet_buf_appendc(b, '(');
+	for (i = 0; i < t->npk; i++)
+	{
+		const char *type = t->types[t->pk[i]];
+
+		if (i > 0)
+			covet_buf_append(b, ", ");
+		if (dl->cast_key_params && type[0] != '\0')
+			covet_buf_appendf(b, "CAST(%s%d AS %s)", dl->param_prefix, first_param + i, type);
+		else
+			covet_buf_appendf(b, "%s%d", dl->param_prefix, first_param + i);
+	}
+	covet_buf_appendc(b, ')');
+}
+
+/* WHERE range: [(keys) > (last) AND] (keys) <= (end) */
+static void
+append_range(CovetBuf *b, const CovetDialect *dl, const CovetTableInfo *t,
+			 const char *prefix, bool with_last)
+{
+	int			p = 1;
+
+	if (with_last)
+	{
+		covet_buf_appendc(b, '(');
+		append_key_list(b, t, prefix, "");
+		covet_buf_append(b, ") > ");
+		append_key_params(b, dl, t, p);
+		covet_buf_append(b, " AND ");
+		p += t->npk;
+	}
+	covet_buf_appendc(b, '(');
+	append_key_list(b, t, prefix, "");
+	covet_buf_append(b, ") <= ");
+	append_key_params(b, dl, t, p);
+}
+
+static CovetStatus
+build_statements(CovetDriver *d, Run *r, CovetError *err)
+{
+	const CovetDialect *dl = d->dialect;
+	const CovetTableInfo *t = &r->table;
+	CovetStatus rc;
+	int			v;
+
+	for (v = 0; v < 2; v++)
+	{
+		CovetBuf	b;
+
+		/* the batch's last key: the n-th key after the last one done */
+		covet_buf_init(&b, &d->mem);
+		covet_buf_append(&b, "SELECT ");
+		append_key_list(&b, t, "", "");
+		covet_buf_append(&b, " FROM (SELECT ");
+		append_key_list(&b, t, "", "");
+		covet_buf_appendf(&b, " FROM %s WHERE ", t->sql_name);
+		append_range(&b, dl, t, "", v == 1);
+		covet_buf_append(&b, " ORDER BY ");
+		append_key_list(&b, t, "", "");
+		covet_buf_appendf(&b, " LIMIT %lld) AS s ORDER BY ", (long long) r->batch_size);
+		append_key_list(&b, t, "", " DESC");
+		covet_buf_append(&b, " LIMIT 1");
+		if ((rc = covet_buf_finish(&b, &r->sql_boundary[v], err)) != COVET_OK)
+			return rc;
+
+		if (r->undo_table != NULL)
+		{
+			covet_buf_init(&b, &d->mem);
+			covet_buf_appendf(&b, "INSERT INTO %s SELECT ", r->undo_table);
+			if (r->kind == COVET_OP_DELETE)
+				covet_buf_append(&b, "t.*");
+			else
+			{
+				append_key_list(&b, t, "t.", "");
+				append_undo_list(&b, r, "t.");
+			}
+			covet_buf_appendf(&b, " FROM %s AS t WHERE ", t->sql_name);
+			append_range(&b, dl, t, "t.", v == 1);
+			if (r->where_sql != NULL)
+				covet_buf_appendf(&b, " AND (\n%s\n)", r->where_sql);
+			if ((rc = covet_buf_finish(&b, &r->sql_undo[v], err)) != COVET_OK)
+				return rc;
+		}
+
+		covet_buf_init(&b, &d->mem);
+		if (r->kind == COVET_OP_DELETE)
+			covet_buf_appendf(&b, "DELETE FROM %s AS t WHERE ", t->sql_name);
+		else
+			covet_buf_appendf(&b, "UPDATE %s AS t SET\n%s\nWHERE ", t->sql_name, r->set_sql);
+		append_range(&b, dl, t, "t.", v == 1);
+		if (r->where_sql != NULL)
+			covet_buf_appendf(&b, " AND (\n%s\n)", r->where_sql);
+		if ((rc = covet_buf_finish(&b, &r->sql_main[v], err)) != COVET_OK)
+			return rc;
+	}
+	return COVET_OK;
+}
+
+static void
+free_values(CovetDriver *d, char **values, int n)
+{
+	int			i;
+
+	if (values == NULL)
+		return;
+	for (i = 0; i < n; i++)
+		covet_free(&d->mem, values[i]);
+	covet_free(&d->mem, values);
+}
+
+static void
+run_free(CovetDriver *d, Run *r)
+{
+	int			v;
+
+	free_values(d, r->upper, r->table.npk);
+	free_values(d, r->last, r->table.npk);
+	for (v = 0; v < 2; v++)
+	{
+		covet_free(&d->mem, r->sql_boundary[v]);
+		covet_free(&d->mem, r->sql_undo[v]);
+		covet_free(&d->mem, r->sql_main[v]);
+	}
+	covet_free(&d->mem, r->op);
+	covet_free(&d->mem, r->set_sql);
+	covet_free(&d->mem, r->where_sql);
+	covet_free(&d->mem, r->undo_table);
+	free_values(d, r->undo_names, r->nundo);
+	covet_free(&d->mem, r->reverse_set);
+	covet_table_free(d, &r->table);
+	memset(r, 0, sizeof(*r));
+}
+
+/* Copy npk strings out of a result row. */
+static CovetStatus
+values_from_row(CovetDriver *d, const CovetResult *res, int row, int n,
+				char ***out, CovetError *err)
+{
+	char	  **v = covet_alloc0(&d->mem, sizeof(char *) * (size_t) n);
+	int			i;
+
+	*out = NULL;
+	if (v == NULL)
+		return covet_error_set(err, COVET_ERR_NOMEM, "out of memory");
+	for (i = 0; i < n; i++)
+	{
+		const char *s = COVET_VALUE(res, row, i);
+
+		if (s == NULL || (v[i] = covet_strdup(&d->mem, s)) == NULL)
+		{
+			free_values(d, v, n);
+			return s == NULL ?
+				covet_error_set(err, COVET_ERR_INTERNAL, "NULL in a primary key") :
+				covet_error_set(err, COVET_ERR_NOMEM, "out of memory");
+		}
+	}
+	*out = v;
+	return COVET_OK;
+}
+
+/* --- one batch ------------------------------------------------------------- */
+
+static void
+report_progress(CovetDriver *d, const Run *r, int64_t elapsed_ms, int64_t rows_this_session,
+				bool final)
+{
+	CovetProgress p;
+
+	if (d->progress == NULL)
+		return;
+	memset(&p, 0, sizeof(p));
+	p.run_id = r->id;
+	p.op = r->op;
+	p.table = r->table.display;
+	p.rows_done = rows_this_session;
+	p.rows_total = r->rows_total - (r->rows_done - rows_this_session);
+	p.batches = r->batches;
+	p.final = final;
+	covet_progress_compute(&p, elapsed_ms);
+	/* show the run's totals, with this session's rate */
+	p.rows_done = r->rows_done;
+	p.rows_total = r->rows_total;
+	if (p.rows_total > 0)
+		p.percent = p.rows_done >= p.rows_total ? 100.0 : 100.0 * (double) p.rows_done / (double) p.rows_total;
+	d->progress(d->ctx, &p);
+}
+
+/* Update the run row: checkpoint, counters, rate, state. */
+static CovetStatus
+run_checkpoint(CovetDriver *d, Run *r, const char *last_key, double rate,
+			   double eta, CovetRunState state, CovetError *err)
+{
+	char		done[32],
+				batches[32],
+				rate_s[48],
+				eta_s[48];
+	const char *p[] = {r->id_text, last_key, done, batches, rate_s, eta_s,
+	covet_run_state_name(state)};
+
+	snprintf(done, sizeof(done), "%lld", (long long) r->rows_done);
+	snprintf(batches, sizeof(batches), "%lld", (long long) r->batches);
+	snprintf(rate_s, sizeof(rate_s), "%.1f", rate);
+	snprintf(eta_s, sizeof(eta_s), "%.1f", eta < 0 ? 0.0 : eta);
+	return covet_sql_run(d,
+						 "UPDATE {runs} SET last_key = {2}, rows_done = CAST({3} AS bigint),"
+						 " batches = CAST({4} AS bigint), rows_per_sec = CAST({5} AS double precision),"
+						 " eta_seconds = CAST({6} AS double precision), state = {7},"
+						 " updated_at = {now},"
+						 " finished_at = CASE WHEN {7} IN ('completed', 'failed', 'cancelled') THEN {now} END"
+						 " WHERE id = CAST({1} AS bigint)",
+						 7, p, NULL, err);
+}
+
+static CovetStatus
+run_mark_failed(CovetDriver *d, Run *r, const char *key, const CovetError *cause,
+				CovetError *err)
+{
+	const char *p[] = {r->id_text, cause->message, key};
+
+	return covet_sql_run(d,
+						 "UPDATE {runs} SET state = 'failed', error = {2}, error_key = {3},"
+						 " updated_at = {now}, finished_at = {now} WHERE id = CAST({1} AS bigint)",
+						 3, p, NULL, err);
+}
+
+static CovetStatus
+commit_if_possible(CovetDriver *d, CovetError *err)
+{
+	bool		committed;
+
+	if (d->batch_commit == NULL)
+		return COVET_OK;
+	return d->batch_commit(d->ctx, &committed, err);
+}
+
+/*
+ * Run one batch inside a savepoint.  *end receives the batch's last key
+ * (NULL when nothing is left).  A failure of the batch's own SQL comes back
+ * as COVET_ERR_SQL with *failed_in_batch set and the savepoint rolled back.
+ */
+static CovetStatus
+run_batch(CovetDriver *d, Run *r, char ***end, int64_t *rows, bool *failed_in_batch,
+		  CovetError *err)
+{
+	const int	npk = r->table.npk;
+	const int	v = r->last != NULL ? 1 : 0;
+	const char **params;
+	CovetResult res = {0};
+	CovetStatus rc;
+	CovetError	ignore;
+	int			i;
+
+	*end = NULL;
+	*rows = 0;
+	*failed_in_batch = false;
+	params = covet_alloc(&d->mem, sizeof(char *) * (size_t) (2 * npk + 1));
+	if (params == NULL)
+		return covet_error_set(err, COVET_ERR_NOMEM, "out of memory");
+	for (i = 0; i < npk; i++)
+	{
+		if (v == 1)
+		{
+			params[i] = r->last[i];
+			params[npk + i] = r->upper[i];
+		}
+		else
+			params[i] = r->upper[i];
+	}
+	rc = d->query(d->ctx, r->sql_boundary[v], (v + 1) * npk, params, &res, err);
+	if (rc != COVET_OK || res.nrows == 0)
+		goto done;
+	if ((rc = values_from_row(d, &res, 0, npk, end, err)) != COVET_OK)
+		goto done;
+	/* now the range is (last, end] */
+	for (i = 0; i < npk; i++)
+		params[v * npk + i] = (*end)[i];
+
+	if ((rc = d->savepoint_begin(d->ctx, err)) != COVET_OK)
+		goto done;
+	if (r->undo_table != NULL)
+		rc = d->query(d->ctx, r->sql_undo[v], (v + 1) * npk, params, NULL, err);
+	if (rc == COVET_OK)
+	{
+		CovetResult mres = {0};
+
+		rc = d->query(d->ctx, r->sql_main[v], (v + 1) * npk, params, &mres, err);
+		*rows = mres.affected;
+		covet_result_free(d, &mres);
+	}
+	if (rc == COVET_OK)
+	{
+		rc = d->savepoint_release(d->ctx, err);
+		goto done;
+	}
+	*failed_in_batch = rc == COVET_ERR_SQL;
+	if (d->savepoint_rollback(d->ctx, &ignore) != COVET_OK)
+	{
+		*err = ignore;
+		rc = ignore.code;
+		*failed_in_batch = false;
+	}
+done:
+	if (rc != COVET_OK && *end != NULL)
+	{
+		free_values(d, *end, npk);
+		*end = NULL;
+	}
+	covet_result_free(d, &res);
+	covet_free(&d->mem, params);
+	return rc;
+}
+
+/* Run batches until the upper bound, a failure, or a pause/cancel. */
+static CovetStatus
+run_loop(CovetDriver *d, Run *r, CovetError *err)
+{
+	const int	npk = r->table.npk;
+	int64_t		t0 = d->clock_ms(d->ctx);
+	int64_t		last_report = t0;
+	int64_t		rows_session = 0;
+	CovetStatus rc = COVET_OK;
+
+	for (;;)
+	{
+		char	  **end = NULL;
+		char	   *end_text = NULL;
+		char	   *start_text = NULL;
+		int64_t		rows;
+		bool		failed_in_batch;
+		CovetProgress p;
+		int64_t		now;
+
+		if ((rc = d->check_interrupts(d->ctx, err)) != COVET_OK)
+			break;
+		rc = run_batch(d, r, &end, &rows, &failed_in_batch, err);
+		if (rc != COVET_OK)
+		{
+			CovetError	cause = *err;
+
+			if (!failed_in_batch)
+				break;
+			/* record the failure where the batch started, keep what was done */
+			if (r->last != NULL)
+				rc = key_encode(&d->mem, r->last, npk, &start_text, err);
+			else
+				start_text = NULL;
+			if (rc == COVET_ERR_SQL || rc == COVET_OK)
+				rc = run_mark_failed(d, r, start_text, &cause, err);
+			if (rc == COVET_OK)
+				rc = commit_if_possible(d, err);
+			covet_free(&d->mem, start_text);
+			if (rc != COVET_OK)
+				break;
+			*err = cause;
+			if (r->last != NULL)
+			{
+				char	   *key = NULL;
+				CovetError	ignore;
+
+				if (key_encode(&d->mem, r->last, npk, &key, &ignore) == COVET_OK)
+					covet_error_prefix(err, "run %lld failed in the batch after key %s: ",
+									   (long long) r->id, key);
+				covet_free(&d->mem, key);
+			}
+			else
+				covet_error_prefix(err, "run %lld failed in its first batch: ", (long long) r->id);
+			covet_error_hint(err, "Rows before that batch stay changed; fix the cause and call covet_resume(%lld).",
+							 (long long) r->id);
+			rc = COVET_ERR_SQL;
+			break;
+		}
+		if (end == NULL)
+			break;				/* nothing left below the upper bound */
+
+		r->rows_done += rows;
+		rows_session += rows;
+		r->batches++;
+		now = d->clock_ms(d->ctx);
+		memset(&p, 0, sizeof(p));
+		p.rows_done = rows_session;
+		p.rows_total = r->rows_total - (r->rows_done - rows_session);
+		covet_progress_compute(&p, now - t0);
+		rc = key_encode(&d->mem, end, npk, &end_text, err);
+		if (rc == COVET_OK)
+			rc = run_checkpoint(d, r, end_text, p.rows_per_sec, p.eta_sec,
+								COVET_RUN_RUNNING, err);
+		covet_free(&d->mem, end_text);
+		free_values(d, r->last, npk);
+		r->last = end;
+		if (rc == COVET_OK)
+			rc = commit_if_possible(d, err);
+		if (rc != COVET_OK)
+			break;
+		if (now - last_report >= r->progress_ms)
+		{
+			report_progress(d, r, now - t0, rows_session, false);
+			last_report = now;
+		}
+	}
+	if (rc == COVET_OK)
+	{
+		char	   *last_text = NULL;
+		CovetProgress p;
+
+		memset(&p, 0, sizeof(p));
+		p.rows_done = rows_session;
+		p.final = true;
+		covet_progress_compute(&p, d->clock_ms(d->ctx) - t0);
+		if (r->last != NULL)
+			rc = key_encode(&d->mem, r->last, npk, &last_text, err);
+		if (rc == COVET_OK)
+			rc = run_checkpoint(d, r, last_text, p.rows_per_sec, 0.0, COVET_RUN_COMPLETED, err);
+		covet_free(&d->mem, last_text);
+		if (rc == COVET_OK)
+			rc = commit_if_possible(d, err);
+		if (rc == COVET_OK)
+			report_progress(d, r, d->clock_ms(d->ctx) - t0, rows_session, true);
+	}
+	return rc;
+}
+
+/* --- start ----------------------------------------------------------------- */
+
+/* Compile the fragments against the table, matching no row; nothing changes. */
+static CovetStatus
+validate_fragments(CovetDriver *d, const Run *r, CovetError *err)
+{
+	CovetBuf	b;
+	char	   *sql = NULL;
+	CovetStatus rc;
+	CovetError	ignore;
+	const char *what;
+
+	covet_buf_init(&b, &d->mem);
+	if (r->kind == COVET_OP_DELETE)
+	{
+		covet_buf_appendf(&b, "DELETE FROM %s AS t WHERE 1 = 0", r->table.sql_name);
+		what = "where";
+	}
+	else
+	{
+		covet_buf_appendf(&b, "UPDATE %s AS t SET\n%s\nWHERE 1 = 0", r->table.sql_name, r->set_sql);
+		what = r->where_sql ? "set or where" : "set";
+	}
+	if (r->where_sql != NULL)
+		covet_buf_appendf(&b, " AND (\n%s\n)", r->where_sql);
+	if ((rc = covet_buf_finish(&b, &sql, err)) != COVET_OK)
+		return rc;
+	if ((rc = d->savepoint_begin(d->ctx, err)) == COVET_OK)
+	{
+		rc = d->query(d->ctx, sql, 0, NULL, NULL, err);
+		if (d->savepoint_rollback(d->ctx, &ignore) != COVET_OK && rc == COVET_OK)
+		{
+			*err = ignore;
+			rc = ignore.code;
+		}
+		else if (rc == COVET_ERR_SQL)
+		{
+			covet_error_prefix(err, "invalid %s for table \"%s\": ", what, r->table.display);
+			if (err->hint[0] == '\0')
+				covet_error_hint(err, "Nothing was changed.");
+		}
+	}
+	covet_free(&d->mem, sql);
+	return rc;
+}
+
+static CovetStatus
+upper_key(CovetDriver *d, Run *r, CovetError *err)
+{
+	CovetBuf	b;
+	char	   *sql = NULL;
+	CovetResult res = {0};
+	CovetStatus rc;
+
+	covet_buf_init(&b, &d->mem);
+	covet_buf_append(&b, "SELECT ");
+	append_key_list(&b, &r->table, "", "");
+	covet_buf_appendf(&b, " FROM %s ORDER BY ", r->table.sql_name);
+	append_key_list(&b, &r->table, "", " DESC");
+	covet_buf_append(&b, " LIMIT 1");
+	if ((rc = covet_buf_finish(&b, &sql, err)) != COVET_OK)
+		return rc;
+	rc = d->query(d->ctx, sql, 0, NULL, &res, err);
+	covet_free(&d->mem, sql);
+	if (rc == COVET_OK && res.nrows == 1)
+		rc = values_from_row(d, &res, 0, r->table.npk, &r->upper, err);
+	covet_result_free(d, &res);
+	return rc;
+}
+
+static CovetStatus
+count_rows(CovetDriver *d, Run *r, CovetError *err)
+{
+	CovetBuf	b;
+	char	   *sql = NULL;
+	CovetResult res = {0};
+	CovetStatus rc;
+
+	covet_buf_init(&b, &d->mem);
+	covet_buf_appendf(&b, "SELECT count(*) FROM %s AS t", r->table.sql_name);
+	if (r->where_sql != NULL)
+		covet_buf_appendf(&b, " WHERE (\n%s\n)", r->where_sql);
+	if ((rc = covet_buf_finish(&b, &sql, err)) != COVET_OK)
+		return rc;
+	rc = d->query(d->ctx, sql, 0, NULL, &res, err);
+	covet_free(&d->mem, sql);
+	if (rc == COVET_OK && res.nrows == 1 && COVET_VALUE(&res, 0, 0) != NULL)
+		r->rows_total = strtoll(COVET_VALUE(&res, 0, 0), NULL, 10);
+	covet_result_free(d, &res);
+	return rc;
+}
+
+/* Create the undo table: the key and the columns the run changes. */
+static CovetStatus
+create_undo(CovetDriver *d, Run *r, const CovetOp *op, CovetError *err)
+{
+	CovetBuf	b;
+	char	   *tmpl = NULL;
+	char	   *sql = NULL;
+	char	   *names = NULL;
+	CovetStatus rc;
+	int			i;
+
+	covet_buf_init(&b, &d->mem);
+	covet_buf_appendf(&b, "{undo_%lld}", (long long) r->id);
+	if ((rc = covet_buf_finish(&b, &tmpl, err)) != COVET_OK)
+		return rc;
+	covet_buf_init(&b, &d->mem);
+	covet_sql_expand(d->dialect, &b, tmpl);
+	covet_free(&d->mem, tmpl);
+	if ((rc = covet_buf_finish(&b, &r->undo_table, err)) != COVET_OK)
+		return rc;
+
+	if (r->kind == COVET_OP_UPDATE)
+	{
+		char	  **targets = NULL;
+		int			ntargets = 0;
+		const char *const *cols = op->undo_cols;
+		int			ncols = op->nundo;
+
+		if (cols == NULL)
+		{
+			if ((rc = covet_sql_set_targets(&d->mem, op->set_sql, &targets, &ntargets, err)) != COVET_OK)
+				return rc;
+			cols = (const char *const *) targets;
+			ncols = ntargets;
+		}
+		r->undo_names = covet_alloc0(&d->mem, sizeof(char *) * (size_t) (ncols + 1));
+		rc = r->undo_names ? COVET_OK : covet_error_set(err, COVET_ERR_NOMEM, "out of memory");
+		for (i = 0; rc == COVET_OK && i < ncols; i++)
+		{
+			int			c = covet_table_column(&r->table, cols[i]);
+
+			if (c < 0)
+			{
+				covet_error_set(err, COVET_ERR_NOT_FOUND, "column \"%s\" of table \"%s\" does not exist",
+								cols[i], r->table.display);
+				memcpy(err->sqlstate, "42703", 6);
+				rc = COVET_ERR_NOT_FOUND;
+			}
+			else if ((r->undo_names[i] = covet_strdup(&d->mem, r->table.cols[c])) == NULL)
+				rc = covet_error_set(err, COVET_ERR_NOMEM, "out of memory");
+			else
+				r->nundo = i + 1;
+		}
+		free_values(d, targets, ntargets);
+		if (rc != COVET_OK)
+			return rc;
+		if ((rc = key_encode(&d->mem, r->undo_names, r->nundo, &names, err)) != COVET_OK)
+			return rc;
+	}
+	covet_buf_init(&b, &d->mem);
+	covet_buf_appendf(&b, "CREATE TABLE %s AS SELECT ", r->undo_table);
+	if (r->kind == COVET_OP_DELETE)
+		covet_buf_append(&b, "t.*");
+	else
+	{
+		append_key_list(&b, &r->table, "t.", "");
+		append_undo_list(&b, r, "t.");
+	}
+	covet_buf_appendf(&b, " FROM %s AS t WHERE 1 = 0", r->table.sql_name);
+	if ((rc = covet_buf_finish(&b, &sql, err)) != COVET_OK)
+	{
+		covet_free(&d->mem, names);
+		return rc;
+	}
+	rc = d->query(d->ctx, sql, 0, NULL, NULL, err);
+	covet_free(&d->mem, sql);
+	if (rc == COVET_OK)
+	{
+		const char *p[] = {r->id_text, r->undo_table, names};
+
+		rc = covet_sql_run(d, "UPDATE {runs} SET undo_table = {2}, undo_columns = {3}"
+						   " WHERE id = CAST({1} AS bigint)", 3, p, NULL, err);
+	}
+	covet_free(&d->mem, names);
+	return rc;
+}
+
+static CovetStatus
+key_columns_json(CovetDriver *d, const CovetTableInfo *t, char **out, CovetError *err)
+{
+	char	  **names = covet_alloc(&d->mem, sizeof(char *) * (size_t) (t->npk + 1));
+	CovetStatus rc;
+	int			i;
+
+	if (names == NULL)
+		return covet_error_set(err, COVET_ERR_NOMEM, "out of memory");
+	for (i = 0; i < t->npk; i++)
+		names[i] = t->cols[t->pk[i]];
+	rc = key_encode(&d->mem, names, t->npk, out, err);
+	covet_free(&d->mem, names);
+	return rc;
+}
+
+CovetStatus
+covet_batch_start(CovetDriver *d, const CovetOp *op, int64_t *run_id,
+				  CovetError *err)
+{
+	Run			r;
+	CovetResult res = {0};
+	char	   *keycols = NULL;
+	char	   *upper_text = NULL;
+	CovetStatus rc;
+
+	*run_id = 0;
+	memset(&r, 0, sizeof(r));
+	if (op->batch_size <= 0)
+	{
+		covet_error_set(err, COVET_ERR_INVALID, "batch_size must be greater than zero");
+		covet_error_detail(err, "batch_size was %lld.", (long long) op->batch_size);
+		return COVET_ERR_INVALID;
+	}
+	if (op->kind == COVET_OP_UPDATE &&
+		(rc = covet_sql_check_fragment("set", op->set_sql, err)) != COVET_OK)
+		return rc;
+	if (op->where_sql != NULL &&
+		(rc = covet_sql_check_fragment("where", op->where_sql, err)) != COVET_OK)
+		return rc;
+	if ((rc = covet_table_describe(d, op->table, &r.table, err)) != COVET_OK)
+		return rc;
+
+	r.kind = op->kind;
+	r.batch_size = op->batch_size;
+	r.progress_ms = op->progress_ms > 0 ? op->progress_ms : DEFAULT_PROGRESS_MS;
+	if ((r.op = covet_strdup(&d->mem, op->op)) == NULL ||
+		(op->set_sql && (r.set_sql = covet_strdup(&d->mem, op->set_sql)) == NULL) ||
+		(op->where_sql && (r.where_sql = covet_strdup(&d->mem, op->where_sql)) == NULL))
+	{
+		rc = covet_error_set(err, COVET_ERR_NOMEM, "out of memory");
+		goto done;
+	}
+	if ((rc = validate_fragments(d, &r, err)) != COVET_OK)
+		goto done;
+	if ((rc = upper_key(d, &r, err)) != COVET_OK)
+		goto done;
+	if ((rc = count_rows(d, &r, err)) != COVET_OK)
+		goto done;
+	if ((rc = key_columns_json(d, &r.table, &keycols, err)) != COVET_OK)
+		goto done;
+	if (r.upper != NULL &&
+		(rc = key_encode(&d->mem, r.upper, r.table.npk, &upper_text, err)) != COVET_OK)
+		goto done;
+
+	{
+		char		bs[32],
+					total[32];
+		const char *migration = d->get_migration ? d->get_migration(d->ctx) : NULL;
+		const char *p[] = {r.op, r.table.display, op->args, r.kind == COVET_OP_DELETE ? "delete" : "update",
+			r.set_sql, r.where_sql, op->reverse_set, keycols, upper_text, bs, total,
+		migration, d->who(d->ctx)};
+
+		snprintf(bs, sizeof(bs), "%lld", (long long) r.batch_size);
+		snprintf(total, sizeof(total), "%lld", (long long) r.rows_total);
+		rc = covet_sql_run(d,
+						   "INSERT INTO {runs} (op, table_name, args, kind, set_sql, where_sql,"
+						   " reverse_set, key_columns, upper_key, batch_size, rows_total, migration,"
+						   " who, state, rows_done, batches, started_at, updated_at)"
+						   " VALUES ({1}, {2}, {3}, {4}, {5}, {6}, {7}, {8}, {9}, CAST({10} AS bigint),"
+						   " CAST({11} AS bigint), {12}, {13}, 'running', 0, 0, {now}, {now}) RETURNING id",
+						   13, p, &res, err);
+	}
+	if (rc != COVET_OK)
+		goto done;
+	if (res.nrows != 1 || COVET_VALUE(&res, 0, 0) == NULL)
+	{
+		rc = covet_error_set(err, COVET_ERR_INTERNAL, "could not read the new run's id");
+		goto done;
+	}
+	r.id = strtoll(COVET_VALUE(&res, 0, 0), NULL, 10);
+	snprintf(r.id_text, sizeof(r.id_text), "%lld", (long long) r.id);
+	*run_id = r.id;
+	if (op->keep_undo && (rc = create_undo(d, &r, op, err)) != COVET_OK)
+		goto done;
+	if ((rc = build_statements(d, &r, err)) != COVET_OK)
+		goto done;
+	if ((rc = commit_if_possible(d, err)) != COVET_OK)
+		goto done;
+	if (r.upper == NULL)
+	{
+		/* an empty table: done at once */
+		rc = run_checkpoint(d, &r, NULL, 0.0, 0.0, COVET_RUN_COMPLETED, err);
+		if (rc == COVET_OK)
+			rc = commit_if_possible(d, err);
+	}
+	else
+		rc = run_loop(d, &r, err);
+done:
+	covet_result_free(d, &res);
+	covet_free(&d->mem, keycols);
+	covet_free(&d->mem, upper_text);
+	run_free(d, &r);
+	return rc;
+}
+
+/* --- resume and undo ------------------------------------------------------- */
+
+static const char *const run_load_sql =
+"SELECT op, table_name, kind, set_sql, where_sql, undo_table, upper_key, last_key,"
+" rows_done, rows_total, batches, batch_size, state, key_columns, undo_columns,"
+" reverse_set FROM {runs} WHERE id = CAST({1} AS bigint)";
+
+static CovetStatus
+run_load(CovetDriver *d, int64_t run_id, Run *r, char **state, CovetError *err)
+{
+	CovetResult res = {0};
+	const char *p[1];
+	CovetStatus rc;
+
+	memset(r, 0, sizeof(*r));
+	*state = NULL;
+	r->id = run_id;
+	snprintf(r->id_text, sizeof(r->id_text), "%lld", (long long) run_id);
+	p[0] = r->id_text;
+	if ((rc = covet_sql_run(d, run_load_sql, 1, p, &res, err)) != COVET_OK)
+		return rc;
+	if (res.nrows == 0)
+	{
+		covet_error_set(err, COVET_ERR_NOT_FOUND, "run %lld does not exist", (long long) run_id);
+		covet_error_hint(err, "covet_runs lists the runs.");
+		rc = COVET_ERR_NOT_FOUND;
+		goto done;
+	}
+	if ((rc = covet_table_describe(d, COVET_VALUE(&res, 0, 1), &r->table, err)) != COVET_OK)
+		goto done;
+	r->kind = strcmp(COVET_VALUE(&res, 0, 2), "delete") == 0 ? COVET_OP_DELETE : COVET_OP_UPDATE;
+	r->op = covet_strdup(&d->mem, COVET_VALUE(&res, 0, 0));
+	if (COVET_VALUE(&res, 0, 3))
+		r->set_sql = covet_strdup(&d->mem, COVET_VALUE(&res, 0, 3));
+	if (COVET_VALUE(&res, 0, 4))
+		r->where_sql = covet_strdup(&d->mem, COVET_VALUE(&res, 0, 4));
+	if (COVET_VALUE(&res, 0, 5))
+		r->undo_table = covet_strdup(&d->mem, COVET_VALUE(&res, 0, 5));
+	*state = covet_strdup(&d->mem, COVET_VALUE(&res, 0, 12));
+	r->rows_done = strtoll(COVET_VALUE(&res, 0, 8), NULL, 10);
+	r->rows_total = COVET_VALUE(&res, 0, 9) ? strtoll(COVET_VALUE(&res, 0, 9), NULL, 10) : 0;
+	r->batches = strtoll(COVET_VALUE(&res, 0, 10), NULL, 10);
+	r->batch_size = strtoll(COVET_VALUE(&res, 0, 11), NULL, 10);
+	r->progress_ms = DEFAULT_PROGRESS_MS;
+	if (r->op == NULL || *state == NULL)
+	{
+		rc = covet_error_set(err, COVET_ERR_NOMEM, "out of memory");
+		goto done;
+	}
+	if (COVET_VALUE(&res, 0, 6) != NULL)
+		rc = key_decode(&d->mem, COVET_VALUE(&res, 0, 6), r->table.npk, &r->upper, err);
+	if (rc == COVET_OK && COVET_VALUE(&res, 0, 7) != NULL)
+		rc = key_decode(&d->mem, COVET_VALUE(&res, 0, 7), r->table.npk, &r->last, err);
+	if (rc == COVET_OK && COVET_VALUE(&res, 0, 14) != NULL)
+		rc = key_decode_all(&d->mem, COVET_VALUE(&res, 0, 14), &r->undo_names, &r->nundo, err);
+	if (rc == COVET_OK && COVET_VALUE(&res, 0, 15) != NULL &&
+		(r->reverse_set = covet_strdup(&d->mem, COVET_VALUE(&res, 0, 15))) == NULL)
+		rc = covet_error_set(err, COVET_ERR_NOMEM, "out of memory");
+done:
+	covet_result_free(d, &res);
+	if (rc != COVET_OK)
+	{
+		covet_free(&d->mem, *state);
+		*state = NULL;
+		run_free(d, r);
+	}
+	return rc;
+}
+
+CovetStatus
+covet_batch_resume(CovetDriver *d, int64_t run_id, CovetError *err)
+{
+	Run			r;
+	char	   *state = NULL;
+	CovetStatus rc;
+
+	if ((rc = run_load(d, run_id, &r, &state, err)) != COVET_OK)
+		return rc;
+	if (strcmp(state, "running") != 0 && strcmp(state, "failed") != 0 &&
+		strcmp(state, "paused") != 0)
+	{
+		covet_error_set(err, COVET_ERR_STATE, "run %lld is %s and cannot be resumed",
+						(long long) run_id, state);
+		covet_error_hint(err, "Only running (after a crash), failed and paused runs can be resumed.");
+		rc = COVET_ERR_STATE;
+		goto done;
+	}
+	if ((rc = build_statements(d, &r, err)) != COVET_OK)
+		goto done;
+	{
+		const char *p[] = {r.id_text};
+
+		rc = covet_sql_run(d, "UPDATE {runs} SET state = 'running', error = NULL, error_key = NULL,"
+						   " finished_at = NULL, updated_at = {now} WHERE id = CAST({1} AS bigint)",
+						   1, p, NULL, err);
+	}
+	if (rc == COVET_OK)
+		rc = commit_if_possible(d, err);
+	if (rc == COVET_OK)
+	{
+		if (r.upper == NULL)
+			rc = run_checkpoint(d, &r, NULL, 0.0, 0.0, COVET_RUN_COMPLETED, err);
+		else
+			rc = run_loop(d, &r, err);
+	}
+done:
+	covet_free(&d->mem, state);
+	run_free(d, &r);
+	return rc;
+}
+
+/*
+ * Undo a run: put back the saved values (or the deleted rows) from its undo
+ * table in one statement, or apply its reverse SET list to the key range it
+ * reached.  The run becomes "rolled back" and its undo table is dropped.
+ */
+CovetStatus
+covet_batch_undo(CovetDriver *d, int64_t run_id, CovetError *err)
+{
+	Run			r;
+	char	   *state = NULL;
+	char	   *sql = NULL;
+	CovetBuf	b;
+	CovetStatus rc;
+	int			i;
+
+	if ((rc = run_load(d, run_id, &r, &state, err)) != COVET_OK)
+		return rc;
+	if (strcmp(state, "rolled back") == 0)
+	{
+		covet_error_set(err, COVET_ERR_STATE, "run %lld is already rolled back", (long long) run_id);
+		rc = COVET_ERR_STATE;
+		goto done;
+	}
+	if (r.undo_table == NULL && r.reverse_set == NULL)
+	{
+		covet_error_set(err, COVET_ERR_STATE, "run %lld kept no undo data", (long long) run_id);
+		covet_error_detail(err, "It was started with undo switched off and has no reverse expression.");
+		rc = COVET_ERR_STATE;
+		goto done;
+	}
+	covet_buf_init(&b, &d->mem);
+	if (r.undo_table != NULL && r.kind == COVET_OP_DELETE)
+		covet_buf_appendf(&b, "INSERT INTO %s SELECT * FROM %s", r.table.sql_name, r.undo_table);
+	else if (r.undo_table != NULL)
+	{
+		covet_buf_appendf(&b, "UPDATE %s AS t SET ", r.table.sql_name);
+		for (i = 0; i < r.nundo; i++)
+		{
+			if (i > 0)
+				covet_buf_append(&b, ", ");
+			covet_quote_ident(&b, r.undo_names[i]);
+			covet_buf_append(&b, " = u.");
+			covet_quote_ident(&b, r.undo_names[i]);
+		}
+		covet_buf_appendf(&b, " FROM %s AS u WHERE (", r.undo_table);
+		append_key_list(&b, &r.table, "t.", "");
+		covet_buf_append(&b, ") = (");
+		append_key_list(&b, &r.table, "u.", "");
+		covet_buf_append(&b, ")");
+	}
+	else
+	{
+		covet_buf_appendf(&b, "UPDATE %s AS t SET\n%s\nWHERE ", r.table.sql_name, r.reverse_set);
+		if (r.last == NULL)
+			covet_buf_append(&b, "1 = 0");
+		else
+			append_range(&b, d->dialect, &r.table, "t.", false);
+		if (r.where_sql != NULL)
+			covet_buf_appendf(&b, " AND (\n%s\n)", r.where_sql);
+	}
+	if ((rc = covet_buf_finish(&b, &sql, err)) != COVET_OK)
+		goto done;
+	if ((rc = d->savepoint_begin(d->ctx, err)) != COVET_OK)
+		goto done;
+	rc = d->query(d->ctx, sql, r.undo_table == NULL && r.last != NULL ? r.table.npk : 0,
+				  (const char *const *) r.last, NULL, err);
+	if (rc == COVET_OK && r.undo_table != NULL)
+	{
+		covet_free(&d->mem, sql);
+		covet_buf_init(&b, &d->mem);
+		covet_buf_appendf(&b, "DROP TABLE %s", r.undo_table);
+		if ((rc = covet_buf_finish(&b, &sql, err)) == COVET_OK)
+			rc = d->query(d->ctx, sql, 0, NULL, NULL, err);
+	}
+	if (rc == COVET_OK)
+	{
+		const char *p[] = {r.id_text};
+
+		rc = covet_sql_run(d, "UPDATE {runs} SET state = 'rolled back', undo_table = NULL,"
+						   " updated_at = {now} WHERE id = CAST({1} AS bigint)", 1, p, NULL, err);
+	}
+	if (rc == COVET_OK)
+		rc = d->savepoint_release(d->ctx, err);
+	else
+	{
+		CovetError	ignore;
+
+		if (rc == COVET_ERR_SQL)
+			covet_error_prefix(err, "undo of run %lld failed: ", (long long) run_id);
+		d->savepoint_rollback(d->ctx, &ignore);
+	}
+	if (rc == COVET_OK)
+		rc = commit_if_possible(d, err);
+done:
+	covet_free(&d->mem, sql);
+	covet_free(&d->mem, state);
+	run_free(d, &r);
+	return rc;
+}

@@ -1,0 +1,1033 @@
+/*-------------------------------------------------------------------------
+ *
+ * ops.c
+ *		The named batched operations: their SQL signatures, and how each one
+ *		becomes a CovetOp (a SET list and a filter, or a delete filter) for
+ *		the batch engine.
+ *
+ * covet_op_defs is the one description of every operation's arguments;
+ * both bindings register their SQL functions from it, so the engines
+ * cannot drift apart.  Every binding passes arguments as text (booleans as
+ * "true"/"false", NULL as a NULL pointer) and lets covet_op_prepare check
+ * and convert them.
+ *
+ * Identifiers (tables, columns) are always quoted.  Expressions (set,
+ * where, transform, reverse) are SQL by design and pass
+ * covet_sql_check_fragment.  Values (delimiters, mapping entries) become
+ * quoted literals.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "covet.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* Common trailing arguments of every operation. */
+#define BATCH_ARGS \
+	{"batch_size", COVET_ARG_INT, "10000"}, \
+	{"undo", COVET_ARG_BOOL, "true"}
+
+const CovetOpDef covet_op_defs[] = {
+	{"backfill", 5, {
+			{"table_name", COVET_ARG_TEXT, NULL},
+			{"set", COVET_ARG_TEXT, NULL},
+			{"batch_size", COVET_ARG_INT, "10000"},
+			{"where", COVET_ARG_TEXT, "NULL"},
+			{"undo", COVET_ARG_BOOL, "true"}}},
+	{"copy_field", 6, {
+			{"table_name", COVET_ARG_TEXT, NULL},
+			{"source", COVET_ARG_TEXT, NULL},
+			{"dest", COVET_ARG_TEXT, NULL},
+			{"transform", COVET_ARG_TEXT, "NULL"},
+		BATCH_ARGS}},
+	{"transform_field", 6, {
+			{"table_name", COVET_ARG_TEXT, NULL},
+			{"field", COVET_ARG_TEXT, NULL},
+			{"expr", COVET_ARG_TEXT, NULL},
+			{"reverse_expr", COVET_ARG_TEXT, "NULL"},
+		BATCH_ARGS}},
+	{"populate_field", 7, {
+			{"table_name", COVET_ARG_TEXT, NULL},
+			{"field", COVET_ARG_TEXT, NULL},
+			{"value", COVET_ARG_TEXT, NULL},
+			{"where", COVET_ARG_TEXT, "NULL"},
+			{"only_null", COVET_ARG_BOOL, "true"},
+		BATCH_ARGS}},
+	{"split_field", 6, {
+			{"table_name", COVET_ARG_TEXT, NULL},
+			{"source", COVET_ARG_TEXT, NULL},
+			{"dests", COVET_ARG_TEXT, NULL},
+			{"delimiter", COVET_ARG_TEXT, "' '"},
+		BATCH_ARGS}},
+	{"merge_fields", 6, {
+			{"table_name", COVET_ARG_TEXT, NULL},
+			{"sources", COVET_ARG_TEXT, NULL},
+			{"dest", COVET_ARG_TEXT, NULL},
+			{"separator", COVET_ARG_TEXT, "' '"},
+		BATCH_ARGS}},
+	{"convert_type", 8, {
+			{"table_name", COVET_ARG_TEXT, NULL},
+			{"field", COVET_ARG_TEXT, NULL},
+			{"target_type", COVET_ARG_TEXT, NULL},
+			{"default_value", COVET_ARG_TEXT, "NULL"},
+			{"skip_errors", COVET_ARG_BOOL, "false"},
+			{"dest", COVET_ARG_TEXT, "NULL"},
+		BATCH_ARGS}},
+	{"rename_values", 6, {
+			{"table_name", COVET_ARG_TEXT, NULL},
+			{"field", COVET_ARG_TEXT, NULL},
+			{"mapping", COVET_ARG_TEXT, NULL},
+			{"case_sensitive", COVET_ARG_BOOL, "true"},
+		BATCH_ARGS}},
+	{"dedup", 6, {
+			{"table_name", COVET_ARG_TEXT, NULL},
+			{"unique_fields", COVET_ARG_TEXT, NULL},
+			{"keep", COVET_ARG_TEXT, "'first'"},
+			{"order_by", COVET_ARG_TEXT, "NULL"},
+		BATCH_ARGS}},
+	{NULL, 0, {{NULL, 0, NULL}}}
+};
+
+const CovetOpDef *
+covet_op_find(const char *name)
+{
+	const CovetOpDef *def;
+
+	for (def = covet_op_defs; def->name != NULL; def++)
+		if (strcmp(def->name, name) == 0)
+			return def;
+	return NULL;
+}
+
+/* --- argument access ------------------------------------------------------- */
+
+typedef struct Args
+{
+	const CovetOpDef *def;
+	const char *const *v;
+	int			n;
+} Args;
+
+static int
+arg_index(const Args *a, const char *name)
+{
+	int			i;
+
+	for (i = 0; i < a->def->nargs; i++)
+		if (strcmp(a->def->args[i].name, name) == 0)
+			return i;
+	return -1;
+}
+
+/* The argument's value, or its default when absent (not when SQL NULL). */
+static const char *
+arg(const Args *a, const char *name)
+{
+	int			i = arg_index(a, name);
+
+	if (i < 0)
+		return NULL;
+	return i < a->n ? a->v[i] : NULL;
+}
+
+static bool
+given(const Args *a, const char *name)
+{
+	int			i = arg_index(a, name);
+
+	return i >= 0 && i < a->n;
+}
+
+static CovetStatus
+parse_bool(const char *name, const char *text, bool *out, CovetError *err)
+{
+	if (strcmp(text, "true") == 0 || strcmp(text, "t") == 0 || strcmp(text, "1") == 0)
+		*out = true;
+	else if (strcmp(text, "false") == 0 || strcmp(text, "f") == 0 || strcmp(text, "0") == 0)
+		*out = false;
+	else
+		return covet_error_set(err, COVET_ERR_INVALID, "%s must be true or false", name);
+	return COVET_OK;
+}
+
+/*
+ * Check every argument: required ones present and not NULL, NULL only where
+ * the default is NULL, types right.  Fills the common fields of op.
+ */
+static CovetStatus
+check_args(const Args *a, CovetOp *op, CovetError *err)
+{
+	int			i;
+
+	if (a->n > a->def->nargs)
+		return covet_error_set(err, COVET_ERR_INVALID, "covet_%s takes at most %d arguments",
+							   a->def->name, a->def->nargs);
+	for (i = 0; i < a->def->nargs; i++)
+	{
+		const CovetOpArg *d = &a->def->args[i];
+		const char *v = i < a->n ? a->v[i] : NULL;
+		bool		present = i < a->n;
+
+		if (!present && d->default_sql == NULL)
+			return covet_error_set(err, COVET_ERR_NULL, "%s must not be null", d->name);
+		if (present && v == NULL && (d->default_sql == NULL || strcmp(d->default_sql, "NULL") != 0))
+			return covet_error_set(err, COVET_ERR_NULL, "%s must not be null", d->name);
+		if (v == NULL)
+			continue;
+		if (d->type == COVET_ARG_INT)
+		{
+			char	   *end;
+			long long	x = strtoll(v, &end, 10);
+
+			if (end == v || *end != '\0')
+				return covet_error_set(err, COVET_ERR_INVALID, "%s must be an integer", d->name);
+			if (strcmp(d->name, "batch_size") == 0)
+				op->batch_size = x;
+		}
+		else if (d->type == COVET_ARG_BOOL)
+		{
+			bool		b;
+			CovetStatus rc = parse_bool(d->name, v, &b, err);
+
+			if (rc != COVET_OK)
+				return rc;
+		}
+	}
+	op->table = arg(a, "table_name");
+	if (!given(a, "batch_size"))
+		op->batch_size = 10000;
+	op->keep_undo = true;
+	if (given(a, "undo") && arg(a, "undo") != NULL)
+		parse_bool("undo", arg(a, "undo"), &op->keep_undo, err);
+	return COVET_OK;
+}
+
+static bool
+bool_arg(const Args *a, const char *name, bool dflt)
+{
+	bool		b = dflt;
+	CovetError	ignore;
+
+	if (given(a, name) && arg(a, name) != NULL)
+		parse_bool(name, arg(a, name), &b, &ignore);
+	return b;
+}
+
+/* --- helpers ------------------------------------------------------------------ */
+
+/* Split "a, b c" into column names (trimmed, non-empty). */
+static CovetStatus
+split_names(CovetMem *mem, const char *what, const char *text, char ***out, int *n,
+			CovetError *err)
+{
+	char	  **list;
+	int			count = 0;
+	const char *p = text;
+
+	*out = NULL;
+	*n = 0;
+	list = covet_alloc0(mem, sizeof(char *) * (strlen(text) / 2 + 2));
+	if (list == NULL)
+		return covet_error_set(err, COVET_ERR_NOMEM, "out of memory");
+	while (*p)
+	{
+		const char *start;
+
+		while (*p == ',' || *p == ' ' || *p == '\t' || *p == '\n')
+			p++;
+		if (!*p)
+			break;
+		start = p;
+		while (*p && *p != ',' && *p != ' ' && *p != '\t' && *p != '\n')
+			p++;
+		if ((list[count] = covet_strndup(mem, start, (size_t) (p - start))) == NULL)
+		{
+			while (count > 0)
+				covet_free(mem, list[--count]);
+			covet_free(mem, list);
+			return covet_error_set(err, COVET_ERR_NOMEM, "out of memory");
+		}
+		count++;
+	}
+	if (count == 0)
+	{
+		covet_free(mem, list);
+		return covet_error_set(err, COVET_ERR_INVALID, "%s must name at least one column", what);
+	}
+	*out = list;
+	*n = count;
+	return COVET_OK;
+}
+
+static void
+free_list(CovetMem *mem, char **list, int n)
+{
+	while (n > 0)
+		covet_free(mem, list[--n]);
+	covet_free(mem, list);
+}
+
+/* A bare function name ("lower", "app.fix") is applied to the column. */
+static bool
+is_function_name(const char *s)
+{
+	if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || *s == '_'))
+		return false;
+	for (; *s; s++)
+		if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
+			  (*s >= '0' && *s <= '9') || *s == '_' || *s == '.'))
+			return false;
+	return true;
+}
+
+/* expr, or fn("column") when expr is a bare function name */
+static void
+append_expr_on(CovetBuf *b, const char *expr, const char *column)
+{
+	if (is_function_name(expr))
+	{
+		covet_buf_append(b, expr);
+		covet_buf_appendc(b, '(');
+		covet_quote_ident(b, column);
+		covet_buf_appendc(b, ')');
+	}
+	else
+	{
+		covet_buf_append(b, "(\n");
+		covet_buf_append(b, expr);
+		covet_buf_append(b, "\n)");
+	}
+}
+
+/* --- a tiny JSON reader for {"old": "new", ...} ------------------------------ */
+
+static const char *
+json_space(const char *p)
+{
+	while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')
+		p++;
+	return p;
+}
+
+static int
+json_hex(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/* Read a JSON string at p into b (UTF-8); NULL on a syntax error. */
+static const char *
+json_read_string(const char *p, CovetBuf *b)
+{
+	if (*p++ != '"')
+		return NULL;
+	covet_buf_reset(b);
+	covet_buf_append(b, "");
+	while (*p != '"')
+	{
+		unsigned int cp;
+		int			k;
+
+		if (*p == '\0' || (unsigned char) *p < 0x20)
+			return NULL;
+		if (*p != '\\')
+		{
+			covet_buf_appendc(b, *p++);
+			continue;
+		}
+		p++;
+		switch (*p)
+		{
+			case '"':
+			case '\\':
+			case '/':
+				covet_buf_appendc(b, *p);
+				break;
+			case 'b':
+				covet_buf_appendc(b, '\b');
+				break;
+			case 'f':
+				covet_buf_appendc(b, '\f');
+				break;
+			case 'n':
+				covet_buf_appendc(b, '\n');
+				break;
+			case 'r':
+				covet_buf_appendc(b, '\r');
+				break;
+			case 't':
+				covet_buf_appendc(b, '\t');
+				break;
+			case 'u':
+				for (cp = 0, k = 1; k <= 4; k++)
+				{
+					int			h = json_hex(p[k]);
+
+					if (h < 0)
+						return NULL;
+					cp = cp * 16 + (unsigned int) h;
+				}
+				p += 4;
+				if (cp == 0 || (cp >= 0xD800 && cp <= 0xDFFF))
+					return NULL;	/* NUL and surrogates: not supported */
+				if (cp < 0x80)
+					covet_buf_appendc(b, (char) cp);
+				else if (cp < 0x800)
+				{
+					covet_buf_appendc(b, (char) (0xC0 | (cp >> 6)));
+					covet_buf_appendc(b, (char) (0x80 | (cp & 0x3F)));
+				}
+				else
+				{
+					covet_buf_appendc(b, (char) (0xE0 | (cp >> 12)));
+					covet_buf_appendc(b, (char) (0x80 | ((cp >> 6) & 0x3F)));
+					covet_buf_appendc(b, (char) (0x80 | (cp & 0x3F)));
+				}
+				break;
+			default:
+				return NULL;
+		}
+		p++;
+	}
+	return p + 1;
+}
+
+/* CASE f WHEN 'old' THEN 'new' ... END and the IN list of the old values. */
+static CovetStatus
+mapping_sql(CovetMem *mem, const char *json, const char *column, bool case_sensitive,
+			CovetBuf *set, CovetBuf *where, CovetError *err)
+{
+	CovetBuf	key,
+				val;
+	const char *p = json_space(json);
+	int			count = 0;
+	CovetStatus rc = COVET_OK;
+
+	covet_buf_init(&key, mem);
+	covet_buf_init(&val, mem);
+	if (*p++ != '{')
+		goto bad;
+	covet_quote_ident(set, column);
+	covet_buf_append(set, " = CASE ");
+	if (!case_sensitive)
+		covet_buf_append(set, "lower(");
+	covet_quote_ident(set, column);
+	if (!case_sensitive)
+		covet_buf_appendc(set, ')');
+	if (!case_sensitive)
+		covet_buf_append(where, "lower(");
+	covet_quote_ident(where, column);
+	if (!case_sensitive)
+		covet_buf_appendc(where, ')');
+	covet_buf_append(where, " IN (");
+	for (p = json_space(p); *p != '}'; p = json_space(p))
+	{
+		if (count > 0)
+		{
+			if (*p++ != ',')
+				goto bad;
+			p = json_space(p);
+		}
+		if ((p = json_read_string(p, &key)) == NULL)
+			goto bad;
+		p = json_space(p);
+		if (*p++ != ':')
+			goto bad;
+		p = json_space(p);
+		if ((p = json_read_string(p, &val)) == NULL)
+			goto bad;
+		covet_buf_append(set, " WHEN ");
+		if (count > 0)
+			covet_buf_append(where, ", ");
+		if (!case_sensitive)
+		{
+			covet_buf_append(set, "lower(");
+			covet_buf_append(where, "lower(");
+		}
+		covet_quote_literal(set, key.data);
+		covet_quote_literal(where, key.data);
+		if (!case_sensitive)
+		{
+			covet_buf_appendc(set, ')');
+			covet_buf_appendc(where, ')');
+		}
+		covet_buf_append(set, " THEN ");
+		covet_quote_literal(set, val.data);
+		count++;
+	}
+	if (*json_space(p + 1) != '\0')
+		goto bad;
+	if (count == 0)
+	{
+		rc = covet_error_set(err, COVET_ERR_INVALID, "mapping must not be empty");
+		covet_error_hint(err, "Give a JSON object of old to new values, e.g. {\"new\": \"pending\"}.");
+		goto done;
+	}
+	covet_buf_append(set, " ELSE ");
+	covet_quote_ident(set, column);
+	covet_buf_append(set, " END");
+	covet_buf_appendc(where, ')');
+	goto done;
+bad:
+	rc = covet_error_set(err, COVET_ERR_INVALID, "invalid mapping: expected a JSON object of strings");
+	covet_error_detail(err, "The mapping was: %.300s", json);
+	covet_error_hint(err, "For example: {\"new\": \"pending\", \"done\": \"finished\"}.");
+done:
+	covet_buf_free(&key);
+	covet_buf_free(&val);
+	return rc;
+}
+
+/* --- the operations ---------------------------------------------------------- */
+
+/* The table's own spelling of a column the caller named, or an error. */
+static CovetStatus
+column(const CovetTableInfo *t, const char *what, const char *name, const char **out,
+	   CovetError *err)
+{
+	int			i = covet_table_column(t, name);
+
+	if (i < 0)
+	{
+		covet_error_set(err, COVET_ERR_NOT_FOUND, "column \"%s\" of table \"%s\" does not exist",
+						name, t->display);
+		memcpy(err->sqlstate, "42703", 6);
+		covet_error_detail(err, "It was given as %s.", what);
+		return COVET_ERR_NOT_FOUND;
+	}
+	*out = t->cols[i];
+	return COVET_OK;
+}
+
+/* Check a list of column names in place, replacing each by the table's spelling. */
+static CovetStatus
+columns(CovetMem *mem, const CovetTableInfo *t, const char *what, char **list, int n,
+		CovetError *err)
+{
+	int			i;
+
+	for (i = 0; i < n; i++)
+	{
+		const char *real;
+		char	   *copy;
+		CovetStatus rc = column(t, what, list[i], &real, err);
+
+		if (rc != COVET_OK)
+			return rc;
+		if ((copy = covet_strdup(mem, real)) == NULL)
+			return covet_error_set(err, COVET_ERR_NOMEM, "out of memory");
+		covet_free(mem, list[i]);
+		list[i] = copy;
+	}
+	return COVET_OK;
+}
+
+/* (alias."c1", alias."k1", ...): the order columns then the key */
+static void
+append_order_tuple(CovetBuf *b, const CovetTableInfo *t, const char *order,
+				   const char *alias)
+{
+	int			i;
+
+	covet_buf_appendc(b, '(');
+	if (order != NULL)
+	{
+		covet_buf_appendf(b, "%s.", alias);
+		covet_quote_ident(b, order);
+		covet_buf_append(b, ", ");
+	}
+	for (i = 0; i < t->npk; i++)
+	{
+		if (i > 0)
+			covet_buf_append(b, ", ");
+		covet_buf_appendf(b, "%s.", alias);
+		covet_quote_ident(b, t->cols[t->pk[i]]);
+	}
+	covet_buf_appendc(b, ')');
+}
+
+/*
+ * convert_type without skip_errors: find the first row (in key order) whose
+ * value does not convert, and fail naming its key and value.
+ */
+static CovetStatus
+convert_precheck(CovetDriver *d, const CovetTableInfo *t, const char *field,
+				 const char *type, CovetError *err)
+{
+	CovetBuf	b;
+	char	   *sql = NULL;
+	CovetResult res = {0};
+	CovetStatus rc;
+	int			i;
+
+	covet_buf_init(&b, &d->mem);
+	covet_buf_append(&b, "SELECT CAST(");
+	covet_quote_ident(&b, field);
+	covet_buf_append(&b, " AS text)");
+	for (i = 0; i < t->npk; i++)
+	{
+		covet_buf_append(&b, ", CAST(");
+		covet_quote_ident(&b, t->cols[t->pk[i]]);
+		covet_buf_append(&b, " AS text)");
+	}
+	covet_buf_appendf(&b, " FROM %s AS t WHERE ", t->sql_name);
+	covet_quote_ident(&b, field);
+	covet_buf_appendf(&b, " IS NOT NULL AND %s(CAST(", d->dialect->try_cast_fn);
+	covet_quote_ident(&b, field);
+	covet_buf_append(&b, " AS text), ");
+	covet_quote_literal(&b, type);
+	covet_buf_append(&b, ") IS NULL ORDER BY ");
+	for (i = 0; i < t->npk; i++)
+	{
+		if (i > 0)
+			covet_buf_append(&b, ", ");
+		covet_quote_ident(&b, t->cols[t->pk[i]]);
+	}
+	covet_buf_append(&b, " LIMIT 1");
+	if ((rc = covet_buf_finish(&b, &sql, err)) != COVET_OK)
+		return rc;
+	rc = d->query(d->ctx, sql, 0, NULL, &res, err);
+	covet_free(&d->mem, sql);
+	if (rc == COVET_OK && res.nrows == 1)
+	{
+		covet_buf_init(&b, &d->mem);
+		for (i = 0; i < t->npk; i++)
+		{
+			if (i > 0)
+				covet_buf_append(&b, ", ");
+			covet_buf_append(&b, COVET_VALUE(&res, 0, 1 + i) ? COVET_VALUE(&res, 0, 1 + i) : "NULL");
+		}
+		covet_error_set(err, COVET_ERR_INVALID,
+						"value \"%.200s\" of column \"%s\" cannot be converted to %s",
+						COVET_VALUE(&res, 0, 0), field, type);
+		memcpy(err->sqlstate, "22P02", 6);
+		covet_error_detail(err, "It is in the row with key (%s); no row was changed.",
+						   b.data ? b.data : "");
+		covet_error_hint(err, "Fix that value, or pass skip_errors => true to store default_value instead.");
+		covet_buf_free(&b);
+		rc = COVET_ERR_INVALID;
+	}
+	covet_result_free(d, &res);
+	return rc;
+}
+
+static CovetStatus
+build(CovetDriver *d, const CovetTableInfo *t, const Args *a, CovetBuf *set,
+	  CovetBuf *where, CovetBuf *reverse, CovetOp *op, CovetError *err)
+{
+	const CovetDialect *dl = d->dialect;
+	CovetMem   *mem = &d->mem;
+	const char *name = a->def->name;
+	CovetStatus rc = COVET_OK;
+	const char *x;
+	const char *col = NULL;
+	const char *col2 = NULL;
+
+	if (strcmp(name, "backfill") == 0)
+	{
+		covet_buf_append(set, arg(a, "set"));
+		if ((x = arg(a, "where")) != NULL)
+			covet_buf_append(where, x);
+	}
+	else if (strcmp(name, "copy_field") == 0)
+	{
+		if ((rc = column(t, "source", arg(a, "source"), &col, err)) != COVET_OK ||
+			(rc = column(t, "dest", arg(a, "dest"), &col2, err)) != COVET_OK)
+			return rc;
+		covet_quote_ident(set, col2);
+		covet_buf_append(set, " = ");
+		if ((x = arg(a, "transform")) != NULL)
+		{
+			if ((rc = covet_sql_check_fragment("transform", x, err)) != COVET_OK)
+				return rc;
+			append_expr_on(set, x, col);
+		}
+		else
+			covet_quote_ident(set, col);
+	}
+	else if (strcmp(name, "transform_field") == 0)
+	{
+		if ((rc = column(t, "field", arg(a, "field"), &col, err)) != COVET_OK ||
+			(rc = covet_sql_check_fragment("expr", arg(a, "expr"), err)) != COVET_OK)
+			return rc;
+		covet_quote_ident(set, col);
+		covet_buf_append(set, " = ");
+		append_expr_on(set, arg(a, "expr"), col);
+		if ((x = arg(a, "reverse_expr")) != NULL)
+		{
+			if ((rc = covet_sql_check_fragment("reverse_expr", x, err)) != COVET_OK)
+				return rc;
+			covet_quote_ident(reverse, col);
+			covet_buf_append(reverse, " = ");
+			append_expr_on(reverse, x, col);
+		}
+	}
+	else if (strcmp(name, "populate_field") == 0)
+	{
+		if ((rc = column(t, "field", arg(a, "field"), &col, err)) != COVET_OK ||
+			(rc = covet_sql_check_fragment("value", arg(a, "value"), err)) != COVET_OK)
+			return rc;
+		covet_quote_ident(set, col);
+		covet_buf_append(set, " = (\n");
+		covet_buf_append(set, arg(a, "value"));
+		covet_buf_append(set, "\n)");
+		if (bool_arg(a, "only_null", true))
+		{
+			covet_quote_ident(where, col);
+			covet_buf_append(where, " IS NULL");
+		}
+		if ((x = arg(a, "where")) != NULL)
+		{
+			if (where->len > 0)
+				covet_buf_append(where, " AND (\n");
+			covet_buf_append(where, x);
+			if (bool_arg(a, "only_null", true))
+				covet_buf_append(where, "\n)");
+		}
+	}
+	else if (strcmp(name, "split_field") == 0 || strcmp(name, "merge_fields") == 0)
+	{
+		bool		split = name[0] == 's';
+		char	  **cols;
+		int			n,
+					i;
+		const char *sep = arg(a, split ? "delimiter" : "separator");
+
+		if (sep == NULL)
+			sep = " ";
+		if (split && sep[0] == '\0')
+			return covet_error_set(err, COVET_ERR_INVALID, "delimiter must not be empty");
+		if ((rc = column(t, split ? "source" : "dest", arg(a, split ? "source" : "dest"),
+						 &col, err)) != COVET_OK)
+			return rc;
+		if ((rc = split_names(mem, split ? "dests" : "sources", arg(a, split ? "dests" : "sources"),
+							  &cols, &n, err)) != COVET_OK)
+			return rc;
+		if ((rc = columns(mem, t, split ? "dests" : "sources", cols, n, err)) != COVET_OK)
+		{
+			free_list(mem, cols, n);
+			return rc;
+		}
+		if (split)
+		{
+			for (i = 0; i < n; i++)
+			{
+				if (i > 0)
+					covet_buf_append(set, ", ");
+				covet_quote_ident(set, cols[i]);
+				covet_buf_appendf(set, " = %s(", dl->split_part_fn);
+				covet_quote_ident(set, col);
+				covet_buf_append(set, ", ");
+				covet_quote_literal(set, sep);
+				covet_buf_appendf(set, ", %d, %s)", i + 1, i == n - 1 ? "1" : "0");
+			}
+		}
+		else
+		{
+			covet_quote_ident(set, col);
+			covet_buf_appendf(set, " = %s(", dl->concat_ws_fn);
+			covet_quote_literal(set, sep);
+			for (i = 0; i < n; i++)
+			{
+				covet_buf_append(set, ", ");
+				covet_quote_ident(set, cols[i]);
+			}
+			covet_buf_appendc(set, ')');
+		}
+		free_list(mem, cols, n);
+	}
+	else if (strcmp(name, "convert_type") == 0)
+	{
+		const char *type = arg(a, "target_type");
+		const char *dflt = arg(a, "default_value");
+
+		if ((rc = column(t, "field", arg(a, "field"), &col, err)) != COVET_OK)
+			return rc;
+		col2 = col;
+		if (arg(a, "dest") != NULL && (rc = column(t, "dest", arg(a, "dest"), &col2, err)) != COVET_OK)
+			return rc;
+		if ((rc = covet_sql_check_fragment("target_type", type, err)) != COVET_OK)
+			return rc;
+		/* a type name: words, digits, parentheses, commas; nothing else */
+		for (x = type; *x; x++)
+			if (!((*x >= 'a' && *x <= 'z') || (*x >= 'A' && *x <= 'Z') || (*x >= '0' && *x <= '9') ||
+				  *x == '_' || *x == ' ' || *x == '(' || *x == ')' || *x == ',' || *x == '.'))
+			{
+				covet_error_set(err, COVET_ERR_INVALID, "invalid target_type \"%s\"", type);
+				covet_error_hint(err, "Give a type name such as integer, numeric(10,2) or date.");
+				return COVET_ERR_INVALID;
+			}
+		if (!bool_arg(a, "skip_errors", false) &&
+			(rc = convert_precheck(d, t, col, type, err)) != COVET_OK)
+			return rc;
+		/* CASE WHEN try_cast(f) IS NULL THEN default ELSE CAST(f AS type) END */
+		covet_quote_ident(set, col2);
+		covet_buf_appendf(set, " = CASE WHEN %s(CAST(", dl->try_cast_fn);
+		covet_quote_ident(set, col);
+		covet_buf_append(set, " AS text), ");
+		covet_quote_literal(set, type);
+		covet_buf_append(set, ") IS NULL THEN ");
+		if (dflt != NULL)
+		{
+			covet_buf_append(set, "CAST(");
+			covet_quote_literal(set, dflt);
+			covet_buf_appendf(set, " AS %s)", type);
+		}
+		else
+			covet_buf_append(set, "NULL");
+		covet_buf_append(set, " ELSE CAST(");
+		covet_quote_ident(set, col);
+		covet_buf_appendf(set, " AS %s) END", type);
+		covet_quote_ident(where, col);
+		covet_buf_append(where, " IS NOT NULL");
+	}
+	else if (strcmp(name, "rename_values") == 0)
+	{
+		if ((rc = column(t, "field", arg(a, "field"), &col, err)) != COVET_OK)
+			return rc;
+		rc = mapping_sql(mem, arg(a, "mapping"), col,
+						 bool_arg(a, "case_sensitive", true), set, where, err);
+	}
+	else if (strcmp(name, "dedup") == 0)
+	{
+		const char *keep = arg(a, "keep") ? arg(a, "keep") : "first";
+		const char *order = arg(a, "order_by");
+		char	  **cols;
+		int			n,
+					i;
+
+		if (strcmp(keep, "first") != 0 && strcmp(keep, "last") != 0)
+		{
+			covet_error_set(err, COVET_ERR_INVALID, "invalid keep \"%s\"", keep);
+			covet_error_hint(err, "keep is \"first\" or \"last\".");
+			return COVET_ERR_INVALID;
+		}
+		if ((rc = split_names(mem, "unique_fields", arg(a, "unique_fields"), &cols, &n, err)) != COVET_OK)
+			return rc;
+		if ((rc = columns(mem, t, "unique_fields", cols, n, err)) != COVET_OK ||
+			(order != NULL && (rc = column(t, "order_by", order, &order, err)) != COVET_OK))
+		{
+			free_list(mem, cols, n);
+			return rc;
+		}
+		/* delete a row when an earlier (keep first) or later (keep last) twin exists */
+		op->kind = COVET_OP_DELETE;
+		covet_buf_appendf(where, "EXISTS (SELECT 1 FROM %s AS d WHERE ", t->sql_name);
+		for (i = 0; i < n; i++)
+		{
+			covet_buf_append(where, "d.");
+			covet_quote_ident(where, cols[i]);
+			covet_buf_appendf(where, " %s t.", dl->null_safe_eq);
+			covet_quote_ident(where, cols[i]);
+			covet_buf_append(where, " AND ");
+		}
+		append_order_tuple(where, t, order, "d");
+		covet_buf_append(where, strcmp(keep, "first") == 0 ? " < " : " > ");
+		append_order_tuple(where, t, order, "t");
+		covet_buf_appendc(where, ')');
+		free_list(mem, cols, n);
+	}
+	return rc;
+}
+
+CovetStatus
+covet_op_prepare(CovetDriver *d, const char *name, const char *const *args,
+				 int nargs, CovetOp *op, CovetError *err)
+{
+	CovetMem   *mem = &d->mem;
+	CovetTableInfo table;
+	Args		a;
+	CovetBuf	set,
+				where,
+				reverse;
+	CovetStatus rc;
+
+	memset(op, 0, sizeof(*op));
+	a.def = covet_op_find(name);
+	a.v = args;
+	a.n = nargs;
+	if (a.def == NULL)
+		return covet_error_set(err, COVET_ERR_INTERNAL, "unknown operation \"%s\"", name);
+	op->op = a.def->name;
+	op->kind = COVET_OP_UPDATE;
+	if ((rc = check_args(&a, op, err)) != COVET_OK)
+		return rc;
+
+	if ((rc = covet_table_describe(d, op->table, &table, err)) != COVET_OK)
+		return rc;
+	covet_buf_init(&set, mem);
+	covet_buf_init(&where, mem);
+	covet_buf_init(&reverse, mem);
+	rc = build(d, &table, &a, &set, &where, &reverse, op, err);
+	covet_table_free(d, &table);
+	if (rc == COVET_OK && (set.failed || where.failed || reverse.failed))
+		rc = covet_error_set(err, COVET_ERR_NOMEM, "out of memory");
+	if (rc == COVET_OK)
+	{
+		op->owned_set = set.len > 0 ? set.data : NULL;
+		op->owned_where = where.len > 0 ? where.data : NULL;
+		op->owned_reverse = reverse.len > 0 ? reverse.data : NULL;
+		if (op->owned_set == NULL)
+			covet_buf_free(&set);
+		if (op->owned_where == NULL)
+			covet_buf_free(&where);
+		if (op->owned_reverse == NULL)
+			covet_buf_free(&reverse);
+		op->set_sql = op->owned_set;
+		op->where_sql = op->owned_where;
+		op->reverse_set = op->owned_reverse;
+		return COVET_OK;
+	}
+	covet_buf_free(&set);
+	covet_buf_free(&where);
+	covet_buf_free(&reverse);
+	return rc;
+}
+
+void
+covet_op_free(CovetMem *mem, CovetOp *op)
+{
+	covet_free(mem, op->owned_set);
+	covet_free(mem, op->owned_where);
+	covet_free(mem, op->owned_reverse);
+	covet_free(mem, op->owned_args);
+	op->owned_set = op->owned_where = op->owned_reverse = op->owned_args = NULL;
+}
+
+/* --- pure SQL helpers, the same in both engines ---------------------------- */
+
+/*
+ * Part n (1-based) of s split at delim; with rest, part n and everything
+ * after it.  *out points into s; *len is its length.  False when s has
+ * fewer than n parts.
+ */
+bool
+covet_split_part(const char *s, const char *delim, int n, bool rest,
+				 const char **out, size_t *len)
+{
+	size_t		dl = strlen(delim);
+	const char *start = s;
+	const char *next;
+	int			i;
+
+	if (dl == 0 || n < 1)
+		return false;
+	for (i = 1; i < n; i++)
+	{
+		next = strstr(start, delim);
+		if (next == NULL)
+			return false;
+		start = next + dl;
+	}
+	*out = start;
+	if (rest || (next = strstr(start, delim)) == NULL)
+		*len = strlen(start);
+	else
+		*len = (size_t) (next - start);
+	return true;
+}
+
+static bool
+ieq(const char *a, const char *b)
+{
+	for (; *a && *b; a++, b++)
+	{
+		char		x = (*a >= 'A' && *a <= 'Z') ? (char) (*a + 32) : *a;
+		char		y = (*b >= 'A' && *b <= 'Z') ? (char) (*b + 32) : *b;
+
+		if (x != y)
+			return false;
+	}
+	return *a == *b;
+}
+
+static bool
+all_digits(const char *s, size_t n)
+{
+	size_t		i;
+
+	if (n == 0)
+		return false;
+	for (i = 0; i < n; i++)
+		if (s[i] < '0' || s[i] > '9')
+			return false;
+	return true;
+}
+
+/*
+ * What SQLite's CAST would accept without inventing a value: integers and
+ * reals must be complete numbers (CAST('12abc' AS INTEGER) gives 12 there),
+ * dates YYYY-MM-DD, timestamps a date, a space or T, and HH:MM[:SS[.fff]].
+ */
+CovetStatus
+covet_text_converts(const char *text, const char *type, bool *ok, CovetError *err)
+{
+	char		base[64];
+	size_t		n;
+	const char *p;
+	char	   *end;
+
+	*ok = false;
+	for (n = 0; type[n] && type[n] != '(' && n < sizeof(base) - 1; n++)
+		base[n] = type[n];
+	while (n > 0 && base[n - 1] == ' ')
+		n--;
+	base[n] = '\0';
+	for (p = text; *p == ' ' || *p == '\t'; p++)
+		;
+	if (ieq(base, "text") || ieq(base, "varchar") || ieq(base, "char") || ieq(base, "character varying"))
+		*ok = true;
+	else if (ieq(base, "integer") || ieq(base, "int") || ieq(base, "bigint") || ieq(base, "smallint"))
+	{
+		long long	v;
+
+		(void) v;
+		v = strtoll(p, &end, 10);
+		while (*end == ' ' || *end == '\t')
+			end++;
+		*ok = end != p && *end == '\0' && (p[0] != '+' || p[1] != '\0');
+	}
+	else if (ieq(base, "real") || ieq(base, "double precision") || ieq(base, "float") ||
+			 ieq(base, "numeric") || ieq(base, "decimal"))
+	{
+		double		v = strtod(p, &end);
+
+		(void) v;
+		while (*end == ' ' || *end == '\t')
+			end++;
+		*ok = end != p && *end == '\0' &&
+			(ieq(base, "numeric") || ieq(base, "decimal") ? true : true);
+		/* no hexadecimal, infinities or NaN for numbers from text */
+		if (*ok && (strpbrk(p, "xXnN") != NULL))
+			*ok = false;
+	}
+	else if (ieq(base, "boolean") || ieq(base, "bool"))
+		*ok = ieq(p, "true") || ieq(p, "false") || ieq(p, "t") || ieq(p, "f") ||
+			ieq(p, "1") || ieq(p, "0") || ieq(p, "yes") || ieq(p, "no");
+	else if (ieq(base, "date") || ieq(base, "timestamp") || ieq(base, "timestamptz"))
+	{
+		bool		date = all_digits(p, 4) && p[4] == '-' && all_digits(p + 5, 2) &&
+			p[7] == '-' && all_digits(p + 8, 2);
+
+		if (date && ieq(base, "date"))
+			*ok = p[10] == '\0';
+		else if (date)
+			*ok = p[10] == '\0' ||
+				((p[10] == ' ' || p[10] == 'T') && all_digits(p + 11, 2) && p[13] == ':' &&
+				 all_digits(p + 14, 2));
+	}
+	else
+	{
+		covet_error_set(err, COVET_ERR_INVALID, "covet cannot convert to type \"%s\" in SQLite", type);
+		covet_error_hint(err, "SQLite conversions know integer, real, numeric, text, boolean, date and timestamp.");
+		return COVET_ERR_INVALID;
+	}
+	return COVET_OK;
+}
