@@ -280,9 +280,11 @@ drv_exec_script(void *ctx, const char *sql, CovetScriptStats *stats,
 			sqlite3_finalize(stmt);
 			return rc;
 		}
+		/* a SELECT that calls covet_backfill() is counted through its run */
+		if (!sqlite3_stmt_readonly(stmt))
+			stats->rows += sqlite3_total_changes64(call->db) - before;
 		sqlite3_finalize(stmt);
 		stats->statements++;
-		stats->rows += sqlite3_total_changes64(call->db) - before;
 	}
 	return COVET_OK;
 }

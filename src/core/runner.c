@@ -61,6 +61,9 @@ typedef enum Direction
 
 #define MIG_COLS 13
 
+static CovetStatus has_undoable_runs(CovetDriver *d, const Migration *m, bool *yes,
+									 CovetError *err);
+
 static const char *const load_sql =
 "SELECT m.name, m.kind, m.up_sql, m.down_sql, m.depends_on, m.checksum,"
 " CASE WHEN m.atomic THEN 1 ELSE 0 END,"
@@ -259,8 +262,11 @@ state_check_drift(const RunState *st, CovetError *err)
 }
 
 static CovetStatus
-check_runnable(const Migration *m, Direction dir, CovetError *err)
+check_runnable(CovetDriver *d, const Migration *m, Direction dir, CovetError *err)
 {
+	bool		undoable = false;
+	CovetStatus rc;
+
 	if (!m->atomic)
 	{
 		covet_error_set(err, COVET_ERR_STATE,
@@ -271,6 +277,10 @@ check_runnable(const Migration *m, Direction dir, CovetError *err)
 	}
 	if (dir == DIR_DOWN && m->down == NULL)
 	{
+		if ((rc = has_undoable_runs(d, m, &undoable, err)) != COVET_OK)
+			return rc;
+		if (undoable)
+			return COVET_OK;
 		covet_error_set(err, COVET_ERR_STATE, "migration \"%s\" has no down section", m->name);
 		covet_error_hint(err, "Add a \"-- covet:down\" section, or roll back to a later target.");
 		return COVET_ERR_STATE;
@@ -350,6 +360,79 @@ record_step(CovetDriver *d, const Migration *m, Direction dir,
 	return rc;
 }
 
+static const char *const undoable_runs_sql =
+"SELECT id FROM {runs} WHERE migration = {1} AND state <> 'rolled back'"
+" AND (undo_table IS NOT NULL OR reverse_set IS NOT NULL) ORDER BY id DESC";
+
+/*
+ * A data migration without a down section is rolled back by undoing the
+ * batched runs it started, latest first.  Each undone run counts as a
+ * statement.
+ */
+static CovetStatus
+undo_runs(CovetDriver *d, const Migration *m, CovetScriptStats *stats, CovetError *err)
+{
+	CovetResult res = {0};
+	const char *p[] = {m->name};
+	CovetStatus rc;
+	int			i;
+
+	if ((rc = covet_sql_run(d, undoable_runs_sql, 1, p, &res, err)) != COVET_OK)
+		return rc;
+	for (i = 0; rc == COVET_OK && i < res.nrows; i++)
+	{
+		rc = covet_batch_undo(d, strtoll(COVET_VALUE(&res, i, 0), NULL, 10), err);
+		if (rc == COVET_OK)
+			stats->statements++;
+	}
+	covet_result_free(d, &res);
+	return rc;
+}
+
+/* The newest run id, so that a step can count the rows of the runs it starts. */
+static CovetStatus
+last_run_id(CovetDriver *d, char out[32], CovetError *err)
+{
+	CovetResult res = {0};
+	CovetStatus rc = covet_sql_run(d, "SELECT coalesce(max(id), 0) FROM {runs}", 0, NULL, &res, err);
+
+	snprintf(out, 32, "%s", rc == COVET_OK && res.nrows == 1 && COVET_VALUE(&res, 0, 0) ?
+			 COVET_VALUE(&res, 0, 0) : "0");
+	covet_result_free(d, &res);
+	return rc;
+}
+
+/* Rows changed by the batched runs a migration's statements started. */
+static CovetStatus
+add_run_rows(CovetDriver *d, const Migration *m, const char *after, CovetScriptStats *stats,
+			 CovetError *err)
+{
+	CovetResult res = {0};
+	const char *p[] = {m->name, after};
+	CovetStatus rc = covet_sql_run(d,
+								   "SELECT coalesce(sum(rows_done), 0) FROM {runs}"
+								   " WHERE migration = {1} AND id > CAST({2} AS bigint)",
+								   2, p, &res, err);
+
+	if (rc == COVET_OK && res.nrows == 1 && COVET_VALUE(&res, 0, 0) != NULL)
+		stats->rows += strtoll(COVET_VALUE(&res, 0, 0), NULL, 10);
+	covet_result_free(d, &res);
+	return rc;
+}
+
+/* Does a migration without a down section have runs that can be undone? */
+static CovetStatus
+has_undoable_runs(CovetDriver *d, const Migration *m, bool *yes, CovetError *err)
+{
+	CovetResult res = {0};
+	const char *p[] = {m->name};
+	CovetStatus rc = covet_sql_run(d, undoable_runs_sql, 1, p, &res, err);
+
+	*yes = rc == COVET_OK && res.nrows > 0;
+	covet_result_free(d, &res);
+	return rc;
+}
+
 static CovetStatus
 clock_text(CovetDriver *d, char **out, CovetError *err)
 {
@@ -377,6 +460,7 @@ run_step(CovetDriver *d, const Migration *m, Direction dir,
 		 CovetScriptStats *stats, bool *failed_sql, CovetError *err)
 {
 	char	   *started_at = NULL;
+	char		last_run[32];
 	int64_t		t0;
 	CovetStatus rc;
 	CovetError	ignore;
@@ -390,7 +474,18 @@ run_step(CovetDriver *d, const Migration *m, Direction dir,
 	if ((rc = d->savepoint_begin(d->ctx, err)) != COVET_OK)
 		goto done;
 	t0 = d->clock_ms(d->ctx);
-	rc = d->exec_script(d->ctx, dir == DIR_UP ? m->up : m->down, stats, err);
+	if (d->set_migration)
+		d->set_migration(d->ctx, m->name);
+	if (dir == DIR_DOWN && m->down == NULL)
+		rc = undo_runs(d, m, stats, err);
+	else if ((rc = last_run_id(d, last_run, err)) == COVET_OK)
+	{
+		rc = d->exec_script(d->ctx, dir == DIR_UP ? m->up : m->down, stats, err);
+		if (rc == COVET_OK)
+			rc = add_run_rows(d, m, last_run, stats, err);
+	}
+	if (d->set_migration)
+		d->set_migration(d->ctx, NULL);
 	if (rc == COVET_OK)
 		rc = record_step(d, m, dir, started_at, d->clock_ms(d->ctx) - t0, stats, err);
 	else if (rc == COVET_ERR_SQL)
@@ -422,7 +517,7 @@ run_list(CovetDriver *d, RunState *st, const int *idx, int n, Direction dir,
 	int			i;
 
 	for (i = 0; i < n; i++)
-		if ((rc = check_runnable(&st->migs[idx[i]], dir, err)) != COVET_OK)
+		if ((rc = check_runnable(d, &st->migs[idx[i]], dir, err)) != COVET_OK)
 			return rc;
 	if (dir == DIR_UP)
 		verb = dry_run ? "would apply" : "applied";
