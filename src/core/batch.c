@@ -33,6 +33,7 @@
  */
 #include "covet.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -444,6 +445,14 @@ typedef struct Run
 	int64_t		batches;
 	char	  **upper;			/* npk values */
 	char	  **last;			/* npk values, NULL before the first batch */
+	bool		done;			/* the last batch (up to upper) has run */
+	/*
+	 * A single integer key: batches are key spans sized from the key
+	 * density seen so far, so no index walk is needed to find their end.
+	 */
+	bool		span_mode;
+	int64_t		span;
+	int64_t		lo_key;			/* smallest key at the start, minus one */
 	int			progress_ms;
 	/* built once */
 	char	   *sql_boundary[2];	/* [0] first batch, [1] later ones */
@@ -538,19 +547,21 @@ build_statements(CovetDriver *d, Run *r, CovetError *err)
 	{
 		CovetBuf	b;
 
-		/* the batch's last key: the n-th key after the last one done */
+		/*
+		 * The batch's last key: walk batch_size entries of the primary key
+		 * index from the last key done.  Every batch costs the same wherever
+		 * it is in the table; nothing pages from the start.  No row means
+		 * fewer than batch_size keys are left: the batch ends at the upper
+		 * bound.
+		 */
 		covet_buf_init(&b, &d->mem);
 		covet_buf_append(&b, "SELECT ");
-		append_key_list(&b, t, "", "");
-		covet_buf_append(&b, " FROM (SELECT ");
 		append_key_list(&b, t, "", "");
 		covet_buf_appendf(&b, " FROM %s WHERE ", t->sql_name);
 		append_range(&b, dl, t, "", v == 1);
 		covet_buf_append(&b, " ORDER BY ");
 		append_key_list(&b, t, "", "");
-		covet_buf_appendf(&b, " LIMIT %lld) AS s ORDER BY ", (long long) r->batch_size);
-		append_key_list(&b, t, "", " DESC");
-		covet_buf_append(&b, " LIMIT 1");
+		covet_buf_appendf(&b, " LIMIT 1 OFFSET %lld", (long long) (r->batch_size - 1));
 		if ((rc = covet_buf_finish(&b, &r->sql_boundary[v], err)) != COVET_OK)
 			return rc;
 
@@ -697,7 +708,8 @@ run_checkpoint(CovetDriver *d, Run *r, const char *last_key, double rate,
 						 " batches = CAST({4} AS bigint), rows_per_sec = CAST({5} AS double precision),"
 						 " eta_seconds = CAST({6} AS double precision), state = {7},"
 						 " updated_at = {now},"
-						 " finished_at = CASE WHEN {7} IN ('completed', 'failed', 'cancelled') THEN {now} END"
+						 " finished_at = CASE WHEN {7} IN ('completed', 'failed', 'cancelled') THEN {now} END,"
+						 " rows_total = CASE WHEN {7} = 'completed' THEN CAST({3} AS bigint) ELSE rows_total END"
 						 " WHERE id = CAST({1} AS bigint)",
 						 7, p, NULL, err);
 }
@@ -737,7 +749,7 @@ run_batch(CovetDriver *d, Run *r, char ***end, int64_t *rows, bool *failed_in_ba
 	const int	v = r->last != NULL ? 1 : 0;
 	const char **params;
 	CovetResult res = {0};
-	CovetStatus rc;
+	CovetStatus rc = COVET_OK;
 	CovetError	ignore;
 	int			i;
 
@@ -757,11 +769,47 @@ run_batch(CovetDriver *d, Run *r, char ***end, int64_t *rows, bool *failed_in_ba
 		else
 			params[i] = r->upper[i];
 	}
+	if (r->done)
+		goto done;
+	if (r->span_mode)
+	{
+		int64_t		from = r->last ? strtoll(r->last[0], NULL, 10) : r->lo_key;
+		int64_t		upper = strtoll(r->upper[0], NULL, 10);
+		int64_t		gap;
+		int64_t		to = (__builtin_sub_overflow(upper, from, &gap) || gap > r->span) ?
+			from + r->span : upper;
+		char		text[32];
+
+		snprintf(text, sizeof(text), "%lld", (long long) to);
+		if (to >= upper)
+			r->done = true;
+		if ((*end = covet_alloc0(&d->mem, sizeof(char *))) == NULL ||
+			((*end)[0] = covet_strdup(&d->mem, text)) == NULL)
+		{
+			rc = covet_error_set(err, COVET_ERR_NOMEM, "out of memory");
+			goto done;
+		}
+		goto have_end;
+	}
 	rc = d->query(d->ctx, r->sql_boundary[v], (v + 1) * npk, params, &res, err);
-	if (rc != COVET_OK || res.nrows == 0)
+	if (rc != COVET_OK)
 		goto done;
-	if ((rc = values_from_row(d, &res, 0, npk, end, err)) != COVET_OK)
+	if (res.nrows == 0)
+	{
+		/* the last batch: up to the upper bound */
+		CovetResult upper = {0};
+
+		upper.nrows = 1;
+		upper.ncols = npk;
+		upper.values = r->upper;
+		rc = values_from_row(d, &upper, 0, npk, end, err);
+		r->done = true;
+	}
+	else
+		rc = values_from_row(d, &res, 0, npk, end, err);
+	if (rc != COVET_OK)
 		goto done;
+have_end:
 	/* now the range is (last, end] */
 	for (i = 0; i < npk; i++)
 		params[v * npk + i] = (*end)[i];
@@ -866,6 +914,15 @@ run_loop(CovetDriver *d, Run *r, CovetError *err)
 		r->rows_done += rows;
 		rows_session += rows;
 		r->batches++;
+		if (r->span_mode)
+		{
+			/* aim the next span at batch_size rows; grow at most 4x at a time */
+			int64_t		next = rows > 0 ? (int64_t) ((double) r->span * (double) r->batch_size / (double) rows) : r->span * 4;
+
+			if (next > r->span * 4)
+				next = r->span * 4;
+			r->span = next < 1 ? 1 : next;
+		}
 		now = d->clock_ms(d->ctx);
 		memset(&p, 0, sizeof(p));
 		p.rows_done = rows_session;
@@ -980,25 +1037,128 @@ upper_key(CovetDriver *d, Run *r, CovetError *err)
 	return rc;
 }
 
+/* Run a one-value query; *out stays unchanged when it gives no number. */
 static CovetStatus
-count_rows(CovetDriver *d, Run *r, CovetError *err)
+query_number(CovetDriver *d, const char *sql, int nparams, const char *const *params,
+			 int64_t *out, bool *found, CovetError *err)
+{
+	CovetResult res = {0};
+	CovetStatus rc = d->query(d->ctx, sql, nparams, params, &res, err);
+
+	*found = false;
+	if (rc == COVET_OK && res.nrows == 1 && res.ncols >= 1 && COVET_VALUE(&res, 0, 0) != NULL)
+	{
+		*out = strtoll(COVET_VALUE(&res, 0, 0), NULL, 10);
+		*found = true;
+	}
+	covet_result_free(d, &res);
+	return rc;
+}
+
+static bool
+is_integer_type(const char *type)
+{
+	return strcasestr(type, "int") != NULL;
+}
+
+/*
+ * Span mode for a single integer key: the first span assumes the keys are
+ * as dense as the estimate says (rows_total over the key range).
+ */
+static CovetStatus
+span_setup(CovetDriver *d, Run *r, CovetError *err)
 {
 	CovetBuf	b;
 	char	   *sql = NULL;
-	CovetResult res = {0};
 	CovetStatus rc;
+	bool		found = false;
+	int64_t		lo = 0,
+				upper;
+	double		density;
 
+	r->span_mode = false;
+	if (r->upper == NULL || r->table.npk != 1 || !is_integer_type(r->table.types[r->table.pk[0]]))
+		return COVET_OK;
 	covet_buf_init(&b, &d->mem);
-	covet_buf_appendf(&b, "SELECT count(*) FROM %s AS t", r->table.sql_name);
-	if (r->where_sql != NULL)
-		covet_buf_appendf(&b, " WHERE (\n%s\n)", r->where_sql);
+	covet_buf_append(&b, "SELECT ");
+	covet_quote_ident(&b, r->table.cols[r->table.pk[0]]);
+	covet_buf_appendf(&b, " FROM %s ORDER BY ", r->table.sql_name);
+	covet_quote_ident(&b, r->table.cols[r->table.pk[0]]);
+	covet_buf_append(&b, " LIMIT 1");
 	if ((rc = covet_buf_finish(&b, &sql, err)) != COVET_OK)
 		return rc;
-	rc = d->query(d->ctx, sql, 0, NULL, &res, err);
+	rc = query_number(d, sql, 0, NULL, &lo, &found, err);
 	covet_free(&d->mem, sql);
-	if (rc == COVET_OK && res.nrows == 1 && COVET_VALUE(&res, 0, 0) != NULL)
-		r->rows_total = strtoll(COVET_VALUE(&res, 0, 0), NULL, 10);
-	covet_result_free(d, &res);
+	if (rc != COVET_OK || !found)
+		return rc;
+	upper = strtoll(r->upper[0], NULL, 10);
+	if (lo == INT64_MIN || upper < lo)
+		return COVET_OK;		/* odd keys: walk the index instead */
+	r->lo_key = lo - 1;
+	density = r->rows_total > 0 ? (double) (upper - lo + 1) / (double) r->rows_total : 1.0;
+	if (density < 1.0)
+		density = 1.0;
+	r->span = (int64_t) ((double) r->batch_size * density);
+	if (r->span < 1)
+		r->span = 1;
+	r->span_mode = true;
+	return COVET_OK;
+}
+
+/*
+ * How many rows the run will see, for percent and ETA.  Counting a big
+ * table costs a few percent of the whole run, so unless a filter makes a
+ * guess useless, estimate: the engine's statistics (PostgreSQL's
+ * reltuples), or the span of an integer key.  The run's row gets the exact
+ * figure when it completes.
+ */
+static CovetStatus
+estimate_rows(CovetDriver *d, Run *r, CovetError *err)
+{
+	CovetBuf	b;
+	char	   *sql = NULL;
+	CovetStatus rc;
+	bool		found = false;
+
+	r->rows_total = 0;
+	if (r->upper == NULL)
+		return COVET_OK;
+	covet_buf_init(&b, &d->mem);
+	if (r->where_sql == NULL && d->dialect->estimate_sql != NULL)
+	{
+		const char *p[] = {r->table.sql_name};
+
+		covet_sql_expand(d->dialect, &b, d->dialect->estimate_sql);
+		if ((rc = covet_buf_finish(&b, &sql, err)) != COVET_OK)
+			return rc;
+		rc = query_number(d, sql, 1, p, &r->rows_total, &found, err);
+		covet_free(&d->mem, sql);
+		if (rc != COVET_OK || (found && r->rows_total > 0))
+			return rc;
+		covet_buf_init(&b, &d->mem);
+	}
+	if (r->where_sql == NULL && r->table.npk == 1 && is_integer_type(r->table.types[r->table.pk[0]]))
+	{
+		const char *k = r->table.cols[r->table.pk[0]];
+
+		covet_buf_append(&b, "SELECT CAST(");
+		covet_buf_append(&b, r->upper[0]);
+		covet_buf_append(&b, " AS bigint) - (SELECT ");
+		covet_quote_ident(&b, k);
+		covet_buf_appendf(&b, " FROM %s ORDER BY ", r->table.sql_name);
+		covet_quote_ident(&b, k);
+		covet_buf_append(&b, " LIMIT 1) + 1");
+	}
+	else
+	{
+		covet_buf_appendf(&b, "SELECT count(*) FROM %s AS t", r->table.sql_name);
+		if (r->where_sql != NULL)
+			covet_buf_appendf(&b, " WHERE (\n%s\n)", r->where_sql);
+	}
+	if ((rc = covet_buf_finish(&b, &sql, err)) != COVET_OK)
+		return rc;
+	rc = query_number(d, sql, 0, NULL, &r->rows_total, &found, err);
+	covet_free(&d->mem, sql);
 	return rc;
 }
 
@@ -1146,7 +1306,9 @@ covet_batch_start(CovetDriver *d, const CovetOp *op, int64_t *run_id,
 		goto done;
 	if ((rc = upper_key(d, &r, err)) != COVET_OK)
 		goto done;
-	if ((rc = count_rows(d, &r, err)) != COVET_OK)
+	if ((rc = estimate_rows(d, &r, err)) != COVET_OK)
+		goto done;
+	if ((rc = span_setup(d, &r, err)) != COVET_OK)
 		goto done;
 	if ((rc = key_columns_json(d, &r.table, &keycols, err)) != COVET_OK)
 		goto done;
@@ -1293,6 +1455,8 @@ covet_batch_resume(CovetDriver *d, int64_t run_id, CovetError *err)
 		goto done;
 	}
 	if ((rc = build_statements(d, &r, err)) != COVET_OK)
+		goto done;
+	if ((rc = span_setup(d, &r, err)) != COVET_OK)
 		goto done;
 	{
 		const char *p[] = {r.id_text};

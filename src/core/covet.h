@@ -183,6 +183,8 @@ typedef struct CovetDialect
 	/* One parameter {1}: the table name (quoted in PostgreSQL); columns:
 	 * schema, table, column, type, key position (0 = none), kind. */
 	const char *describe_sql;
+	/* {1} = the table's SQL name; one number, the planner's row estimate */
+	const char *estimate_sql;
 	const char *split_part_fn;	/* covet_split_part in both */
 	const char *concat_ws_fn;	/* skips NULLs */
 	const char *try_cast_fn;	/* (text, type) -> text or NULL */

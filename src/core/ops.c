@@ -726,7 +726,7 @@ build(CovetDriver *d, const CovetTableInfo *t, const Args *a, CovetBuf *set,
 				covet_quote_ident(set, col);
 				covet_buf_append(set, ", ");
 				covet_quote_literal(set, sep);
-				covet_buf_appendf(set, ", %d, %s)", i + 1, i == n - 1 ? "1" : "0");
+				covet_buf_appendf(set, ", %d, %s)", i + 1, i == n - 1 ? "true" : "false");
 			}
 		}
 		else
