@@ -39,6 +39,9 @@
 
 #define MAX_FILE_SIZE (64 * 1024 * 1024)
 
+/* How long a finished run waits for readers to let its COMMIT through. */
+#define COMMIT_WAIT_MS 10000
+
 struct SqliteBlock
 {
 	SqliteBlock *prev;
@@ -557,7 +560,12 @@ drv_begin_run(void *ctx, CovetError *err)
 	call->in_run = true;
 	sqlite3_busy_timeout(call->db, call->conn->lock_timeout_ms);
 	if ((rc = covet_sqlite_ensure_schema(call, err)) != COVET_OK)
+	{
+		/* another runner holds the database while covet's tables are made */
+		if (sqlite3_errcode(call->db) == SQLITE_BUSY)
+			return lock_holder_error(call, err);
 		return rc;
+	}
 	if (!sqlite3_get_autocommit(call->db))
 	{
 		/* the host's transaction: a savepoint, and SQLite's write lock */
@@ -604,6 +612,12 @@ drv_end_run(void *ctx, bool commit, CovetError *err)
 	}
 	else
 	{
+		/*
+		 * The work is done: wait for readers (a waiting runner reading the
+		 * lock row) however short lock_timeout is, rather than throw it away.
+		 */
+		sqlite3_busy_timeout(call->db, call->conn->lock_timeout_ms > COMMIT_WAIT_MS ?
+							 call->conn->lock_timeout_ms : COMMIT_WAIT_MS);
 		if (commit && call->lock_row)
 		{
 			char		pid[32];
@@ -620,7 +634,10 @@ drv_end_run(void *ctx, bool commit, CovetError *err)
 			exec_simple(call, "ROLLBACK", &ignore);
 	}
 	if (call->lock_row)
+	{
+		sqlite3_busy_timeout(call->db, COMMIT_WAIT_MS);
 		lock_row_drop(call);
+	}
 	sqlite3_busy_timeout(call->db, call->saved_busy_ms);
 	call->conn->running = false;
 	call->in_run = false;

@@ -1,0 +1,227 @@
+#!/usr/bin/env bash
+# run.sh: covet's benchmarks ("make bench"), printed as one table.
+#
+# Sections (each a function below; add one and list it in SQLITE_SECTIONS or
+# PG_SECTIONS):
+#   runner   define 1,000 trivial migrations; one covet_migrate_up() applying
+#            all of them; covet_status() over them; a covet_migrate_up() with
+#            nothing pending (the runner lock, its transaction and the read of
+#            what is defined and applied), per call over 200 calls in one
+#            session, against 200 "SELECT 1" in the same kind of session
+#
+# SQLite runs on a file in a temporary directory (default settings: rollback
+# journal, synchronous=FULL).  PostgreSQL runs in a throw-away cluster
+# (pg_virtualenv, default settings); that part is skipped, with a message,
+# when PostgreSQL or the installed extension is missing.  Times are wall
+# clock: SQLite's ".timer on" for one statement, psql's "\timing" (client
+# round trip) for PostgreSQL, date around a whole process otherwise.
+#
+# Internal use: "run.sh --pg-inner ROWFILE" runs inside pg_virtualenv.
+set -u
+set -o pipefail
+
+cd "$(dirname "$0")/../.." || exit 1
+ROOT=$(pwd)
+export LC_ALL=C.UTF-8
+
+SQLITE_SECTIONS=(sqlite_runner)
+PG_SECTIONS=(pg_runner)
+
+NMIG=${COVET_BENCH_MIGRATIONS:-1000}
+NCALL=${COVET_BENCH_CALLS:-200}
+ROWS=""
+
+# row ENGINE WHAT FIGURE: one line of the table.
+# Inside pg_virtualenv the rows go to the file ROWS, printed afterwards.
+row() {
+	if [ -n "$ROWS" ]; then
+		printf '%-10s  %-58s  %s\n' "$1" "$2" "$3" >>"$ROWS"
+	else
+		printf '%-10s  %-58s  %s\n' "$1" "$2" "$3"
+	fi
+}
+
+now_ns() { date +%s%N; }
+
+# fmt_ms MS: "N.N ms"
+fmt_ms() {
+	awk -v t="$1" 'BEGIN { printf "%.1f ms", t }'
+}
+
+# ms_between T0 T1: nanoseconds to "N.N ms"
+ms_between() {
+	awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f ms", (b - a) / 1e6 }'
+}
+
+# per_call TOTAL_MS CALLS: "N us per call"
+per_call() {
+	awk -v t="$1" -v n="$2" 'BEGIN { printf "%.0f us per call", t * 1000 / n }'
+}
+
+# --- SQLite -------------------------------------------------------------------
+
+# sq DB: run stdin with the extension loaded.
+sq() {
+	sqlite3 -batch -cmd ".load $ROOT/covet" "$1" 2>&1
+}
+
+# sq_timer DB SQL: real time of the statement, from ".timer on", in ms.
+sq_timer() {
+	printf '.timer on\n%s\n' "$2" | sq "$1" |
+		awk '/^Run Time: real/ { t += $4 } END { printf "%.1f", t * 1000 }'
+}
+
+# sq_calls DB SQL N: wall time of one process running SQL N times, in ms.
+sq_calls() {
+	local t0 t1 i script=""
+	for i in $(seq 1 "$3"); do script+="$2"$'\n'; done
+	t0=$(now_ns)
+	sq "$1" <<<"$script" >/dev/null
+	t1=$(now_ns)
+	awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", (b - a) / 1e6 }'
+}
+
+sqlite_runner() {
+	local tmp db script="" i t0 t1 ms out base call
+	tmp=$(mktemp -d)
+	db=$tmp/bench.db
+	for i in $(seq -f '%04g' 1 "$NMIG"); do
+		script+="SELECT covet_define('b$i', 'CREATE TABLE b_$i (id int)');"$'\n'
+	done
+	t0=$(now_ns)
+	out=$(sq "$db" <<<"$script" | grep -c '^defined ')
+	t1=$(now_ns)
+	row sqlite "define $NMIG migrations (one process, autocommit each)" \
+		"$(ms_between "$t0" "$t1") ($out defined)"
+
+	ms=$(sq_timer "$db" "SELECT length(covet_migrate_up());")
+	row sqlite "one covet_migrate_up() applying $NMIG migrations" \
+		"$(fmt_ms "$ms") ($(sq "$db" <<<"SELECT count(*) FROM covet_applied;") applied)"
+
+	ms=$(sq_timer "$db" "SELECT count(*) FROM covet_status();")
+	row sqlite "SELECT * FROM covet_status() over $NMIG migrations" "$(fmt_ms "$ms")"
+
+	base=$(sq_calls "$db" "SELECT 1;" "$NCALL")
+	call=$(sq_calls "$db" "SELECT covet_migrate_up();" "$NCALL")
+	row sqlite "covet_migrate_up(), nothing pending, $NMIG applied" \
+		"$(awk -v c="$call" -v b="$base" -v n="$NCALL" 'BEGIN { printf "%.0f us per call (%.0f us over SELECT 1)", c * 1000 / n, (c - b) * 1000 / n }')"
+
+	rm -f "$db"
+	sq "$db" <<<"SELECT covet_migrate_up();" >/dev/null
+	base=$(sq_calls "$db" "SELECT 1;" "$NCALL")
+	call=$(sq_calls "$db" "SELECT covet_migrate_up();" "$NCALL")
+	row sqlite "covet_migrate_up(), nothing defined (lock + transaction)" \
+		"$(awk -v c="$call" -v b="$base" -v n="$NCALL" 'BEGIN { printf "%.0f us per call (%.0f us over SELECT 1)", c * 1000 / n, (c - b) * 1000 / n }')"
+	row sqlite "SELECT 1 in the same shell (baseline)" "$(per_call "$base" "$NCALL")"
+	rm -rf "$tmp"
+}
+
+# --- PostgreSQL ---------------------------------------------------------------
+
+# pq_timing DB SQL...: psql with \timing; sum of the "Time:" lines in ms.
+pq_timing() {
+	local db=$1
+	shift
+	{
+		printf '%s\n' '\timing on'
+		printf '%s\n' "$@"
+	} | psql -X -qAt -v ON_ERROR_STOP=1 -d "$db" 2>&1 |
+		awk '/^Time: / { t += $2 } END { printf "%.3f", t }'
+}
+
+pg_runner() {
+	local db=covet_bench i script=() t0 t1 ms out base call
+	psql -X -q -d postgres -c "DROP DATABASE IF EXISTS $db" -c "CREATE DATABASE $db" >/dev/null 2>&1
+	if ! psql -X -q -v ON_ERROR_STOP=1 -d "$db" -c "CREATE EXTENSION covet" >/dev/null 2>&1; then
+		row postgres "runner: CREATE EXTENSION covet failed" "-"
+		return
+	fi
+	for i in $(seq -f '%04g' 1 "$NMIG"); do
+		script+=("SELECT covet_define('b$i', 'CREATE TABLE b_$i (id int)');")
+	done
+	t0=$(now_ns)
+	out=$(printf '%s\n' "${script[@]}" | psql -X -qAt -d "$db" 2>&1 | grep -c '^defined ')
+	t1=$(now_ns)
+	row postgres "define $NMIG migrations (one session, autocommit each)" \
+		"$(ms_between "$t0" "$t1") ($out defined)"
+
+	ms=$(pq_timing "$db" "SELECT length(covet_migrate_up());")
+	row postgres "one covet_migrate_up() applying $NMIG migrations" \
+		"$(fmt_ms "$ms") ($(psql -X -qAt -d "$db" -c "SELECT count(*) FROM covet.applied" 2>&1) applied)"
+
+	ms=$(pq_timing "$db" "SELECT count(*) FROM (SELECT * FROM covet_status()) s;")
+	row postgres "SELECT * FROM covet_status() over $NMIG migrations" "$(fmt_ms "$ms")"
+
+	mapfile -t script < <(for _ in $(seq 1 "$NCALL"); do echo "SELECT 1;"; done)
+	base=$(pq_timing "$db" "${script[@]}")
+	mapfile -t script < <(for _ in $(seq 1 "$NCALL"); do echo "SELECT covet_migrate_up();"; done)
+	call=$(pq_timing "$db" "${script[@]}")
+	row postgres "covet_migrate_up(), nothing pending, $NMIG applied" \
+		"$(awk -v c="$call" -v b="$base" -v n="$NCALL" 'BEGIN { printf "%.0f us per call (%.0f us over SELECT 1)", c * 1000 / n, (c - b) * 1000 / n }')"
+
+	psql -X -q -d postgres -c "DROP DATABASE $db" -c "CREATE DATABASE $db" >/dev/null 2>&1
+	psql -X -q -d "$db" -c "CREATE EXTENSION covet" >/dev/null 2>&1
+	mapfile -t script < <(for _ in $(seq 1 "$NCALL"); do echo "SELECT 1;"; done)
+	base=$(pq_timing "$db" "${script[@]}")
+	mapfile -t script < <(for _ in $(seq 1 "$NCALL"); do echo "SELECT covet_migrate_up();"; done)
+	call=$(pq_timing "$db" "${script[@]}")
+	row postgres "covet_migrate_up(), nothing defined (lock + transaction)" \
+		"$(awk -v c="$call" -v b="$base" -v n="$NCALL" 'BEGIN { printf "%.0f us per call (%.0f us over SELECT 1)", c * 1000 / n, (c - b) * 1000 / n }')"
+	row postgres "SELECT 1 round trip (baseline)" "$(per_call "$base" "$NCALL")"
+	psql -X -q -d postgres -c "DROP DATABASE $db" >/dev/null 2>&1
+}
+
+if [ "${1:-}" = "--pg-inner" ]; then
+	ROWS=$2
+	for section in "${PG_SECTIONS[@]}"; do "$section"; done
+	exit 0
+fi
+
+# --- main ---------------------------------------------------------------------
+
+free_port() {
+	local p
+	for _ in $(seq 1 50); do
+		p=$((20000 + (RANDOM % 20000)))
+		[ -e "/var/run/postgresql/.s.PGSQL.$p" ] && continue
+		if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then
+			echo "$p"
+			return 0
+		fi
+	done
+	echo 25432
+}
+
+if ! make --no-print-directory covet.so >/dev/null 2>&1; then
+	echo "bench: could not build covet.so (make covet.so)" >&2
+	exit 1
+fi
+
+echo "covet benchmarks ($(uname -m), $(nproc) CPUs, SQLite $(sqlite3 -version | cut -d' ' -f1))"
+echo
+printf '%-10s  %-58s  %s\n' engine benchmark result
+printf '%-10s  %-58s  %s\n' ------ --------- ------
+for section in "${SQLITE_SECTIONS[@]}"; do "$section"; done
+
+pg_skip=""
+if ! command -v pg_config >/dev/null || ! command -v pg_virtualenv >/dev/null ||
+	[ ! -x /usr/lib/postgresql/15/bin/postgres ]; then
+	pg_skip="PostgreSQL 15 is not installed (bash test/scripts/deps.sh all)"
+elif [ "$(id -u)" -eq 0 ]; then
+	if ! make --no-print-directory >/dev/null 2>&1 || ! make --no-print-directory install >/dev/null 2>&1; then
+		pg_skip="the PostgreSQL extension did not build or install"
+	fi
+elif [ ! -f "$(pg_config --sharedir)/extension/covet.control" ]; then
+	pg_skip="the extension is not installed (make install, as root)"
+fi
+
+if [ -n "$pg_skip" ]; then
+	row postgres "skipped: $pg_skip" "-"
+else
+	rowfile=$(mktemp)
+	pg_virtualenv -t -v 15 -c "-p $(free_port)" \
+		bash "$ROOT/test/bench/run.sh" --pg-inner "$rowfile" >/dev/null 2>&1 </dev/null ||
+		row postgres "the PostgreSQL run failed (pg_virtualenv)" "-"
+	cat "$rowfile"
+	rm -f "$rowfile"
+fi
