@@ -34,11 +34,12 @@ EXTRA_CLEAN = covet.so test/core/*.t test/core/*.o demo.db
 
 PG_CONFIG ?= pg_config
 PGXS := $(shell $(PG_CONFIG) --pgxs 2>/dev/null)
+# No LLVM bitcode: JIT buys nothing here.  PGXS decides while it is being
+# read, so the setting must be an override made before the include.
+override with_llvm = no
+
 ifneq ($(PGXS),)
 include $(PGXS)
-# No LLVM bitcode (set after PGXS, which sets it): clang may be missing,
-# and JIT buys nothing here.
-with_llvm = no
 all: covet.so
 else
 all: covet.so
