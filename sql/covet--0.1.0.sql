@@ -166,3 +166,222 @@ REVOKE EXECUTE ON FUNCTION
 	covet_apply(text, boolean),
 	covet_status()
 FROM PUBLIC;
+
+-- Batched data operations.
+
+-- One row per batched run; the checkpoint (last_key) is written in the
+-- same transaction as the batch it belongs to.  Keys are JSON arrays of
+-- strings, in primary-key order.  Equivalent to covet_runs in SQLite
+-- (src/core/dialect.c).
+CREATE TABLE covet.runs (
+	id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+	op text NOT NULL,
+	table_name text NOT NULL,
+	args text,
+	kind text NOT NULL CHECK (kind IN ('update', 'delete')),
+	set_sql text,
+	where_sql text,
+	reverse_set text,
+	key_columns text NOT NULL,
+	upper_key text,
+	last_key text,
+	rows_done bigint NOT NULL DEFAULT 0,
+	rows_total bigint,
+	batches bigint NOT NULL DEFAULT 0,
+	batch_size bigint NOT NULL,
+	rows_per_sec double precision,
+	eta_seconds double precision,
+	state text NOT NULL CHECK (state IN ('pending', 'running', 'completed', 'failed',
+										 'paused', 'cancelled', 'rolled back')),
+	undo_table text,
+	undo_columns text,
+	migration text,
+	who text NOT NULL,
+	started_at timestamptz NOT NULL,
+	updated_at timestamptz NOT NULL,
+	finished_at timestamptz,
+	error text,
+	error_key text
+);
+COMMENT ON TABLE covet.runs IS 'Batched data operations, one row per run: progress, checkpoint, state, error, undo data';
+COMMENT ON SEQUENCE covet.runs_id_seq IS 'Numbers covet.runs rows (the run ids)';
+COMMENT ON COLUMN covet.runs.key_columns IS 'The primary key''s columns, as a JSON array of names';
+COMMENT ON COLUMN covet.runs.upper_key IS 'The largest key when the run started (JSON array of strings): the run stops there';
+COMMENT ON COLUMN covet.runs.last_key IS 'The last key done, committed with its batch (JSON array of strings); NULL before the first batch';
+COMMENT ON COLUMN covet.runs.rows_total IS 'Rows matching the filter when the run started (an estimate of the work)';
+COMMENT ON COLUMN covet.runs.undo_table IS 'The table holding the previous values (or deleted rows), NULL without undo';
+COMMENT ON COLUMN covet.runs.migration IS 'The migration that started the run, if any (its rollback undoes the run)';
+COMMENT ON COLUMN covet.runs.error_key IS 'Where the failed batch started (the last key done before it), NULL if it was the first';
+REVOKE ALL ON covet.runs FROM PUBLIC;
+SELECT pg_catalog.pg_extension_config_dump('covet.runs', '');
+SELECT pg_catalog.pg_extension_config_dump('covet.runs_id_seq', '');
+
+/*
+ * One function per operation, and a procedure of the same name with
+ * "_commit" (a function and a procedure cannot share a name):
+ *
+ *   SELECT covet_backfill('users', 'email_norm = lower(email)');   -- atomic
+ *   CALL covet_backfill_commit('users', 'email_norm = lower(email)'); -- commits per batch
+ *
+ * The SELECT form runs every batch in the caller's transaction and returns
+ * the run id; it is what scripts shared with SQLite use.  The CALL form
+ * commits after each batch when called outside a transaction block; inside
+ * one it runs atomically with a NOTICE, or fails with require_commit.
+ * Arguments, order and defaults follow covet_op_defs (src/core/ops.c); all
+ * of them go to one C entry point, which finds the operation by name.
+ * Not STRICT: a NULL where a value is required is an error.
+ */
+CREATE FUNCTION covet_backfill(table_name text, set text, batch_size integer DEFAULT 10000, "where" text DEFAULT NULL, undo boolean DEFAULT true)
+RETURNS bigint
+AS 'MODULE_PATHNAME', 'covet_named_op'
+LANGUAGE C VOLATILE;
+COMMENT ON FUNCTION covet_backfill(text, text, integer, text, boolean) IS 'UPDATE table_name SET <set> [WHERE <where>] in primary-key batches; atomic (in the caller''s transaction); returns the run id';
+
+CREATE PROCEDURE covet_backfill_commit(table_name text, set text, batch_size integer DEFAULT 10000, "where" text DEFAULT NULL, undo boolean DEFAULT true, require_commit boolean DEFAULT false)
+AS 'MODULE_PATHNAME', 'covet_named_op'
+LANGUAGE C;
+COMMENT ON PROCEDURE covet_backfill_commit(text, text, integer, text, boolean, boolean) IS 'UPDATE table_name SET <set> [WHERE <where>] in primary-key batches; as a CALL outside a transaction block, commits after each batch (inside one: atomic with a NOTICE, or an error with require_commit)';
+
+CREATE FUNCTION covet_copy_field(table_name text, source text, dest text, transform text DEFAULT NULL, batch_size integer DEFAULT 10000, undo boolean DEFAULT true)
+RETURNS bigint
+AS 'MODULE_PATHNAME', 'covet_named_op'
+LANGUAGE C VOLATILE;
+COMMENT ON FUNCTION covet_copy_field(text, text, text, text, integer, boolean) IS 'Copy column source (optionally through transform) into column dest, in primary-key batches; atomic (in the caller''s transaction); returns the run id';
+
+CREATE PROCEDURE covet_copy_field_commit(table_name text, source text, dest text, transform text DEFAULT NULL, batch_size integer DEFAULT 10000, undo boolean DEFAULT true, require_commit boolean DEFAULT false)
+AS 'MODULE_PATHNAME', 'covet_named_op'
+LANGUAGE C;
+COMMENT ON PROCEDURE covet_copy_field_commit(text, text, text, text, integer, boolean, boolean) IS 'Copy column source (optionally through transform) into column dest, in primary-key batches; as a CALL outside a transaction block, commits after each batch (inside one: atomic with a NOTICE, or an error with require_commit)';
+
+CREATE FUNCTION covet_transform_field(table_name text, field text, expr text, reverse_expr text DEFAULT NULL, batch_size integer DEFAULT 10000, undo boolean DEFAULT true)
+RETURNS bigint
+AS 'MODULE_PATHNAME', 'covet_named_op'
+LANGUAGE C VOLATILE;
+COMMENT ON FUNCTION covet_transform_field(text, text, text, text, integer, boolean) IS 'Replace column field by expr (an expression or a function name), in primary-key batches; reverse_expr undoes it; atomic (in the caller''s transaction); returns the run id';
+
+CREATE PROCEDURE covet_transform_field_commit(table_name text, field text, expr text, reverse_expr text DEFAULT NULL, batch_size integer DEFAULT 10000, undo boolean DEFAULT true, require_commit boolean DEFAULT false)
+AS 'MODULE_PATHNAME', 'covet_named_op'
+LANGUAGE C;
+COMMENT ON PROCEDURE covet_transform_field_commit(text, text, text, text, integer, boolean, boolean) IS 'Replace column field by expr (an expression or a function name), in primary-key batches; reverse_expr undoes it; as a CALL outside a transaction block, commits after each batch (inside one: atomic with a NOTICE, or an error with require_commit)';
+
+CREATE FUNCTION covet_populate_field(table_name text, field text, value text, "where" text DEFAULT NULL, only_null boolean DEFAULT true, batch_size integer DEFAULT 10000, undo boolean DEFAULT true)
+RETURNS bigint
+AS 'MODULE_PATHNAME', 'covet_named_op'
+LANGUAGE C VOLATILE;
+COMMENT ON FUNCTION covet_populate_field(text, text, text, text, boolean, integer, boolean) IS 'Set column field to value where it is NULL (only_null) and where matches, in primary-key batches; atomic (in the caller''s transaction); returns the run id';
+
+CREATE PROCEDURE covet_populate_field_commit(table_name text, field text, value text, "where" text DEFAULT NULL, only_null boolean DEFAULT true, batch_size integer DEFAULT 10000, undo boolean DEFAULT true, require_commit boolean DEFAULT false)
+AS 'MODULE_PATHNAME', 'covet_named_op'
+LANGUAGE C;
+COMMENT ON PROCEDURE covet_populate_field_commit(text, text, text, text, boolean, integer, boolean, boolean) IS 'Set column field to value where it is NULL (only_null) and where matches, in primary-key batches; as a CALL outside a transaction block, commits after each batch (inside one: atomic with a NOTICE, or an error with require_commit)';
+
+CREATE FUNCTION covet_split_field(table_name text, source text, dests text, delimiter text DEFAULT ' ', batch_size integer DEFAULT 10000, undo boolean DEFAULT true)
+RETURNS bigint
+AS 'MODULE_PATHNAME', 'covet_named_op'
+LANGUAGE C VOLATILE;
+COMMENT ON FUNCTION covet_split_field(text, text, text, text, integer, boolean) IS 'Split column source at delimiter into the columns dests, in primary-key batches; atomic (in the caller''s transaction); returns the run id';
+
+CREATE PROCEDURE covet_split_field_commit(table_name text, source text, dests text, delimiter text DEFAULT ' ', batch_size integer DEFAULT 10000, undo boolean DEFAULT true, require_commit boolean DEFAULT false)
+AS 'MODULE_PATHNAME', 'covet_named_op'
+LANGUAGE C;
+COMMENT ON PROCEDURE covet_split_field_commit(text, text, text, text, integer, boolean, boolean) IS 'Split column source at delimiter into the columns dests, in primary-key batches; as a CALL outside a transaction block, commits after each batch (inside one: atomic with a NOTICE, or an error with require_commit)';
+
+CREATE FUNCTION covet_merge_fields(table_name text, sources text, dest text, separator text DEFAULT ' ', batch_size integer DEFAULT 10000, undo boolean DEFAULT true)
+RETURNS bigint
+AS 'MODULE_PATHNAME', 'covet_named_op'
+LANGUAGE C VOLATILE;
+COMMENT ON FUNCTION covet_merge_fields(text, text, text, text, integer, boolean) IS 'Join the columns sources with separator (NULLs skipped) into column dest, in primary-key batches; atomic (in the caller''s transaction); returns the run id';
+
+CREATE PROCEDURE covet_merge_fields_commit(table_name text, sources text, dest text, separator text DEFAULT ' ', batch_size integer DEFAULT 10000, undo boolean DEFAULT true, require_commit boolean DEFAULT false)
+AS 'MODULE_PATHNAME', 'covet_named_op'
+LANGUAGE C;
+COMMENT ON PROCEDURE covet_merge_fields_commit(text, text, text, text, integer, boolean, boolean) IS 'Join the columns sources with separator (NULLs skipped) into column dest, in primary-key batches; as a CALL outside a transaction block, commits after each batch (inside one: atomic with a NOTICE, or an error with require_commit)';
+
+CREATE FUNCTION covet_convert_type(table_name text, field text, target_type text, default_value text DEFAULT NULL, skip_errors boolean DEFAULT false, dest text DEFAULT NULL, batch_size integer DEFAULT 10000, undo boolean DEFAULT true)
+RETURNS bigint
+AS 'MODULE_PATHNAME', 'covet_named_op'
+LANGUAGE C VOLATILE;
+COMMENT ON FUNCTION covet_convert_type(text, text, text, text, boolean, text, integer, boolean) IS 'Convert column field to target_type (into dest, or in place); bad values abort naming the key, or become default_value with skip_errors; atomic (in the caller''s transaction); returns the run id';
+
+CREATE PROCEDURE covet_convert_type_commit(table_name text, field text, target_type text, default_value text DEFAULT NULL, skip_errors boolean DEFAULT false, dest text DEFAULT NULL, batch_size integer DEFAULT 10000, undo boolean DEFAULT true, require_commit boolean DEFAULT false)
+AS 'MODULE_PATHNAME', 'covet_named_op'
+LANGUAGE C;
+COMMENT ON PROCEDURE covet_convert_type_commit(text, text, text, text, boolean, text, integer, boolean, boolean) IS 'Convert column field to target_type (into dest, or in place); bad values abort naming the key, or become default_value with skip_errors; as a CALL outside a transaction block, commits after each batch (inside one: atomic with a NOTICE, or an error with require_commit)';
+
+CREATE FUNCTION covet_rename_values(table_name text, field text, mapping text, case_sensitive boolean DEFAULT true, batch_size integer DEFAULT 10000, undo boolean DEFAULT true)
+RETURNS bigint
+AS 'MODULE_PATHNAME', 'covet_named_op'
+LANGUAGE C VOLATILE;
+COMMENT ON FUNCTION covet_rename_values(text, text, text, boolean, integer, boolean) IS 'Replace values of column field by a JSON mapping of old to new values, in primary-key batches; atomic (in the caller''s transaction); returns the run id';
+
+CREATE PROCEDURE covet_rename_values_commit(table_name text, field text, mapping text, case_sensitive boolean DEFAULT true, batch_size integer DEFAULT 10000, undo boolean DEFAULT true, require_commit boolean DEFAULT false)
+AS 'MODULE_PATHNAME', 'covet_named_op'
+LANGUAGE C;
+COMMENT ON PROCEDURE covet_rename_values_commit(text, text, text, boolean, integer, boolean, boolean) IS 'Replace values of column field by a JSON mapping of old to new values, in primary-key batches; as a CALL outside a transaction block, commits after each batch (inside one: atomic with a NOTICE, or an error with require_commit)';
+
+CREATE FUNCTION covet_dedup(table_name text, unique_fields text, keep text DEFAULT 'first', order_by text DEFAULT NULL, batch_size integer DEFAULT 10000, undo boolean DEFAULT true)
+RETURNS bigint
+AS 'MODULE_PATHNAME', 'covet_named_op'
+LANGUAGE C VOLATILE;
+COMMENT ON FUNCTION covet_dedup(text, text, text, text, integer, boolean) IS 'Delete rows whose unique_fields repeat, keeping the first or last by order_by (then the key), in primary-key batches; atomic (in the caller''s transaction); returns the run id';
+
+CREATE PROCEDURE covet_dedup_commit(table_name text, unique_fields text, keep text DEFAULT 'first', order_by text DEFAULT NULL, batch_size integer DEFAULT 10000, undo boolean DEFAULT true, require_commit boolean DEFAULT false)
+AS 'MODULE_PATHNAME', 'covet_named_op'
+LANGUAGE C;
+COMMENT ON PROCEDURE covet_dedup_commit(text, text, text, text, integer, boolean, boolean) IS 'Delete rows whose unique_fields repeat, keeping the first or last by order_by (then the key), in primary-key batches; as a CALL outside a transaction block, commits after each batch (inside one: atomic with a NOTICE, or an error with require_commit)';
+
+CREATE FUNCTION covet_resume(run_id bigint)
+RETURNS bigint
+AS 'MODULE_PATHNAME', 'covet_resume'
+LANGUAGE C VOLATILE;
+COMMENT ON FUNCTION covet_resume(bigint) IS 'Continue a failed, paused or interrupted run from its checkpoint, atomically; returns the run id';
+
+CREATE PROCEDURE covet_resume_commit(run_id bigint, require_commit boolean DEFAULT false)
+AS 'MODULE_PATHNAME', 'covet_resume'
+LANGUAGE C;
+COMMENT ON PROCEDURE covet_resume_commit(bigint, boolean) IS 'Continue a failed, paused or interrupted run from its checkpoint; as a CALL outside a transaction block, commits after each batch';
+
+CREATE FUNCTION covet_undo(run_id bigint)
+RETURNS bigint
+AS 'MODULE_PATHNAME', 'covet_undo'
+LANGUAGE C VOLATILE;
+COMMENT ON FUNCTION covet_undo(bigint) IS 'Put back what a run changed (saved values, deleted rows, or its reverse expression); returns the run id';
+
+-- Helpers used by the SQL the operations generate (the same in SQLite).
+
+CREATE FUNCTION covet_split_part(value text, delimiter text, n integer, rest boolean)
+RETURNS text
+AS 'MODULE_PATHNAME', 'covet_split_part_sql'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION covet_split_part(text, text, integer, boolean) IS 'Part n (from 1) of value split at delimiter, with rest everything from part n on; NULL when there are fewer parts';
+
+CREATE FUNCTION covet_try_cast(value text, type text)
+RETURNS text
+AS 'MODULE_PATHNAME', 'covet_try_cast'
+LANGUAGE C STABLE STRICT;
+COMMENT ON FUNCTION covet_try_cast(text, text) IS 'value if it is valid input for the type named by type, else NULL; an unknown type is an error';
+
+-- Everything that writes is the administrator's to grant.
+REVOKE EXECUTE ON ROUTINE
+	covet_backfill(text, text, integer, text, boolean),
+	covet_backfill_commit(text, text, integer, text, boolean, boolean),
+	covet_copy_field(text, text, text, text, integer, boolean),
+	covet_copy_field_commit(text, text, text, text, integer, boolean, boolean),
+	covet_transform_field(text, text, text, text, integer, boolean),
+	covet_transform_field_commit(text, text, text, text, integer, boolean, boolean),
+	covet_populate_field(text, text, text, text, boolean, integer, boolean),
+	covet_populate_field_commit(text, text, text, text, boolean, integer, boolean, boolean),
+	covet_split_field(text, text, text, text, integer, boolean),
+	covet_split_field_commit(text, text, text, text, integer, boolean, boolean),
+	covet_merge_fields(text, text, text, text, integer, boolean),
+	covet_merge_fields_commit(text, text, text, text, integer, boolean, boolean),
+	covet_convert_type(text, text, text, text, boolean, text, integer, boolean),
+	covet_convert_type_commit(text, text, text, text, boolean, text, integer, boolean, boolean),
+	covet_rename_values(text, text, text, boolean, integer, boolean),
+	covet_rename_values_commit(text, text, text, boolean, integer, boolean, boolean),
+	covet_dedup(text, text, text, text, integer, boolean),
+	covet_dedup_commit(text, text, text, text, integer, boolean, boolean),
+	covet_resume(bigint),
+	covet_resume_commit(bigint, boolean),
+	covet_undo(bigint)
+FROM PUBLIC;

@@ -14,6 +14,14 @@
  *		SELECT covet_migrate_up();
  *		SELECT name, state, drift FROM covet_status();
  *
+ * Batched operations: one C entry point, covet_named_op, behind every
+ * covet_<op>(...) function (atomic, returns the run id) and covet_<op>_commit
+ * procedure (commits per batch when CALLed outside a transaction block); it
+ * finds the operation by the SQL name in covet_op_defs.
+ *
+ *		SELECT covet_backfill('users', 'email_norm = lower(email)', 5000);
+ *		CALL covet_backfill_commit('users', 'email_norm = lower(email)', 5000);
+ *
  * Functions are not STRICT: a NULL where a value is required is an error
  * naming the argument (22004), rather than a silent NULL result.
  *
@@ -23,11 +31,20 @@
 
 #include <limits.h>
 
+#include "access/htup_details.h"
+#include "access/xact.h"
+#include "catalog/pg_proc.h"
+#include "catalog/pg_type.h"
 #include "fmgr.h"
 #include "funcapi.h"
 #include "miscadmin.h"
+#include "nodes/parsenodes.h"
+#include "parser/parse_type.h"
 #include "utils/builtins.h"
 #include "utils/guc.h"
+#include "utils/lsyscache.h"
+#include "utils/memutils.h"
+#include "utils/syscache.h"
 #include "utils/tuplestore.h"
 
 #include "covet_pg.h"
@@ -36,6 +53,9 @@ PG_MODULE_MAGIC;
 
 /* covet.lock_timeout: how long a runner waits for the runner lock, in ms. */
 static int	covet_lock_timeout = 60000;
+
+/* covet.progress_interval: ms between progress reports of a batched run. */
+static int	covet_progress_interval = 5000;
 
 void		_PG_init(void);
 
@@ -47,6 +67,14 @@ _PG_init(void)
 							"A runner that does not get the lock in time fails with an error naming the holder. Zero tries once.",
 							&covet_lock_timeout,
 							60000, 0, INT_MAX,
+							PGC_USERSET,
+							GUC_UNIT_MS,
+							NULL, NULL, NULL);
+	DefineCustomIntVariable("covet.progress_interval",
+							"Sets the time between progress reports of a batched operation.",
+							"Each report is a NOTICE and the text of pg_stat_activity.query. Zero reports after every batch.",
+							&covet_progress_interval,
+							5000, 0, INT_MAX,
 							PGC_USERSET,
 							GUC_UNIT_MS,
 							NULL, NULL, NULL);
@@ -360,4 +388,335 @@ covet_set(PG_FUNCTION_ARGS)
 							 superuser() ? PGC_SUSET : PGC_USERSET,
 							 PGC_S_SESSION, GUC_ACTION_SET, true, 0, false);
 	PG_RETURN_TEXT_P(cstring_to_text(psprintf("%d", covet_lock_timeout)));
+}
+
+/* ---------------------------------------------------------------------
+ * Batched operations
+ * ---------------------------------------------------------------------
+ */
+
+/* What a batched call runs, and the run id it produced. */
+typedef struct BatchArgs
+{
+	const char *name;			/* operation (covet_op_defs) */
+	const char *args[COVET_OP_MAXARGS];
+	int			nargs;
+	int64		run_id;
+} BatchArgs;
+
+static CovetStatus
+core_named_op(CovetDriver *d, void *arg, char **report, CovetError *err)
+{
+	BatchArgs  *a = (BatchArgs *) arg;
+	CovetOp		op;
+	CovetStatus rc;
+
+	rc = covet_op_prepare(d, a->name, a->args, a->nargs, &op, err);
+	if (rc == COVET_OK)
+	{
+		/* the core reads 0 as "its default"; 0 here means every batch */
+		op.progress_ms = covet_progress_interval > 0 ? covet_progress_interval : 1;
+		rc = covet_batch_start(d, &op, &a->run_id, err);
+	}
+	covet_op_free(&d->mem, &op);
+	return rc;
+}
+
+static CovetStatus
+core_resume(CovetDriver *d, void *arg, char **report, CovetError *err)
+{
+	return covet_batch_resume(d, ((BatchArgs *) arg)->run_id, err);
+}
+
+static CovetStatus
+core_undo(CovetDriver *d, void *arg, char **report, CovetError *err)
+{
+	return covet_batch_undo(d, ((BatchArgs *) arg)->run_id, err);
+}
+
+/*
+ * May this call commit?  Only a procedure called with CALL outside a
+ * transaction block (CallContext not atomic).  A procedure that cannot
+ * commit runs atomically with a NOTICE, or fails when require_commit is
+ * true; a function never commits.
+ */
+static bool
+batch_nonatomic(FunctionCallInfo fcinfo, const char *fname, int require_arg)
+{
+	bool		require;
+	CovetError	err;
+
+	if (fcinfo->context == NULL || !IsA(fcinfo->context, CallContext))
+		return false;
+	if (!castNode(CallContext, fcinfo->context)->atomic)
+		return true;
+	if (PG_ARGISNULL(require_arg))
+		raise_null("require_commit");
+	require = PG_GETARG_BOOL(require_arg);
+	if (require)
+	{
+		if (IsTransactionBlock())
+		{
+			covet_error_set(&err, COVET_ERR_STATE,
+							"%s cannot commit inside a transaction block", fname);
+			strlcpy(err.sqlstate, "25001", sizeof(err.sqlstate));
+		}
+		else
+		{
+			covet_error_set(&err, COVET_ERR_STATE, "%s cannot commit here", fname);
+			strlcpy(err.sqlstate, "2D000", sizeof(err.sqlstate));
+			covet_error_detail(&err, "It was called from a function, or from a procedure that cannot commit.");
+		}
+		covet_error_hint(&err, "CALL it at top level in autocommit mode, or pass require_commit => false to run it atomically.");
+		covet_pg_raise(&err);
+	}
+	ereport(NOTICE,
+			(errmsg("%s runs atomically: it cannot commit %s", fname,
+					IsTransactionBlock() ? "inside a transaction block" : "here"),
+			 errdetail("All its batches commit or roll back with the caller's transaction."),
+			 errhint("CALL it at top level in autocommit mode to commit after each batch.")));
+	return false;
+}
+
+/* Run a batched core entry point; a procedure returns nothing. */
+static Datum
+run_batch(FunctionCallInfo fcinfo, CovetPgCoreFn fn, BatchArgs *a, bool nonatomic)
+{
+	CovetPgCall call;
+	bool		is_proc = fcinfo->context != NULL && IsA(fcinfo->context, CallContext);
+
+	covet_pg_call_begin_batch(&call, covet_lock_timeout, nonatomic);
+	PG_TRY();
+	{
+		covet_pg_call_run(&call, fn, a);
+		covet_pg_call_end(&call);
+	}
+	PG_CATCH();
+	{
+		covet_pg_call_cleanup(&call);
+		PG_RE_THROW();
+	}
+	PG_END_TRY();
+	if (call.status != COVET_OK)
+		covet_pg_raise(&call.err);
+	if (is_proc)
+		PG_RETURN_VOID();
+	PG_RETURN_INT64(a->run_id);
+}
+
+static void raise_declaration(const char *fname) pg_attribute_noreturn();
+
+static void
+raise_declaration(const char *fname)
+{
+	CovetError	err;
+
+	covet_error_set(&err, COVET_ERR_INTERNAL,
+					"%s is declared with other arguments than the covet library expects", fname);
+	covet_error_hint(&err, "The installed SQL script and covet_pg.so do not match; reinstall the extension.");
+	covet_pg_raise(&err);
+}
+
+/*
+ * Every named operation, as a function covet_<op>(...) and a procedure
+ * covet_<op>_commit(..., require_commit): the operation is found by the
+ * SQL name, its arguments (declared as in covet_op_defs) go to the core as
+ * text, booleans as "true"/"false", NULL as NULL.
+ */
+PG_FUNCTION_INFO_V1(covet_named_op);
+Datum
+covet_named_op(PG_FUNCTION_ARGS)
+{
+	HeapTuple	tup;
+	Form_pg_proc proc;
+	char		fname[NAMEDATALEN];
+	char		opname[NAMEDATALEN];
+	bool		is_proc;
+	int			nargs;
+	Oid			argtypes[FUNC_MAX_ARGS];
+	const CovetOpDef *def;
+	BatchArgs	a;
+	size_t		len;
+	int			i;
+
+	tup = SearchSysCache1(PROCOID, ObjectIdGetDatum(fcinfo->flinfo->fn_oid));
+	if (!HeapTupleIsValid(tup))
+		elog(ERROR, "cache lookup failed for function %u", fcinfo->flinfo->fn_oid);
+	proc = (Form_pg_proc) GETSTRUCT(tup);
+	strlcpy(fname, NameStr(proc->proname), sizeof(fname));
+	is_proc = proc->prokind == PROKIND_PROCEDURE;
+	nargs = proc->pronargs;
+	memcpy(argtypes, proc->proargtypes.values, sizeof(Oid) * nargs);
+	ReleaseSysCache(tup);
+
+	/* covet_<op> or covet_<op>_commit */
+	len = strlen(fname);
+	if (strncmp(fname, "covet_", 6) != 0 ||
+		(is_proc && (len < 13 || strcmp(fname + len - 7, "_commit") != 0)))
+		raise_declaration(fname);
+	strlcpy(opname, fname + 6, sizeof(opname));
+	if (is_proc)
+		opname[len - 6 - 7] = '\0';
+	def = covet_op_find(opname);
+	if (def == NULL || nargs != def->nargs + (is_proc ? 1 : 0) || PG_NARGS() != nargs)
+		raise_declaration(fname);
+	for (i = 0; i < def->nargs; i++)
+	{
+		Oid			want = def->args[i].type == COVET_ARG_TEXT ? TEXTOID :
+			def->args[i].type == COVET_ARG_INT ? INT4OID : BOOLOID;
+
+		if (argtypes[i] != want)
+			raise_declaration(fname);
+	}
+	if (is_proc && argtypes[nargs - 1] != BOOLOID)
+		raise_declaration(fname);
+
+	memset(&a, 0, sizeof(a));
+	a.name = def->name;
+	a.nargs = def->nargs;
+	for (i = 0; i < def->nargs; i++)
+	{
+		if (PG_ARGISNULL(i))
+			a.args[i] = NULL;
+		else if (argtypes[i] == TEXTOID)
+			a.args[i] = text_to_cstring(PG_GETARG_TEXT_PP(i));
+		else if (argtypes[i] == INT4OID)
+			a.args[i] = psprintf("%d", PG_GETARG_INT32(i));
+		else
+			a.args[i] = PG_GETARG_BOOL(i) ? "true" : "false";
+	}
+	return run_batch(fcinfo, core_named_op, &a,
+					 is_proc && batch_nonatomic(fcinfo, fname, nargs - 1));
+}
+
+/*
+ * covet_resume(run_id) and the procedure covet_resume_commit(run_id,
+ * require_commit): continue a run from its checkpoint.
+ */
+PG_FUNCTION_INFO_V1(covet_resume);
+Datum
+covet_resume(PG_FUNCTION_ARGS)
+{
+	BatchArgs	a;
+	bool		nonatomic;
+
+	memset(&a, 0, sizeof(a));
+	if (PG_ARGISNULL(0))
+		raise_null("run_id");
+	a.run_id = PG_GETARG_INT64(0);
+	nonatomic = PG_NARGS() == 2 && batch_nonatomic(fcinfo, "covet_resume_commit", 1);
+	return run_batch(fcinfo, core_resume, &a, nonatomic);
+}
+
+/* covet_undo(run_id): put back what a run changed, atomically. */
+PG_FUNCTION_INFO_V1(covet_undo);
+Datum
+covet_undo(PG_FUNCTION_ARGS)
+{
+	BatchArgs	a;
+
+	memset(&a, 0, sizeof(a));
+	if (PG_ARGISNULL(0))
+		raise_null("run_id");
+	a.run_id = PG_GETARG_INT64(0);
+	return run_batch(fcinfo, core_undo, &a, false);
+}
+
+/* covet_split_part(value, delimiter, n, rest): see covet_split_part in ops.c. */
+PG_FUNCTION_INFO_V1(covet_split_part_sql);
+Datum
+covet_split_part_sql(PG_FUNCTION_ARGS)
+{
+	char	   *s = text_to_cstring(PG_GETARG_TEXT_PP(0));
+	char	   *delim = text_to_cstring(PG_GETARG_TEXT_PP(1));
+	const char *part;
+	size_t		len;
+
+	if (!covet_split_part(s, delim, PG_GETARG_INT32(2), PG_GETARG_BOOL(3), &part, &len))
+		PG_RETURN_NULL();
+	PG_RETURN_TEXT_P(cstring_to_text_with_len(part, (int) len));
+}
+
+/* covet_try_cast's type, looked up once per call site (fn_extra). */
+typedef struct TryCastType
+{
+	char	   *name;
+	Oid			typid;
+	int32		typmod;
+	Oid			ioparam;
+	FmgrInfo	input;
+} TryCastType;
+
+/*
+ * covet_try_cast(value, type): value when the type's input function accepts
+ * it, else NULL.  The input function runs in an internal subtransaction, as
+ * a PL/pgSQL exception block would; only data errors (classes 22 and 23)
+ * mean "does not convert", anything else (a cancel, out of memory) is
+ * raised.  An unknown type is an error.
+ */
+PG_FUNCTION_INFO_V1(covet_try_cast);
+Datum
+covet_try_cast(PG_FUNCTION_ARGS)
+{
+	char	   *value = text_to_cstring(PG_GETARG_TEXT_PP(0));
+	char	   *typname = text_to_cstring(PG_GETARG_TEXT_PP(1));
+	TryCastType *t = (TryCastType *) fcinfo->flinfo->fn_extra;
+	MemoryContext oldcxt;
+	ResourceOwner oldowner;
+	volatile bool ok = false;
+
+	if (t == NULL || strcmp(t->name, typname) != 0)
+	{
+		Oid			typid;
+		int32		typmod;
+		Oid			infunc;
+		Oid			ioparam;
+
+		parseTypeString(typname, &typid, &typmod, false);
+		getTypeInputInfo(typid, &infunc, &ioparam);
+		if (t == NULL)
+			t = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, sizeof(TryCastType));
+		else
+			pfree(t->name);
+		t->name = MemoryContextStrdup(fcinfo->flinfo->fn_mcxt, typname);
+		t->typid = typid;
+		t->typmod = typmod;
+		t->ioparam = ioparam;
+		fmgr_info_cxt(infunc, &t->input, fcinfo->flinfo->fn_mcxt);
+		fcinfo->flinfo->fn_extra = t;
+	}
+
+	oldcxt = CurrentMemoryContext;
+	oldowner = CurrentResourceOwner;
+	BeginInternalSubTransaction(NULL);
+	MemoryContextSwitchTo(oldcxt);
+	PG_TRY();
+	{
+		(void) InputFunctionCall(&t->input, value, t->ioparam, t->typmod);
+		ReleaseCurrentSubTransaction();
+		MemoryContextSwitchTo(oldcxt);
+		CurrentResourceOwner = oldowner;
+		ok = true;
+	}
+	PG_CATCH();
+	{
+		ErrorData  *edata;
+		int			category;
+
+		MemoryContextSwitchTo(oldcxt);
+		edata = CopyErrorData();
+		FlushErrorState();
+		RollbackAndReleaseCurrentSubTransaction();
+		MemoryContextSwitchTo(oldcxt);
+		CurrentResourceOwner = oldowner;
+		category = ERRCODE_TO_CATEGORY(edata->sqlerrcode);
+		if (category != ERRCODE_DATA_EXCEPTION &&
+			category != ERRCODE_INTEGRITY_CONSTRAINT_VIOLATION)
+			ReThrowError(edata);
+		FreeErrorData(edata);
+	}
+	PG_END_TRY();
+	if (!ok)
+		PG_RETURN_NULL();
+	PG_RETURN_DATUM(PG_GETARG_DATUM(0));
 }

@@ -6,7 +6,11 @@
  *
  * A call is one SQL function invocation: it owns a memory context for all
  * the core allocates, one SPI connection, and the stack of subtransactions
- * the core opened as savepoints.  Include after postgres.h.
+ * the core opened as savepoints.  A batched operation called with CALL
+ * outside a transaction block is "nonatomic": its SPI connection may
+ * commit, so its memory context hangs from TopMemoryContext and the caller
+ * must delete it on error too (covet_pg_call_cleanup in a PG_CATCH).
+ * Include after postgres.h.
  *
  *-------------------------------------------------------------------------
  */
@@ -37,6 +41,8 @@ typedef struct CovetPgCall
 	int			maxsavepoints;
 	bool		error_pending;	/* a statement failed; rollback must follow */
 	char	   *who;
+	bool		nonatomic;		/* a CALL that may commit (SPI_OPT_NONATOMIC) */
+	char	   *activity;		/* pg_stat_activity text to restore, or NULL */
 	CovetDriver driver;
 
 	/* Outcome of covet_pg_call_run. */
@@ -50,8 +56,11 @@ typedef CovetStatus (*CovetPgCoreFn) (CovetDriver *d, void *arg,
 									  char **report, CovetError *err);
 
 extern void covet_pg_call_begin(CovetPgCall *call, int lock_timeout_ms);
+extern void covet_pg_call_begin_batch(CovetPgCall *call, int lock_timeout_ms,
+									  bool nonatomic);
 extern void covet_pg_call_run(CovetPgCall *call, CovetPgCoreFn fn, void *arg);
 extern void covet_pg_call_end(CovetPgCall *call);
+extern void covet_pg_call_cleanup(CovetPgCall *call);
 extern void covet_pg_raise(const CovetError *err) pg_attribute_noreturn();
 
 #endif							/* COVET_PG_H */

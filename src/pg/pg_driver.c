@@ -5,9 +5,10 @@
  *		runner's advisory lock, server-side files.
  *
  * Each SQL function call gets a CovetPgCall: a memory context (a child of
- * the caller's) that holds everything the core allocates and is deleted
- * when the call ends, and one SPI connection.  The core runs in the
- * caller's transaction.
+ * the caller's, or of TopMemoryContext for a CALL that commits) that holds
+ * everything the core allocates and is deleted when the call ends, and one
+ * SPI connection.  The core runs in the caller's transaction, except in a
+ * batched operation's CALL outside a transaction block (below).
  *
  * Errors.  A statement that fails while the core has a savepoint open is
  * caught (PG_TRY around SPI, the error copied into the call's context and
@@ -17,6 +18,19 @@
  * error propagates as usual and aborts the caller's transaction.  If an
  * error escapes the core while savepoints are open, covet_pg_call_run rolls
  * them back before re-throwing, so the caller never inherits one.
+ *
+ * Batched operations (batch.c).  A call begun with covet_pg_call_begin_batch
+ * and nonatomic true (a CALL outside a transaction block) commits in
+ * batch_commit with SPI_commit, which starts the next transaction itself.
+ * Its memory context hangs from TopMemoryContext so that it outlives those
+ * commits; the caller deletes it with covet_pg_call_end, or with
+ * covet_pg_call_cleanup when an error escapes.  SPI_commit refuses to run
+ * inside a subtransaction, and the core never commits with a savepoint
+ * open: each batch runs in its own savepoint (an internal subtransaction),
+ * which is what lets a failed batch be rolled back and the run be marked
+ * failed and committed (SPI_rollback would fail there on the portal's
+ * snapshot).  Progress goes to the client as NOTICEs and to
+ * pg_stat_activity.query, restored when the call ends.
  *
  * Locking.  begin_run polls pg_try_advisory_xact_lock(1668249204, 1) until
  * covet.lock_timeout; the lock is released when the caller's transaction
@@ -40,6 +54,7 @@
 #include "storage/latch.h"
 #include "tcop/tcopprot.h"
 #include "utils/acl.h"
+#include "utils/backend_status.h"
 #include "utils/builtins.h"
 #include "utils/fmgrprotos.h"
 #include "utils/memutils.h"
@@ -748,18 +763,83 @@ drv_check_interrupts(void *ctx, CovetError *err)
 }
 
 /* ---------------------------------------------------------------------
+ * Batched operations
+ * ---------------------------------------------------------------------
+ */
+
+/*
+ * The migration the runner is applying in this backend, so that the runs a
+ * migration starts (nested calls, each with its own CovetPgCall) are
+ * tagged with it.  covet_pg_call_run restores it when a call ends, also on
+ * error, so a failed migration leaves no stale name behind.
+ */
+static char current_migration[COVET_NAME_MAX + 1];
+
+static void
+drv_set_migration(void *ctx, const char *name)
+{
+	strlcpy(current_migration, name ? name : "", sizeof(current_migration));
+}
+
+static const char *
+drv_get_migration(void *ctx)
+{
+	return current_migration[0] ? current_migration : NULL;
+}
+
+/*
+ * Commit the batch just done, in a CALL outside a transaction block only.
+ * SPI_commit switches back to the memory context current before it, so
+ * make that one that outlives the transaction.
+ */
+static CovetStatus
+drv_batch_commit(void *ctx, bool *committed, CovetError *err)
+{
+	CovetPgCall *call = (CovetPgCall *) ctx;
+
+	*committed = false;
+	if (!call->nonatomic)
+		return COVET_OK;
+	if (call->nsavepoints > 0)
+		return covet_error_set(err, COVET_ERR_INTERNAL,
+							   "covet tried to commit with a savepoint open");
+	if (check_no_pending_error(call, err) != COVET_OK)
+		return err->code;
+	MemoryContextSwitchTo(call->callcxt);
+	SPI_commit();
+	*committed = true;
+	return COVET_OK;
+}
+
+/* Progress: a NOTICE, and the same text in pg_stat_activity.query. */
+static void
+drv_progress(void *ctx, const CovetProgress *p)
+{
+	CovetPgCall *call = (CovetPgCall *) ctx;
+	char		line[512];
+
+	covet_progress_format(p, line, sizeof(line));
+	if (call->activity == NULL)
+		call->activity = MemoryContextStrdup(call->callcxt,
+											 debug_query_string ? debug_query_string : "");
+	pgstat_report_activity(STATE_RUNNING, line);
+	ereport(NOTICE, (errmsg("%s", line)));
+}
+
+/* ---------------------------------------------------------------------
  * A call
  * ---------------------------------------------------------------------
  */
-void
-covet_pg_call_begin(CovetPgCall *call, int lock_timeout_ms)
+static void
+call_init(CovetPgCall *call, int lock_timeout_ms, bool nonatomic)
 {
 	CovetDriver *d = &call->driver;
 
 	memset(call, 0, sizeof(*call));
 	call->callercxt = CurrentMemoryContext;
-	call->callcxt = AllocSetContextCreate(CurrentMemoryContext, "covet call",
-										  ALLOCSET_DEFAULT_SIZES);
+	call->nonatomic = nonatomic;
+	call->callcxt = AllocSetContextCreate(nonatomic ? TopMemoryContext : CurrentMemoryContext,
+										  "covet call", ALLOCSET_DEFAULT_SIZES);
 	call->who = MemoryContextStrdup(call->callcxt,
 									GetUserNameFromId(GetUserId(), false));
 	covet_error_clear(&call->err);
@@ -784,9 +864,35 @@ covet_pg_call_begin(CovetPgCall *call, int lock_timeout_ms)
 	d->clock_ms = drv_clock_ms;
 	d->who = drv_who;
 	d->check_interrupts = drv_check_interrupts;
+	d->batch_commit = drv_batch_commit;
+	d->progress = drv_progress;
+	d->set_migration = drv_set_migration;
+	d->get_migration = drv_get_migration;
+}
 
+void
+covet_pg_call_begin(CovetPgCall *call, int lock_timeout_ms)
+{
+	call_init(call, lock_timeout_ms, false);
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed");
+}
+
+/*
+ * A batched operation's call.  With nonatomic (a CALL outside a transaction
+ * block), the caller must run it inside PG_TRY and call
+ * covet_pg_call_cleanup in PG_CATCH: its memory context is not a child of
+ * any transaction's.
+ */
+void
+covet_pg_call_begin_batch(CovetPgCall *call, int lock_timeout_ms, bool nonatomic)
+{
+	call_init(call, lock_timeout_ms, nonatomic);
+	if (SPI_connect_ext(nonatomic ? SPI_OPT_NONATOMIC : 0) != SPI_OK_CONNECT)
+	{
+		covet_pg_call_cleanup(call);
+		elog(ERROR, "SPI_connect failed");
+	}
 }
 
 /*
@@ -796,6 +902,9 @@ covet_pg_call_begin(CovetPgCall *call, int lock_timeout_ms)
 void
 covet_pg_call_run(CovetPgCall *call, CovetPgCoreFn fn, void *arg)
 {
+	char		migration[sizeof(current_migration)];
+
+	memcpy(migration, current_migration, sizeof(migration));
 	PG_TRY();
 	{
 		call->status = fn(&call->driver, arg, &call->report, &call->err);
@@ -805,6 +914,7 @@ covet_pg_call_run(CovetPgCall *call, CovetPgCoreFn fn, void *arg)
 		ErrorData  *edata;
 
 		MemoryContextSwitchTo(call->callercxt);
+		memcpy(current_migration, migration, sizeof(migration));
 		if (call->nsavepoints == 0)
 			PG_RE_THROW();
 		edata = CopyErrorData();
@@ -814,6 +924,7 @@ covet_pg_call_run(CovetPgCall *call, CovetPgCoreFn fn, void *arg)
 		ReThrowError(edata);
 	}
 	PG_END_TRY();
+	memcpy(current_migration, migration, sizeof(migration));
 
 	if (call->nsavepoints > 0)
 	{
@@ -834,7 +945,25 @@ void
 covet_pg_call_end(CovetPgCall *call)
 {
 	if (SPI_finish() != SPI_OK_FINISH)
+	{
+		covet_pg_call_cleanup(call);
 		elog(ERROR, "SPI_finish failed");
+	}
+	covet_pg_call_cleanup(call);
+}
+
+/*
+ * Restore pg_stat_activity and free the call's memory; safe to call twice
+ * and on the way out of an error (SPI itself is cleaned up by the abort).
+ */
+void
+covet_pg_call_cleanup(CovetPgCall *call)
+{
+	if (call->callcxt == NULL)
+		return;
+	if (call->activity != NULL)
+		pgstat_report_activity(STATE_RUNNING, call->activity);
+	call->activity = NULL;
 	MemoryContextSwitchTo(call->callercxt);
 	MemoryContextDelete(call->callcxt);
 	call->callcxt = NULL;
