@@ -279,11 +279,17 @@ batch_call(sqlite3_context *ctx, BatchFn fn, const void *arg)
 	covet_sqlite_call_done(&call);
 }
 
+typedef struct ResumeArgs
+{
+	int64_t		run_id;
+	int			progress_ms;
+} ResumeArgs;
+
 static CovetStatus
 resume_op(CovetDriver *d, const void *arg, int64_t *run_id, CovetError *err)
 {
-	*run_id = *(const int64_t *) arg;
-	return covet_batch_resume(d, *run_id, err);
+	*run_id = ((const ResumeArgs *) arg)->run_id;
+	return covet_batch_resume(d, *run_id, ((const ResumeArgs *) arg)->progress_ms, err);
 }
 
 static CovetStatus
@@ -468,16 +474,17 @@ fn_try_cast(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 static void
 fn_resume(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 {
-	int64_t		run_id = 0;
+	CovetConn  *conn = sqlite3_user_data(ctx);
+	ResumeArgs	a = {0, conn->progress_ms};
 
 	if (argc < 1 || sqlite3_value_type(argv[0]) == SQLITE_NULL)
 	{
 		error_text(ctx, COVET_ERR_NULL, "%s must not be null", "run_id");
 		return;
 	}
-	if (!arg_int(ctx, argc, argv, 0, "run_id", &run_id))
+	if (!arg_int(ctx, argc, argv, 0, "run_id", &a.run_id))
 		return;
-	batch_call(ctx, resume_op, &run_id);
+	batch_call(ctx, resume_op, &a);
 }
 
 static void
@@ -493,6 +500,45 @@ fn_undo(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 	if (!arg_int(ctx, argc, argv, 0, "run_id", &run_id))
 		return;
 	batch_call(ctx, undo_op, &run_id);
+}
+
+/* covet_pause(run_id), covet_cancel(run_id): the run stops after its batch. */
+static void
+set_run_state(sqlite3_context *ctx, int argc, sqlite3_value **argv, CovetRunState state)
+{
+	SqliteCall	call;
+	CovetError	err;
+	int64_t		run_id = 0;
+	CovetStatus rc;
+
+	if (argc < 1 || sqlite3_value_type(argv[0]) == SQLITE_NULL)
+	{
+		error_text(ctx, COVET_ERR_NULL, "%s must not be null", "run_id");
+		return;
+	}
+	if (!arg_int(ctx, argc, argv, 0, "run_id", &run_id))
+		return;
+	covet_sqlite_call_init(&call, sqlite3_user_data(ctx));
+	rc = covet_sqlite_ensure_schema(&call, &err);
+	if (rc == COVET_OK)
+		rc = covet_batch_set_state(&call.driver, run_id, state, &err);
+	if (rc == COVET_OK)
+		sqlite3_result_int64(ctx, run_id);
+	else
+		result_error(ctx, &err);
+	covet_sqlite_call_done(&call);
+}
+
+static void
+fn_pause(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	set_run_state(ctx, argc, argv, COVET_RUN_PAUSED);
+}
+
+static void
+fn_cancel(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	set_run_state(ctx, argc, argv, COVET_RUN_CANCELLED);
 }
 
 /* covet_set(name, value): per-connection settings, like PostgreSQL's SET. */
@@ -540,7 +586,7 @@ fn_set(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 	if (strcmp(name, "lock_timeout") == 0)
 		conn->lock_timeout_ms = (int) v;
 	else
-		conn->progress_ms = (int) v;
+		conn->progress_ms = v == 0 ? -1 : (int) v;	/* 0: every batch */
 	sqlite3_result_text(ctx, value, -1, SQLITE_TRANSIENT);
 }
 
@@ -567,6 +613,8 @@ static const struct
 	{"covet_set", 2, 2, RUNS_SQL, fn_set},
 	{"covet_resume", 1, 1, RUNS_SQL, fn_resume},
 	{"covet_undo", 1, 1, RUNS_SQL, fn_undo},
+	{"covet_pause", 1, 1, RUNS_SQL, fn_pause},
+	{"covet_cancel", 1, 1, RUNS_SQL, fn_cancel},
 	{"covet_split_part", 4, 4, PURE, fn_split_part},
 	{"covet_concat_ws", 1, 100, PURE, fn_concat_ws},
 	{"covet_try_cast", 2, 2, PURE, fn_try_cast},

@@ -85,9 +85,16 @@ call_free(void *ctx, void *ptr)
 
 /* --- statements ------------------------------------------------------------ */
 
+static bool
+is_busy(int rc)
+{
+	return (rc & 0xff) == SQLITE_BUSY || (rc & 0xff) == SQLITE_LOCKED;
+}
+
 static CovetStatus
 sql_error(SqliteCall *call, CovetError *err)
 {
+	call->busy = is_busy(sqlite3_extended_errcode(call->db));
 	covet_error_set(err, COVET_ERR_SQL, "%s", sqlite3_errmsg(call->db));
 	return COVET_ERR_SQL;
 }
@@ -96,9 +103,11 @@ static CovetStatus
 exec_simple(SqliteCall *call, const char *sql, CovetError *err)
 {
 	char	   *msg = NULL;
+	int			rc = sqlite3_exec(call->db, sql, NULL, NULL, &msg);
 
-	if (sqlite3_exec(call->db, sql, NULL, NULL, &msg) != SQLITE_OK)
+	if (rc != SQLITE_OK)
 	{
+		call->busy = is_busy(rc);
 		covet_error_set(err, COVET_ERR_SQL, "%s", msg ? msg : sqlite3_errmsg(call->db));
 		sqlite3_free(msg);
 		return COVET_ERR_SQL;
@@ -451,7 +460,7 @@ lock_row_take(SqliteCall *call, int64_t deadline, CovetError *err)
 		sqlite3_busy_timeout(call->db, left > 0 ? (int) left : 0);
 		if (exec_simple(call, "BEGIN IMMEDIATE", err) != COVET_OK)
 		{
-			if (sqlite3_errcode(call->db) == SQLITE_BUSY)
+			if (call->busy)
 				return lock_holder_error(call, err);
 			return COVET_ERR_SQL;
 		}
@@ -471,7 +480,11 @@ lock_row_take(SqliteCall *call, int64_t deadline, CovetError *err)
 							   " proc_start) VALUES (1, {1}, {2}, {3}, {now}, {4})",
 							   4, p, NULL, err);
 			if (rc == COVET_OK)
+			{
+				/* we hold the write lock: only readers can delay this */
+				sqlite3_busy_timeout(call->db, COMMIT_WAIT_MS);
 				rc = exec_simple(call, "COMMIT", err);
+			}
 			if (rc == COVET_OK)
 			{
 				call->lock_row = true;
@@ -562,7 +575,7 @@ drv_begin_run(void *ctx, CovetError *err)
 	if ((rc = covet_sqlite_ensure_schema(call, err)) != COVET_OK)
 	{
 		/* another runner holds the database while covet's tables are made */
-		if (sqlite3_errcode(call->db) == SQLITE_BUSY)
+		if (call->busy)
 			return lock_holder_error(call, err);
 		return rc;
 	}
@@ -583,7 +596,7 @@ drv_begin_run(void *ctx, CovetError *err)
 	}
 	if ((rc = exec_simple(call, "BEGIN IMMEDIATE", err)) != COVET_OK)
 	{
-		if (sqlite3_errcode(call->db) == SQLITE_BUSY)
+		if (call->busy)
 			rc = lock_holder_error(call, err);
 		lock_row_drop(call);
 	}
@@ -839,8 +852,14 @@ covet_sqlite_batch_begin(SqliteCall *call, CovetError *err)
 		covet_error_hint(err, "Call batched operations from a plain SELECT, e.g. SELECT covet_backfill(...);");
 		return rc;
 	}
+	/* other connections (a pause, a reader of covet_runs) hold locks briefly */
+	call->saved_busy_ms = busy_timeout_now(call);
+	sqlite3_busy_timeout(call->db, call->conn->lock_timeout_ms);
 	if ((rc = covet_sqlite_ensure_schema(call, err)) != COVET_OK)
+	{
+		sqlite3_busy_timeout(call->db, call->saved_busy_ms);
 		return rc;
+	}
 	call->in_batch = true;
 	call->conn->batch_depth++;
 	call->batch_own_txn = sqlite3_get_autocommit(call->db) != 0;
@@ -865,12 +884,15 @@ covet_sqlite_batch_end(SqliteCall *call, bool ok, CovetError *err)
 			rc = exec_simple(call, "COMMIT", err);
 		if (!sqlite3_get_autocommit(call->db))
 			exec_simple(call, "ROLLBACK", &ignore);
-		return rc;
 	}
-	if (ok)
-		rc = exec_simple(call, "RELEASE covet_batch", err);
-	if (!ok || rc != COVET_OK)
-		exec_simple(call, "ROLLBACK TO covet_batch; RELEASE covet_batch", &ignore);
+	else
+	{
+		if (ok)
+			rc = exec_simple(call, "RELEASE covet_batch", err);
+		if (!ok || rc != COVET_OK)
+			exec_simple(call, "ROLLBACK TO covet_batch; RELEASE covet_batch", &ignore);
+	}
+	sqlite3_busy_timeout(call->db, call->saved_busy_ms);
 	return rc;
 }
 
@@ -977,7 +999,12 @@ covet_sqlite_ensure_schema(SqliteCall *call, CovetError *err)
 		rc = exec_simple(call, *ddl, err);
 	if (own && rc == COVET_OK)
 		rc = exec_simple(call, "COMMIT", err);
-	if (own && rc != COVET_OK)
+	if (own && rc != COVET_OK && !sqlite3_get_autocommit(call->db))
+	{
+		bool		busy = call->busy;
+
 		exec_simple(call, "ROLLBACK", &ignore);
+		call->busy = busy;
+	}
 	return rc;
 }

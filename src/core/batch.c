@@ -706,7 +706,9 @@ run_checkpoint(CovetDriver *d, Run *r, const char *last_key, double rate,
 	return covet_sql_run(d,
 						 "UPDATE {runs} SET last_key = {2}, rows_done = CAST({3} AS bigint),"
 						 " batches = CAST({4} AS bigint), rows_per_sec = CAST({5} AS double precision),"
-						 " eta_seconds = CAST({6} AS double precision), state = {7},"
+						 " eta_seconds = CAST({6} AS double precision),"
+						 " state = CASE WHEN {7} = 'running' AND state IN ('paused', 'cancelled')"
+						 " THEN state ELSE {7} END,"
 						 " updated_at = {now},"
 						 " finished_at = CASE WHEN {7} IN ('completed', 'failed', 'cancelled') THEN {now} END,"
 						 " rows_total = CASE WHEN {7} = 'completed' THEN CAST({3} AS bigint) ELSE rows_total END"
@@ -734,6 +736,29 @@ commit_if_possible(CovetDriver *d, CovetError *err)
 	if (d->batch_commit == NULL)
 		return COVET_OK;
 	return d->batch_commit(d->ctx, &committed, err);
+}
+
+/*
+ * Between committed batches: has another session paused or cancelled the
+ * run?  Then throttle (sleep, replication lag) as the driver wants.
+ */
+static CovetStatus
+between_batches(CovetDriver *d, Run *r, bool *stop, CovetError *err)
+{
+	CovetResult res = {0};
+	const char *p[] = {r->id_text};
+	CovetStatus rc;
+
+	*stop = false;
+	rc = covet_sql_run(d, "SELECT state FROM {runs} WHERE id = CAST({1} AS bigint)", 1, p, &res, err);
+	if (rc == COVET_OK && res.nrows == 1 && COVET_VALUE(&res, 0, 0) != NULL &&
+		(strcmp(COVET_VALUE(&res, 0, 0), "paused") == 0 ||
+		 strcmp(COVET_VALUE(&res, 0, 0), "cancelled") == 0))
+		*stop = true;
+	covet_result_free(d, &res);
+	if (rc == COVET_OK && !*stop && d->throttle != NULL)
+		rc = d->throttle(d->ctx, err);
+	return rc;
 }
 
 /*
@@ -935,11 +960,26 @@ run_loop(CovetDriver *d, Run *r, CovetError *err)
 		covet_free(&d->mem, end_text);
 		free_values(d, r->last, npk);
 		r->last = end;
-		if (rc == COVET_OK)
-			rc = commit_if_possible(d, err);
+		if (rc == COVET_OK && d->batch_commit != NULL)
+		{
+			bool		committed = false;
+
+			rc = d->batch_commit(d->ctx, &committed, err);
+			if (rc == COVET_OK && committed && !r->done)
+			{
+				bool		stop;
+
+				rc = between_batches(d, r, &stop, err);
+				if (rc == COVET_OK && stop)
+				{
+					report_progress(d, r, now - t0, rows_session, false);
+					return COVET_OK;
+				}
+			}
+		}
 		if (rc != COVET_OK)
 			break;
-		if (now - last_report >= r->progress_ms)
+		if (r->progress_ms < 0 || now - last_report >= r->progress_ms)
 		{
 			report_progress(d, r, now - t0, rows_session, false);
 			last_report = now;
@@ -1265,9 +1305,13 @@ key_columns_json(CovetDriver *d, const CovetTableInfo *t, char **out, CovetError
 	return rc;
 }
 
+/*
+ * Check an operation and write its run, state pending, with its undo table;
+ * nothing in the table changes yet.
+ */
 CovetStatus
-covet_batch_start(CovetDriver *d, const CovetOp *op, int64_t *run_id,
-				  CovetError *err)
+covet_batch_create(CovetDriver *d, const CovetOp *op, int64_t *run_id,
+				   CovetError *err)
 {
 	Run			r;
 	CovetResult res = {0};
@@ -1294,7 +1338,6 @@ covet_batch_start(CovetDriver *d, const CovetOp *op, int64_t *run_id,
 
 	r.kind = op->kind;
 	r.batch_size = op->batch_size;
-	r.progress_ms = op->progress_ms > 0 ? op->progress_ms : DEFAULT_PROGRESS_MS;
 	if ((r.op = covet_strdup(&d->mem, op->op)) == NULL ||
 		(op->set_sql && (r.set_sql = covet_strdup(&d->mem, op->set_sql)) == NULL) ||
 		(op->where_sql && (r.where_sql = covet_strdup(&d->mem, op->where_sql)) == NULL))
@@ -1331,7 +1374,7 @@ covet_batch_start(CovetDriver *d, const CovetOp *op, int64_t *run_id,
 						   " reverse_set, key_columns, upper_key, batch_size, rows_total, migration,"
 						   " who, state, rows_done, batches, started_at, updated_at)"
 						   " VALUES ({1}, {2}, {3}, {4}, {5}, {6}, {7}, {8}, {9}, CAST({10} AS bigint),"
-						   " CAST({11} AS bigint), {12}, {13}, 'running', 0, 0, {now}, {now}) RETURNING id",
+						   " CAST({11} AS bigint), {12}, {13}, 'pending', 0, 0, {now}, {now}) RETURNING id",
 						   13, p, &res, err);
 	}
 	if (rc != COVET_OK)
@@ -1346,24 +1389,67 @@ covet_batch_start(CovetDriver *d, const CovetOp *op, int64_t *run_id,
 	*run_id = r.id;
 	if (op->keep_undo && (rc = create_undo(d, &r, op, err)) != COVET_OK)
 		goto done;
-	if ((rc = build_statements(d, &r, err)) != COVET_OK)
-		goto done;
-	if ((rc = commit_if_possible(d, err)) != COVET_OK)
-		goto done;
-	if (r.upper == NULL)
-	{
-		/* an empty table: done at once */
-		rc = run_checkpoint(d, &r, NULL, 0.0, 0.0, COVET_RUN_COMPLETED, err);
-		if (rc == COVET_OK)
-			rc = commit_if_possible(d, err);
-	}
-	else
-		rc = run_loop(d, &r, err);
 done:
 	covet_result_free(d, &res);
 	covet_free(&d->mem, keycols);
 	covet_free(&d->mem, upper_text);
 	run_free(d, &r);
+	return rc;
+}
+
+/* Create a run and carry it out at once. */
+CovetStatus
+covet_batch_start(CovetDriver *d, const CovetOp *op, int64_t *run_id,
+				  CovetError *err)
+{
+	CovetStatus rc = covet_batch_create(d, op, run_id, err);
+
+	if (rc == COVET_OK)
+		rc = commit_if_possible(d, err);
+	if (rc == COVET_OK)
+		rc = covet_batch_resume(d, *run_id, op->progress_ms, err);
+	return rc;
+}
+
+/* Pause or cancel a run from any session; it stops after its current batch. */
+CovetStatus
+covet_batch_set_state(CovetDriver *d, int64_t run_id, CovetRunState state,
+					  CovetError *err)
+{
+	CovetResult res = {0};
+	char		id[32];
+	const char *p[] = {id, covet_run_state_name(state)};
+	CovetStatus rc;
+
+	if (state != COVET_RUN_PAUSED && state != COVET_RUN_CANCELLED)
+		return covet_error_set(err, COVET_ERR_INTERNAL, "a run can only be paused or cancelled");
+	snprintf(id, sizeof(id), "%lld", (long long) run_id);
+	rc = covet_sql_run(d, "SELECT state FROM {runs} WHERE id = CAST({1} AS bigint)", 1, p, &res, err);
+	if (rc != COVET_OK)
+		goto done;
+	if (res.nrows == 0)
+	{
+		covet_error_set(err, COVET_ERR_NOT_FOUND, "run %lld does not exist", (long long) run_id);
+		rc = COVET_ERR_NOT_FOUND;
+		goto done;
+	}
+	{
+		const char *now = COVET_VALUE(&res, 0, 0);
+		bool		ok = strcmp(now, "pending") == 0 || strcmp(now, "running") == 0 ||
+			(state == COVET_RUN_CANCELLED && (strcmp(now, "paused") == 0 || strcmp(now, "failed") == 0));
+
+		if (!ok)
+		{
+			covet_error_set(err, COVET_ERR_STATE, "run %lld is %s and cannot be %s",
+							(long long) run_id, now, state == COVET_RUN_PAUSED ? "paused" : "cancelled");
+			rc = COVET_ERR_STATE;
+			goto done;
+		}
+	}
+	rc = covet_sql_run(d, "UPDATE {runs} SET state = {2}, updated_at = {now} WHERE id = CAST({1} AS bigint)",
+					   2, p, NULL, err);
+done:
+	covet_result_free(d, &res);
 	return rc;
 }
 
@@ -1437,7 +1523,7 @@ done:
 }
 
 CovetStatus
-covet_batch_resume(CovetDriver *d, int64_t run_id, CovetError *err)
+covet_batch_resume(CovetDriver *d, int64_t run_id, int progress_ms, CovetError *err)
 {
 	Run			r;
 	char	   *state = NULL;
@@ -1445,12 +1531,13 @@ covet_batch_resume(CovetDriver *d, int64_t run_id, CovetError *err)
 
 	if ((rc = run_load(d, run_id, &r, &state, err)) != COVET_OK)
 		return rc;
+	r.progress_ms = progress_ms != 0 ? progress_ms : DEFAULT_PROGRESS_MS;
 	if (strcmp(state, "running") != 0 && strcmp(state, "failed") != 0 &&
-		strcmp(state, "paused") != 0)
+		strcmp(state, "paused") != 0 && strcmp(state, "pending") != 0)
 	{
 		covet_error_set(err, COVET_ERR_STATE, "run %lld is %s and cannot be resumed",
 						(long long) run_id, state);
-		covet_error_hint(err, "Only running (after a crash), failed and paused runs can be resumed.");
+		covet_error_hint(err, "Only pending, running (after a crash), failed and paused runs can be resumed.");
 		rc = COVET_ERR_STATE;
 		goto done;
 	}

@@ -296,6 +296,12 @@ typedef struct CovetDriver
 	void		(*progress) (void *ctx, const CovetProgress *p);
 
 	/*
+	 * Called between committed batches (optional): sleep, wait for
+	 * replication to catch up, or fail to stop the run.
+	 */
+	CovetStatus (*throttle) (void *ctx, CovetError *err);
+
+	/*
 	 * The migration being applied on this connection, if any: runs started
 	 * from inside a migration are tagged with it, so migrate_down can undo
 	 * them.  set_migration(NULL) clears it.
@@ -439,7 +445,8 @@ typedef struct CovetOp
 	const char *args;			/* what the caller passed, for the runs row */
 	int64_t		batch_size;
 	bool		keep_undo;
-	int			progress_ms;	/* between progress reports; 0 = default */
+	int			progress_ms;	/* between progress reports; 0 = default,
+								 * < 0 = after every batch */
 	/* set by covet_op_prepare: what covet_op_free releases */
 	char	   *owned_set;
 	char	   *owned_where;
@@ -497,10 +504,15 @@ extern bool covet_split_part(const char *s, const char *delim, int n, bool rest,
 extern CovetStatus covet_text_converts(const char *text, const char *type,
 									   bool *ok, CovetError *err);
 
+extern CovetStatus covet_batch_create(CovetDriver *d, const CovetOp *op,
+									  int64_t *run_id, CovetError *err);
 extern CovetStatus covet_batch_start(CovetDriver *d, const CovetOp *op,
 									 int64_t *run_id, CovetError *err);
+/* progress_ms: 0 = default, < 0 = after every batch */
 extern CovetStatus covet_batch_resume(CovetDriver *d, int64_t run_id,
-									  CovetError *err);
+									  int progress_ms, CovetError *err);
+extern CovetStatus covet_batch_set_state(CovetDriver *d, int64_t run_id,
+										 CovetRunState state, CovetError *err);
 extern CovetStatus covet_batch_undo(CovetDriver *d, int64_t run_id,
 									CovetError *err);
 

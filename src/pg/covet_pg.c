@@ -414,8 +414,8 @@ core_named_op(CovetDriver *d, void *arg, char **report, CovetError *err)
 	rc = covet_op_prepare(d, a->name, a->args, a->nargs, &op, err);
 	if (rc == COVET_OK)
 	{
-		/* the core reads 0 as "its default"; 0 here means every batch */
-		op.progress_ms = covet_progress_interval > 0 ? covet_progress_interval : 1;
+		/* covet.progress_interval = 0 means every batch: -1 for the core */
+		op.progress_ms = covet_progress_interval > 0 ? covet_progress_interval : -1;
 		rc = covet_batch_start(d, &op, &a->run_id, err);
 	}
 	covet_op_free(&d->mem, &op);
@@ -425,7 +425,8 @@ core_named_op(CovetDriver *d, void *arg, char **report, CovetError *err)
 static CovetStatus
 core_resume(CovetDriver *d, void *arg, char **report, CovetError *err)
 {
-	return covet_batch_resume(d, ((BatchArgs *) arg)->run_id, err);
+	return covet_batch_resume(d, ((BatchArgs *) arg)->run_id,
+							  covet_progress_interval > 0 ? covet_progress_interval : -1, err);
 }
 
 static CovetStatus
