@@ -24,6 +24,10 @@ SQLITE_SRC = $(sort $(wildcard sqlite_ext/*.c))
 
 OBJS = $(CORE_SRC:.c=.o) $(PG_SRC:.c=.o)
 
+# Fixture formats: libyaml (YAML), yajl (streaming JSON), libcsv (CSV).
+FORMAT_LIBS = -lyaml -lyajl -lcsv
+SHLIB_LINK = $(FORMAT_LIBS)
+
 REGRESS = $(basename $(notdir $(sort $(wildcard sql/[!c]*.sql))))
 REGRESS_OPTS = --load-extension=covet
 
@@ -54,13 +58,13 @@ $(OBJS): $(CORE_HDR)
 SQLITE_CFLAGS = -O2 -g -fPIC -std=c11 -D_GNU_SOURCE $(WARN) -Isrc/core
 
 covet.so: $(CORE_SRC) $(CORE_HDR) $(SQLITE_SRC) $(wildcard sqlite_ext/*.h)
-	$(CC) $(SQLITE_CFLAGS) -shared -o $@ $(CORE_SRC) $(SQLITE_SRC)
+	$(CC) $(SQLITE_CFLAGS) -shared -o $@ $(CORE_SRC) $(SQLITE_SRC) $(FORMAT_LIBS)
 
 # --- core unit tests (TAP) --------------------------------------------------
 CORE_TESTS = $(patsubst %.c,%.t,$(filter-out test/core/tap.c,$(wildcard test/core/*.c)))
 
 test/core/%.t: test/core/%.c test/core/tap.c test/core/tap.h $(CORE_SRC) $(CORE_HDR)
-	$(CC) -O0 -g -std=c11 -D_GNU_SOURCE $(WARN) -Isrc/core -Itest/core -o $@ $< test/core/tap.c $(CORE_SRC)
+	$(CC) -O0 -g -std=c11 -D_GNU_SOURCE $(WARN) -Isrc/core -Itest/core -o $@ $< test/core/tap.c $(CORE_SRC) $(FORMAT_LIBS)
 
 core-tests: $(CORE_TESTS)
 

@@ -14,10 +14,10 @@ set -u
 
 set_name=${1:-sqlite}
 
-sqlite_pkgs=(gcc make libc6-dev sqlite3 libsqlite3-dev python3)
+sqlite_pkgs=(gcc make libc6-dev sqlite3 libsqlite3-dev python3 libyaml-dev libyajl-dev libcsv-dev)
 pg_pkgs=(postgresql-15 postgresql-server-dev-15 postgresql-15-pgtap
 	libtap-parser-sourcehandler-pgtap-perl postgresql-common valgrind
-	libyaml-dev procps)
+	procps)
 
 case $set_name in
 sqlite) wanted=("${sqlite_pkgs[@]}") ;;
