@@ -41,6 +41,9 @@
 
 #define DEFAULT_PROGRESS_MS 5000
 
+/* Key spans stay far from int64 overflow, even after growing 4x. */
+#define MAX_SPAN (INT64_MAX / 8)
+
 const char *
 covet_run_state_name(CovetRunState state)
 {
@@ -801,8 +804,16 @@ run_batch(CovetDriver *d, Run *r, char ***end, int64_t *rows, bool *failed_in_ba
 		int64_t		from = r->last ? strtoll(r->last[0], NULL, 10) : r->lo_key;
 		int64_t		upper = strtoll(r->upper[0], NULL, 10);
 		int64_t		gap;
-		int64_t		to = (__builtin_sub_overflow(upper, from, &gap) || gap > r->span) ?
-			from + r->span : upper;
+		int64_t		to;
+
+		/* from + span, but never past the upper bound (nor past INT64_MAX) */
+		if (__builtin_sub_overflow(upper, from, &gap) || gap > r->span)
+		{
+			if (__builtin_add_overflow(from, r->span, &to) || to > upper)
+				to = upper;
+		}
+		else
+			to = upper;
 		char		text[32];
 
 		snprintf(text, sizeof(text), "%lld", (long long) to);
@@ -946,6 +957,8 @@ run_loop(CovetDriver *d, Run *r, CovetError *err)
 
 			if (next > r->span * 4)
 				next = r->span * 4;
+			if (next > MAX_SPAN)
+				next = MAX_SPAN;
 			r->span = next < 1 ? 1 : next;
 		}
 		now = d->clock_ms(d->ctx);
