@@ -55,7 +55,7 @@ endif
 $(OBJS): $(CORE_HDR)
 
 # --- SQLite extension -------------------------------------------------------
-SQLITE_CFLAGS = -O2 -g -fPIC -std=c11 -D_GNU_SOURCE $(WARN) -Isrc/core
+SQLITE_CFLAGS = -O2 -g -fPIC -std=c11 -D_GNU_SOURCE $(WARN) -Wdeclaration-after-statement -Isrc/core
 
 covet.so: $(CORE_SRC) $(CORE_HDR) $(SQLITE_SRC) $(wildcard sqlite_ext/*.h)
 	$(CC) $(SQLITE_CFLAGS) -shared -o $@ $(CORE_SRC) $(SQLITE_SRC) $(FORMAT_LIBS)

@@ -805,6 +805,7 @@ run_batch(CovetDriver *d, Run *r, char ***end, int64_t *rows, bool *failed_in_ba
 		int64_t		upper = strtoll(r->upper[0], NULL, 10);
 		int64_t		gap;
 		int64_t		to;
+		char		text[32];
 
 		/* from + span, but never past the upper bound (nor past INT64_MAX) */
 		if (__builtin_sub_overflow(upper, from, &gap) || gap > r->span)
@@ -814,8 +815,6 @@ run_batch(CovetDriver *d, Run *r, char ***end, int64_t *rows, bool *failed_in_ba
 		}
 		else
 			to = upper;
-		char		text[32];
-
 		snprintf(text, sizeof(text), "%lld", (long long) to);
 		if (to >= upper)
 			r->done = true;

@@ -192,6 +192,16 @@ query_run(CovetPgCall *call, QueryState *q)
 
 	spirc = SPI_execute_with_args(q->sql, q->nparams, types, values, nulls,
 								  false, 0);
+	/* a run makes thousands of these: give the parameters back at once */
+	if (q->nparams > 0)
+	{
+		for (i = 0; i < q->nparams; i++)
+			if (q->params[i])
+				pfree(DatumGetPointer(values[i]));
+		pfree(types);
+		pfree(values);
+		pfree(nulls);
+	}
 	if (spirc < 0)
 	{
 		q->rc = spi_error(q->err, spirc);
