@@ -385,3 +385,106 @@ REVOKE EXECUTE ON ROUTINE
 	covet_resume_commit(bigint, boolean),
 	covet_undo(bigint)
 FROM PUBLIC;
+
+/*
+ * Background runs: covet_<op>_background(...) takes the arguments of
+ * covet_<op>, creates the run (state pending) in the caller's transaction,
+ * and hands it to a dynamic background worker that starts on it once that
+ * transaction commits, commits after each batch, and keeps going after the
+ * client disconnects.  It returns the run id at once; covet_wait(run_id)
+ * waits for the end.  The worker runs with the caller's privileges,
+ * search_path, covet.batch_sleep and covet.max_replication_lag.
+ */
+CREATE FUNCTION covet_backfill_background(table_name text, set text, batch_size integer DEFAULT 10000, "where" text DEFAULT NULL, undo boolean DEFAULT true)
+RETURNS bigint
+AS 'MODULE_PATHNAME', 'covet_named_op'
+LANGUAGE C VOLATILE;
+COMMENT ON FUNCTION covet_backfill_background(text, text, integer, text, boolean) IS 'UPDATE table_name SET <set> [WHERE <where>] in primary-key batches; in a background worker that starts once the caller''s transaction commits and commits after each batch; returns the run id at once';
+
+CREATE FUNCTION covet_copy_field_background(table_name text, source text, dest text, transform text DEFAULT NULL, batch_size integer DEFAULT 10000, undo boolean DEFAULT true)
+RETURNS bigint
+AS 'MODULE_PATHNAME', 'covet_named_op'
+LANGUAGE C VOLATILE;
+COMMENT ON FUNCTION covet_copy_field_background(text, text, text, text, integer, boolean) IS 'Copy column source (optionally through transform) into column dest, in primary-key batches; in a background worker that starts once the caller''s transaction commits and commits after each batch; returns the run id at once';
+
+CREATE FUNCTION covet_transform_field_background(table_name text, field text, expr text, reverse_expr text DEFAULT NULL, batch_size integer DEFAULT 10000, undo boolean DEFAULT true)
+RETURNS bigint
+AS 'MODULE_PATHNAME', 'covet_named_op'
+LANGUAGE C VOLATILE;
+COMMENT ON FUNCTION covet_transform_field_background(text, text, text, text, integer, boolean) IS 'Replace column field by expr (an expression or a function name), in primary-key batches; reverse_expr undoes it; in a background worker that starts once the caller''s transaction commits and commits after each batch; returns the run id at once';
+
+CREATE FUNCTION covet_populate_field_background(table_name text, field text, value text, "where" text DEFAULT NULL, only_null boolean DEFAULT true, batch_size integer DEFAULT 10000, undo boolean DEFAULT true)
+RETURNS bigint
+AS 'MODULE_PATHNAME', 'covet_named_op'
+LANGUAGE C VOLATILE;
+COMMENT ON FUNCTION covet_populate_field_background(text, text, text, text, boolean, integer, boolean) IS 'Set column field to value where it is NULL (only_null) and where matches, in primary-key batches; in a background worker that starts once the caller''s transaction commits and commits after each batch; returns the run id at once';
+
+CREATE FUNCTION covet_split_field_background(table_name text, source text, dests text, delimiter text DEFAULT ' ', batch_size integer DEFAULT 10000, undo boolean DEFAULT true)
+RETURNS bigint
+AS 'MODULE_PATHNAME', 'covet_named_op'
+LANGUAGE C VOLATILE;
+COMMENT ON FUNCTION covet_split_field_background(text, text, text, text, integer, boolean) IS 'Split column source at delimiter into the columns dests, in primary-key batches; in a background worker that starts once the caller''s transaction commits and commits after each batch; returns the run id at once';
+
+CREATE FUNCTION covet_merge_fields_background(table_name text, sources text, dest text, separator text DEFAULT ' ', batch_size integer DEFAULT 10000, undo boolean DEFAULT true)
+RETURNS bigint
+AS 'MODULE_PATHNAME', 'covet_named_op'
+LANGUAGE C VOLATILE;
+COMMENT ON FUNCTION covet_merge_fields_background(text, text, text, text, integer, boolean) IS 'Join the columns sources with separator (NULLs skipped) into column dest, in primary-key batches; in a background worker that starts once the caller''s transaction commits and commits after each batch; returns the run id at once';
+
+CREATE FUNCTION covet_convert_type_background(table_name text, field text, target_type text, default_value text DEFAULT NULL, skip_errors boolean DEFAULT false, dest text DEFAULT NULL, batch_size integer DEFAULT 10000, undo boolean DEFAULT true)
+RETURNS bigint
+AS 'MODULE_PATHNAME', 'covet_named_op'
+LANGUAGE C VOLATILE;
+COMMENT ON FUNCTION covet_convert_type_background(text, text, text, text, boolean, text, integer, boolean) IS 'Convert column field to target_type (into dest, or in place); bad values abort naming the key, or become default_value with skip_errors; in a background worker that starts once the caller''s transaction commits and commits after each batch; returns the run id at once';
+
+CREATE FUNCTION covet_rename_values_background(table_name text, field text, mapping text, case_sensitive boolean DEFAULT true, batch_size integer DEFAULT 10000, undo boolean DEFAULT true)
+RETURNS bigint
+AS 'MODULE_PATHNAME', 'covet_named_op'
+LANGUAGE C VOLATILE;
+COMMENT ON FUNCTION covet_rename_values_background(text, text, text, boolean, integer, boolean) IS 'Replace values of column field by a JSON mapping of old to new values, in primary-key batches; in a background worker that starts once the caller''s transaction commits and commits after each batch; returns the run id at once';
+
+CREATE FUNCTION covet_dedup_background(table_name text, unique_fields text, keep text DEFAULT 'first', order_by text DEFAULT NULL, batch_size integer DEFAULT 10000, undo boolean DEFAULT true)
+RETURNS bigint
+AS 'MODULE_PATHNAME', 'covet_named_op'
+LANGUAGE C VOLATILE;
+COMMENT ON FUNCTION covet_dedup_background(text, text, text, text, integer, boolean) IS 'Delete rows whose unique_fields repeat, keeping the first or last by order_by (then the key), in primary-key batches; in a background worker that starts once the caller''s transaction commits and commits after each batch; returns the run id at once';
+
+CREATE FUNCTION covet_resume_background(run_id bigint)
+RETURNS bigint
+AS 'MODULE_PATHNAME', 'covet_resume_background'
+LANGUAGE C VOLATILE;
+COMMENT ON FUNCTION covet_resume_background(bigint) IS 'Continue a paused, failed, pending or interrupted run from its checkpoint in a background worker that starts once the caller''s transaction commits; returns the run id at once';
+
+CREATE FUNCTION covet_pause(run_id bigint)
+RETURNS bigint
+AS 'MODULE_PATHNAME', 'covet_pause'
+LANGUAGE C VOLATILE;
+COMMENT ON FUNCTION covet_pause(bigint) IS 'Pause a pending or running run: once the caller''s transaction commits, it stops after its current batch; covet_resume_background continues it; returns the run id';
+
+CREATE FUNCTION covet_cancel(run_id bigint)
+RETURNS bigint
+AS 'MODULE_PATHNAME', 'covet_cancel'
+LANGUAGE C VOLATILE;
+COMMENT ON FUNCTION covet_cancel(bigint) IS 'Cancel a pending, running, paused or failed run: once the caller''s transaction commits, it stops after its current batch for good (covet_undo still works); returns the run id';
+
+CREATE FUNCTION covet_wait(run_id bigint, timeout_ms integer DEFAULT NULL)
+RETURNS text
+AS 'MODULE_PATHNAME', 'covet_wait'
+LANGUAGE C VOLATILE;
+COMMENT ON FUNCTION covet_wait(bigint, integer) IS 'Wait until a run is completed, failed, rolled back, or paused or cancelled and stopped, and return its state; after timeout_ms (NULL: no limit) return the state as it is; READ COMMITTED only';
+
+REVOKE EXECUTE ON FUNCTION
+	covet_backfill_background(text, text, integer, text, boolean),
+	covet_copy_field_background(text, text, text, text, integer, boolean),
+	covet_transform_field_background(text, text, text, text, integer, boolean),
+	covet_populate_field_background(text, text, text, text, boolean, integer, boolean),
+	covet_split_field_background(text, text, text, text, integer, boolean),
+	covet_merge_fields_background(text, text, text, text, integer, boolean),
+	covet_convert_type_background(text, text, text, text, boolean, text, integer, boolean),
+	covet_rename_values_background(text, text, text, boolean, integer, boolean),
+	covet_dedup_background(text, text, text, text, integer, boolean),
+	covet_resume_background(bigint),
+	covet_pause(bigint),
+	covet_cancel(bigint),
+	covet_wait(bigint, integer)
+FROM PUBLIC;

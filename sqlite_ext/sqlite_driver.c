@@ -174,7 +174,22 @@ drv_query(void *ctx, const char *sql, int nparams, const char *const *params,
 		}
 		for (i = 0; i < ncols; i++)
 		{
-			const unsigned char *t = sqlite3_column_text(stmt, i);
+			const unsigned char *t;
+			char		num[COVET_DOUBLE_TEXT_LEN];
+
+			if (sqlite3_column_type(stmt, i) == SQLITE_FLOAT)
+			{
+				/* SQLite's own text for a REAL keeps 15 digits; keep them all */
+				covet_double_text(sqlite3_column_double(stmt, i), num, sizeof(num));
+				if ((vals[nvals] = covet_strdup(mem, num)) == NULL)
+				{
+					rc = covet_error_set(err, COVET_ERR_NOMEM, "out of memory");
+					goto done;
+				}
+				nvals++;
+				continue;
+			}
+			t = sqlite3_column_text(stmt, i);
 
 			vals[nvals] = NULL;
 			if (t != NULL &&
@@ -522,7 +537,7 @@ lock_row_drop(SqliteCall *call)
 
 /* Refuse to run inside a statement that writes (BEGIN would fail there). */
 static CovetStatus
-check_no_writer(SqliteCall *call, CovetError *err)
+check_no_writer(SqliteCall *call, const char *what, CovetError *err)
 {
 	sqlite3_stmt *s;
 
@@ -531,7 +546,7 @@ check_no_writer(SqliteCall *call, CovetError *err)
 		if (sqlite3_stmt_busy(s) && !sqlite3_stmt_readonly(s))
 		{
 			covet_error_set(err, COVET_ERR_STATE,
-							"covet's runner cannot run inside a statement that writes");
+							"%s cannot run inside a statement that writes", what);
 			covet_error_hint(err, "Call it from a plain SELECT, e.g. SELECT covet_migrate_up();");
 			return COVET_ERR_STATE;
 		}
@@ -566,7 +581,7 @@ drv_begin_run(void *ctx, CovetError *err)
 		covet_error_hint(err, "A migration cannot call covet's runner functions.");
 		return COVET_ERR_STATE;
 	}
-	if ((rc = check_no_writer(call, err)) != COVET_OK)
+	if ((rc = check_no_writer(call, "covet's runner", err)) != COVET_OK)
 		return rc;
 	call->saved_busy_ms = busy_timeout_now(call);
 	call->conn->running = true;
@@ -847,7 +862,7 @@ covet_sqlite_batch_begin(SqliteCall *call, CovetError *err)
 {
 	CovetStatus rc;
 
-	if ((rc = check_no_writer(call, err)) != COVET_OK)
+	if ((rc = check_no_writer(call, "a batched operation", err)) != COVET_OK)
 	{
 		covet_error_hint(err, "Call batched operations from a plain SELECT, e.g. SELECT covet_backfill(...);");
 		return rc;

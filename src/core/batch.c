@@ -287,6 +287,7 @@ covet_table_free(CovetDriver *d, CovetTableInfo *t)
 	}
 	covet_free(&d->mem, t->cols);
 	covet_free(&d->mem, t->types);
+	covet_free(&d->mem, t->generated);
 	covet_free(&d->mem, t->pk);
 	covet_free(&d->mem, t->sql_name);
 	covet_free(&d->mem, t->display);
@@ -372,6 +373,7 @@ covet_table_describe(CovetDriver *d, const char *table, CovetTableInfo *out,
 	{
 		covet_error_set(err, COVET_ERR_INVALID, "\"%s\" is not a table", table);
 		memcpy(err->sqlstate, "42809", 6);
+		covet_error_hint(err, "covet works through a table by its primary key; name the table behind the view.");
 		rc = COVET_ERR_INVALID;
 		goto done;
 	}
@@ -380,6 +382,7 @@ covet_table_describe(CovetDriver *d, const char *table, CovetTableInfo *out,
 	out->cols = covet_alloc0(&d->mem, sizeof(char *) * (size_t) res.nrows);
 	out->types = covet_alloc0(&d->mem, sizeof(char *) * (size_t) res.nrows);
 	out->pk = covet_alloc0(&d->mem, sizeof(int) * (size_t) res.nrows);
+	out->generated = covet_alloc0(&d->mem, sizeof(bool) * (size_t) res.nrows);
 	covet_buf_init(&name, &d->mem);
 	if (dl->engine == COVET_ENGINE_POSTGRES)
 	{
@@ -387,7 +390,7 @@ covet_table_describe(CovetDriver *d, const char *table, CovetTableInfo *out,
 		covet_buf_appendc(&name, '.');
 	}
 	covet_quote_ident(&name, COVET_VALUE(&res, 0, 1));
-	if (out->cols == NULL || out->types == NULL || out->pk == NULL ||
+	if (out->cols == NULL || out->types == NULL || out->pk == NULL || out->generated == NULL ||
 		(rc = covet_buf_finish(&name, &out->sql_name, err)) != COVET_OK ||
 		(out->display = covet_strdup(&d->mem, table)) == NULL)
 	{
@@ -406,6 +409,8 @@ covet_table_describe(CovetDriver *d, const char *table, CovetTableInfo *out,
 			rc = covet_error_set(err, COVET_ERR_NOMEM, "out of memory");
 			goto done;
 		}
+		out->generated[i] = res.ncols > 6 && COVET_VALUE(&res, i, 6) != NULL &&
+			strcmp(COVET_VALUE(&res, i, 6), "1") == 0;
 		if (pos > 0 && pos <= res.nrows)
 		{
 			out->pk[pos - 1] = i;
@@ -477,6 +482,25 @@ append_key_list(CovetBuf *b, const CovetTableInfo *t, const char *prefix,
 		covet_buf_append(b, prefix);
 		covet_quote_ident(b, t->cols[t->pk[i]]);
 		covet_buf_append(b, suffix);
+	}
+}
+
+/* Every column the database lets us write (not generated), with a prefix. */
+static void
+append_stored_list(CovetBuf *b, const CovetTableInfo *t, const char *prefix)
+{
+	int			i;
+	bool		first = true;
+
+	for (i = 0; i < t->ncols; i++)
+	{
+		if (t->generated[i])
+			continue;
+		if (!first)
+			covet_buf_append(b, ", ");
+		covet_buf_append(b, prefix);
+		covet_quote_ident(b, t->cols[i]);
+		first = false;
 	}
 }
 
@@ -573,7 +597,7 @@ build_statements(CovetDriver *d, Run *r, CovetError *err)
 			covet_buf_init(&b, &d->mem);
 			covet_buf_appendf(&b, "INSERT INTO %s SELECT ", r->undo_table);
 			if (r->kind == COVET_OP_DELETE)
-				covet_buf_append(&b, "t.*");
+				append_stored_list(&b, t, "t.");
 			else
 			{
 				append_key_list(&b, t, "t.", "");
@@ -841,7 +865,14 @@ run_batch(CovetDriver *d, Run *r, char ***end, int64_t *rows, bool *failed_in_ba
 		r->done = true;
 	}
 	else
+	{
 		rc = values_from_row(d, &res, 0, npk, end, err);
+		/* exactly batch_size keys were left: this is the last batch */
+		for (i = 0; rc == COVET_OK && i < npk && strcmp((*end)[i], r->upper[i]) == 0; i++)
+			;
+		if (rc == COVET_OK && i == npk)
+			r->done = true;
+	}
 	if (rc != COVET_OK)
 		goto done;
 have_end:
@@ -910,6 +941,7 @@ run_loop(CovetDriver *d, Run *r, CovetError *err)
 		if (rc != COVET_OK)
 		{
 			CovetError	cause = *err;
+			bool		committed = false;
 
 			if (!failed_in_batch)
 				break;
@@ -920,8 +952,8 @@ run_loop(CovetDriver *d, Run *r, CovetError *err)
 				start_text = NULL;
 			if (rc == COVET_ERR_SQL || rc == COVET_OK)
 				rc = run_mark_failed(d, r, start_text, &cause, err);
-			if (rc == COVET_OK)
-				rc = commit_if_possible(d, err);
+			if (rc == COVET_OK && d->batch_commit != NULL)
+				rc = d->batch_commit(d->ctx, &committed, err);
 			covet_free(&d->mem, start_text);
 			if (rc != COVET_OK)
 				break;
@@ -938,8 +970,11 @@ run_loop(CovetDriver *d, Run *r, CovetError *err)
 			}
 			else
 				covet_error_prefix(err, "run %lld failed in its first batch: ", (long long) r->id);
-			covet_error_hint(err, "Rows before that batch stay changed; fix the cause and call covet_resume(%lld).",
-							 (long long) r->id);
+			if (committed)
+				covet_error_hint(err, "Rows before that batch stay changed; fix the cause and call covet_resume(%lld).",
+								 (long long) r->id);
+			else
+				covet_error_hint(err, "Nothing was changed: the operation ran in one transaction, which is rolled back.");
 			rc = COVET_ERR_SQL;
 			break;
 		}
@@ -1214,6 +1249,136 @@ estimate_rows(CovetDriver *d, Run *r, CovetError *err)
 	return rc;
 }
 
+/* SQLite's affinity of a declared type (datatype3.html, section 3.1). */
+typedef enum Affinity
+{
+	AFF_INTEGER,
+	AFF_TEXT,
+	AFF_BLOB,
+	AFF_REAL,
+	AFF_NUMERIC
+} Affinity;
+
+static Affinity
+affinity_of(const char *type)
+{
+	if (strcasestr(type, "int"))
+		return AFF_INTEGER;
+	if (strcasestr(type, "char") || strcasestr(type, "clob") || strcasestr(type, "text"))
+		return AFF_TEXT;
+	if (type[0] == '\0' || strcasestr(type, "blob"))
+		return AFF_BLOB;
+	if (strcasestr(type, "real") || strcasestr(type, "floa") || strcasestr(type, "doub"))
+		return AFF_REAL;
+	return AFF_NUMERIC;
+}
+
+/*
+ * Keys travel between batches as text and come back through their column's
+ * type.  In SQLite that only orders correctly when every key value has the
+ * storage class the declared type implies: refuse untyped or BLOB key
+ * columns, and columns holding keys of another class.
+ */
+static CovetStatus
+check_key_storage(CovetDriver *d, const Run *r, CovetError *err)
+{
+	const CovetTableInfo *t = &r->table;
+	int			i;
+
+	if (!d->dialect->check_key_storage)
+		return COVET_OK;
+	for (i = 0; i < t->npk; i++)
+	{
+		const char *col = t->cols[t->pk[i]];
+		const char *type = t->types[t->pk[i]];
+		Affinity	aff = affinity_of(type);
+		CovetBuf	b;
+		char	   *sql = NULL;
+		CovetResult res = {0};
+		CovetStatus rc;
+
+		if (aff == AFF_BLOB)
+		{
+			covet_error_set(err, COVET_ERR_STATE, "key column \"%s\" of table \"%s\" has %s",
+							col, t->display, type[0] ? "BLOB affinity" : "no declared type");
+			covet_error_detail(err, "covet orders batches by the key, and SQLite orders values of different storage classes apart.");
+			covet_error_hint(err, "Declare the key column INTEGER, TEXT or REAL.");
+			return COVET_ERR_STATE;
+		}
+		/* an INTEGER PRIMARY KEY is the rowid: always an integer */
+		if (t->npk == 1 && strcasecmp(type, "integer") == 0)
+			continue;
+		covet_buf_init(&b, &d->mem);
+		covet_buf_append(&b, "SELECT typeof(");
+		covet_quote_ident(&b, col);
+		covet_buf_appendf(&b, ") FROM %s WHERE typeof(", t->sql_name);
+		covet_quote_ident(&b, col);
+		covet_buf_append(&b, aff == AFF_INTEGER ? ") <> 'integer'" :
+						 aff == AFF_TEXT ? ") <> 'text'" : ") NOT IN ('integer', 'real')");
+		covet_buf_append(&b, " LIMIT 1");
+		if ((rc = covet_buf_finish(&b, &sql, err)) != COVET_OK)
+			return rc;
+		rc = d->query(d->ctx, sql, 0, NULL, &res, err);
+		covet_free(&d->mem, sql);
+		if (rc == COVET_OK && res.nrows > 0)
+		{
+			covet_error_set(err, COVET_ERR_STATE, "key column \"%s\" of table \"%s\" holds %s values",
+							col, t->display, COVET_VALUE(&res, 0, 0));
+			covet_error_detail(err, "Its declared type \"%s\" implies %s keys; SQLite orders other storage classes apart, so batches would skip them.",
+							   type, aff == AFF_INTEGER ? "integer" : aff == AFF_TEXT ? "text" : "numeric");
+			covet_error_hint(err, "Convert those keys first, e.g. UPDATE ... SET %s = CAST(%s AS ...).", col, col);
+			rc = COVET_ERR_STATE;
+		}
+		covet_result_free(d, &res);
+		if (rc != COVET_OK)
+			return rc;
+	}
+	return COVET_OK;
+}
+
+/*
+ * A batched UPDATE must not change the key: rows would move between key
+ * ranges (changed twice or not at all), and the undo data is keyed by it.
+ */
+static CovetStatus
+check_set_targets(CovetDriver *d, const Run *r, CovetError *err)
+{
+	char	  **targets = NULL;
+	int			n = 0,
+				i,
+				k;
+	CovetStatus rc;
+
+	if (r->kind != COVET_OP_UPDATE)
+		return COVET_OK;
+	if ((rc = covet_sql_set_targets(&d->mem, r->set_sql, &targets, &n, err)) != COVET_OK)
+		return rc;
+	for (i = 0; rc == COVET_OK && i < n; i++)
+	{
+		int			c = covet_table_column(&r->table, targets[i]);
+
+		for (k = 0; c >= 0 && k < r->table.npk; k++)
+			if (r->table.pk[k] == c)
+			{
+				covet_error_set(err, COVET_ERR_INVALID,
+								"a batched update cannot change the primary key column \"%s\"",
+								r->table.cols[c]);
+				covet_error_detail(err, "Rows would move between key ranges, and be changed twice or not at all.");
+				covet_error_hint(err, "Use one UPDATE for a key change, or fill a new column in batches and switch to it.");
+				rc = COVET_ERR_INVALID;
+				break;
+			}
+		if (rc == COVET_OK && c >= 0 && r->table.generated[c])
+		{
+			covet_error_set(err, COVET_ERR_INVALID, "column \"%s\" is a generated column", r->table.cols[c]);
+			covet_error_hint(err, "The database computes it; change the columns it is computed from.");
+			rc = COVET_ERR_INVALID;
+		}
+	}
+	free_values(d, targets, n);
+	return rc;
+}
+
 /* Create the undo table: the key and the columns the run changes. */
 static CovetStatus
 create_undo(CovetDriver *d, Run *r, const CovetOp *op, CovetError *err)
@@ -1276,7 +1441,7 @@ create_undo(CovetDriver *d, Run *r, const CovetOp *op, CovetError *err)
 	covet_buf_init(&b, &d->mem);
 	covet_buf_appendf(&b, "CREATE TABLE %s AS SELECT ", r->undo_table);
 	if (r->kind == COVET_OP_DELETE)
-		covet_buf_append(&b, "t.*");
+		append_stored_list(&b, &r->table, "t.");
 	else
 	{
 		append_key_list(&b, &r->table, "t.", "");
@@ -1357,6 +1522,10 @@ covet_batch_create(CovetDriver *d, const CovetOp *op, int64_t *run_id,
 		rc = covet_error_set(err, COVET_ERR_NOMEM, "out of memory");
 		goto done;
 	}
+	if ((rc = check_set_targets(d, &r, err)) != COVET_OK)
+		goto done;
+	if ((rc = check_key_storage(d, &r, err)) != COVET_OK)
+		goto done;
 	if ((rc = validate_fragments(d, &r, err)) != COVET_OK)
 		goto done;
 	if ((rc = upper_key(d, &r, err)) != COVET_OK)
@@ -1611,7 +1780,14 @@ covet_batch_undo(CovetDriver *d, int64_t run_id, CovetError *err)
 	}
 	covet_buf_init(&b, &d->mem);
 	if (r.undo_table != NULL && r.kind == COVET_OP_DELETE)
-		covet_buf_appendf(&b, "INSERT INTO %s SELECT * FROM %s", r.table.sql_name, r.undo_table);
+	{
+		/* the deleted rows come back with their own keys and values */
+		covet_buf_appendf(&b, "INSERT INTO %s (", r.table.sql_name);
+		append_stored_list(&b, &r.table, "");
+		covet_buf_appendf(&b, ")%s SELECT ", d->dialect->insert_override);
+		append_stored_list(&b, &r.table, "");
+		covet_buf_appendf(&b, " FROM %s", r.undo_table);
+	}
 	else if (r.undo_table != NULL)
 	{
 		covet_buf_appendf(&b, "UPDATE %s AS t SET ", r.table.sql_name);

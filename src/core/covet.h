@@ -109,6 +109,10 @@ extern void covet_buf_reset(CovetBuf *buf);
 extern CovetStatus covet_buf_finish(CovetBuf *buf, char **out, CovetError *err);
 extern void covet_buf_free(CovetBuf *buf);
 
+/* numfmt.c: the shortest text that reads back as the same double. */
+#define COVET_DOUBLE_TEXT_LEN 32
+extern void covet_double_text(double v, char *out, size_t outlen);
+
 /* sha256.c: hex digest, 64 characters and NUL. */
 #define COVET_CHECKSUM_LEN 64
 extern void covet_sha256_hex(const unsigned char *data, size_t len,
@@ -181,8 +185,17 @@ typedef struct CovetDialect
 	const char *const *schema_ddl;	/* NULL-terminated; NULL if installed */
 	bool		cast_key_params;	/* CAST text parameters to the key's type */
 	/* One parameter {1}: the table name (quoted in PostgreSQL); columns:
-	 * schema, table, column, type, key position (0 = none), kind. */
+	 * schema, table, column, type, key position (0 = none), kind,
+	 * generated (1/0). */
 	const char *describe_sql;
+	/*
+	 * SQLite: a key column's values must all have the storage class its
+	 * declared type implies (text keys in an INTEGER column would sort
+	 * after every number and be skipped).
+	 */
+	bool		check_key_storage;
+	/* after INSERT INTO t (cols): PostgreSQL's OVERRIDING SYSTEM VALUE */
+	const char *insert_override;
 	/* {1} = the table's SQL name; one number, the planner's row estimate */
 	const char *estimate_sql;
 	const char *split_part_fn;	/* covet_split_part in both */
@@ -406,6 +419,7 @@ typedef struct CovetTableInfo
 	int			ncols;
 	char	  **cols;			/* column names in table order */
 	char	  **types;			/* declared types (format_type / decltype) */
+	bool	   *generated;		/* computed by the database, never written */
 	int			npk;
 	int		   *pk;				/* indexes into cols, in key order */
 } CovetTableInfo;

@@ -92,7 +92,7 @@ static const char pg_describe[] =
 " COALESCE((SELECT k.i + 1 FROM pg_catalog.pg_index x,"
 " pg_catalog.generate_subscripts(x.indkey, 1) AS k(i)"
 " WHERE x.indrelid = c.oid AND x.indisprimary AND x.indkey[k.i] = a.attnum), 0),"
-" c.relkind::text"
+" c.relkind::text, CASE WHEN a.attgenerated <> '' THEN 1 ELSE 0 END"
 " FROM pg_catalog.pg_class c"
 " JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
 " JOIN pg_catalog.pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped"
@@ -100,9 +100,10 @@ static const char pg_describe[] =
 " ORDER BY a.attnum";
 
 static const char sqlite_describe[] =
-"SELECT 'main', m.name, p.name, p.type, p.pk, m.type"
-" FROM sqlite_master AS m, pragma_table_info(m.name) AS p"
-" WHERE m.name = {1} COLLATE NOCASE AND m.type IN ('table', 'view')"
+"SELECT 'main', m.name, p.name, p.type, p.pk, m.type,"
+" CASE WHEN p.hidden IN (2, 3) THEN 1 ELSE 0 END"
+" FROM sqlite_master AS m, pragma_table_xinfo(m.name) AS p"
+" WHERE m.name = {1} COLLATE NOCASE AND m.type IN ('table', 'view') AND p.hidden <> 1"
 " ORDER BY p.cid";
 
 const CovetDialect covet_dialect_postgres = {
@@ -116,6 +117,8 @@ const CovetDialect covet_dialect_postgres = {
 	.schema_ddl = NULL,
 	.cast_key_params = true,
 	.describe_sql = pg_describe,
+	.check_key_storage = false,
+	.insert_override = " OVERRIDING SYSTEM VALUE",
 	.estimate_sql = "SELECT CAST(reltuples AS bigint) FROM pg_catalog.pg_class"
 	" WHERE oid = pg_catalog.to_regclass({1})",
 	.split_part_fn = "covet_split_part",
@@ -135,6 +138,8 @@ const CovetDialect covet_dialect_sqlite = {
 	.schema_ddl = sqlite_schema,
 	.cast_key_params = true,
 	.describe_sql = sqlite_describe,
+	.check_key_storage = true,
+	.insert_override = "",
 	.estimate_sql = NULL,
 	.split_part_fn = "covet_split_part",
 	.concat_ws_fn = "covet_concat_ws",

@@ -506,6 +506,24 @@ column(const CovetTableInfo *t, const char *what, const char *name, const char *
 	return COVET_OK;
 }
 
+/* A column the operation writes: it must exist and not be generated. */
+static CovetStatus
+target(const CovetTableInfo *t, const char *what, const char *name, const char **out,
+	   CovetError *err)
+{
+	CovetStatus rc = column(t, what, name, out, err);
+	int			i = covet_table_column(t, name);
+
+	if (rc == COVET_OK && t->generated[i])
+	{
+		covet_error_set(err, COVET_ERR_INVALID, "column \"%s\" of table \"%s\" is a generated column",
+						*out, t->display);
+		covet_error_hint(err, "The database computes it; change the columns it is computed from.");
+		return COVET_ERR_INVALID;
+	}
+	return rc;
+}
+
 /* Check a list of column names in place, replacing each by the table's spelling. */
 static CovetStatus
 columns(CovetMem *mem, const CovetTableInfo *t, const char *what, char **list, int n,
@@ -618,6 +636,33 @@ convert_precheck(CovetDriver *d, const CovetTableInfo *t, const char *field,
 	return rc;
 }
 
+/* default_value must itself be a value of target_type. */
+static CovetStatus
+default_converts(CovetDriver *d, const char *dflt, const char *type, CovetError *err)
+{
+	CovetBuf	b;
+	char	   *sql = NULL;
+	CovetResult res = {0};
+	const char *p[] = {dflt, type};
+	CovetStatus rc;
+
+	covet_buf_init(&b, &d->mem);
+	covet_buf_appendf(&b, "SELECT %s({1}, {2})", d->dialect->try_cast_fn);
+	if ((rc = covet_buf_finish(&b, &sql, err)) != COVET_OK)
+		return rc;
+	rc = covet_sql_run(d, sql, 2, p, &res, err);
+	covet_free(&d->mem, sql);
+	if (rc == COVET_OK && (res.nrows != 1 || COVET_VALUE(&res, 0, 0) == NULL))
+	{
+		covet_error_set(err, COVET_ERR_INVALID, "default_value \"%.200s\" cannot be converted to %s",
+						dflt, type);
+		memcpy(err->sqlstate, "22P02", 6);
+		rc = COVET_ERR_INVALID;
+	}
+	covet_result_free(d, &res);
+	return rc;
+}
+
 static CovetStatus
 build(CovetDriver *d, const CovetTableInfo *t, const Args *a, CovetBuf *set,
 	  CovetBuf *where, CovetBuf *reverse, CovetOp *op, CovetError *err)
@@ -632,14 +677,20 @@ build(CovetDriver *d, const CovetTableInfo *t, const Args *a, CovetBuf *set,
 
 	if (strcmp(name, "backfill") == 0)
 	{
+		if ((rc = covet_sql_check_fragment("set", arg(a, "set"), err)) != COVET_OK)
+			return rc;
 		covet_buf_append(set, arg(a, "set"));
 		if ((x = arg(a, "where")) != NULL)
+		{
+			if ((rc = covet_sql_check_fragment("where", x, err)) != COVET_OK)
+				return rc;
 			covet_buf_append(where, x);
+		}
 	}
 	else if (strcmp(name, "copy_field") == 0)
 	{
 		if ((rc = column(t, "source", arg(a, "source"), &col, err)) != COVET_OK ||
-			(rc = column(t, "dest", arg(a, "dest"), &col2, err)) != COVET_OK)
+			(rc = target(t, "dest", arg(a, "dest"), &col2, err)) != COVET_OK)
 			return rc;
 		covet_quote_ident(set, col2);
 		covet_buf_append(set, " = ");
@@ -654,7 +705,7 @@ build(CovetDriver *d, const CovetTableInfo *t, const Args *a, CovetBuf *set,
 	}
 	else if (strcmp(name, "transform_field") == 0)
 	{
-		if ((rc = column(t, "field", arg(a, "field"), &col, err)) != COVET_OK ||
+		if ((rc = target(t, "field", arg(a, "field"), &col, err)) != COVET_OK ||
 			(rc = covet_sql_check_fragment("expr", arg(a, "expr"), err)) != COVET_OK)
 			return rc;
 		covet_quote_ident(set, col);
@@ -671,7 +722,7 @@ build(CovetDriver *d, const CovetTableInfo *t, const Args *a, CovetBuf *set,
 	}
 	else if (strcmp(name, "populate_field") == 0)
 	{
-		if ((rc = column(t, "field", arg(a, "field"), &col, err)) != COVET_OK ||
+		if ((rc = target(t, "field", arg(a, "field"), &col, err)) != COVET_OK ||
 			(rc = covet_sql_check_fragment("value", arg(a, "value"), err)) != COVET_OK)
 			return rc;
 		covet_quote_ident(set, col);
@@ -685,6 +736,8 @@ build(CovetDriver *d, const CovetTableInfo *t, const Args *a, CovetBuf *set,
 		}
 		if ((x = arg(a, "where")) != NULL)
 		{
+			if ((rc = covet_sql_check_fragment("where", x, err)) != COVET_OK)
+				return rc;
 			if (where->len > 0)
 				covet_buf_append(where, " AND (\n");
 			covet_buf_append(where, x);
@@ -704,8 +757,8 @@ build(CovetDriver *d, const CovetTableInfo *t, const Args *a, CovetBuf *set,
 			sep = " ";
 		if (split && sep[0] == '\0')
 			return covet_error_set(err, COVET_ERR_INVALID, "delimiter must not be empty");
-		if ((rc = column(t, split ? "source" : "dest", arg(a, split ? "source" : "dest"),
-						 &col, err)) != COVET_OK)
+		if ((rc = split ? column(t, "source", arg(a, "source"), &col, err) :
+			 target(t, "dest", arg(a, "dest"), &col, err)) != COVET_OK)
 			return rc;
 		if ((rc = split_names(mem, split ? "dests" : "sources", arg(a, split ? "dests" : "sources"),
 							  &cols, &n, err)) != COVET_OK)
@@ -717,6 +770,9 @@ build(CovetDriver *d, const CovetTableInfo *t, const Args *a, CovetBuf *set,
 		}
 		if (split)
 		{
+			/* a NULL source has no parts: leave those rows alone */
+			covet_quote_ident(where, col);
+			covet_buf_append(where, " IS NOT NULL");
 			for (i = 0; i < n; i++)
 			{
 				if (i > 0)
@@ -751,9 +807,7 @@ build(CovetDriver *d, const CovetTableInfo *t, const Args *a, CovetBuf *set,
 		if ((rc = column(t, "field", arg(a, "field"), &col, err)) != COVET_OK)
 			return rc;
 		col2 = col;
-		if (arg(a, "dest") != NULL && (rc = column(t, "dest", arg(a, "dest"), &col2, err)) != COVET_OK)
-			return rc;
-		if ((rc = covet_sql_check_fragment("target_type", type, err)) != COVET_OK)
+		if (arg(a, "dest") != NULL && (rc = target(t, "dest", arg(a, "dest"), &col2, err)) != COVET_OK)
 			return rc;
 		/* a type name: words, digits, parentheses, commas; nothing else */
 		for (x = type; *x; x++)
@@ -764,6 +818,10 @@ build(CovetDriver *d, const CovetTableInfo *t, const Args *a, CovetBuf *set,
 				covet_error_hint(err, "Give a type name such as integer, numeric(10,2) or date.");
 				return COVET_ERR_INVALID;
 			}
+		if ((rc = covet_sql_check_fragment("target_type", type, err)) != COVET_OK)
+			return rc;
+		if (dflt != NULL && (rc = default_converts(d, dflt, type, err)) != COVET_OK)
+			return rc;
 		if (!bool_arg(a, "skip_errors", false) &&
 			(rc = convert_precheck(d, t, col, type, err)) != COVET_OK)
 			return rc;
@@ -790,7 +848,7 @@ build(CovetDriver *d, const CovetTableInfo *t, const Args *a, CovetBuf *set,
 	}
 	else if (strcmp(name, "rename_values") == 0)
 	{
-		if ((rc = column(t, "field", arg(a, "field"), &col, err)) != COVET_OK)
+		if ((rc = target(t, "field", arg(a, "field"), &col, err)) != COVET_OK)
 			return rc;
 		rc = mapping_sql(mem, arg(a, "mapping"), col,
 						 bool_arg(a, "case_sensitive", true), set, where, err);
@@ -837,6 +895,55 @@ build(CovetDriver *d, const CovetTableInfo *t, const Args *a, CovetBuf *set,
 	return rc;
 }
 
+static void
+json_text(CovetBuf *b, const char *s)
+{
+	covet_buf_appendc(b, '"');
+	for (; *s; s++)
+	{
+		unsigned char c = (unsigned char) *s;
+
+		if (c == '"' || c == '\\')
+		{
+			covet_buf_appendc(b, '\\');
+			covet_buf_appendc(b, (char) c);
+		}
+		else if (c < 0x20)
+			covet_buf_appendf(b, "\\u%04x", c);
+		else
+			covet_buf_appendc(b, (char) c);
+	}
+	covet_buf_appendc(b, '"');
+}
+
+/* The arguments as given, for the runs row: {"set": "...", "batch_size": 10000} */
+static CovetStatus
+args_json(CovetMem *mem, const Args *a, char **out, CovetError *err)
+{
+	CovetBuf	b;
+	int			i;
+
+	covet_buf_init(&b, mem);
+	covet_buf_appendc(&b, '{');
+	for (i = 0; i < a->n && i < a->def->nargs; i++)
+	{
+		const CovetOpArg *d = &a->def->args[i];
+
+		if (i > 0)
+			covet_buf_append(&b, ", ");
+		json_text(&b, d->name);
+		covet_buf_append(&b, ": ");
+		if (a->v[i] == NULL)
+			covet_buf_append(&b, "null");
+		else if (d->type == COVET_ARG_TEXT)
+			json_text(&b, a->v[i]);
+		else
+			covet_buf_append(&b, a->v[i]);
+	}
+	covet_buf_appendc(&b, '}');
+	return covet_buf_finish(&b, out, err);
+}
+
 CovetStatus
 covet_op_prepare(CovetDriver *d, const char *name, const char *const *args,
 				 int nargs, CovetOp *op, CovetError *err)
@@ -862,6 +969,12 @@ covet_op_prepare(CovetDriver *d, const char *name, const char *const *args,
 
 	if ((rc = covet_table_describe(d, op->table, &table, err)) != COVET_OK)
 		return rc;
+	if ((rc = args_json(mem, &a, &op->owned_args, err)) != COVET_OK)
+	{
+		covet_table_free(d, &table);
+		return rc;
+	}
+	op->args = op->owned_args;
 	covet_buf_init(&set, mem);
 	covet_buf_init(&where, mem);
 	covet_buf_init(&reverse, mem);
@@ -888,6 +1001,7 @@ covet_op_prepare(CovetDriver *d, const char *name, const char *const *args,
 	covet_buf_free(&set);
 	covet_buf_free(&where);
 	covet_buf_free(&reverse);
+	covet_op_free(mem, op);
 	return rc;
 }
 

@@ -21,6 +21,10 @@
  *
  *		SELECT covet_backfill('users', 'email_norm = lower(email)', 5000);
  *		CALL covet_backfill_commit('users', 'email_norm = lower(email)', 5000);
+ *		SELECT covet_backfill_background('users', 'email_norm = lower(email)');
+ *
+ * covet_pause and covet_cancel set a run's state; background runs, waiting
+ * and the run lock live in background.c.
  *
  * Functions are not STRICT: a NULL where a value is required is an error
  * naming the argument (22004), rather than a silent NULL result.
@@ -52,10 +56,19 @@
 PG_MODULE_MAGIC;
 
 /* covet.lock_timeout: how long a runner waits for the runner lock, in ms. */
-static int	covet_lock_timeout = 60000;
+int			covet_lock_timeout = 60000;
 
 /* covet.progress_interval: ms between progress reports of a batched run. */
-static int	covet_progress_interval = 5000;
+int			covet_progress_interval = 5000;
+
+/* covet.batch_sleep: ms a background run sleeps after each batch. */
+int			covet_batch_sleep = 0;
+
+/* covet.max_replication_lag: a background run waits while replay lags more. */
+int			covet_max_replication_lag = 0;
+
+/* covet.background_start_timeout: how long a worker waits for its launcher. */
+int			covet_background_start_timeout = 60000;
 
 void		_PG_init(void);
 
@@ -75,6 +88,30 @@ _PG_init(void)
 							"Each report is a NOTICE and the text of pg_stat_activity.query. Zero reports after every batch.",
 							&covet_progress_interval,
 							5000, 0, INT_MAX,
+							PGC_USERSET,
+							GUC_UNIT_MS,
+							NULL, NULL, NULL);
+	DefineCustomIntVariable("covet.batch_sleep",
+							"Sets how long a background run sleeps after each batch.",
+							"Spreads the load of a covet_*_background run; the value in force when the run is started is the one it uses.",
+							&covet_batch_sleep,
+							0, 0, 3600 * 1000,
+							PGC_USERSET,
+							GUC_UNIT_MS,
+							NULL, NULL, NULL);
+	DefineCustomIntVariable("covet.max_replication_lag",
+							"Sets the replay lag of the standbys above which a background run waits.",
+							"Between batches a covet_*_background run waits while the largest replay_lag in pg_stat_replication exceeds this. Zero turns the check off.",
+							&covet_max_replication_lag,
+							0, 0, INT_MAX,
+							PGC_USERSET,
+							GUC_UNIT_MS,
+							NULL, NULL, NULL);
+	DefineCustomIntVariable("covet.background_start_timeout",
+							"Sets how long a background worker waits for the transaction that started it.",
+							"The worker starts at once but runs only after that transaction commits; if it has not ended in time, the run stays pending.",
+							&covet_background_start_timeout,
+							60000, 0, INT_MAX,
 							PGC_USERSET,
 							GUC_UNIT_MS,
 							NULL, NULL, NULL);
@@ -402,7 +439,23 @@ typedef struct BatchArgs
 	const char *args[COVET_OP_MAXARGS];
 	int			nargs;
 	int64		run_id;
+	bool		nonatomic;		/* a CALL that commits per batch */
+	bool		create_only;	/* a background run: create it, no more */
+	bool		run_locked;		/* holds the session-level run lock */
+	CovetRunState state;		/* covet_pause, covet_cancel */
 } BatchArgs;
+
+/*
+ * A run carried out while its 'running' state is visible to others holds
+ * the run lock (see COVET_RUN_LOCK_CLASSID): the session-level one when it
+ * commits per batch, else the transaction-level one.
+ */
+static void
+batch_run_lock(BatchArgs *a)
+{
+	covet_pg_run_lock(a->run_id, a->nonatomic);
+	a->run_locked = a->nonatomic;
+}
 
 static CovetStatus
 core_named_op(CovetDriver *d, void *arg, char **report, CovetError *err)
@@ -416,7 +469,24 @@ core_named_op(CovetDriver *d, void *arg, char **report, CovetError *err)
 	{
 		/* covet.progress_interval = 0 means every batch: -1 for the core */
 		op.progress_ms = covet_progress_interval > 0 ? covet_progress_interval : -1;
-		rc = covet_batch_start(d, &op, &a->run_id, err);
+		if (a->create_only)
+			rc = covet_batch_create(d, &op, &a->run_id, err);
+		else if (a->nonatomic)
+		{
+			/* covet_batch_start, with the run lock taken once it commits */
+			bool		committed;
+
+			rc = covet_batch_create(d, &op, &a->run_id, err);
+			if (rc == COVET_OK)
+				rc = d->batch_commit(d->ctx, &committed, err);
+			if (rc == COVET_OK)
+			{
+				batch_run_lock(a);
+				rc = covet_batch_resume(d, a->run_id, op.progress_ms, err);
+			}
+		}
+		else
+			rc = covet_batch_start(d, &op, &a->run_id, err);
 	}
 	covet_op_free(&d->mem, &op);
 	return rc;
@@ -425,14 +495,28 @@ core_named_op(CovetDriver *d, void *arg, char **report, CovetError *err)
 static CovetStatus
 core_resume(CovetDriver *d, void *arg, char **report, CovetError *err)
 {
-	return covet_batch_resume(d, ((BatchArgs *) arg)->run_id,
+	BatchArgs  *a = (BatchArgs *) arg;
+
+	batch_run_lock(a);
+	return covet_batch_resume(d, a->run_id,
 							  covet_progress_interval > 0 ? covet_progress_interval : -1, err);
 }
 
 static CovetStatus
 core_undo(CovetDriver *d, void *arg, char **report, CovetError *err)
 {
-	return covet_batch_undo(d, ((BatchArgs *) arg)->run_id, err);
+	BatchArgs  *a = (BatchArgs *) arg;
+
+	batch_run_lock(a);
+	return covet_batch_undo(d, a->run_id, err);
+}
+
+static CovetStatus
+core_set_state(CovetDriver *d, void *arg, char **report, CovetError *err)
+{
+	BatchArgs  *a = (BatchArgs *) arg;
+
+	return covet_batch_set_state(d, a->run_id, a->state, err);
 }
 
 /*
@@ -486,6 +570,7 @@ run_batch(FunctionCallInfo fcinfo, CovetPgCoreFn fn, BatchArgs *a, bool nonatomi
 	CovetPgCall call;
 	bool		is_proc = fcinfo->context != NULL && IsA(fcinfo->context, CallContext);
 
+	a->nonatomic = nonatomic;
 	covet_pg_call_begin_batch(&call, covet_lock_timeout, nonatomic);
 	PG_TRY();
 	{
@@ -495,9 +580,14 @@ run_batch(FunctionCallInfo fcinfo, CovetPgCoreFn fn, BatchArgs *a, bool nonatomi
 	PG_CATCH();
 	{
 		covet_pg_call_cleanup(&call);
+		if (a->run_locked)
+			covet_pg_run_unlock(a->run_id);
 		PG_RE_THROW();
 	}
 	PG_END_TRY();
+	if (a->run_locked)
+		covet_pg_run_unlock(a->run_id);
+	a->run_locked = false;
 	if (call.status != COVET_OK)
 		covet_pg_raise(&call.err);
 	if (is_proc)
@@ -519,10 +609,14 @@ raise_declaration(const char *fname)
 }
 
 /*
- * Every named operation, as a function covet_<op>(...) and a procedure
- * covet_<op>_commit(..., require_commit): the operation is found by the
- * SQL name, its arguments (declared as in covet_op_defs) go to the core as
- * text, booleans as "true"/"false", NULL as NULL.
+ * Every named operation, as a function covet_<op>(...), a procedure
+ * covet_<op>_commit(..., require_commit) and a function
+ * covet_<op>_background(...): the operation is found by the SQL name, its
+ * arguments (declared as in covet_op_defs) go to the core as text,
+ * booleans as "true"/"false", NULL as NULL.  The background form creates
+ * the run (state pending) in the caller's transaction and hands it to a
+ * background worker (background.c), which starts on it once that
+ * transaction commits.
  */
 PG_FUNCTION_INFO_V1(covet_named_op);
 Datum
@@ -533,6 +627,7 @@ covet_named_op(PG_FUNCTION_ARGS)
 	char		fname[NAMEDATALEN];
 	char		opname[NAMEDATALEN];
 	bool		is_proc;
+	bool		is_background = false;
 	int			nargs;
 	Oid			argtypes[FUNC_MAX_ARGS];
 	const CovetOpDef *def;
@@ -550,7 +645,7 @@ covet_named_op(PG_FUNCTION_ARGS)
 	memcpy(argtypes, proc->proargtypes.values, sizeof(Oid) * nargs);
 	ReleaseSysCache(tup);
 
-	/* covet_<op> or covet_<op>_commit */
+	/* covet_<op>, covet_<op>_commit or covet_<op>_background */
 	len = strlen(fname);
 	if (strncmp(fname, "covet_", 6) != 0 ||
 		(is_proc && (len < 13 || strcmp(fname + len - 7, "_commit") != 0)))
@@ -558,6 +653,11 @@ covet_named_op(PG_FUNCTION_ARGS)
 	strlcpy(opname, fname + 6, sizeof(opname));
 	if (is_proc)
 		opname[len - 6 - 7] = '\0';
+	else if (len > 17 && strcmp(fname + len - 11, "_background") == 0)
+	{
+		is_background = true;
+		opname[len - 6 - 11] = '\0';
+	}
 	def = covet_op_find(opname);
 	if (def == NULL || nargs != def->nargs + (is_proc ? 1 : 0) || PG_NARGS() != nargs)
 		raise_declaration(fname);
@@ -586,6 +686,15 @@ covet_named_op(PG_FUNCTION_ARGS)
 		else
 			a.args[i] = PG_GETARG_BOOL(i) ? "true" : "false";
 	}
+	if (is_background)
+	{
+		Datum		result;
+
+		a.create_only = true;
+		result = run_batch(fcinfo, core_named_op, &a, false);
+		covet_pg_background_launch(a.run_id);
+		return result;
+	}
 	return run_batch(fcinfo, core_named_op, &a,
 					 is_proc && batch_nonatomic(fcinfo, fname, nargs - 1));
 }
@@ -607,6 +716,39 @@ covet_resume(PG_FUNCTION_ARGS)
 	a.run_id = PG_GETARG_INT64(0);
 	nonatomic = PG_NARGS() == 2 && batch_nonatomic(fcinfo, "covet_resume_commit", 1);
 	return run_batch(fcinfo, core_resume, &a, nonatomic);
+}
+
+/*
+ * covet_pause(run_id) and covet_cancel(run_id): set the run's state in the
+ * caller's transaction; whoever carries the run out stops after the batch
+ * it is in once that commits.
+ */
+PG_FUNCTION_INFO_V1(covet_pause);
+Datum
+covet_pause(PG_FUNCTION_ARGS)
+{
+	BatchArgs	a;
+
+	memset(&a, 0, sizeof(a));
+	if (PG_ARGISNULL(0))
+		raise_null("run_id");
+	a.run_id = PG_GETARG_INT64(0);
+	a.state = COVET_RUN_PAUSED;
+	return run_batch(fcinfo, core_set_state, &a, false);
+}
+
+PG_FUNCTION_INFO_V1(covet_cancel);
+Datum
+covet_cancel(PG_FUNCTION_ARGS)
+{
+	BatchArgs	a;
+
+	memset(&a, 0, sizeof(a));
+	if (PG_ARGISNULL(0))
+		raise_null("run_id");
+	a.run_id = PG_GETARG_INT64(0);
+	a.state = COVET_RUN_CANCELLED;
+	return run_batch(fcinfo, core_set_state, &a, false);
 }
 
 /* covet_undo(run_id): put back what a run changed, atomically. */

@@ -25,6 +25,14 @@
 #define COVET_LOCK_CLASSID	1668249204
 #define COVET_LOCK_OBJID	1
 
+/*
+ * pg_try_advisory_lock(1668249202, run id): "covr", held by whoever carries
+ * a run out while its state may be seen as 'running' (a background worker,
+ * a CALL that commits per batch), so that two processes never work on the
+ * same run and covet_wait can tell a live run from an interrupted one.
+ */
+#define COVET_RUN_LOCK_CLASSID	1668249202
+
 /* What to restore after a subtransaction ends, like PL/pgSQL's blocks. */
 typedef struct CovetPgSavepoint
 {
@@ -42,6 +50,7 @@ typedef struct CovetPgCall
 	bool		error_pending;	/* a statement failed; rollback must follow */
 	char	   *who;
 	bool		nonatomic;		/* a CALL that may commit (SPI_OPT_NONATOMIC) */
+	bool		worker;			/* a background worker: owns its transactions */
 	char	   *activity;		/* pg_stat_activity text to restore, or NULL */
 	CovetDriver driver;
 
@@ -61,6 +70,20 @@ extern void covet_pg_call_begin_batch(CovetPgCall *call, int lock_timeout_ms,
 extern void covet_pg_call_run(CovetPgCall *call, CovetPgCoreFn fn, void *arg);
 extern void covet_pg_call_end(CovetPgCall *call);
 extern void covet_pg_call_cleanup(CovetPgCall *call);
+extern void covet_pg_call_begin_worker(CovetPgCall *call, int lock_timeout_ms);
 extern void covet_pg_raise(const CovetError *err) pg_attribute_noreturn();
+
+/* Settings (covet_pg.c). */
+extern int	covet_lock_timeout;
+extern int	covet_progress_interval;
+extern int	covet_batch_sleep;
+extern int	covet_max_replication_lag;
+extern int	covet_background_start_timeout;
+
+/* background.c */
+extern bool covet_pg_run_lock_try(int64 run_id, bool session);
+extern void covet_pg_run_lock(int64 run_id, bool session);
+extern void covet_pg_run_unlock(int64 run_id);
+extern void covet_pg_background_launch(int64 run_id);
 
 #endif							/* COVET_PG_H */

@@ -32,6 +32,11 @@
  * snapshot).  Progress goes to the client as NOTICEs and to
  * pg_stat_activity.query, restored when the call ends.
  *
+ * A background worker's call (covet_pg_call_begin_worker) is nonatomic too,
+ * but there is no procedure to commit: batch_commit ends the worker's own
+ * transaction (pop the snapshot, SPI_finish, CommitTransactionCommand),
+ * flushes table statistics, and starts the next one the same way.
+ *
  * Locking.  begin_run polls pg_try_advisory_xact_lock(1668249204, 1) until
  * covet.lock_timeout; the lock is released when the caller's transaction
  * ends (see ARCHITECTURE.md for why it is the transaction-level lock).
@@ -50,6 +55,7 @@
 #include "mb/pg_wchar.h"
 #include "miscadmin.h"
 #include "nodes/parsenodes.h"
+#include "pgstat.h"
 #include "storage/fd.h"
 #include "storage/latch.h"
 #include "tcop/tcopprot.h"
@@ -58,6 +64,7 @@
 #include "utils/builtins.h"
 #include "utils/fmgrprotos.h"
 #include "utils/memutils.h"
+#include "utils/snapmgr.h"
 #include "utils/timestamp.h"
 #include "utils/wait_event.h"
 
@@ -816,7 +823,23 @@ drv_batch_commit(void *ctx, bool *committed, CovetError *err)
 	if (check_no_pending_error(call, err) != COVET_OK)
 		return err->code;
 	MemoryContextSwitchTo(call->callcxt);
-	SPI_commit();
+	if (call->worker)
+	{
+		/* A background worker: end this transaction, open the next. */
+		PopActiveSnapshot();
+		if (SPI_finish() != SPI_OK_FINISH)
+			elog(ERROR, "SPI_finish failed");
+		CommitTransactionCommand();
+		/* let autovacuum see this batch's dead rows (rate-limited) */
+		pgstat_report_stat(false);
+		StartTransactionCommand();
+		MemoryContextSwitchTo(call->callcxt);
+		if (SPI_connect() != SPI_OK_CONNECT)
+			elog(ERROR, "SPI_connect failed");
+		PushActiveSnapshot(GetTransactionSnapshot());
+	}
+	else
+		SPI_commit();
 	*committed = true;
 	return COVET_OK;
 }
@@ -899,6 +922,27 @@ covet_pg_call_begin_batch(CovetPgCall *call, int lock_timeout_ms, bool nonatomic
 {
 	call_init(call, lock_timeout_ms, nonatomic);
 	if (SPI_connect_ext(nonatomic ? SPI_OPT_NONATOMIC : 0) != SPI_OK_CONNECT)
+	{
+		covet_pg_call_cleanup(call);
+		elog(ERROR, "SPI_connect failed");
+	}
+}
+
+/*
+ * A background worker's call (background.c): the worker has started a
+ * transaction and pushed a snapshot; batch_commit commits it and starts the
+ * next.  The memory outlives those commits (a child of TopMemoryContext);
+ * the worker deletes it with covet_pg_call_end or covet_pg_call_cleanup.
+ */
+void
+covet_pg_call_begin_worker(CovetPgCall *call, int lock_timeout_ms)
+{
+	MemoryContext old = MemoryContextSwitchTo(TopMemoryContext);
+
+	call_init(call, lock_timeout_ms, true);
+	call->worker = true;
+	MemoryContextSwitchTo(old);
+	if (SPI_connect() != SPI_OK_CONNECT)
 	{
 		covet_pg_call_cleanup(call);
 		elog(ERROR, "SPI_connect failed");

@@ -118,7 +118,7 @@ SELECT is(array_agg(p.oid::regprocedure::text ORDER BY p.oid::regprocedure::text
 		  ARRAY['covet_apply(text,boolean)', 'covet_define(text,text,text,text,text)',
 				'covet_load(text)', 'covet_migrate_down(integer,boolean)',
 				'covet_migrate_down(text,boolean)', 'covet_migrate_up(text,boolean)',
-				'covet_status()'],
+				'covet_status()', 'covet_wait(bigint,integer)'],
 		  'the runner functions are not executable by a fresh role')
   FROM pg_proc p JOIN pg_depend d ON d.objid = p.oid AND d.classid = 'pg_proc'::regclass
  WHERE d.refobjid = (SELECT oid FROM pg_extension WHERE extname = 'covet')
