@@ -23,27 +23,8 @@ set -u
 
 cd "$(dirname "$0")/../.." || exit 1
 
-N=0
-FAILED=0
-ok() {
-	N=$((N + 1))
-	echo "ok $N - $1"
-}
-not_ok() {
-	N=$((N + 1))
-	FAILED=$((FAILED + 1))
-	echo "not ok $N - $1"
-	[ $# -gt 1 ] && printf '%s\n' "$2" | sed 's/^/# /'
-	return 0
-}
-is() {
-	if [ "$1" = "$2" ]; then ok "$3"; else not_ok "$3" "got:  '$1'
-want: '$2'"; fi
-}
-like() {
-	if grep -Eq "$2" <<<"$1"; then ok "$3"; else not_ok "$3" "got:  '$1'
-want: /$2/"; fi
-}
+# shellcheck source=test/scripts/lib/tap.sh
+. test/scripts/lib/tap.sh
 
 DB=covet_bg_$$
 TMP=$(mktemp -d)
@@ -259,5 +240,4 @@ wait_for "SELECT count(*) FROM pg_catalog.pg_stat_activity WHERE backend_type = 
 is "$(q "SELECT count(*) - $before FROM covet.runs")|$(q "SELECT sum(n) FROM w")" "0|500500" \
 	"and leaves no run behind (rolled back with the transaction)"
 
-echo "1..$N"
-[ "$FAILED" -eq 0 ]
+done_testing

@@ -18,23 +18,8 @@ set -u
 
 cd "$(dirname "$0")/../.." || exit 1
 
-N=0
-FAILED=0
-ok() {
-	N=$((N + 1))
-	echo "ok $N - $1"
-}
-not_ok() {
-	N=$((N + 1))
-	FAILED=$((FAILED + 1))
-	echo "not ok $N - $1"
-	[ $# -gt 1 ] && printf '%s\n' "$2" | sed 's/^/# /'
-	return 0
-}
-is() {
-	if [ "$1" = "$2" ]; then ok "$3"; else not_ok "$3" "got:  '$1'
-want: '$2'"; fi
-}
+# shellcheck source=test/scripts/lib/tap.sh
+. test/scripts/lib/tap.sh
 
 DB=covet_bcommit_$$
 TMP=$(mktemp -d)
@@ -191,5 +176,4 @@ is "$(q "SELECT count(*) FILTER (WHERE n = id + 100), sum(n) FROM f")" "10000|51
 is "$(q "SELECT covet_undo($run) = $run")|$(q "SELECT count(*) FILTER (WHERE n = id) FROM f")|$(q "SELECT state FROM covet.runs WHERE id = $run")" \
 	"t|10000|rolled back" "covet_undo puts f back and marks the run rolled back"
 
-echo "1..$N"
-[ "$FAILED" -eq 0 ]
+done_testing

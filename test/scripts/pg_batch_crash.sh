@@ -16,23 +16,8 @@ set -u
 
 cd "$(dirname "$0")/../.." || exit 1
 
-N=0
-FAILED=0
-ok() {
-	N=$((N + 1))
-	echo "ok $N - $1"
-}
-not_ok() {
-	N=$((N + 1))
-	FAILED=$((FAILED + 1))
-	echo "not ok $N - $1"
-	[ $# -gt 1 ] && printf '%s\n' "$2" | sed 's/^/# /'
-	return 0
-}
-is() {
-	if [ "$1" = "$2" ]; then ok "$3"; else not_ok "$3" "got:  '$1'
-want: '$2'"; fi
-}
+# shellcheck source=test/scripts/lib/tap.sh
+. test/scripts/lib/tap.sh
 
 DB=covet_bcrash_$$
 TMP=$(mktemp -d)
@@ -152,5 +137,4 @@ is "$(q "SELECT count(*) FILTER (WHERE n = id * 2 + 1), sum(n) FROM t")" "$ROWS|
 	"every row was incremented exactly once"
 is "$(q "SELECT count(*) FROM covet.runs")" 1 "one run row"
 
-echo "1..$N"
-[ "$FAILED" -eq 0 ]
+done_testing

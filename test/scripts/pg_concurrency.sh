@@ -24,24 +24,8 @@ set -u
 
 cd "$(dirname "$0")/../.." || exit 1
 
-N=0
-FAILED=0
-ok() {
-	N=$((N + 1))
-	echo "ok $N - $1"
-}
-not_ok() {
-	N=$((N + 1))
-	FAILED=$((FAILED + 1))
-	echo "not ok $N - $1"
-	[ $# -gt 1 ] && printf '%s\n' "$2" | sed 's/^/# /'
-	return 0
-}
-# is GOT WANT NAME
-is() {
-	if [ "$1" = "$2" ]; then ok "$3"; else not_ok "$3" "got:  '$1'
-want: '$2'"; fi
-}
+# shellcheck source=test/scripts/lib/tap.sh
+. test/scripts/lib/tap.sh
 
 DB=covet_conc_$$
 TMP=$(mktemp -d)
@@ -188,5 +172,4 @@ exactly_once d
 
 is "$(q "SELECT count(*) FROM covet.history")" 41 "covet.history has 41 rows in all (h01, c01..c20, d01..d20)"
 
-echo "1..$N"
-[ "$FAILED" -eq 0 ]
+done_testing

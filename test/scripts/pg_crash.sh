@@ -16,23 +16,8 @@ set -u
 
 cd "$(dirname "$0")/../.." || exit 1
 
-N=0
-FAILED=0
-ok() {
-	N=$((N + 1))
-	echo "ok $N - $1"
-}
-not_ok() {
-	N=$((N + 1))
-	FAILED=$((FAILED + 1))
-	echo "not ok $N - $1"
-	[ $# -gt 1 ] && printf '%s\n' "$2" | sed 's/^/# /'
-	return 0
-}
-is() {
-	if [ "$1" = "$2" ]; then ok "$3"; else not_ok "$3" "got:  '$1'
-want: '$2'"; fi
-}
+# shellcheck source=test/scripts/lib/tap.sh
+. test/scripts/lib/tap.sh
 
 DB=covet_crash_$$
 TMP=$(mktemp -d)
@@ -136,5 +121,4 @@ is "$(q "SELECT string_agg(name || ':' || action, ' ' ORDER BY name) FROM covet.
 is "$(q "SELECT covet_migrate_up()")" "nothing to apply" "a second run has nothing to apply"
 is "$(q "SELECT count(*) FROM covet.lock")" 0 "covet.lock is empty at the end"
 
-echo "1..$N"
-[ "$FAILED" -eq 0 ]
+done_testing

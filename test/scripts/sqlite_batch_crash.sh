@@ -19,23 +19,8 @@ set -u
 cd "$(dirname "$0")/../.." || exit 1
 ROOT=$(pwd)
 
-N=0
-FAILED=0
-ok() {
-	N=$((N + 1))
-	echo "ok $N - $1"
-}
-not_ok() {
-	N=$((N + 1))
-	FAILED=$((FAILED + 1))
-	echo "not ok $N - $1"
-	[ $# -gt 1 ] && printf '%s\n' "$2" | sed 's/^/# /'
-	return 0
-}
-is() {
-	if [ "$1" = "$2" ]; then ok "$3"; else not_ok "$3" "got:  '$1'
-want: '$2'"; fi
-}
+# shellcheck source=test/scripts/lib/tap.sh
+. test/scripts/lib/tap.sh
 
 if [ ! -f "$ROOT/covet.so" ]; then
 	echo "Bail out! covet.so is not built (make covet.so)"
@@ -175,5 +160,4 @@ INSERT INTO t SELECT x, x FROM c;" >/dev/null
 scenario delete
 scenario wal
 
-echo "1..$N"
-[ "$FAILED" -eq 0 ]
+done_testing

@@ -20,23 +20,8 @@ set -u
 cd "$(dirname "$0")/../.." || exit 1
 ROOT=$(pwd)
 
-N=0
-FAILED=0
-ok() {
-	N=$((N + 1))
-	echo "ok $N - $1"
-}
-not_ok() {
-	N=$((N + 1))
-	FAILED=$((FAILED + 1))
-	echo "not ok $N - $1"
-	[ $# -gt 1 ] && printf '%s\n' "$2" | sed 's/^/# /'
-	return 0
-}
-is() {
-	if [ "$1" = "$2" ]; then ok "$3"; else not_ok "$3" "got:  '$1'
-want: '$2'"; fi
-}
+# shellcheck source=test/scripts/lib/tap.sh
+. test/scripts/lib/tap.sh
 
 if [ ! -f "$ROOT/covet.so" ]; then
 	echo "Bail out! covet.so is not built (make covet.so)"
@@ -111,5 +96,4 @@ is "$(plain "SELECT group_concat(name || ':' || action, ' ') FROM (SELECT name, 
 is "$(plain "SELECT count(*) FROM covet_lock")" 0 "covet_lock is empty afterwards"
 is "$(s "SELECT covet_migrate_up()")" "nothing to apply" "a second run has nothing to apply"
 
-echo "1..$N"
-[ "$FAILED" -eq 0 ]
+done_testing
