@@ -58,4 +58,8 @@ extern CovetStatus covet_sqlite_batch_end(SqliteCall *call, bool ok, CovetError 
 
 extern int	covet_status_vtab_register(sqlite3 *db, CovetConn *conn);
 
+/* Each feature registers its own SQL functions (fixtures.c, seed.c). */
+extern int	covet_fixtures_register(sqlite3 *db, CovetConn *conn, char **pzErrMsg);
+extern int	covet_seed_register(sqlite3 *db, CovetConn *conn, char **pzErrMsg);
+
 #endif							/* COVET_SQLITE_H */

@@ -202,6 +202,22 @@ typedef struct CovetDialect
 	const char *concat_ws_fn;	/* skips NULLs */
 	const char *try_cast_fn;	/* (text, type) -> text or NULL */
 	const char *null_safe_eq;	/* IS NOT DISTINCT FROM / IS */
+	/*
+	 * covet_seed (seed.c).  seed_describe_sql: {1} as for describe_sql;
+	 * columns: schema, table (real names), kind, column, type, not null,
+	 * has a default, key position, filled by the database (identity,
+	 * serial, rowid alias), generated, single-column unique.  seed_fks_sql: {1} the same;
+	 * foreign key id, position, column, parent schema, parent table,
+	 * parent column (NULL: the parent's primary key).  seed_rows_cte (or
+	 * NULL) and seed_rows_from give the rows {lo}..{hi} as covet_rows(r).
+	 */
+	const char *seed_describe_sql;
+	const char *seed_fks_sql;
+	const char *seed_rows_cte;
+	const char *seed_rows_from;
+	bool		seed_cast_values;	/* covet_fake returns text: CAST it */
+	/* fixture_sql.c: the SQL of dumpdata and loaddata */
+	const struct CovetFixtureSql *fixture;
 } CovetDialect;
 
 extern const CovetDialect covet_dialect_postgres;
@@ -321,6 +337,14 @@ typedef struct CovetDriver
 	 */
 	void		(*set_migration) (void *ctx, const char *name);
 	const char *(*get_migration) (void *ctx);
+
+	/*
+	 * Fixtures (fixture_dump.c): write a whole file, replacing it.  NULL
+	 * means files cannot be written here.  PostgreSQL: server-side, only
+	 * for pg_write_server_files or a superuser.
+	 */
+	CovetStatus (*write_file) (void *ctx, const char *path, const char *data,
+							   size_t len, CovetError *err);
 } CovetDriver;
 
 extern void covet_result_free(CovetDriver *d, CovetResult *res);
@@ -529,5 +553,220 @@ extern CovetStatus covet_batch_set_state(CovetDriver *d, int64_t run_id,
 										 CovetRunState state, CovetError *err);
 extern CovetStatus covet_batch_undo(CovetDriver *d, int64_t run_id,
 									CovetError *err);
+
+/*
+ * Seeding: fake data (seed_gen.c) and covet_seed (seed.c).
+ *
+ * A generator spec is text, e.g. "email", "int(1, 100)",
+ * "choice(new:3, done:6)", "date(2020-01-01, 2024-12-31); null=0.1"
+ * (README, "Seeding", has the grammar).  Parsed once, a generator gives
+ * the value of a row as a pure function of (generator, key, row): key is
+ * the column's stream, covet_fake_key(seed, column name).  No engine RNG,
+ * no floating point: the same seed gives the same rows on every engine.
+ */
+typedef enum CovetFakeKind
+{
+	COVET_FAKE_NULL,
+	COVET_FAKE_INT,				/* .i */
+	COVET_FAKE_REAL,			/* .text (formatted by the core) and .real */
+	COVET_FAKE_DECIMAL,			/* .text, exact, with the generator's scale */
+	COVET_FAKE_BOOL,			/* .i: 0 or 1 */
+	COVET_FAKE_TEXT				/* .text, .len bytes of UTF-8 */
+} CovetFakeKind;
+
+typedef struct CovetFakeValue
+{
+	CovetFakeKind kind;
+	int64_t		i;
+	double		real;
+	const char *text;			/* into the caller's buffer or the generator */
+	size_t		len;
+	char		buf[1024];		/* where text values are built */
+} CovetFakeValue;
+
+typedef struct CovetFakeGen CovetFakeGen;
+
+/*
+ * Parse a generator spec.  The memory comes from mem and stays until
+ * covet_fake_free (bindings cache the result across calls: SQLite's
+ * auxdata, PostgreSQL's fn_extra).  "default" is not a generator (it
+ * leaves a column to the database): covet_seed handles it.
+ */
+extern CovetStatus covet_fake_parse(CovetMem *mem, const char *spec,
+									CovetFakeGen **out, CovetError *err);
+extern void covet_fake_free(CovetMem *mem, CovetFakeGen *gen);
+/* Can it give NULL (the null generator, or a null probability above 0)? */
+extern bool covet_fake_nullable(const CovetFakeGen *gen);
+/* The value of row (1-based) in the stream key. */
+extern void covet_fake_eval(const CovetFakeGen *gen, int64_t key, int64_t row,
+							CovetFakeValue *out);
+/* Text of a value for engines that cast text (PostgreSQL); NULL for NULL. */
+extern const char *covet_fake_text(CovetFakeValue *v);
+/* The stream of a column: a well-mixed 63-bit key from seed and name. */
+extern int64_t covet_fake_key(int64_t seed, const char *column);
+/* What covet_fake_parse accepts, for messages: "first_name, last_name, ..." */
+extern const char *covet_fake_generator_names(void);
+
+/*
+ * covet_seed(table, n, spec, seed): insert n rows into table in one
+ * statement (INSERT ... SELECT covet_fake(...) FROM <n rows>) inside a
+ * savepoint: all rows or none.  spec is a JSON object mapping columns to
+ * generators (NULL: infer every column).  *report: "inserted N rows into T".
+ */
+extern CovetStatus covet_seed(CovetDriver *d, const char *table, int64_t n,
+							  const char *spec, int64_t seed, char **report,
+							  CovetError *err);
+
+/*
+ * The SQL covet_seed would run, without running it (for tests and for
+ * covet_seed's own use); the table is read, nothing is written.
+ */
+extern CovetStatus covet_seed_sql(CovetDriver *d, const char *table, int64_t n,
+								  const char *spec, int64_t seed, char **sql,
+								  CovetError *err);
+
+/* --- Fixtures: dumpdata and loaddata (fixture_*.c) ------------------------ */
+
+/*
+ * fixture_codec.c: pure encodings.
+ *
+ * Base64 is RFC 4648's standard alphabet with padding; decoding is strict
+ * (no white space, length a multiple of 4).  out needs
+ * COVET_BASE64_DECODED_MAX(len) bytes.
+ */
+#define COVET_BASE64_DECODED_MAX(len) (((len) / 4 + 1) * 3)
+extern void covet_base64_encode(CovetBuf *out, const unsigned char *data,
+								size_t len);
+extern bool covet_base64_decode(const char *text, size_t len,
+								unsigned char *out, size_t *outlen);
+
+/*
+ * The shortest text that reads back (strtod) to the same double: %.1g up
+ * to %.17g; "-0" for negative zero, "Infinity", "-Infinity", "NaN".
+ * covet_json_double writes a JSON number that says it is a float ("1.0",
+ * not "1"), and 1e999 / -1e999 for infinities (NaN becomes null).
+ */
+#define COVET_DOUBLE_LEN 32
+extern void covet_format_double(double v, char *out, size_t outlen);
+extern void covet_json_double(CovetBuf *out, double v);
+
+/* A JSON string literal; a CSV field (RFC 4180; NULL is an empty field). */
+extern void covet_json_string(CovetBuf *out, const char *s, size_t len);
+extern void covet_csv_field(CovetBuf *out, const char *value, size_t len);
+
+/* Undo covet_json_string: text is a whole JSON string literal. */
+extern bool covet_json_unescape(CovetBuf *out, const char *text, size_t len);
+
+typedef enum CovetFixtureFormat
+{
+	COVET_FORMAT_JSON,
+	COVET_FORMAT_YAML,
+	COVET_FORMAT_CSV
+} CovetFixtureFormat;
+
+typedef enum CovetOnConflict
+{
+	COVET_CONFLICT_ERROR,		/* a duplicate key fails the load */
+	COVET_CONFLICT_IGNORE,		/* keep the row already there */
+	COVET_CONFLICT_UPDATE		/* overwrite it with the fixture's fields */
+} CovetOnConflict;
+
+/* "json" (NULL), "yaml", "csv"; "error" (NULL), "ignore", "update" */
+extern CovetStatus covet_fixture_format(const char *name, CovetFixtureFormat *out,
+										CovetError *err);
+extern CovetStatus covet_fixture_on_conflict(const char *name, CovetOnConflict *out,
+											 CovetError *err);
+
+/*
+ * What a column's values look like in a fixture, from its declared type:
+ * decides the SQL that turns a value into JSON and back.
+ */
+typedef enum CovetFixtureKind
+{
+	COVET_FX_TEXT,				/* and everything else (dates, uuid, ...) */
+	COVET_FX_INT,
+	COVET_FX_REAL,
+	COVET_FX_NUMERIC,
+	COVET_FX_BOOL,
+	COVET_FX_BLOB,				/* base64 in the fixture */
+	COVET_FX_JSON,				/* embedded as a JSON value */
+	COVET_FX_NKINDS
+} CovetFixtureKind;
+
+extern CovetFixtureKind covet_fixture_kind(const CovetDialect *dialect,
+										   const char *type);
+
+/*
+ * The fixture SQL of a dialect.  Templates use "{1}" for the one parameter
+ * (as covet_sql_expand), "%C" for a quoted column, "%T" for the quoted
+ * table, "%K" for the key of a column in a batch record ("c0", "c1", ...),
+ * "%Y" for the column's declared type and "%D" for the column definitions
+ * of a load.
+ */
+typedef struct CovetFixtureSql
+{
+	/* a column's value as JSON text ("null" for NULL), per kind */
+	const char *dump_expr[COVET_FX_NKINDS];
+	/* a batch record's value as the column's SQL value, per kind */
+	const char *load_expr[COVET_FX_NKINDS];
+	/* one column definition of load_from's %D (NULL: none needed) */
+	const char *load_def[COVET_FX_NKINDS];
+	/* the rows of a batch, {1} = JSON array of records */
+	const char *load_from;
+	/* the user's tables as model names, no parameters */
+	const char *tables_sql;
+	/* {1} = table as describe_sql takes it; the model name (NULL: the
+	 * table name describe_sql returns) */
+	const char *model_sql;
+	/* {1} = table as describe_sql takes it; model names of its parents */
+	const char *parents_sql;
+	/* after a load, per integer key column: move its sequence past the
+	 * largest key; {1} = %T as text, {2} = the column's name.  NULL: none */
+	const char *sequence_sql;
+} CovetFixtureSql;
+
+extern const CovetFixtureSql covet_fixture_sql_postgres;
+extern const CovetFixtureSql covet_fixture_sql_sqlite;
+
+/*
+ * covet_dumpdata: the rows of the named tables (names separated by commas
+ * or spaces; NULL = every user table but covet's own) in the format, tables
+ * in foreign-key order (parents first), rows in primary-key order.  JSON
+ * and YAML use Django's fixture shape:
+ *
+ *     [{"model": "users", "pk": 1, "fields": {"name": "Ada"}}]
+ *
+ * with "pk": {"a": 1, "b": "x"} for a composite key.  CSV takes one table:
+ * a header row, then one line per row.  *records = rows written.
+ */
+extern CovetStatus covet_fixture_dump(CovetDriver *d, const char *tables,
+									  CovetFixtureFormat format, char **out,
+									  size_t *len, int64_t *records,
+									  CovetError *err);
+/* The same, written to a file through d->write_file. */
+extern CovetStatus covet_fixture_dump_file(CovetDriver *d, const char *path,
+										   const char *tables,
+										   CovetFixtureFormat format,
+										   int64_t *records, CovetError *err);
+
+/*
+ * covet_loaddata: insert a fixture's records, all or nothing (one
+ * savepoint), in batches of one statement per table and a few thousand
+ * records, tables in foreign-key order within what is pending.  table is
+ * the model of a CSV fixture (ignored otherwise).  A bad record fails the
+ * load with an error naming its position, line, model, pk and field.
+ * *records = records read.
+ */
+extern CovetStatus covet_fixture_load(CovetDriver *d, const char *data,
+									  size_t len, CovetFixtureFormat format,
+									  CovetOnConflict on_conflict,
+									  const char *table, int64_t *records,
+									  CovetError *err);
+/* The same, reading the file through d->read_file. */
+extern CovetStatus covet_fixture_load_file(CovetDriver *d, const char *path,
+										   CovetFixtureFormat format,
+										   CovetOnConflict on_conflict,
+										   const char *table,
+										   int64_t *records, CovetError *err);
 
 #endif							/* COVET_H */

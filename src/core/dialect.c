@@ -106,6 +106,57 @@ static const char sqlite_describe[] =
 " WHERE m.name = {1} COLLATE NOCASE AND m.type IN ('table', 'view') AND p.hidden <> 1"
 " ORDER BY p.cid";
 
+static const char pg_seed_describe[] =
+"SELECT n.nspname, c.relname, c.relkind::text, a.attname,"
+" pg_catalog.format_type(a.atttypid, a.atttypmod), a.attnotnull,"
+" a.atthasdef OR a.attidentity <> '',"
+" COALESCE((SELECT k.i + 1 FROM pg_catalog.pg_index x,"
+" pg_catalog.generate_subscripts(x.indkey, 1) AS k(i)"
+" WHERE x.indrelid = c.oid AND x.indisprimary AND x.indkey[k.i] = a.attnum), 0),"
+" a.attidentity <> '' OR COALESCE(pg_catalog.pg_get_expr(d.adbin, d.adrelid) LIKE 'nextval(%', false),"
+" a.attgenerated <> '',"
+" EXISTS (SELECT 1 FROM pg_catalog.pg_index x WHERE x.indrelid = c.oid AND x.indisunique"
+" AND x.indnkeyatts = 1 AND x.indkey[0] = a.attnum AND x.indpred IS NULL)"
+" FROM pg_catalog.pg_class c"
+" JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
+" JOIN pg_catalog.pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped"
+" LEFT JOIN pg_catalog.pg_attrdef d ON d.adrelid = c.oid AND d.adnum = a.attnum"
+" WHERE c.oid = pg_catalog.to_regclass({1})"
+" ORDER BY a.attnum";
+
+static const char pg_seed_fks[] =
+"SELECT con.oid::text, k.i, a.attname, pn.nspname, pc.relname, pa.attname"
+" FROM pg_catalog.pg_constraint con"
+" CROSS JOIN LATERAL pg_catalog.generate_subscripts(con.conkey, 1) AS k(i)"
+" JOIN pg_catalog.pg_attribute a ON a.attrelid = con.conrelid AND a.attnum = con.conkey[k.i]"
+" JOIN pg_catalog.pg_class pc ON pc.oid = con.confrelid"
+" JOIN pg_catalog.pg_namespace pn ON pn.oid = pc.relnamespace"
+" JOIN pg_catalog.pg_attribute pa ON pa.attrelid = con.confrelid AND pa.attnum = con.confkey[k.i]"
+" WHERE con.conrelid = pg_catalog.to_regclass({1}) AND con.contype = 'f'"
+" ORDER BY con.oid, k.i";
+
+/*
+ * A rowid alias is a lone INTEGER PRIMARY KEY of a rowid table (one with
+ * no index of origin 'pk'); SQLite fills it.  table_info omits generated
+ * columns, so none is reported as generated.
+ */
+static const char sqlite_seed_describe[] =
+"SELECT 'main', m.name, m.type, p.name, p.type, p.\"notnull\", p.dflt_value IS NOT NULL, p.pk,"
+" p.pk = 1 AND upper(p.type) = 'INTEGER'"
+" AND (SELECT count(*) FROM pragma_table_info(m.name) AS q WHERE q.pk > 0) = 1"
+" AND NOT EXISTS (SELECT 1 FROM pragma_index_list(m.name) AS i WHERE i.origin = 'pk'),"
+" 0,"
+" EXISTS (SELECT 1 FROM pragma_index_list(m.name) AS i WHERE i.\"unique\" AND NOT i.partial"
+" AND (SELECT count(*) FROM pragma_index_info(i.name)) = 1"
+" AND (SELECT ii.name FROM pragma_index_info(i.name) AS ii) = p.name)"
+" FROM sqlite_master AS m, pragma_table_info(m.name) AS p"
+" WHERE m.name = {1} COLLATE NOCASE AND m.type IN ('table', 'view')"
+" ORDER BY p.cid";
+
+static const char sqlite_seed_fks[] =
+"SELECT f.id, f.seq, f.\"from\", 'main', f.\"table\", f.\"to\""
+" FROM pragma_foreign_key_list({1}) AS f ORDER BY f.id, f.seq";
+
 const CovetDialect covet_dialect_postgres = {
 	.engine = COVET_ENGINE_POSTGRES,
 	.name = "postgresql",
@@ -125,6 +176,13 @@ const CovetDialect covet_dialect_postgres = {
 	.concat_ws_fn = "pg_catalog.concat_ws",
 	.try_cast_fn = "covet_try_cast",
 	.null_safe_eq = "IS NOT DISTINCT FROM",
+	.fixture = &covet_fixture_sql_postgres,
+	.seed_describe_sql = pg_seed_describe,
+	.seed_fks_sql = pg_seed_fks,
+	.seed_rows_cte = NULL,
+	.seed_rows_from = "pg_catalog.generate_series(CAST({lo} AS bigint), CAST({hi} AS bigint))"
+	" AS covet_rows(r)",
+	.seed_cast_values = true,
 };
 
 const CovetDialect covet_dialect_sqlite = {
@@ -145,6 +203,13 @@ const CovetDialect covet_dialect_sqlite = {
 	.concat_ws_fn = "covet_concat_ws",
 	.try_cast_fn = "covet_try_cast",
 	.null_safe_eq = "IS",
+	.fixture = &covet_fixture_sql_sqlite,
+	.seed_describe_sql = sqlite_seed_describe,
+	.seed_fks_sql = sqlite_seed_fks,
+	.seed_rows_cte = "covet_rows(r) AS (SELECT {lo} UNION ALL"
+	" SELECT r + 1 FROM covet_rows WHERE r < {hi})",
+	.seed_rows_from = "covet_rows",
+	.seed_cast_values = false,
 };
 
 /* Digits of "{12}" or "{t12}" (one or two, not starting with 0), or NULL. */

@@ -1,0 +1,466 @@
+/*-------------------------------------------------------------------------
+ *
+ * fixtures.c
+ *		SQLite functions of covet's fixtures: dumpdata and loaddata, and
+ *		the pure helpers the core's generated SQL calls.
+ *
+ *     sqlite> SELECT covet_dumpdata('users, orders');            -- JSON
+ *     sqlite> SELECT covet_dumpdata('users', 'csv');
+ *     sqlite> SELECT covet_loaddata(readfile('f.json'), 'json', 'update');
+ *     sqlite> SELECT covet_loaddata_file('users.csv', 'csv', 'error', 'users');
+ *     sqlite> SELECT covet_dumpdata_file('all.yaml', NULL, 'yaml');
+ *
+ * The core does the work (src/core/fixture_*.c); these wrappers unpack
+ * arguments and own the transaction: in autocommit mode a load is its own
+ * BEGIN IMMEDIATE ... COMMIT, inside the host's transaction it is one
+ * savepoint; a dump reads in one transaction so the tables agree.  Paths
+ * are relative to the process's working directory.
+ *
+ * covet_float_text(real) and covet_float_parse(text) carry doubles exactly
+ * (shortest text that reads back to the same value; SQLite's own text has
+ * 15 digits); covet_base64_encode(blob) / covet_base64_decode(text) carry
+ * blobs.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "covet_sqlite.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* The same wording as covet_sqlite.c's result_error. */
+static void
+fx_error(sqlite3_context *ctx, const CovetError *err)
+{
+	char	   *msg;
+
+	if (err->code == COVET_ERR_NOMEM)
+	{
+		sqlite3_result_error_nomem(ctx);
+		return;
+	}
+	msg = sqlite3_mprintf("%s%s%s%s%s", err->message,
+						  err->detail[0] ? "\nDETAIL: " : "", err->detail,
+						  err->hint[0] ? "\nHINT: " : "", err->hint);
+	if (msg == NULL)
+	{
+		sqlite3_result_error_nomem(ctx);
+		return;
+	}
+	sqlite3_result_error(ctx, msg, -1);
+	sqlite3_free(msg);
+}
+
+static const char *
+arg_text(int argc, sqlite3_value **argv, int i)
+{
+	if (i >= argc || sqlite3_value_type(argv[i]) == SQLITE_NULL)
+		return NULL;
+	return (const char *) sqlite3_value_text(argv[i]);
+}
+
+/* format and on_conflict arguments; false with the error set */
+static bool
+fx_args(sqlite3_context *ctx, const char *format, const char *on_conflict,
+		CovetFixtureFormat *fmt, CovetOnConflict *oc)
+{
+	CovetError	err;
+
+	if (covet_fixture_format(format, fmt, &err) != COVET_OK ||
+		(oc != NULL && covet_fixture_on_conflict(on_conflict, oc, &err) != COVET_OK))
+	{
+		fx_error(ctx, &err);
+		return false;
+	}
+	return true;
+}
+
+static CovetStatus
+fx_write_file(void *ctx, const char *path, const char *data, size_t len, CovetError *err)
+{
+	FILE	   *f;
+
+	(void) ctx;
+	if ((f = fopen(path, "wb")) == NULL)
+		return covet_error_set(err, COVET_ERR_IO, "could not open \"%s\" for writing: %s",
+							   path, strerror(errno));
+	if (fwrite(data, 1, len, f) != len)
+	{
+		int			e = errno;
+
+		fclose(f);
+		return covet_error_set(err, COVET_ERR_IO, "could not write \"%s\": %s", path, strerror(e));
+	}
+	if (fclose(f) != 0)
+		return covet_error_set(err, COVET_ERR_IO, "could not write \"%s\": %s", path, strerror(errno));
+	return COVET_OK;
+}
+
+/*
+ * The dump's text is handed to SQLite without a copy: during a dump the
+ * core allocates straight from sqlite3_malloc (it frees everything it
+ * allocates on every path, which the valgrind tests check).
+ */
+static void *
+plain_alloc(void *ctx, size_t size)
+{
+	(void) ctx;
+	return sqlite3_malloc64(size);
+}
+
+static void
+plain_free(void *ctx, void *ptr)
+{
+	(void) ctx;
+	sqlite3_free(ptr);
+}
+
+/* Refuse to run inside a statement that writes (a savepoint would fail). */
+static bool
+no_writer(SqliteCall *call, CovetError *err)
+{
+	sqlite3_stmt *s;
+
+	for (s = sqlite3_next_stmt(call->db, NULL); s != NULL; s = sqlite3_next_stmt(call->db, s))
+		if (sqlite3_stmt_busy(s) && !sqlite3_stmt_readonly(s))
+		{
+			covet_error_set(err, COVET_ERR_STATE,
+							"covet cannot load fixtures inside a statement that writes");
+			covet_error_hint(err, "Call it from a plain SELECT, e.g. SELECT covet_loaddata(...);");
+			return false;
+		}
+	return true;
+}
+
+static CovetStatus
+exec(SqliteCall *call, const char *sql, CovetError *err)
+{
+	if (sqlite3_exec(call->db, sql, NULL, NULL, NULL) != SQLITE_OK)
+		return covet_error_set(err, COVET_ERR_SQL, "%s", sqlite3_errmsg(call->db));
+	return COVET_OK;
+}
+
+typedef struct DumpArgs
+{
+	const char *path;			/* NULL: return the text */
+	const char *tables;
+	CovetFixtureFormat format;
+} DumpArgs;
+
+static void
+dump_call(sqlite3_context *ctx, const DumpArgs *a)
+{
+	SqliteCall	call;
+	CovetError	err;
+	char	   *text = NULL;
+	size_t		len = 0;
+	int64_t		records = 0;
+	bool		own;
+	CovetStatus rc;
+
+	covet_sqlite_call_init(&call, sqlite3_user_data(ctx));
+	call.driver.write_file = fx_write_file;
+	if (a->path == NULL)
+	{
+		call.driver.mem.alloc = plain_alloc;
+		call.driver.mem.free = plain_free;
+	}
+	own = sqlite3_get_autocommit(call.db) != 0;
+	rc = own ? exec(&call, "BEGIN", &err) : COVET_OK;
+	if (rc == COVET_OK)
+	{
+		if (a->path == NULL)
+			rc = covet_fixture_dump(&call.driver, a->tables, a->format, &text, &len, &records, &err);
+		else
+			rc = covet_fixture_dump_file(&call.driver, a->path, a->tables, a->format, &records, &err);
+		if (own)
+			exec(&call, rc == COVET_OK ? "COMMIT" : "ROLLBACK", &(CovetError) {0});
+	}
+	if (rc != COVET_OK)
+		fx_error(ctx, &err);
+	else if (a->path == NULL)
+	{
+		sqlite3_result_text64(ctx, text, (sqlite3_uint64) len, sqlite3_free, SQLITE_UTF8);
+		text = NULL;
+	}
+	else
+		sqlite3_result_int64(ctx, records);
+	sqlite3_free(text);
+	covet_sqlite_call_done(&call);
+}
+
+/* covet_dumpdata(tables DEFAULT NULL, format DEFAULT 'json') */
+static void
+fn_dumpdata(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	DumpArgs	a = {NULL, arg_text(argc, argv, 0), COVET_FORMAT_JSON};
+
+	if (!fx_args(ctx, arg_text(argc, argv, 1), NULL, &a.format, NULL))
+		return;
+	dump_call(ctx, &a);
+}
+
+/* covet_dumpdata_file(path, tables DEFAULT NULL, format DEFAULT 'json') */
+static void
+fn_dumpdata_file(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	DumpArgs	a = {arg_text(argc, argv, 0), arg_text(argc, argv, 1), COVET_FORMAT_JSON};
+
+	if (a.path == NULL)
+	{
+		sqlite3_result_error(ctx, "path must not be null", -1);
+		return;
+	}
+	if (!fx_args(ctx, arg_text(argc, argv, 2), NULL, &a.format, NULL))
+		return;
+	dump_call(ctx, &a);
+}
+
+typedef struct LoadArgs
+{
+	const char *path;			/* NULL: data */
+	const char *data;
+	size_t		len;
+	CovetFixtureFormat format;
+	CovetOnConflict on_conflict;
+	const char *table;
+} LoadArgs;
+
+static void
+load_call(sqlite3_context *ctx, const LoadArgs *a)
+{
+	SqliteCall	call;
+	CovetError	err;
+	int64_t		records = 0;
+	bool		own;
+	CovetStatus rc = COVET_OK;
+
+	covet_sqlite_call_init(&call, sqlite3_user_data(ctx));
+	if (!no_writer(&call, &err))
+		rc = COVET_ERR_STATE;
+	own = sqlite3_get_autocommit(call.db) != 0;
+	if (rc == COVET_OK && own)
+		rc = exec(&call, "BEGIN IMMEDIATE", &err);
+	if (rc == COVET_OK)
+	{
+		if (a->path == NULL)
+			rc = covet_fixture_load(&call.driver, a->data, a->len, a->format, a->on_conflict,
+									a->table, &records, &err);
+		else
+			rc = covet_fixture_load_file(&call.driver, a->path, a->format, a->on_conflict,
+										 a->table, &records, &err);
+		if (own && rc == COVET_OK)
+			rc = exec(&call, "COMMIT", &err);
+		if (own && !sqlite3_get_autocommit(call.db))
+			exec(&call, "ROLLBACK", &(CovetError) {0});
+	}
+	if (rc == COVET_OK)
+		sqlite3_result_int64(ctx, records);
+	else
+		fx_error(ctx, &err);
+	covet_sqlite_call_done(&call);
+}
+
+/* covet_loaddata(data, format DEFAULT 'json', on_conflict DEFAULT 'error', table_name DEFAULT NULL) */
+static void
+fn_loaddata(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	LoadArgs	a;
+
+	memset(&a, 0, sizeof(a));
+	if (sqlite3_value_type(argv[0]) == SQLITE_NULL)
+	{
+		sqlite3_result_error(ctx, "data must not be null", -1);
+		return;
+	}
+	a.data = (const char *) sqlite3_value_text(argv[0]);
+	a.len = (size_t) sqlite3_value_bytes(argv[0]);
+	if (a.data == NULL)
+	{
+		sqlite3_result_error_nomem(ctx);
+		return;
+	}
+	a.table = arg_text(argc, argv, 3);
+	if (!fx_args(ctx, arg_text(argc, argv, 1), arg_text(argc, argv, 2), &a.format, &a.on_conflict))
+		return;
+	load_call(ctx, &a);
+}
+
+/* covet_loaddata_file(path, format DEFAULT 'json', on_conflict DEFAULT 'error', table_name DEFAULT NULL) */
+static void
+fn_loaddata_file(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	LoadArgs	a;
+
+	memset(&a, 0, sizeof(a));
+	if ((a.path = arg_text(argc, argv, 0)) == NULL)
+	{
+		sqlite3_result_error(ctx, "path must not be null", -1);
+		return;
+	}
+	a.table = arg_text(argc, argv, 3);
+	if (!fx_args(ctx, arg_text(argc, argv, 1), arg_text(argc, argv, 2), &a.format, &a.on_conflict))
+		return;
+	load_call(ctx, &a);
+}
+
+/* --- pure helpers of the generated SQL ----------------------------------- */
+
+/* covet_float_text(x): a REAL as a JSON number that reads back exactly */
+static void
+fn_float_text(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	CovetMem	mem = {NULL, plain_alloc, plain_free};
+	CovetBuf	b;
+	CovetError	err;
+	char	   *out;
+
+	(void) argc;
+	if (sqlite3_value_type(argv[0]) == SQLITE_NULL)
+	{
+		sqlite3_result_null(ctx);
+		return;
+	}
+	covet_buf_init(&b, &mem);
+	covet_json_double(&b, sqlite3_value_double(argv[0]));
+	if (covet_buf_finish(&b, &out, &err) != COVET_OK)
+	{
+		sqlite3_result_error_nomem(ctx);
+		return;
+	}
+	sqlite3_result_text(ctx, out, -1, sqlite3_free);
+}
+
+/* covet_float_parse(text): the double strtod reads (correctly rounded) */
+static void
+fn_float_parse(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	const char *s;
+	char	   *end;
+	double		v;
+
+	(void) argc;
+	if (sqlite3_value_type(argv[0]) == SQLITE_NULL)
+	{
+		sqlite3_result_null(ctx);
+		return;
+	}
+	if (sqlite3_value_type(argv[0]) != SQLITE_TEXT)
+	{
+		sqlite3_result_double(ctx, sqlite3_value_double(argv[0]));
+		return;
+	}
+	s = (const char *) sqlite3_value_text(argv[0]);
+	v = strtod(s, &end);
+	if (end == s || *end != '\0')
+	{
+		sqlite3_result_value(ctx, argv[0]);
+		return;
+	}
+	sqlite3_result_double(ctx, v);
+}
+
+static void
+fn_base64_encode(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	CovetMem	mem = {NULL, plain_alloc, plain_free};
+	CovetBuf	b;
+	CovetError	err;
+	char	   *out;
+	const void *data;
+	int			n;
+
+	(void) argc;
+	if (sqlite3_value_type(argv[0]) == SQLITE_NULL)
+	{
+		sqlite3_result_null(ctx);
+		return;
+	}
+	data = sqlite3_value_blob(argv[0]);
+	n = sqlite3_value_bytes(argv[0]);
+	covet_buf_init(&b, &mem);
+	covet_base64_encode(&b, data, (size_t) n);
+	if (covet_buf_finish(&b, &out, &err) != COVET_OK)
+	{
+		sqlite3_result_error_nomem(ctx);
+		return;
+	}
+	sqlite3_result_text(ctx, out, -1, sqlite3_free);
+}
+
+static void
+fn_base64_decode(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	const char *s;
+	size_t		len,
+				n;
+	unsigned char *out;
+
+	(void) argc;
+	if (sqlite3_value_type(argv[0]) == SQLITE_NULL)
+	{
+		sqlite3_result_null(ctx);
+		return;
+	}
+	s = (const char *) sqlite3_value_text(argv[0]);
+	len = (size_t) sqlite3_value_bytes(argv[0]);
+	if (s == NULL || (out = sqlite3_malloc64(COVET_BASE64_DECODED_MAX(len))) == NULL)
+	{
+		sqlite3_result_error_nomem(ctx);
+		return;
+	}
+	if (!covet_base64_decode(s, len, out, &n))
+	{
+		sqlite3_free(out);
+		sqlite3_result_error(ctx, "invalid base64 text", -1);
+		return;
+	}
+	sqlite3_result_blob64(ctx, out, n, sqlite3_free);
+}
+
+/* --- registration ------------------------------------------------------------ */
+
+#define PURE (SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS)
+#define RUNS_SQL (SQLITE_UTF8 | SQLITE_DIRECTONLY)
+
+static const struct
+{
+	const char *name;
+	int			min_args;
+	int			max_args;
+	int			flags;
+	void		(*fn) (sqlite3_context *, int, sqlite3_value **);
+}			functions[] = {
+	{"covet_dumpdata", 0, 2, RUNS_SQL, fn_dumpdata},
+	{"covet_loaddata", 1, 4, RUNS_SQL, fn_loaddata},
+	{"covet_dumpdata_file", 1, 3, RUNS_SQL, fn_dumpdata_file},
+	{"covet_loaddata_file", 1, 4, RUNS_SQL, fn_loaddata_file},
+	{"covet_float_text", 1, 1, PURE, fn_float_text},
+	{"covet_float_parse", 1, 1, PURE, fn_float_parse},
+	{"covet_base64_encode", 1, 1, PURE, fn_base64_encode},
+	{"covet_base64_decode", 1, 1, PURE, fn_base64_decode},
+};
+
+int
+covet_fixtures_register(sqlite3 *db, CovetConn *conn, char **pzErrMsg)
+{
+	size_t		i;
+	int			n,
+				rc;
+
+	for (i = 0; i < sizeof(functions) / sizeof(functions[0]); i++)
+		for (n = functions[i].min_args; n <= functions[i].max_args; n++)
+		{
+			rc = sqlite3_create_function_v2(db, functions[i].name, n, functions[i].flags,
+											conn, functions[i].fn, NULL, NULL, NULL);
+			if (rc != SQLITE_OK)
+			{
+				*pzErrMsg = sqlite3_mprintf("covet: could not register %s: %s",
+											functions[i].name, sqlite3_errmsg(db));
+				return rc;
+			}
+		}
+	return SQLITE_OK;
+}

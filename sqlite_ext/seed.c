@@ -1,0 +1,239 @@
+/*-------------------------------------------------------------------------
+ *
+ * seed.c
+ *		SQLite functions of covet's seed feature: covet_seed and covet_fake.
+ *
+ * How it works: covet_seed(table, n, spec, seed) asks the core for one
+ * INSERT ... SELECT over a recursive CTE of n row numbers, whose values
+ * come from covet_fake(generator, key, row), a pure function of its
+ * arguments (src/core/seed_gen.c).  covet_fake parses its generator once
+ * per statement: the parsed form is kept as auxdata on the constant first
+ * argument, so a million rows cost one parse per column.
+ *
+ *     sqlite> .load ./covet
+ *     sqlite> CREATE TABLE users (id integer PRIMARY KEY, email text UNIQUE,
+ *        ...>                     status text, created_at text);
+ *     sqlite> SELECT covet_seed('users', 1000, '{"status": "choice(new:3, done:1)"}', 42);
+ *     inserted 1000 rows into users
+ *     sqlite> SELECT covet_fake('email', 7, 1);
+ *
+ * covet_seed runs SQL and writes: SQLITE_DIRECTONLY.  covet_fake is
+ * deterministic and innocuous.  The insert is one savepoint: in autocommit
+ * mode its own transaction, inside the host's transaction a part of it.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "covet_sqlite.h"
+
+#include <string.h>
+
+/* Text of a CovetError, as the other covet functions report it. */
+static void
+seed_result_error(sqlite3_context *ctx, const CovetError *err)
+{
+	char	   *msg;
+
+	if (err->code == COVET_ERR_NOMEM)
+	{
+		sqlite3_result_error_nomem(ctx);
+		return;
+	}
+	msg = sqlite3_mprintf("%s%s%s%s%s", err->message,
+						  err->detail[0] ? "\nDETAIL: " : "", err->detail,
+						  err->hint[0] ? "\nHINT: " : "", err->hint);
+	if (msg == NULL)
+	{
+		sqlite3_result_error_nomem(ctx);
+		return;
+	}
+	sqlite3_result_error(ctx, msg, -1);
+	sqlite3_free(msg);
+}
+
+static void
+seed_error(sqlite3_context *ctx, CovetStatus code, const char *fmt, const char *arg)
+{
+	CovetError	err;
+
+	covet_error_set(&err, code, fmt, arg);
+	seed_result_error(ctx, &err);
+}
+
+/* --- covet_fake ------------------------------------------------------------- */
+
+/*
+ * Parsed generators outlive the call that made them (auxdata), so they
+ * come from sqlite3_malloc, not from a SqliteCall.
+ */
+static void *
+aux_alloc(void *ctx, size_t size)
+{
+	(void) ctx;
+	return sqlite3_malloc64(size);
+}
+
+static void
+aux_free(void *ctx, void *ptr)
+{
+	(void) ctx;
+	sqlite3_free(ptr);
+}
+
+static CovetMem aux_mem = {NULL, aux_alloc, aux_free};
+
+static void
+gen_destroy(void *p)
+{
+	covet_fake_free(&aux_mem, p);
+}
+
+/* covet_fake(generator, key, row): one value. */
+static void
+fn_fake(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	CovetFakeGen *gen;
+	CovetFakeValue v;
+	bool		fresh = false;
+
+	(void) argc;
+	if (sqlite3_value_type(argv[0]) == SQLITE_NULL ||
+		sqlite3_value_type(argv[1]) == SQLITE_NULL ||
+		sqlite3_value_type(argv[2]) == SQLITE_NULL)
+	{
+		sqlite3_result_null(ctx);
+		return;
+	}
+	gen = sqlite3_get_auxdata(ctx, 0);
+	if (gen == NULL)
+	{
+		CovetError	err;
+		const char *spec = (const char *) sqlite3_value_text(argv[0]);
+
+		if (spec == NULL)
+		{
+			sqlite3_result_error_nomem(ctx);
+			return;
+		}
+		if (covet_fake_parse(&aux_mem, spec, &gen, &err) != COVET_OK)
+		{
+			seed_result_error(ctx, &err);
+			return;
+		}
+		fresh = true;
+	}
+	covet_fake_eval(gen, sqlite3_value_int64(argv[1]), sqlite3_value_int64(argv[2]), &v);
+	switch (v.kind)
+	{
+		case COVET_FAKE_NULL:
+			sqlite3_result_null(ctx);
+			break;
+		case COVET_FAKE_INT:
+		case COVET_FAKE_BOOL:
+			sqlite3_result_int64(ctx, v.i);
+			break;
+		case COVET_FAKE_REAL:
+			sqlite3_result_double(ctx, v.real);
+			break;
+		case COVET_FAKE_DECIMAL:
+		case COVET_FAKE_TEXT:
+			sqlite3_result_text(ctx, v.text, (int) v.len, SQLITE_TRANSIENT);
+			break;
+	}
+	/* last: SQLite may free it at once when it cannot keep it */
+	if (fresh)
+		sqlite3_set_auxdata(ctx, 0, gen, gen_destroy);
+}
+
+/* --- covet_seed ------------------------------------------------------------- */
+
+/* An integer argument; false with the error set on NULL or a non-integer. */
+static bool
+seed_arg_int(sqlite3_context *ctx, sqlite3_value *v, const char *name, int64_t *out)
+{
+	if (sqlite3_value_type(v) == SQLITE_NULL)
+	{
+		seed_error(ctx, COVET_ERR_NULL, "%s must not be null", name);
+		return false;
+	}
+	if (sqlite3_value_numeric_type(v) != SQLITE_INTEGER)
+	{
+		seed_error(ctx, COVET_ERR_INVALID, "%s must be an integer", name);
+		return false;
+	}
+	*out = sqlite3_value_int64(v);
+	return true;
+}
+
+/* covet_seed(table_name, n [, spec [, seed]]) */
+static void
+fn_seed(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	SqliteCall	call;
+	CovetError	err;
+	char	   *report = NULL;
+	const char *table = NULL;
+	const char *spec = NULL;
+	int64_t		n = 0,
+				seed = 0;
+	CovetStatus rc;
+
+	if (sqlite3_value_type(argv[0]) == SQLITE_NULL)
+	{
+		seed_error(ctx, COVET_ERR_NULL, "%s must not be null", "table_name");
+		return;
+	}
+	table = (const char *) sqlite3_value_text(argv[0]);
+	if (!seed_arg_int(ctx, argv[1], "n", &n))
+		return;
+	if (argc > 2 && sqlite3_value_type(argv[2]) != SQLITE_NULL)
+		spec = (const char *) sqlite3_value_text(argv[2]);
+	if (argc > 3 && !seed_arg_int(ctx, argv[3], "seed", &seed))
+		return;
+	covet_sqlite_call_init(&call, sqlite3_user_data(ctx));
+	rc = covet_seed(&call.driver, table, n, spec, seed, &report, &err);
+	if (rc == COVET_OK)
+		sqlite3_result_text(ctx, report, -1, SQLITE_TRANSIENT);
+	else
+		seed_result_error(ctx, &err);
+	covet_sqlite_call_done(&call);
+}
+
+/* --- registration ------------------------------------------------------------ */
+
+static const struct
+{
+	const char *name;
+	int			min_args;
+	int			max_args;
+	int			flags;
+	void		(*fn) (sqlite3_context *, int, sqlite3_value **);
+}			seed_functions[] = {
+	{"covet_seed", 2, 4, SQLITE_UTF8 | SQLITE_DIRECTONLY, fn_seed},
+	{"covet_fake", 3, 3, SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, fn_fake},
+};
+
+int
+covet_seed_register(sqlite3 *db, CovetConn *conn, char **pzErrMsg)
+{
+	size_t		i;
+
+	for (i = 0; i < sizeof(seed_functions) / sizeof(seed_functions[0]); i++)
+	{
+		int			n;
+
+		for (n = seed_functions[i].min_args; n <= seed_functions[i].max_args; n++)
+		{
+			int			rc = sqlite3_create_function_v2(db, seed_functions[i].name, n,
+														seed_functions[i].flags, conn,
+														seed_functions[i].fn, NULL, NULL, NULL);
+
+			if (rc != SQLITE_OK)
+			{
+				*pzErrMsg = sqlite3_mprintf("covet: could not register %s: %s",
+											seed_functions[i].name, sqlite3_errmsg(db));
+				return rc;
+			}
+		}
+	}
+	return SQLITE_OK;
+}

@@ -1,0 +1,53 @@
+/*-------------------------------------------------------------------------
+ *
+ * fixture.h
+ *		What the fixture files of the core share (not public API).
+ *
+ *-------------------------------------------------------------------------
+ */
+#ifndef COVET_FIXTURE_H
+#define COVET_FIXTURE_H
+
+#include "covet.h"
+
+/* A table as fixtures see it: the columns a row is made of. */
+typedef struct CovetFxTable
+{
+	char	   *model;			/* the name a fixture uses: "users" */
+	char	   *lookup;			/* the name as describe_sql takes it */
+	char	   *sql_name;		/* quoted, ready for SQL */
+	int			ncols;			/* stored columns (no generated ones) */
+	char	  **cols;
+	char	  **types;
+	CovetFixtureKind *kinds;
+	int			npk;
+	int		   *pk;				/* indexes into cols, in key order */
+	bool	   *is_pk;			/* per column */
+	int			nparents;
+	char	  **parents;		/* model names of referenced tables */
+} CovetFxTable;
+
+/*
+ * Describe a table by the name a fixture or a caller gives.  A table that
+ * does not exist is COVET_ERR_NOT_FOUND (the caller words the message).
+ */
+extern CovetStatus covet_fx_table_get(CovetDriver *d, const char *name,
+									  CovetFxTable *t, CovetError *err);
+extern void covet_fx_table_free(CovetDriver *d, CovetFxTable *t);
+extern int	covet_fx_column(const CovetFxTable *t, const char *name, size_t len);
+
+/* Order tables parents first (ties by model name; a cycle: given order). */
+extern CovetStatus covet_fx_order(CovetDriver *d, CovetFxTable *const *tables,
+								  int n, int *order, CovetError *err);
+
+/* Expand a fixture template (see CovetFixtureSql); NULL args are unused. */
+extern void covet_fx_expand(CovetBuf *out, const CovetDialect *dl,
+							const char *tmpl, const char *col,
+							const char *table, const char *key,
+							const char *type, const char *defs);
+
+/* Split "a, b c" into names (the caller frees each and the array). */
+extern CovetStatus covet_fx_split(CovetMem *mem, const char *text,
+								  char ***names, int *n, CovetError *err);
+
+#endif							/* COVET_FIXTURE_H */

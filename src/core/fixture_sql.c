@@ -1,0 +1,199 @@
+/*-------------------------------------------------------------------------
+ *
+ * fixture_sql.c
+ *		The SQL of fixtures, per dialect: how a column's value becomes JSON
+ *		text in a dump, how a batch record's JSON value becomes the
+ *		column's value in a load, and the catalog queries (tables, foreign
+ *		keys, sequences).
+ *
+ * The core only ever sees JSON-ready text: conversion happens in SQL.
+ * PostgreSQL: to_json() for most types (numbers keep their text, floats
+ * come out shortest-exact, timestamps ISO 8601), encode(..., 'base64') for
+ * bytea; loads through json_to_recordset with the table's own types.
+ * SQLite: CASE typeof(col) with covet_float_text() (shortest text that
+ * reads back to the same double; SQLite's own has 15 digits) and
+ * covet_base64_encode() for blobs; loads through json_each with
+ * covet_float_parse() and covet_base64_decode().
+ *
+ * Templates: %C quoted column, %T quoted table, %K batch record key ("c0"),
+ * %Y declared type, %D column definitions, {1} the parameter.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "covet.h"
+
+#include <ctype.h>
+#include <string.h>
+
+/* --- PostgreSQL ------------------------------------------------------------ */
+
+#define PG_DUMP_GENERIC "COALESCE(CAST(pg_catalog.to_json(%C) AS text), 'null')"
+
+const CovetFixtureSql covet_fixture_sql_postgres = {
+	.dump_expr = {
+		[COVET_FX_TEXT] = PG_DUMP_GENERIC,
+		[COVET_FX_INT] = "COALESCE(CAST(%C AS text), 'null')",
+		[COVET_FX_REAL] = PG_DUMP_GENERIC,
+		[COVET_FX_NUMERIC] = PG_DUMP_GENERIC,
+		[COVET_FX_BOOL] = PG_DUMP_GENERIC,
+		[COVET_FX_BLOB] = "COALESCE(CAST(pg_catalog.to_json(pg_catalog.translate("
+		"pg_catalog.encode(%C, 'base64'), E'\\n', '')) AS text), 'null')",
+		[COVET_FX_JSON] = "COALESCE(CAST(%C AS text), 'null')",
+	},
+	.load_expr = {
+		[COVET_FX_TEXT] = "r.%K",
+		[COVET_FX_INT] = "r.%K",
+		[COVET_FX_REAL] = "r.%K",
+		[COVET_FX_NUMERIC] = "r.%K",
+		[COVET_FX_BOOL] = "r.%K",
+		[COVET_FX_BLOB] = "pg_catalog.decode(r.%K, 'base64')",
+		[COVET_FX_JSON] = "r.%K",
+	},
+	.load_def = {
+		[COVET_FX_TEXT] = "%K %Y",
+		[COVET_FX_INT] = "%K %Y",
+		[COVET_FX_REAL] = "%K %Y",
+		[COVET_FX_NUMERIC] = "%K %Y",
+		[COVET_FX_BOOL] = "%K %Y",
+		[COVET_FX_BLOB] = "%K text",
+		[COVET_FX_JSON] = "%K %Y",
+	},
+	.load_from = "pg_catalog.json_to_recordset(CAST({1} AS json)) AS r(%D)",
+	.tables_sql =
+	"SELECT CASE WHEN pg_catalog.pg_table_is_visible(c.oid) THEN c.relname"
+	" ELSE n.nspname || '.' || c.relname END"
+	" FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
+	" WHERE c.relkind IN ('r', 'p') AND NOT c.relispartition"
+	" AND n.nspname NOT IN ('pg_catalog', 'information_schema', 'covet')"
+	" AND n.nspname NOT LIKE 'pg\\_%'"
+	" AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend dep"
+	" WHERE dep.classid = 'pg_catalog.pg_class'::pg_catalog.regclass"
+	" AND dep.objid = c.oid AND dep.deptype = 'e')"
+	" ORDER BY 1",
+	.model_sql =
+	"SELECT CASE WHEN pg_catalog.pg_table_is_visible(c.oid) THEN c.relname"
+	" ELSE n.nspname || '.' || c.relname END"
+	" FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
+	" WHERE c.oid = pg_catalog.to_regclass({1})",
+	.parents_sql =
+	"SELECT DISTINCT CASE WHEN pg_catalog.pg_table_is_visible(c.oid) THEN c.relname"
+	" ELSE n.nspname || '.' || c.relname END"
+	" FROM pg_catalog.pg_constraint k"
+	" JOIN pg_catalog.pg_class c ON c.oid = k.confrelid"
+	" JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
+	" WHERE k.contype = 'f' AND k.conrelid = pg_catalog.to_regclass({1})",
+	.sequence_sql =
+	"SELECT pg_catalog.setval(x.s, x.m) FROM (SELECT"
+	" pg_catalog.pg_get_serial_sequence({1}, {2}) AS s, max(%C) AS m FROM %T) AS x"
+	" WHERE x.s IS NOT NULL AND x.m IS NOT NULL"
+	" AND x.m > COALESCE(pg_catalog.pg_sequence_last_value(CAST(x.s AS pg_catalog.regclass)), 0)",
+};
+
+/* --- SQLite ------------------------------------------------------------------ */
+
+#define SQ_DUMP_GENERIC \
+	"CASE typeof(%C) WHEN 'integer' THEN CAST(%C AS text)" \
+	" WHEN 'real' THEN covet_float_text(%C)" \
+	" WHEN 'text' THEN json_quote(%C)" \
+	" WHEN 'blob' THEN json_quote(covet_base64_encode(%C))" \
+	" ELSE 'null' END"
+
+#define SQ_LOAD_GENERIC \
+	"CASE json_type(value, '$.%K') WHEN 'real' THEN covet_float_parse(value -> '$.%K')" \
+	" ELSE json_extract(value, '$.%K') END"
+
+const CovetFixtureSql covet_fixture_sql_sqlite = {
+	.dump_expr = {
+		[COVET_FX_TEXT] = SQ_DUMP_GENERIC,
+		[COVET_FX_INT] = SQ_DUMP_GENERIC,
+		[COVET_FX_REAL] = SQ_DUMP_GENERIC,
+		[COVET_FX_NUMERIC] = SQ_DUMP_GENERIC,
+		[COVET_FX_BOOL] = "CASE WHEN typeof(%C) = 'integer' AND %C IN (0, 1)"
+		" THEN CASE %C WHEN 1 THEN 'true' ELSE 'false' END ELSE " SQ_DUMP_GENERIC " END",
+		[COVET_FX_BLOB] = SQ_DUMP_GENERIC,
+		[COVET_FX_JSON] = "CASE WHEN typeof(%C) = 'text' AND json_valid(%C)"
+		" THEN json(%C) ELSE " SQ_DUMP_GENERIC " END",
+	},
+	.load_expr = {
+		[COVET_FX_TEXT] = SQ_LOAD_GENERIC,
+		[COVET_FX_INT] = SQ_LOAD_GENERIC,
+		[COVET_FX_REAL] = SQ_LOAD_GENERIC,
+		[COVET_FX_NUMERIC] = SQ_LOAD_GENERIC,
+		[COVET_FX_BOOL] = SQ_LOAD_GENERIC,
+		[COVET_FX_BLOB] = "CASE json_type(value, '$.%K')"
+		" WHEN 'text' THEN covet_base64_decode(json_extract(value, '$.%K'))"
+		" WHEN 'real' THEN covet_float_parse(value -> '$.%K')"
+		" ELSE json_extract(value, '$.%K') END",
+		[COVET_FX_JSON] = "CASE json_type(value, '$.%K') WHEN 'null' THEN NULL"
+		" ELSE value -> '$.%K' END",
+	},
+	.load_def = {NULL},
+	.load_from = "json_each({1})",
+	.tables_sql =
+	"SELECT name FROM sqlite_master WHERE type = 'table'"
+	" AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'"
+	" AND name NOT LIKE 'covet\\_%' ESCAPE '\\'"
+	" ORDER BY name",
+	.model_sql = NULL,
+	.parents_sql =
+	"SELECT DISTINCT m.name FROM pragma_foreign_key_list({1}) AS f"
+	" JOIN sqlite_master AS m ON m.type = 'table' AND m.name = f.\"table\" COLLATE NOCASE",
+	.sequence_sql = NULL,
+};
+
+/* --- kinds ------------------------------------------------------------------- */
+
+static bool
+contains(const char *upper, const char *word)
+{
+	return strstr(upper, word) != NULL;
+}
+
+CovetFixtureKind
+covet_fixture_kind(const CovetDialect *dialect, const char *type)
+{
+	char		up[128];
+	size_t		i;
+
+	for (i = 0; type != NULL && type[i] != '\0' && i < sizeof(up) - 1; i++)
+		up[i] = (char) toupper((unsigned char) type[i]);
+	up[i] = '\0';
+
+	if (dialect->engine == COVET_ENGINE_POSTGRES)
+	{
+		/* format_type() spellings; arrays are JSON arrays through to_json */
+		if (strchr(up, '[') != NULL)
+			return COVET_FX_TEXT;
+		if (strcmp(up, "BYTEA") == 0)
+			return COVET_FX_BLOB;
+		if (strcmp(up, "BOOLEAN") == 0)
+			return COVET_FX_BOOL;
+		if (strcmp(up, "JSON") == 0 || strcmp(up, "JSONB") == 0)
+			return COVET_FX_JSON;
+		if (strcmp(up, "SMALLINT") == 0 || strcmp(up, "INTEGER") == 0 ||
+			strcmp(up, "BIGINT") == 0)
+			return COVET_FX_INT;
+		if (strcmp(up, "REAL") == 0 || strcmp(up, "DOUBLE PRECISION") == 0)
+			return COVET_FX_REAL;
+		if (strncmp(up, "NUMERIC", 7) == 0)
+			return COVET_FX_NUMERIC;
+		return COVET_FX_TEXT;
+	}
+
+	/* SQLite: its affinity rules, after booleans and JSON */
+	if (contains(up, "BOOL"))
+		return COVET_FX_BOOL;
+	if (contains(up, "JSON"))
+		return COVET_FX_JSON;
+	if (contains(up, "INT"))
+		return COVET_FX_INT;
+	if (contains(up, "CHAR") || contains(up, "CLOB") || contains(up, "TEXT"))
+		return COVET_FX_TEXT;
+	if (contains(up, "BLOB"))
+		return COVET_FX_BLOB;
+	if (up[0] == '\0')
+		return COVET_FX_TEXT;	/* no type: values stay as they come */
+	if (contains(up, "REAL") || contains(up, "FLOA") || contains(up, "DOUB"))
+		return COVET_FX_REAL;
+	return COVET_FX_NUMERIC;
+}
