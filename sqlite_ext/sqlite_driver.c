@@ -175,12 +175,12 @@ drv_query(void *ctx, const char *sql, int nparams, const char *const *params,
 		for (i = 0; i < ncols; i++)
 		{
 			const unsigned char *t;
-			char		num[COVET_DOUBLE_TEXT_LEN];
+			char		num[32];
 
 			if (sqlite3_column_type(stmt, i) == SQLITE_FLOAT)
 			{
 				/* SQLite's own text for a REAL keeps 15 digits; keep them all */
-				covet_double_text(sqlite3_column_double(stmt, i), num, sizeof(num));
+				covet_format_double(sqlite3_column_double(stmt, i), num, sizeof(num));
 				if ((vals[nvals] = covet_strdup(mem, num)) == NULL)
 				{
 					rc = covet_error_set(err, COVET_ERR_NOMEM, "out of memory");

@@ -116,27 +116,6 @@ covet_progress_format(const CovetProgress *p, char *out, size_t outlen)
 
 /* --- keys as JSON arrays of strings ---------------------------------------- */
 
-static void
-json_string(CovetBuf *out, const char *s)
-{
-	covet_buf_appendc(out, '"');
-	for (; *s; s++)
-	{
-		unsigned char c = (unsigned char) *s;
-
-		if (c == '"' || c == '\\')
-		{
-			covet_buf_appendc(out, '\\');
-			covet_buf_appendc(out, (char) c);
-		}
-		else if (c < 0x20)
-			covet_buf_appendf(out, "\\u%04x", c);
-		else
-			covet_buf_appendc(out, (char) c);
-	}
-	covet_buf_appendc(out, '"');
-}
-
 static CovetStatus
 key_encode(CovetMem *mem, char *const *values, int n, char **out, CovetError *err)
 {
@@ -149,7 +128,7 @@ key_encode(CovetMem *mem, char *const *values, int n, char **out, CovetError *er
 	{
 		if (i > 0)
 			covet_buf_appendc(&buf, ',');
-		json_string(&buf, values[i]);
+		covet_json_string(&buf, values[i], strlen(values[i]));
 	}
 	covet_buf_appendc(&buf, ']');
 	return covet_buf_finish(&buf, out, err);

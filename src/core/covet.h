@@ -109,10 +109,6 @@ extern void covet_buf_reset(CovetBuf *buf);
 extern CovetStatus covet_buf_finish(CovetBuf *buf, char **out, CovetError *err);
 extern void covet_buf_free(CovetBuf *buf);
 
-/* numfmt.c: the shortest text that reads back as the same double. */
-#define COVET_DOUBLE_TEXT_LEN 32
-extern void covet_double_text(double v, char *out, size_t outlen);
-
 /* sha256.c: hex digest, 64 characters and NUL. */
 #define COVET_CHECKSUM_LEN 64
 extern void covet_sha256_hex(const unsigned char *data, size_t len,

@@ -895,27 +895,6 @@ build(CovetDriver *d, const CovetTableInfo *t, const Args *a, CovetBuf *set,
 	return rc;
 }
 
-static void
-json_text(CovetBuf *b, const char *s)
-{
-	covet_buf_appendc(b, '"');
-	for (; *s; s++)
-	{
-		unsigned char c = (unsigned char) *s;
-
-		if (c == '"' || c == '\\')
-		{
-			covet_buf_appendc(b, '\\');
-			covet_buf_appendc(b, (char) c);
-		}
-		else if (c < 0x20)
-			covet_buf_appendf(b, "\\u%04x", c);
-		else
-			covet_buf_appendc(b, (char) c);
-	}
-	covet_buf_appendc(b, '"');
-}
-
 /* The arguments as given, for the runs row: {"set": "...", "batch_size": 10000} */
 static CovetStatus
 args_json(CovetMem *mem, const Args *a, char **out, CovetError *err)
@@ -931,12 +910,12 @@ args_json(CovetMem *mem, const Args *a, char **out, CovetError *err)
 
 		if (i > 0)
 			covet_buf_append(&b, ", ");
-		json_text(&b, d->name);
+		covet_json_string(&b, d->name, strlen(d->name));
 		covet_buf_append(&b, ": ");
 		if (a->v[i] == NULL)
 			covet_buf_append(&b, "null");
 		else if (d->type == COVET_ARG_TEXT)
-			json_text(&b, a->v[i]);
+			covet_json_string(&b, a->v[i], strlen(a->v[i]));
 		else
 			covet_buf_append(&b, a->v[i]);
 	}
