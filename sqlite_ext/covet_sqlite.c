@@ -33,8 +33,8 @@ SQLITE_EXTENSION_INIT1
 /* --- errors and arguments --------------------------------------------------- */
 
 /* The one place a CovetError becomes a SQLite error. */
-static void
-result_error(sqlite3_context *ctx, const CovetError *err)
+void
+covet_sqlite_result_error(sqlite3_context *ctx, const CovetError *err)
 {
 	char	   *msg;
 
@@ -57,18 +57,18 @@ result_error(sqlite3_context *ctx, const CovetError *err)
 	sqlite3_free(msg);
 }
 
-static void
-error_text(sqlite3_context *ctx, CovetStatus code, const char *fmt, const char *arg)
+void
+covet_sqlite_error_text(sqlite3_context *ctx, CovetStatus code, const char *fmt, const char *arg)
 {
 	CovetError	err;
 
 	covet_error_set(&err, code, fmt, arg);
-	result_error(ctx, &err);
+	covet_sqlite_result_error(ctx, &err);
 }
 
 /* Argument i as text; NULL when absent or SQL NULL. */
-static const char *
-arg_text(int argc, sqlite3_value **argv, int i)
+const char *
+covet_sqlite_arg_text(int argc, sqlite3_value **argv, int i)
 {
 	if (i >= argc || sqlite3_value_type(argv[i]) == SQLITE_NULL)
 		return NULL;
@@ -85,7 +85,7 @@ arg_bool(sqlite3_context *ctx, int argc, sqlite3_value **argv, int i,
 		return true;
 	if (sqlite3_value_type(argv[i]) == SQLITE_NULL)
 	{
-		error_text(ctx, COVET_ERR_NULL, "%s must not be null", name);
+		covet_sqlite_error_text(ctx, COVET_ERR_NULL, "%s must not be null", name);
 		return false;
 	}
 	*out = sqlite3_value_int(argv[i]) != 0;
@@ -97,7 +97,7 @@ arg_required(sqlite3_context *ctx, const char *value, const char *name)
 {
 	if (value == NULL)
 	{
-		error_text(ctx, COVET_ERR_NULL, "%s must not be null", name);
+		covet_sqlite_error_text(ctx, COVET_ERR_NULL, "%s must not be null", name);
 		return false;
 	}
 	return true;
@@ -111,7 +111,7 @@ finish(sqlite3_context *ctx, SqliteCall *call, CovetStatus rc,
 	if (rc == COVET_OK)
 		sqlite3_result_text(ctx, report, -1, SQLITE_TRANSIENT);
 	else
-		result_error(ctx, err);
+		covet_sqlite_result_error(ctx, err);
 	covet_sqlite_call_done(call);
 }
 
@@ -129,14 +129,14 @@ static void
 fn_checksum(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 {
 	char		sum[COVET_CHECKSUM_LEN + 1];
-	const char *up = arg_text(argc, argv, 0);
+	const char *up = covet_sqlite_arg_text(argc, argv, 0);
 
 	if (up == NULL)
 	{
 		sqlite3_result_null(ctx);
 		return;
 	}
-	covet_checksum_compute(up, arg_text(argc, argv, 1), sum);
+	covet_checksum_compute(up, covet_sqlite_arg_text(argc, argv, 1), sum);
 	sqlite3_result_text(ctx, sum, -1, SQLITE_TRANSIENT);
 }
 
@@ -149,15 +149,15 @@ fn_define(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 	char	   *report = NULL;
 	CovetStatus rc;
 
-	def.name = arg_text(argc, argv, 0);
-	def.up = arg_text(argc, argv, 1);
-	def.down = arg_text(argc, argv, 2);
-	def.depends_on = arg_text(argc, argv, 3);
-	def.kind = arg_text(argc, argv, 4);
+	def.name = covet_sqlite_arg_text(argc, argv, 0);
+	def.up = covet_sqlite_arg_text(argc, argv, 1);
+	def.down = covet_sqlite_arg_text(argc, argv, 2);
+	def.depends_on = covet_sqlite_arg_text(argc, argv, 3);
+	def.kind = covet_sqlite_arg_text(argc, argv, 4);
 	def.atomic = true;
 	if (argc > 4 && def.kind == NULL)
 	{
-		error_text(ctx, COVET_ERR_NULL, "%s must not be null", "kind");
+		covet_sqlite_error_text(ctx, COVET_ERR_NULL, "%s must not be null", "kind");
 		return;
 	}
 	covet_sqlite_call_init(&call, sqlite3_user_data(ctx));
@@ -174,7 +174,7 @@ fn_load(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 	CovetStatus rc;
 
 	covet_sqlite_call_init(&call, sqlite3_user_data(ctx));
-	rc = covet_runner_load(&call.driver, arg_text(argc, argv, 0), &report, &err);
+	rc = covet_runner_load(&call.driver, covet_sqlite_arg_text(argc, argv, 0), &report, &err);
 	finish(ctx, &call, rc, report, &err);
 }
 
@@ -190,7 +190,7 @@ fn_migrate_up(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 	if (!arg_bool(ctx, argc, argv, 1, "dry_run", &dry_run))
 		return;
 	covet_sqlite_call_init(&call, sqlite3_user_data(ctx));
-	rc = covet_runner_up(&call.driver, arg_text(argc, argv, 0), dry_run, &report, &err);
+	rc = covet_runner_up(&call.driver, covet_sqlite_arg_text(argc, argv, 0), dry_run, &report, &err);
 	finish(ctx, &call, rc, report, &err);
 }
 
@@ -211,7 +211,7 @@ fn_migrate_down(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 		switch (sqlite3_value_type(argv[0]))
 		{
 			case SQLITE_NULL:
-				error_text(ctx, COVET_ERR_NULL, "%s must not be null", "steps");
+				covet_sqlite_error_text(ctx, COVET_ERR_NULL, "%s must not be null", "steps");
 				return;
 			case SQLITE_INTEGER:
 				{
@@ -244,7 +244,7 @@ fn_apply(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 	if (!arg_bool(ctx, argc, argv, 1, "dry_run", &dry_run))
 		return;
 	covet_sqlite_call_init(&call, sqlite3_user_data(ctx));
-	rc = covet_runner_apply(&call.driver, arg_text(argc, argv, 0), dry_run, &report, &err);
+	rc = covet_runner_apply(&call.driver, covet_sqlite_arg_text(argc, argv, 0), dry_run, &report, &err);
 	finish(ctx, &call, rc, report, &err);
 }
 
@@ -275,7 +275,7 @@ batch_call(sqlite3_context *ctx, BatchFn fn, const void *arg)
 	if (rc == COVET_OK)
 		sqlite3_result_int64(ctx, run_id);
 	else
-		result_error(ctx, &err);
+		covet_sqlite_result_error(ctx, &err);
 	covet_sqlite_call_done(&call);
 }
 
@@ -300,20 +300,20 @@ undo_op(CovetDriver *d, const void *arg, int64_t *run_id, CovetError *err)
 }
 
 /* An optional integer argument; false with the error set on NULL or text. */
-static bool
-arg_int(sqlite3_context *ctx, int argc, sqlite3_value **argv, int i,
+bool
+covet_sqlite_arg_int(sqlite3_context *ctx, int argc, sqlite3_value **argv, int i,
 		const char *name, int64_t *out)
 {
 	if (i >= argc)
 		return true;
 	if (sqlite3_value_type(argv[i]) == SQLITE_NULL)
 	{
-		error_text(ctx, COVET_ERR_NULL, "%s must not be null", name);
+		covet_sqlite_error_text(ctx, COVET_ERR_NULL, "%s must not be null", name);
 		return false;
 	}
 	if (sqlite3_value_numeric_type(argv[i]) != SQLITE_INTEGER)
 	{
-		error_text(ctx, COVET_ERR_INVALID, "%s must be an integer", name);
+		covet_sqlite_error_text(ctx, COVET_ERR_INVALID, "%s must be an integer", name);
 		return false;
 	}
 	*out = sqlite3_value_int64(argv[i]);
@@ -389,8 +389,8 @@ static void (*const op_fns[]) (sqlite3_context *, int, sqlite3_value **) = {
 static void
 fn_split_part(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 {
-	const char *s = arg_text(argc, argv, 0);
-	const char *delim = arg_text(argc, argv, 1);
+	const char *s = covet_sqlite_arg_text(argc, argv, 0);
+	const char *delim = covet_sqlite_arg_text(argc, argv, 1);
 	const char *part;
 	size_t		len;
 
@@ -410,7 +410,7 @@ fn_split_part(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 static void
 fn_concat_ws(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 {
-	const char *sep = arg_text(argc, argv, 0);
+	const char *sep = covet_sqlite_arg_text(argc, argv, 0);
 	sqlite3_str *str;
 	bool		first = true;
 	int			i;
@@ -423,7 +423,7 @@ fn_concat_ws(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 	str = sqlite3_str_new(sqlite3_context_db_handle(ctx));
 	for (i = 1; i < argc; i++)
 	{
-		const char *v = arg_text(argc, argv, i);
+		const char *v = covet_sqlite_arg_text(argc, argv, i);
 
 		if (v == NULL)
 			continue;
@@ -450,8 +450,8 @@ fn_concat_ws(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 static void
 fn_try_cast(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 {
-	const char *text = arg_text(argc, argv, 0);
-	const char *type = arg_text(argc, argv, 1);
+	const char *text = covet_sqlite_arg_text(argc, argv, 0);
+	const char *type = covet_sqlite_arg_text(argc, argv, 1);
 	CovetError	err;
 	bool		ok;
 
@@ -462,7 +462,7 @@ fn_try_cast(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 	}
 	if (covet_text_converts(text, type, &ok, &err) != COVET_OK)
 	{
-		result_error(ctx, &err);
+		covet_sqlite_result_error(ctx, &err);
 		return;
 	}
 	if (ok)
@@ -479,10 +479,10 @@ fn_resume(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 
 	if (argc < 1 || sqlite3_value_type(argv[0]) == SQLITE_NULL)
 	{
-		error_text(ctx, COVET_ERR_NULL, "%s must not be null", "run_id");
+		covet_sqlite_error_text(ctx, COVET_ERR_NULL, "%s must not be null", "run_id");
 		return;
 	}
-	if (!arg_int(ctx, argc, argv, 0, "run_id", &a.run_id))
+	if (!covet_sqlite_arg_int(ctx, argc, argv, 0, "run_id", &a.run_id))
 		return;
 	batch_call(ctx, resume_op, &a);
 }
@@ -494,10 +494,10 @@ fn_undo(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 
 	if (argc < 1 || sqlite3_value_type(argv[0]) == SQLITE_NULL)
 	{
-		error_text(ctx, COVET_ERR_NULL, "%s must not be null", "run_id");
+		covet_sqlite_error_text(ctx, COVET_ERR_NULL, "%s must not be null", "run_id");
 		return;
 	}
-	if (!arg_int(ctx, argc, argv, 0, "run_id", &run_id))
+	if (!covet_sqlite_arg_int(ctx, argc, argv, 0, "run_id", &run_id))
 		return;
 	batch_call(ctx, undo_op, &run_id);
 }
@@ -513,10 +513,10 @@ set_run_state(sqlite3_context *ctx, int argc, sqlite3_value **argv, CovetRunStat
 
 	if (argc < 1 || sqlite3_value_type(argv[0]) == SQLITE_NULL)
 	{
-		error_text(ctx, COVET_ERR_NULL, "%s must not be null", "run_id");
+		covet_sqlite_error_text(ctx, COVET_ERR_NULL, "%s must not be null", "run_id");
 		return;
 	}
-	if (!arg_int(ctx, argc, argv, 0, "run_id", &run_id))
+	if (!covet_sqlite_arg_int(ctx, argc, argv, 0, "run_id", &run_id))
 		return;
 	covet_sqlite_call_init(&call, sqlite3_user_data(ctx));
 	rc = covet_sqlite_ensure_schema(&call, &err);
@@ -525,7 +525,7 @@ set_run_state(sqlite3_context *ctx, int argc, sqlite3_value **argv, CovetRunStat
 	if (rc == COVET_OK)
 		sqlite3_result_int64(ctx, run_id);
 	else
-		result_error(ctx, &err);
+		covet_sqlite_result_error(ctx, &err);
 	covet_sqlite_call_done(&call);
 }
 
@@ -546,8 +546,8 @@ static void
 fn_set(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 {
 	CovetConn  *conn = sqlite3_user_data(ctx);
-	const char *name = arg_text(argc, argv, 0);
-	const char *value = arg_text(argc, argv, 1);
+	const char *name = covet_sqlite_arg_text(argc, argv, 0);
+	const char *value = covet_sqlite_arg_text(argc, argv, 1);
 	char	   *end;
 	long		v;
 
@@ -569,7 +569,7 @@ fn_set(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 	}
 	if (strcmp(name, "lock_timeout") != 0 && strcmp(name, "progress_interval") != 0)
 	{
-		error_text(ctx, COVET_ERR_INVALID, "unknown covet setting \"%s\"", name);
+		covet_sqlite_error_text(ctx, COVET_ERR_INVALID, "unknown covet setting \"%s\"", name);
 		return;
 	}
 	v = strtol(value, &end, 10);
@@ -580,7 +580,7 @@ fn_set(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 		covet_error_set(&err, COVET_ERR_INVALID,
 						"invalid value for setting \"%s\": \"%s\"", name, value);
 		covet_error_hint(&err, "%s is a number of milliseconds, 0 or more.", name);
-		result_error(ctx, &err);
+		covet_sqlite_result_error(ctx, &err);
 		return;
 	}
 	if (strcmp(name, "lock_timeout") == 0)

@@ -54,6 +54,18 @@ extern void covet_sqlite_call_done(SqliteCall *call);
 extern CovetStatus covet_sqlite_ensure_schema(SqliteCall *call, CovetError *err);
 extern bool covet_sqlite_schema_exists(SqliteCall *call);
 extern CovetStatus covet_sqlite_batch_begin(SqliteCall *call, CovetError *err);
+extern CovetStatus covet_sqlite_exec(SqliteCall *call, const char *sql, CovetError *err);
+extern CovetStatus covet_sqlite_check_no_writer(SqliteCall *call, const char *what,
+												CovetError *err);
+extern CovetMem covet_sqlite_malloc_mem;
+
+/* covet_sqlite.c: arguments and errors, the same for every function. */
+extern void covet_sqlite_result_error(sqlite3_context *ctx, const CovetError *err);
+extern void covet_sqlite_error_text(sqlite3_context *ctx, CovetStatus code,
+									const char *fmt, const char *arg);
+extern const char *covet_sqlite_arg_text(int argc, sqlite3_value **argv, int i);
+extern bool covet_sqlite_arg_int(sqlite3_context *ctx, int argc, sqlite3_value **argv,
+								 int i, const char *name, int64_t *out);
 extern CovetStatus covet_sqlite_batch_end(SqliteCall *call, bool ok, CovetError *err);
 
 extern int	covet_status_vtab_register(sqlite3 *db, CovetConn *conn);

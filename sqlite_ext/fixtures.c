@@ -30,37 +30,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* The same wording as covet_sqlite.c's result_error. */
-static void
-fx_error(sqlite3_context *ctx, const CovetError *err)
-{
-	char	   *msg;
-
-	if (err->code == COVET_ERR_NOMEM)
-	{
-		sqlite3_result_error_nomem(ctx);
-		return;
-	}
-	msg = sqlite3_mprintf("%s%s%s%s%s", err->message,
-						  err->detail[0] ? "\nDETAIL: " : "", err->detail,
-						  err->hint[0] ? "\nHINT: " : "", err->hint);
-	if (msg == NULL)
-	{
-		sqlite3_result_error_nomem(ctx);
-		return;
-	}
-	sqlite3_result_error(ctx, msg, -1);
-	sqlite3_free(msg);
-}
-
-static const char *
-arg_text(int argc, sqlite3_value **argv, int i)
-{
-	if (i >= argc || sqlite3_value_type(argv[i]) == SQLITE_NULL)
-		return NULL;
-	return (const char *) sqlite3_value_text(argv[i]);
-}
-
 /* format and on_conflict arguments; false with the error set */
 static bool
 fx_args(sqlite3_context *ctx, const char *format, const char *on_conflict,
@@ -71,7 +40,7 @@ fx_args(sqlite3_context *ctx, const char *format, const char *on_conflict,
 	if (covet_fixture_format(format, fmt, &err) != COVET_OK ||
 		(oc != NULL && covet_fixture_on_conflict(on_conflict, oc, &err) != COVET_OK))
 	{
-		fx_error(ctx, &err);
+		covet_sqlite_result_error(ctx, &err);
 		return false;
 	}
 	return true;
@@ -98,50 +67,6 @@ fx_write_file(void *ctx, const char *path, const char *data, size_t len, CovetEr
 	return COVET_OK;
 }
 
-/*
- * The dump's text is handed to SQLite without a copy: during a dump the
- * core allocates straight from sqlite3_malloc (it frees everything it
- * allocates on every path, which the valgrind tests check).
- */
-static void *
-plain_alloc(void *ctx, size_t size)
-{
-	(void) ctx;
-	return sqlite3_malloc64(size);
-}
-
-static void
-plain_free(void *ctx, void *ptr)
-{
-	(void) ctx;
-	sqlite3_free(ptr);
-}
-
-/* Refuse to run inside a statement that writes (a savepoint would fail). */
-static bool
-no_writer(SqliteCall *call, CovetError *err)
-{
-	sqlite3_stmt *s;
-
-	for (s = sqlite3_next_stmt(call->db, NULL); s != NULL; s = sqlite3_next_stmt(call->db, s))
-		if (sqlite3_stmt_busy(s) && !sqlite3_stmt_readonly(s))
-		{
-			covet_error_set(err, COVET_ERR_STATE,
-							"covet cannot load fixtures inside a statement that writes");
-			covet_error_hint(err, "Call it from a plain SELECT, e.g. SELECT covet_loaddata(...);");
-			return false;
-		}
-	return true;
-}
-
-static CovetStatus
-exec(SqliteCall *call, const char *sql, CovetError *err)
-{
-	if (sqlite3_exec(call->db, sql, NULL, NULL, NULL) != SQLITE_OK)
-		return covet_error_set(err, COVET_ERR_SQL, "%s", sqlite3_errmsg(call->db));
-	return COVET_OK;
-}
-
 typedef struct DumpArgs
 {
 	const char *path;			/* NULL: return the text */
@@ -164,11 +89,11 @@ dump_call(sqlite3_context *ctx, const DumpArgs *a)
 	call.driver.write_file = fx_write_file;
 	if (a->path == NULL)
 	{
-		call.driver.mem.alloc = plain_alloc;
-		call.driver.mem.free = plain_free;
+		/* the dump's text is handed to SQLite without a copy */
+		call.driver.mem = covet_sqlite_malloc_mem;
 	}
 	own = sqlite3_get_autocommit(call.db) != 0;
-	rc = own ? exec(&call, "BEGIN", &err) : COVET_OK;
+	rc = own ? covet_sqlite_exec(&call, "BEGIN", &err) : COVET_OK;
 	if (rc == COVET_OK)
 	{
 		if (a->path == NULL)
@@ -176,10 +101,10 @@ dump_call(sqlite3_context *ctx, const DumpArgs *a)
 		else
 			rc = covet_fixture_dump_file(&call.driver, a->path, a->tables, a->format, &records, &err);
 		if (own)
-			exec(&call, rc == COVET_OK ? "COMMIT" : "ROLLBACK", &(CovetError) {0});
+			covet_sqlite_exec(&call, rc == COVET_OK ? "COMMIT" : "ROLLBACK", &(CovetError) {0});
 	}
 	if (rc != COVET_OK)
-		fx_error(ctx, &err);
+		covet_sqlite_result_error(ctx, &err);
 	else if (a->path == NULL)
 	{
 		sqlite3_result_text64(ctx, text, (sqlite3_uint64) len, sqlite3_free, SQLITE_UTF8);
@@ -195,9 +120,9 @@ dump_call(sqlite3_context *ctx, const DumpArgs *a)
 static void
 fn_dumpdata(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 {
-	DumpArgs	a = {NULL, arg_text(argc, argv, 0), COVET_FORMAT_JSON};
+	DumpArgs	a = {NULL, covet_sqlite_arg_text(argc, argv, 0), COVET_FORMAT_JSON};
 
-	if (!fx_args(ctx, arg_text(argc, argv, 1), NULL, &a.format, NULL))
+	if (!fx_args(ctx, covet_sqlite_arg_text(argc, argv, 1), NULL, &a.format, NULL))
 		return;
 	dump_call(ctx, &a);
 }
@@ -206,14 +131,14 @@ fn_dumpdata(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 static void
 fn_dumpdata_file(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 {
-	DumpArgs	a = {arg_text(argc, argv, 0), arg_text(argc, argv, 1), COVET_FORMAT_JSON};
+	DumpArgs	a = {covet_sqlite_arg_text(argc, argv, 0), covet_sqlite_arg_text(argc, argv, 1), COVET_FORMAT_JSON};
 
 	if (a.path == NULL)
 	{
 		sqlite3_result_error(ctx, "path must not be null", -1);
 		return;
 	}
-	if (!fx_args(ctx, arg_text(argc, argv, 2), NULL, &a.format, NULL))
+	if (!fx_args(ctx, covet_sqlite_arg_text(argc, argv, 2), NULL, &a.format, NULL))
 		return;
 	dump_call(ctx, &a);
 }
@@ -238,11 +163,10 @@ load_call(sqlite3_context *ctx, const LoadArgs *a)
 	CovetStatus rc = COVET_OK;
 
 	covet_sqlite_call_init(&call, sqlite3_user_data(ctx));
-	if (!no_writer(&call, &err))
-		rc = COVET_ERR_STATE;
+	rc = covet_sqlite_check_no_writer(&call, "covet_loaddata", &err);
 	own = sqlite3_get_autocommit(call.db) != 0;
 	if (rc == COVET_OK && own)
-		rc = exec(&call, "BEGIN IMMEDIATE", &err);
+		rc = covet_sqlite_exec(&call, "BEGIN IMMEDIATE", &err);
 	if (rc == COVET_OK)
 	{
 		if (a->path == NULL)
@@ -252,14 +176,14 @@ load_call(sqlite3_context *ctx, const LoadArgs *a)
 			rc = covet_fixture_load_file(&call.driver, a->path, a->format, a->on_conflict,
 										 a->table, &records, &err);
 		if (own && rc == COVET_OK)
-			rc = exec(&call, "COMMIT", &err);
+			rc = covet_sqlite_exec(&call, "COMMIT", &err);
 		if (own && !sqlite3_get_autocommit(call.db))
-			exec(&call, "ROLLBACK", &(CovetError) {0});
+			covet_sqlite_exec(&call, "ROLLBACK", &(CovetError) {0});
 	}
 	if (rc == COVET_OK)
 		sqlite3_result_int64(ctx, records);
 	else
-		fx_error(ctx, &err);
+		covet_sqlite_result_error(ctx, &err);
 	covet_sqlite_call_done(&call);
 }
 
@@ -282,8 +206,8 @@ fn_loaddata(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 		sqlite3_result_error_nomem(ctx);
 		return;
 	}
-	a.table = arg_text(argc, argv, 3);
-	if (!fx_args(ctx, arg_text(argc, argv, 1), arg_text(argc, argv, 2), &a.format, &a.on_conflict))
+	a.table = covet_sqlite_arg_text(argc, argv, 3);
+	if (!fx_args(ctx, covet_sqlite_arg_text(argc, argv, 1), covet_sqlite_arg_text(argc, argv, 2), &a.format, &a.on_conflict))
 		return;
 	load_call(ctx, &a);
 }
@@ -295,13 +219,13 @@ fn_loaddata_file(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 	LoadArgs	a;
 
 	memset(&a, 0, sizeof(a));
-	if ((a.path = arg_text(argc, argv, 0)) == NULL)
+	if ((a.path = covet_sqlite_arg_text(argc, argv, 0)) == NULL)
 	{
 		sqlite3_result_error(ctx, "path must not be null", -1);
 		return;
 	}
-	a.table = arg_text(argc, argv, 3);
-	if (!fx_args(ctx, arg_text(argc, argv, 1), arg_text(argc, argv, 2), &a.format, &a.on_conflict))
+	a.table = covet_sqlite_arg_text(argc, argv, 3);
+	if (!fx_args(ctx, covet_sqlite_arg_text(argc, argv, 1), covet_sqlite_arg_text(argc, argv, 2), &a.format, &a.on_conflict))
 		return;
 	load_call(ctx, &a);
 }
@@ -312,7 +236,7 @@ fn_loaddata_file(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 static void
 fn_float_text(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 {
-	CovetMem	mem = {NULL, plain_alloc, plain_free};
+	CovetMem	mem = covet_sqlite_malloc_mem;
 	CovetBuf	b;
 	CovetError	err;
 	char	   *out;
@@ -365,7 +289,7 @@ fn_float_parse(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 static void
 fn_base64_encode(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 {
-	CovetMem	mem = {NULL, plain_alloc, plain_free};
+	CovetMem	mem = covet_sqlite_malloc_mem;
 	CovetBuf	b;
 	CovetError	err;
 	char	   *out;

@@ -27,64 +27,13 @@
 
 #include <string.h>
 
-/* Text of a CovetError, as the other covet functions report it. */
-static void
-seed_result_error(sqlite3_context *ctx, const CovetError *err)
-{
-	char	   *msg;
-
-	if (err->code == COVET_ERR_NOMEM)
-	{
-		sqlite3_result_error_nomem(ctx);
-		return;
-	}
-	msg = sqlite3_mprintf("%s%s%s%s%s", err->message,
-						  err->detail[0] ? "\nDETAIL: " : "", err->detail,
-						  err->hint[0] ? "\nHINT: " : "", err->hint);
-	if (msg == NULL)
-	{
-		sqlite3_result_error_nomem(ctx);
-		return;
-	}
-	sqlite3_result_error(ctx, msg, -1);
-	sqlite3_free(msg);
-}
-
-static void
-seed_error(sqlite3_context *ctx, CovetStatus code, const char *fmt, const char *arg)
-{
-	CovetError	err;
-
-	covet_error_set(&err, code, fmt, arg);
-	seed_result_error(ctx, &err);
-}
-
 /* --- covet_fake ------------------------------------------------------------- */
 
-/*
- * Parsed generators outlive the call that made them (auxdata), so they
- * come from sqlite3_malloc, not from a SqliteCall.
- */
-static void *
-aux_alloc(void *ctx, size_t size)
-{
-	(void) ctx;
-	return sqlite3_malloc64(size);
-}
-
-static void
-aux_free(void *ctx, void *ptr)
-{
-	(void) ctx;
-	sqlite3_free(ptr);
-}
-
-static CovetMem aux_mem = {NULL, aux_alloc, aux_free};
-
+/* Parsed generators outlive the call that made them (auxdata). */
 static void
 gen_destroy(void *p)
 {
-	covet_fake_free(&aux_mem, p);
+	covet_fake_free(&covet_sqlite_malloc_mem, p);
 }
 
 /* covet_fake(generator, key, row): one value. */
@@ -114,9 +63,9 @@ fn_fake(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 			sqlite3_result_error_nomem(ctx);
 			return;
 		}
-		if (covet_fake_parse(&aux_mem, spec, &gen, &err) != COVET_OK)
+		if (covet_fake_parse(&covet_sqlite_malloc_mem, spec, &gen, &err) != COVET_OK)
 		{
-			seed_result_error(ctx, &err);
+			covet_sqlite_result_error(ctx, &err);
 			return;
 		}
 		fresh = true;
@@ -146,24 +95,6 @@ fn_fake(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 
 /* --- covet_seed ------------------------------------------------------------- */
 
-/* An integer argument; false with the error set on NULL or a non-integer. */
-static bool
-seed_arg_int(sqlite3_context *ctx, sqlite3_value *v, const char *name, int64_t *out)
-{
-	if (sqlite3_value_type(v) == SQLITE_NULL)
-	{
-		seed_error(ctx, COVET_ERR_NULL, "%s must not be null", name);
-		return false;
-	}
-	if (sqlite3_value_numeric_type(v) != SQLITE_INTEGER)
-	{
-		seed_error(ctx, COVET_ERR_INVALID, "%s must be an integer", name);
-		return false;
-	}
-	*out = sqlite3_value_int64(v);
-	return true;
-}
-
 /* covet_seed(table_name, n [, spec [, seed]]) */
 static void
 fn_seed(sqlite3_context *ctx, int argc, sqlite3_value **argv)
@@ -179,22 +110,22 @@ fn_seed(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 
 	if (sqlite3_value_type(argv[0]) == SQLITE_NULL)
 	{
-		seed_error(ctx, COVET_ERR_NULL, "%s must not be null", "table_name");
+		covet_sqlite_error_text(ctx, COVET_ERR_NULL, "%s must not be null", "table_name");
 		return;
 	}
 	table = (const char *) sqlite3_value_text(argv[0]);
-	if (!seed_arg_int(ctx, argv[1], "n", &n))
+	if (!covet_sqlite_arg_int(ctx, argc, argv, 1, "n", &n))
 		return;
 	if (argc > 2 && sqlite3_value_type(argv[2]) != SQLITE_NULL)
 		spec = (const char *) sqlite3_value_text(argv[2]);
-	if (argc > 3 && !seed_arg_int(ctx, argv[3], "seed", &seed))
+	if (!covet_sqlite_arg_int(ctx, argc, argv, 3, "seed", &seed))
 		return;
 	covet_sqlite_call_init(&call, sqlite3_user_data(ctx));
 	rc = covet_seed(&call.driver, table, n, spec, seed, &report, &err);
 	if (rc == COVET_OK)
 		sqlite3_result_text(ctx, report, -1, SQLITE_TRANSIENT);
 	else
-		seed_result_error(ctx, &err);
+		covet_sqlite_result_error(ctx, &err);
 	covet_sqlite_call_done(&call);
 }
 

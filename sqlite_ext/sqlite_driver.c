@@ -83,6 +83,23 @@ call_free(void *ctx, void *ptr)
 	sqlite3_free(b);
 }
 
+/* Memory that outlives a call (auxdata, text handed to SQLite): sqlite3_malloc. */
+static void *
+plain_alloc(void *ctx, size_t size)
+{
+	(void) ctx;
+	return sqlite3_malloc64(size);
+}
+
+static void
+plain_free(void *ctx, void *ptr)
+{
+	(void) ctx;
+	sqlite3_free(ptr);
+}
+
+CovetMem	covet_sqlite_malloc_mem = {NULL, plain_alloc, plain_free};
+
 /* --- statements ------------------------------------------------------------ */
 
 static bool
@@ -99,8 +116,8 @@ sql_error(SqliteCall *call, CovetError *err)
 	return COVET_ERR_SQL;
 }
 
-static CovetStatus
-exec_simple(SqliteCall *call, const char *sql, CovetError *err)
+CovetStatus
+covet_sqlite_exec(SqliteCall *call, const char *sql, CovetError *err)
 {
 	char	   *msg = NULL;
 	int			rc = sqlite3_exec(call->db, sql, NULL, NULL, &msg);
@@ -326,7 +343,7 @@ drv_savepoint_begin(void *ctx, CovetError *err)
 	CovetStatus rc;
 
 	snprintf(sql, sizeof(sql), "SAVEPOINT covet_sp_%d", call->savepoints + 1);
-	if ((rc = exec_simple(call, sql, err)) == COVET_OK)
+	if ((rc = covet_sqlite_exec(call, sql, err)) == COVET_OK)
 		call->savepoints++;
 	return rc;
 }
@@ -339,7 +356,7 @@ drv_savepoint_release(void *ctx, CovetError *err)
 	CovetStatus rc;
 
 	snprintf(sql, sizeof(sql), "RELEASE covet_sp_%d", call->savepoints);
-	if ((rc = exec_simple(call, sql, err)) == COVET_OK)
+	if ((rc = covet_sqlite_exec(call, sql, err)) == COVET_OK)
 		call->savepoints--;
 	return rc;
 }
@@ -353,7 +370,7 @@ drv_savepoint_rollback(void *ctx, CovetError *err)
 
 	snprintf(sql, sizeof(sql), "ROLLBACK TO covet_sp_%d; RELEASE covet_sp_%d",
 			 call->savepoints, call->savepoints);
-	if ((rc = exec_simple(call, sql, err)) == COVET_OK)
+	if ((rc = covet_sqlite_exec(call, sql, err)) == COVET_OK)
 		call->savepoints--;
 	return rc;
 }
@@ -473,7 +490,7 @@ lock_row_take(SqliteCall *call, int64_t deadline, CovetError *err)
 		bool		held = false;
 
 		sqlite3_busy_timeout(call->db, left > 0 ? (int) left : 0);
-		if (exec_simple(call, "BEGIN IMMEDIATE", err) != COVET_OK)
+		if (covet_sqlite_exec(call, "BEGIN IMMEDIATE", err) != COVET_OK)
 		{
 			if (call->busy)
 				return lock_holder_error(call, err);
@@ -498,7 +515,7 @@ lock_row_take(SqliteCall *call, int64_t deadline, CovetError *err)
 			{
 				/* we hold the write lock: only readers can delay this */
 				sqlite3_busy_timeout(call->db, COMMIT_WAIT_MS);
-				rc = exec_simple(call, "COMMIT", err);
+				rc = covet_sqlite_exec(call, "COMMIT", err);
 			}
 			if (rc == COVET_OK)
 			{
@@ -506,7 +523,7 @@ lock_row_take(SqliteCall *call, int64_t deadline, CovetError *err)
 				return COVET_OK;
 			}
 		}
-		exec_simple(call, "ROLLBACK", &(CovetError) {0});
+		covet_sqlite_exec(call, "ROLLBACK", &(CovetError) {0});
 		if (rc != COVET_OK)
 			return rc;
 		if (drv_clock_ms(call) >= deadline)
@@ -526,18 +543,18 @@ lock_row_drop(SqliteCall *call)
 	CovetError	ignore;
 
 	snprintf(pid, sizeof(pid), "%ld", (long) getpid());
-	if (exec_simple(call, "BEGIN IMMEDIATE", &ignore) != COVET_OK)
+	if (covet_sqlite_exec(call, "BEGIN IMMEDIATE", &ignore) != COVET_OK)
 		return;
 	if (covet_sql_run(&call->driver, delete_lock_sql, 1, p, NULL, &ignore) == COVET_OK &&
-		exec_simple(call, "COMMIT", &ignore) == COVET_OK)
+		covet_sqlite_exec(call, "COMMIT", &ignore) == COVET_OK)
 		call->lock_row = false;
 	else
-		exec_simple(call, "ROLLBACK", &ignore);
+		covet_sqlite_exec(call, "ROLLBACK", &ignore);
 }
 
 /* Refuse to run inside a statement that writes (BEGIN would fail there). */
-static CovetStatus
-check_no_writer(SqliteCall *call, const char *what, CovetError *err)
+CovetStatus
+covet_sqlite_check_no_writer(SqliteCall *call, const char *what, CovetError *err)
 {
 	sqlite3_stmt *s;
 
@@ -581,7 +598,7 @@ drv_begin_run(void *ctx, CovetError *err)
 		covet_error_hint(err, "A migration cannot call covet's runner functions.");
 		return COVET_ERR_STATE;
 	}
-	if ((rc = check_no_writer(call, "covet's runner", err)) != COVET_OK)
+	if ((rc = covet_sqlite_check_no_writer(call, "covet's runner", err)) != COVET_OK)
 		return rc;
 	call->saved_busy_ms = busy_timeout_now(call);
 	call->conn->running = true;
@@ -598,7 +615,7 @@ drv_begin_run(void *ctx, CovetError *err)
 	{
 		/* the host's transaction: a savepoint, and SQLite's write lock */
 		call->own_txn = false;
-		return exec_simple(call, "SAVEPOINT covet_run", err);
+		return covet_sqlite_exec(call, "SAVEPOINT covet_run", err);
 	}
 	call->own_txn = true;
 	deadline = drv_clock_ms(call) + call->conn->lock_timeout_ms;
@@ -609,7 +626,7 @@ drv_begin_run(void *ctx, CovetError *err)
 
 		sqlite3_busy_timeout(call->db, left > 0 ? (int) left : 0);
 	}
-	if ((rc = exec_simple(call, "BEGIN IMMEDIATE", err)) != COVET_OK)
+	if ((rc = covet_sqlite_exec(call, "BEGIN IMMEDIATE", err)) != COVET_OK)
 	{
 		if (call->busy)
 			rc = lock_holder_error(call, err);
@@ -630,9 +647,9 @@ drv_end_run(void *ctx, bool commit, CovetError *err)
 	if (!call->own_txn)
 	{
 		if (commit)
-			rc = exec_simple(call, "RELEASE covet_run", err);
+			rc = covet_sqlite_exec(call, "RELEASE covet_run", err);
 		if (!commit || rc != COVET_OK)
-			exec_simple(call, "ROLLBACK TO covet_run; RELEASE covet_run", &ignore);
+			covet_sqlite_exec(call, "ROLLBACK TO covet_run; RELEASE covet_run", &ignore);
 	}
 	else if (sqlite3_get_autocommit(call->db))
 	{
@@ -655,11 +672,11 @@ drv_end_run(void *ctx, bool commit, CovetError *err)
 			rc = covet_sql_run(&call->driver, delete_lock_sql, 1, p, NULL, err);
 		}
 		if (commit && rc == COVET_OK)
-			rc = exec_simple(call, "COMMIT", err);
+			rc = covet_sqlite_exec(call, "COMMIT", err);
 		if (rc == COVET_OK && commit)
 			call->lock_row = false;
 		if (!sqlite3_get_autocommit(call->db))
-			exec_simple(call, "ROLLBACK", &ignore);
+			covet_sqlite_exec(call, "ROLLBACK", &ignore);
 	}
 	if (call->lock_row)
 	{
@@ -851,10 +868,10 @@ drv_batch_commit(void *ctx, bool *committed, CovetError *err)
 	*committed = false;
 	if (!call->batch_own_txn)
 		return COVET_OK;
-	if ((rc = exec_simple(call, "COMMIT", err)) != COVET_OK)
+	if ((rc = covet_sqlite_exec(call, "COMMIT", err)) != COVET_OK)
 		return rc;
 	*committed = true;
-	return exec_simple(call, "BEGIN IMMEDIATE", err);
+	return covet_sqlite_exec(call, "BEGIN IMMEDIATE", err);
 }
 
 CovetStatus
@@ -862,7 +879,7 @@ covet_sqlite_batch_begin(SqliteCall *call, CovetError *err)
 {
 	CovetStatus rc;
 
-	if ((rc = check_no_writer(call, "a batched operation", err)) != COVET_OK)
+	if ((rc = covet_sqlite_check_no_writer(call, "a batched operation", err)) != COVET_OK)
 	{
 		covet_error_hint(err, "Call batched operations from a plain SELECT, e.g. SELECT covet_backfill(...);");
 		return rc;
@@ -879,8 +896,8 @@ covet_sqlite_batch_begin(SqliteCall *call, CovetError *err)
 	call->conn->batch_depth++;
 	call->batch_own_txn = sqlite3_get_autocommit(call->db) != 0;
 	if (call->batch_own_txn)
-		return exec_simple(call, "BEGIN IMMEDIATE", err);
-	return exec_simple(call, "SAVEPOINT covet_batch", err);
+		return covet_sqlite_exec(call, "BEGIN IMMEDIATE", err);
+	return covet_sqlite_exec(call, "SAVEPOINT covet_batch", err);
 }
 
 CovetStatus
@@ -896,16 +913,16 @@ covet_sqlite_batch_end(SqliteCall *call, bool ok, CovetError *err)
 	if (call->batch_own_txn)
 	{
 		if (ok)
-			rc = exec_simple(call, "COMMIT", err);
+			rc = covet_sqlite_exec(call, "COMMIT", err);
 		if (!sqlite3_get_autocommit(call->db))
-			exec_simple(call, "ROLLBACK", &ignore);
+			covet_sqlite_exec(call, "ROLLBACK", &ignore);
 	}
 	else
 	{
 		if (ok)
-			rc = exec_simple(call, "RELEASE covet_batch", err);
+			rc = covet_sqlite_exec(call, "RELEASE covet_batch", err);
 		if (!ok || rc != COVET_OK)
-			exec_simple(call, "ROLLBACK TO covet_batch; RELEASE covet_batch", &ignore);
+			covet_sqlite_exec(call, "ROLLBACK TO covet_batch; RELEASE covet_batch", &ignore);
 	}
 	sqlite3_busy_timeout(call->db, call->saved_busy_ms);
 	return rc;
@@ -1008,17 +1025,17 @@ covet_sqlite_ensure_schema(SqliteCall *call, CovetError *err)
 
 	if (covet_sqlite_schema_exists(call))
 		return COVET_OK;
-	if (own && (rc = exec_simple(call, "BEGIN IMMEDIATE", err)) != COVET_OK)
+	if (own && (rc = covet_sqlite_exec(call, "BEGIN IMMEDIATE", err)) != COVET_OK)
 		return rc;
 	for (ddl = covet_dialect_sqlite.schema_ddl; rc == COVET_OK && *ddl != NULL; ddl++)
-		rc = exec_simple(call, *ddl, err);
+		rc = covet_sqlite_exec(call, *ddl, err);
 	if (own && rc == COVET_OK)
-		rc = exec_simple(call, "COMMIT", err);
+		rc = covet_sqlite_exec(call, "COMMIT", err);
 	if (own && rc != COVET_OK && !sqlite3_get_autocommit(call->db))
 	{
 		bool		busy = call->busy;
 
-		exec_simple(call, "ROLLBACK", &ignore);
+		covet_sqlite_exec(call, "ROLLBACK", &ignore);
 		call->busy = busy;
 	}
 	return rc;
