@@ -488,3 +488,59 @@ REVOKE EXECUTE ON FUNCTION
 	covet_cancel(bigint),
 	covet_wait(bigint, integer)
 FROM PUBLIC;
+
+-- Fixtures: table data as JSON or YAML (Django's fixture shape) or CSV.
+-- The SET clauses make a dump exact and readable back whatever the
+-- session's settings (shortest-exact floats, intervals and bytea arrays in
+-- a form any session parses); they are restored when the call returns.
+
+CREATE FUNCTION covet_dumpdata(tables text DEFAULT NULL, format text DEFAULT 'json')
+RETURNS text
+AS 'MODULE_PATHNAME', 'covet_dumpdata'
+LANGUAGE C VOLATILE
+SET extra_float_digits = 1 SET IntervalStyle = 'postgres' SET bytea_output = 'hex';
+COMMENT ON FUNCTION covet_dumpdata(text, text) IS 'The rows of the named tables (commas or spaces; NULL = every table but covet''s own) as a fixture: json or yaml (Django''s shape), or csv (one table); parents first, rows in primary-key order';
+
+CREATE FUNCTION covet_loaddata(data text, format text DEFAULT 'json', on_conflict text DEFAULT 'error', table_name text DEFAULT NULL)
+RETURNS bigint
+AS 'MODULE_PATHNAME', 'covet_loaddata'
+LANGUAGE C VOLATILE
+SET extra_float_digits = 1 SET IntervalStyle = 'postgres' SET bytea_output = 'hex';
+COMMENT ON FUNCTION covet_loaddata(text, text, text, text) IS 'Load a json, yaml or csv fixture (csv: into table_name), all or nothing, tables in foreign-key order; on_conflict error, ignore or update by primary key; moves sequences past the loaded keys; returns the number of records';
+
+CREATE FUNCTION covet_dumpdata_file(path text, tables text DEFAULT NULL, format text DEFAULT 'json')
+RETURNS bigint
+AS 'MODULE_PATHNAME', 'covet_dumpdata_file'
+LANGUAGE C VOLATILE
+SET extra_float_digits = 1 SET IntervalStyle = 'postgres' SET bytea_output = 'hex';
+COMMENT ON FUNCTION covet_dumpdata_file(text, text, text) IS 'covet_dumpdata written to a server-side file, replaced atomically (superuser or pg_write_server_files); returns the number of records';
+
+CREATE FUNCTION covet_loaddata_file(path text, format text DEFAULT 'json', on_conflict text DEFAULT 'error', table_name text DEFAULT NULL)
+RETURNS bigint
+AS 'MODULE_PATHNAME', 'covet_loaddata_file'
+LANGUAGE C VOLATILE
+SET extra_float_digits = 1 SET IntervalStyle = 'postgres' SET bytea_output = 'hex';
+COMMENT ON FUNCTION covet_loaddata_file(text, text, text, text) IS 'covet_loaddata of a server-side file (superuser or pg_read_server_files); returns the number of records';
+
+REVOKE EXECUTE ON FUNCTION
+	covet_dumpdata(text, text),
+	covet_loaddata(text, text, text, text),
+	covet_dumpdata_file(text, text, text),
+	covet_loaddata_file(text, text, text, text)
+FROM PUBLIC;
+
+-- Seeding: realistic, deterministic fake data (the same in SQLite).
+
+CREATE FUNCTION covet_seed(table_name text, n bigint, spec text DEFAULT NULL, seed bigint DEFAULT 0)
+RETURNS text
+AS 'MODULE_PATHNAME', 'covet_seed_pg'
+LANGUAGE C VOLATILE;
+COMMENT ON FUNCTION covet_seed(text, bigint, text, bigint) IS 'Insert n rows of fake data into a table in one statement, all or none: spec (JSON, NULL: infer every column) maps columns to generators; the same seed gives the same rows in PostgreSQL and SQLite; returns "inserted N rows into T"';
+
+CREATE FUNCTION covet_fake(spec text, key bigint, "row" bigint)
+RETURNS text
+AS 'MODULE_PATHNAME', 'covet_fake'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION covet_fake(text, bigint, bigint) IS 'The value (as text, NULL for a null) of row in the stream key of a generator such as ''email'' or ''int(1, 100); null=0.1''; a pure function, what covet_seed''s INSERT calls';
+
+REVOKE EXECUTE ON FUNCTION covet_seed(text, bigint, text, bigint) FROM PUBLIC;

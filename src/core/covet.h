@@ -212,6 +212,12 @@ typedef struct CovetDialect
 	const char *seed_rows_cte;
 	const char *seed_rows_from;
 	bool		seed_cast_values;	/* covet_fake returns text: CAST it */
+	/*
+	 * covet_fake as the generated SQL names it; NULL: "covet_fake".  The
+	 * PostgreSQL binding sets the schema-qualified name on a copy of the
+	 * dialect, so the INSERT does not depend on the caller's search_path.
+	 */
+	const char *seed_fake_fn;
 	/* fixture_sql.c: the SQL of dumpdata and loaddata */
 	const struct CovetFixtureSql *fixture;
 } CovetDialect;

@@ -23,7 +23,8 @@
  * in a nested one.  When a batch fails, its records are tried one by one
  * (in order, so a duplicate inside the batch is found too) to name the
  * record: position, line, model, pk, and the field when the engine's
- * message names a column or a per-field probe fails.
+ * message names a column or a per-field probe fails.  If every record goes
+ * in on its own, they stay in: the batch failed only as one statement.
  *
  *-------------------------------------------------------------------------
  */
@@ -547,15 +548,13 @@ find_bad_record(Loader *L, LoadTable *lt, const char *sql, const CovetError *bat
 		rc = COVET_ERR_SQL;
 		break;
 	}
-	if (rc == COVET_OK)
-	{
-		/* only the batch as a whole fails */
-		*L->err = *batch_err;
-		covet_error_prefix(L->err, "fixture records %lld to %lld (model \"%s\"): ",
-						   (long long) lt->meta[0].pos, (long long) lt->meta[lt->nbatch - 1].pos,
-						   lt->name);
-		rc = COVET_ERR_SQL;
-	}
+	/*
+	 * Every record went in on its own, in order, and is kept: the batch
+	 * failed only as one statement (PostgreSQL's ON CONFLICT DO UPDATE
+	 * refuses to touch a row twice when a key repeats in the batch), and
+	 * the records one after the other are what the fixture means.
+	 */
+	(void) batch_err;
 	covet_buf_free(&one);
 	return L->rc = rc;
 }
@@ -600,7 +599,7 @@ flush_table(Loader *L, LoadTable *lt)
 		else if (rc == COVET_ERR_SQL)
 		{
 			lt->batch.len--;	/* the closing ']' */
-			find_bad_record(L, lt, sql, &e);
+			rc = find_bad_record(L, lt, sql, &e);
 		}
 		else
 			*L->err = e;
@@ -1886,7 +1885,11 @@ parse_csv(Loader *L, const char *data, size_t len, const char *table)
 
 /* --- the load ------------------------------------------------------------------ */
 
-/* PostgreSQL: sequences and identity columns move past the loaded keys. */
+/*
+ * PostgreSQL: sequences and identity columns move past the loaded values
+ * (every integer column that owns one, key or not), so that the next
+ * INSERT that takes a default does not collide.
+ */
 static CovetStatus
 move_sequences(Loader *L)
 {
@@ -1903,9 +1906,9 @@ move_sequences(Loader *L)
 
 		if (!lt->loaded)
 			continue;
-		for (k = 0; k < lt->t.npk; k++)
+		for (k = 0; k < lt->t.ncols; k++)
 		{
-			int			c = lt->t.pk[k];
+			int			c = k;
 			CovetBuf	b;
 			char	   *sql;
 			const char *params[2];

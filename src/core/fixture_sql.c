@@ -8,8 +8,10 @@
  *
  * The core only ever sees JSON-ready text: conversion happens in SQL.
  * PostgreSQL: to_json() for most types (numbers keep their text, floats
- * come out shortest-exact, timestamps ISO 8601), encode(..., 'base64') for
- * bytea; loads through json_to_recordset with the table's own types.
+ * come out shortest-exact under extra_float_digits >= 1, which the SQL
+ * functions set; timestamps ISO 8601, timestamptz with its offset; arrays
+ * and json/jsonb as embedded JSON), encode(..., 'base64') for bytea; loads
+ * through json_to_recordset with the table's own types (format_type).
  * SQLite: CASE typeof(col) with covet_float_text() (shortest text that
  * reads back to the same double; SQLite's own has 15 digits) and
  * covet_base64_encode() for blobs; loads through json_each with
@@ -38,7 +40,7 @@ const CovetFixtureSql covet_fixture_sql_postgres = {
 		[COVET_FX_BOOL] = PG_DUMP_GENERIC,
 		[COVET_FX_BLOB] = "COALESCE(CAST(pg_catalog.to_json(pg_catalog.translate("
 		"pg_catalog.encode(%C, 'base64'), E'\\n', '')) AS text), 'null')",
-		[COVET_FX_JSON] = "COALESCE(CAST(%C AS text), 'null')",
+		[COVET_FX_JSON] = PG_DUMP_GENERIC,
 	},
 	.load_expr = {
 		[COVET_FX_TEXT] = "r.%K",
@@ -82,11 +84,18 @@ const CovetFixtureSql covet_fixture_sql_postgres = {
 	" JOIN pg_catalog.pg_class c ON c.oid = k.confrelid"
 	" JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
 	" WHERE k.contype = 'f' AND k.conrelid = pg_catalog.to_regclass({1})",
+	/*
+	 * Move a column's sequence (serial or identity) to the column's largest
+	 * value, only forward: the value it last gave, or one before its start
+	 * when it has given none.  max() runs only for a column with a sequence.
+	 */
 	.sequence_sql =
-	"SELECT pg_catalog.setval(x.s, x.m) FROM (SELECT"
-	" pg_catalog.pg_get_serial_sequence({1}, {2}) AS s, max(%C) AS m FROM %T) AS x"
-	" WHERE x.s IS NOT NULL AND x.m IS NOT NULL"
-	" AND x.m > COALESCE(pg_catalog.pg_sequence_last_value(CAST(x.s AS pg_catalog.regclass)), 0)",
+	"SELECT pg_catalog.setval(q.s, q.m) FROM (SELECT x.s, (SELECT max(%C) FROM %T) AS m,"
+	" COALESCE(pg_catalog.pg_sequence_last_value(x.s), p.seqstart - 1) AS l"
+	" FROM (SELECT CAST(pg_catalog.pg_get_serial_sequence({1}, {2}) AS pg_catalog.regclass) AS s) AS x"
+	" JOIN pg_catalog.pg_sequence p ON p.seqrelid = x.s"
+	" WHERE p.seqincrement > 0) AS q"
+	" WHERE q.m > q.l",
 };
 
 /* --- SQLite ------------------------------------------------------------------ */
@@ -161,9 +170,12 @@ covet_fixture_kind(const CovetDialect *dialect, const char *type)
 
 	if (dialect->engine == COVET_ENGINE_POSTGRES)
 	{
-		/* format_type() spellings; arrays are JSON arrays through to_json */
+		/*
+		 * format_type() spellings.  Arrays are embedded JSON arrays (to_json
+		 * out, json_to_recordset back into the array type, any dimensions).
+		 */
 		if (strchr(up, '[') != NULL)
-			return COVET_FX_TEXT;
+			return COVET_FX_JSON;
 		if (strcmp(up, "BYTEA") == 0)
 			return COVET_FX_BLOB;
 		if (strcmp(up, "BOOLEAN") == 0)

@@ -72,6 +72,9 @@ extern void covet_pg_call_end(CovetPgCall *call);
 extern void covet_pg_call_cleanup(CovetPgCall *call);
 extern void covet_pg_call_begin_worker(CovetPgCall *call, int lock_timeout_ms);
 extern void covet_pg_raise(const CovetError *err) pg_attribute_noreturn();
+extern CovetStatus covet_pg_check_file_privilege(bool write, const char *what,
+												 const char *hint,
+												 CovetError *err);
 
 /* Settings (covet_pg.c). */
 extern int	covet_lock_timeout;

@@ -2,7 +2,8 @@
  *
  * pg_driver.c
  *		covet's CovetDriver for PostgreSQL: SPI, subtransactions, the
- *		runner's advisory lock, server-side files.
+ *		runner's advisory lock, server-side files (migrations read,
+ *		fixtures read and written).
  *
  * Each SQL function call gets a CovetPgCall: a memory context (a child of
  * the caller's, or of TopMemoryContext for a CALL that commits) that holds
@@ -554,17 +555,34 @@ drv_end_run(void *ctx, bool commit, CovetError *err)
  * Files on the server
  * ---------------------------------------------------------------------
  */
+/*
+ * May the current user read (or write) files on the server?  what names
+ * the files in the message ("migration files"); hint is the way around.
+ */
+CovetStatus
+covet_pg_check_file_privilege(bool write, const char *what, const char *hint,
+							  CovetError *err)
+{
+	const char *role = write ? "pg_write_server_files" : "pg_read_server_files";
+
+	if (superuser() ||
+		has_privs_of_role(GetUserId(), write ? ROLE_PG_WRITE_SERVER_FILES
+						  : ROLE_PG_READ_SERVER_FILES))
+		return COVET_OK;
+	covet_error_set(err, COVET_ERR_PRIVILEGE, "permission denied to %s %s",
+					write ? "write" : "read", what);
+	covet_error_detail(err, "Only superusers and roles with privileges of the \"%s\" role may %s files on the server.",
+					   role, write ? "write" : "read");
+	covet_error_hint(err, "%s", hint);
+	return COVET_ERR_PRIVILEGE;
+}
+
 static CovetStatus
 check_file_privilege(CovetError *err)
 {
-	if (superuser() ||
-		has_privs_of_role(GetUserId(), ROLE_PG_READ_SERVER_FILES))
-		return COVET_OK;
-	covet_error_set(err, COVET_ERR_PRIVILEGE,
-					"permission denied to read migration files");
-	covet_error_detail(err, "Only superusers and roles with privileges of the \"pg_read_server_files\" role may read files on the server.");
-	covet_error_hint(err, "Grant pg_read_server_files to the role, or define the migrations with covet_define().");
-	return COVET_ERR_PRIVILEGE;
+	return covet_pg_check_file_privilege(false, "migration files",
+										 "Grant pg_read_server_files to the role, or define the migrations with covet_define().",
+										 err);
 }
 
 static CovetStatus
@@ -735,6 +753,73 @@ drv_read_file(void *ctx, const char *path, char **text, size_t *len,
 	return COVET_OK;
 }
 
+/*
+ * Write a whole file (a fixture dump), replacing it.  The text goes to a
+ * temporary file next to it, which is flushed and then renamed over the
+ * target (durable_rename), so the target is either the old file or the
+ * complete new one, never half of one; on any failure, a cancel included,
+ * the temporary file is removed.
+ */
+static CovetStatus
+drv_write_file(void *ctx, const char *path, const char *data, size_t len,
+			   CovetError *err)
+{
+	char	   *tmp;
+	FILE	   *volatile f = NULL;
+	volatile CovetStatus rc = COVET_OK;
+
+	if (covet_pg_check_file_privilege(true, "fixture files",
+									  "Grant pg_write_server_files to the role, or call covet_dumpdata() and save its result on the client.",
+									  err) != COVET_OK)
+		return err->code;
+	if (path[0] == '\0')
+		return covet_error_set(err, COVET_ERR_INVALID, "path must not be empty");
+
+	tmp = psprintf("%s.covet-tmp.%d", path, MyProcPid);
+	PG_TRY();
+	{
+		size_t		done = 0;
+
+		f = AllocateFile(tmp, PG_BINARY_W);
+		if (f == NULL)
+			rc = covet_error_set(err, COVET_ERR_IO, "could not open \"%s\" for writing: %s",
+								 path, strerror(errno));
+		while (rc == COVET_OK && done < len)
+		{
+			size_t		n = Min(len - done, (size_t) 1024 * 1024);
+
+			CHECK_FOR_INTERRUPTS();
+			errno = 0;
+			if (fwrite(data + done, 1, n, f) != n)
+				rc = io_error(err, "write", path, errno ? errno : ENOSPC);
+			done += n;
+		}
+		if (f != NULL)
+		{
+			if (rc == COVET_OK && fflush(f) != 0)
+				rc = io_error(err, "write", path, errno);
+			if (FreeFile(f) != 0 && rc == COVET_OK)
+				rc = io_error(err, "write", path, errno);
+			f = NULL;
+		}
+		/* fsyncs the file, renames it, fsyncs the directory */
+		if (rc == COVET_OK && durable_rename(tmp, path, LOG) != 0)
+			rc = io_error(err, "replace", path, errno);
+		if (rc != COVET_OK)
+			(void) unlink(tmp);
+	}
+	PG_CATCH();
+	{
+		if (f != NULL)
+			FreeFile(f);
+		(void) unlink(tmp);
+		PG_RE_THROW();
+	}
+	PG_END_TRY();
+	pfree(tmp);
+	return rc;
+}
+
 /* ---------------------------------------------------------------------
  * The rest
  * ---------------------------------------------------------------------
@@ -892,6 +977,7 @@ call_init(CovetPgCall *call, int lock_timeout_ms, bool nonatomic)
 	d->begin_run = drv_begin_run;
 	d->end_run = drv_end_run;
 	d->read_file = drv_read_file;
+	d->write_file = drv_write_file;
 	d->list_dir = drv_list_dir;
 	d->notice = drv_notice;
 	d->clock_ms = drv_clock_ms;

@@ -247,7 +247,7 @@ test_names(void)
 	is_int(covet_fixture_kind(&covet_dialect_sqlite, "double"), COVET_FX_REAL, "sqlite double");
 	is_int(covet_fixture_kind(&covet_dialect_postgres, "bytea"), COVET_FX_BLOB, "pg bytea");
 	is_int(covet_fixture_kind(&covet_dialect_postgres, "numeric(10,2)"), COVET_FX_NUMERIC, "pg numeric");
-	is_int(covet_fixture_kind(&covet_dialect_postgres, "integer[]"), COVET_FX_TEXT, "pg array");
+	is_int(covet_fixture_kind(&covet_dialect_postgres, "integer[]"), COVET_FX_JSON, "pg array: embedded JSON");
 }
 
 /* --- readers' errors ---------------------------------------------------------- */
