@@ -7,7 +7,7 @@
 # its own database.  Killing a backend with SIGKILL restarts the whole
 # cluster.
 #
-# What it proves: CALL covet_backfill_commit('t', 'n = n + 1', 1000, NULL,
+# What it proves: CALL covet_backfill_commit('t', 'n = n + 1', 100, NULL,
 # false) over 300000 rows, its backend killed after rows_done passed 30000,
 # then (resumed with covet_resume_commit) after 120000 and 240000, ends
 # with every row incremented exactly once, the run completed and rows_done
@@ -112,7 +112,7 @@ consistent() {
 		"after the crash: rows_done matches the changed rows, all up to last_key, state running ($1)"
 }
 
-start "CALL covet_backfill_commit('t', 'n = n + 1', 1000, NULL, false)"
+start "CALL covet_backfill_commit('t', 'n = n + 1', 100, NULL, false)"
 run=""
 for _ in $(seq 1 500); do
 	run=$(q "SELECT id FROM covet.runs ORDER BY id DESC LIMIT 1")

@@ -5,7 +5,7 @@
 #
 # What it proves: on t(id integer primary key, n integer) with 300,000 rows
 # (n = id), in the default rollback-journal mode and again in WAL mode,
-# covet_backfill('t', 'n = n + 1', 1000, NULL, 0) commits each
+# covet_backfill('t', 'n = n + 1', 100, NULL, 0) commits each
 # batch with its checkpoint, so after every kill -9
 #   - the runs row is still "running" and its rows_done, batches and
 #     last_key describe exactly the rows changed: n = id + 1 for every
@@ -109,7 +109,7 @@ INSERT INTO t SELECT x, x FROM c;" >/dev/null
 		"$MODE: t has $ROWS rows with n = id"
 
 	# 1. the first run, killed early
-	start "SELECT covet_backfill('t', 'n = n + 1', 1000, NULL, 0)"
+	start "SELECT covet_backfill('t', 'n = n + 1', 100, NULL, 0)"
 	kill_at 20000
 	RUN=$(plain "SELECT max(id) FROM covet_runs")
 	is "$RUN" 1 "$MODE: the run's row was committed before the kill (run 1)"
