@@ -654,6 +654,12 @@ sqlite3_covet_init(sqlite3 *db, char **pzErrMsg, const sqlite3_api_routines *pAp
 		conn_free(conn);
 		return rc;
 	}
+	if ((rc = covet_series_vtab_register(db)) != SQLITE_OK)
+	{
+		*pzErrMsg = sqlite3_mprintf("covet: could not register covet_series: %s",
+									sqlite3_errstr(rc));
+		return rc;
+	}
 	for (i = 0; covet_op_defs[i].name != NULL; i++)
 	{
 		const CovetOpDef *def = &covet_op_defs[i];

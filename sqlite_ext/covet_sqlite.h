@@ -69,6 +69,7 @@ extern bool covet_sqlite_arg_int(sqlite3_context *ctx, int argc, sqlite3_value *
 extern CovetStatus covet_sqlite_batch_end(SqliteCall *call, bool ok, CovetError *err);
 
 extern int	covet_status_vtab_register(sqlite3 *db, CovetConn *conn);
+extern int	covet_series_vtab_register(sqlite3 *db);
 
 /* Each feature registers its own SQL functions (fixtures.c, seed.c). */
 extern int	covet_fixtures_register(sqlite3 *db, CovetConn *conn, char **pzErrMsg);
