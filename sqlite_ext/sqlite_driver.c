@@ -874,6 +874,24 @@ drv_batch_commit(void *ctx, bool *committed, CovetError *err)
 	return covet_sqlite_exec(call, "BEGIN IMMEDIATE", err);
 }
 
+/*
+ * A failed batch: in commit-per-batch mode roll back its transaction and
+ * open the next (the run is then marked failed and committed); in one
+ * transaction the caller rolls the whole operation back.
+ */
+static CovetStatus
+drv_batch_rollback(void *ctx, CovetError *err)
+{
+	SqliteCall *call = ctx;
+	CovetStatus rc;
+
+	if (!call->batch_own_txn)
+		return COVET_OK;
+	if ((rc = covet_sqlite_exec(call, "ROLLBACK", err)) != COVET_OK)
+		return rc;
+	return covet_sqlite_exec(call, "BEGIN IMMEDIATE", err);
+}
+
 CovetStatus
 covet_sqlite_batch_begin(SqliteCall *call, CovetError *err)
 {
@@ -979,6 +997,7 @@ covet_sqlite_call_init(SqliteCall *call, CovetConn *conn)
 	call->driver.who = drv_who;
 	call->driver.check_interrupts = drv_check_interrupts;
 	call->driver.batch_commit = drv_batch_commit;
+	call->driver.batch_rollback = drv_batch_rollback;
 	call->driver.progress = drv_progress;
 	call->driver.set_migration = drv_set_migration;
 	call->driver.get_migration = drv_get_migration;

@@ -268,6 +268,7 @@ covet_table_free(CovetDriver *d, CovetTableInfo *t)
 	covet_free(&d->mem, t->types);
 	covet_free(&d->mem, t->generated);
 	covet_free(&d->mem, t->pk);
+	covet_free(&d->mem, t->realpk);
 	covet_free(&d->mem, t->sql_name);
 	covet_free(&d->mem, t->display);
 	memset(t, 0, sizeof(*t));
@@ -488,6 +489,14 @@ static void
 append_undo_list(CovetBuf *b, const Run *r, const char *prefix)
 {
 	int			i;
+
+	/* batched by rowid: keep the primary key with the old values too */
+	for (i = 0; i < r->table.nrealpk; i++)
+	{
+		covet_buf_append(b, ", ");
+		covet_buf_append(b, prefix);
+		covet_quote_ident(b, r->table.cols[r->table.realpk[i]]);
+	}
 
 	for (i = 0; i < r->nundo; i++)
 	{
@@ -859,7 +868,7 @@ have_end:
 	for (i = 0; i < npk; i++)
 		params[v * npk + i] = (*end)[i];
 
-	if ((rc = d->savepoint_begin(d->ctx, err)) != COVET_OK)
+	if (d->batch_rollback == NULL && (rc = d->savepoint_begin(d->ctx, err)) != COVET_OK)
 		goto done;
 	if (r->undo_table != NULL)
 		rc = d->query(d->ctx, r->sql_undo[v], (v + 1) * npk, params, NULL, err);
@@ -873,11 +882,13 @@ have_end:
 	}
 	if (rc == COVET_OK)
 	{
-		rc = d->savepoint_release(d->ctx, err);
+		if (d->batch_rollback == NULL)
+			rc = d->savepoint_release(d->ctx, err);
 		goto done;
 	}
 	*failed_in_batch = rc == COVET_ERR_SQL;
-	if (d->savepoint_rollback(d->ctx, &ignore) != COVET_OK)
+	if ((d->batch_rollback != NULL ? d->batch_rollback(d->ctx, &ignore) :
+		 d->savepoint_rollback(d->ctx, &ignore)) != COVET_OK)
 	{
 		*err = ignore;
 		rc = ignore.code;
@@ -1228,6 +1239,75 @@ estimate_rows(CovetDriver *d, Run *r, CovetError *err)
 	return rc;
 }
 
+/*
+ * SQLite: a rowid table's b-tree is keyed by its rowid; a PRIMARY KEY that
+ * is not an INTEGER PRIMARY KEY is a separate index, so batches over it
+ * cost an index probe and a table lookup for every row, where one UPDATE
+ * just scans.  Such tables are batched by rowid (stable: a batched update
+ * never changes the key).  The primary key is still required, and still
+ * the key that dedup orders by and undo data is matched on.
+ */
+static CovetStatus
+rowid_wanted(CovetDriver *d, const CovetTableInfo *t, bool *yes, CovetError *err)
+{
+	CovetResult res = {0};
+	const char *p[] = {t->display};
+	CovetStatus rc;
+
+	*yes = false;
+	if (!d->dialect->rowid_key || covet_table_column(t, "rowid") >= 0)
+		return COVET_OK;
+	if (t->npk == 1 && strcasecmp(t->types[t->pk[0]], "integer") == 0)
+		return COVET_OK;		/* an INTEGER PRIMARY KEY is the rowid */
+	rc = covet_sql_run(d, "SELECT count(*) FROM sqlite_master WHERE type = 'table'"
+					   " AND name = {1} COLLATE NOCASE AND sql LIKE '%without%rowid%'",
+					   1, p, &res, err);
+	*yes = rc == COVET_OK && res.nrows == 1 && COVET_VALUE(&res, 0, 0) != NULL &&
+		strcmp(COVET_VALUE(&res, 0, 0), "0") == 0;
+	covet_result_free(d, &res);
+	return rc;
+}
+
+/* Make the rowid the run's key: one more (generated, never written) column. */
+static CovetStatus
+use_rowid_key(CovetDriver *d, CovetTableInfo *t, CovetError *err)
+{
+	int			n = t->ncols;
+	char	  **cols = covet_alloc0(&d->mem, sizeof(char *) * (size_t) (n + 1));
+	char	  **types = covet_alloc0(&d->mem, sizeof(char *) * (size_t) (n + 1));
+	bool	   *gen = covet_alloc0(&d->mem, sizeof(bool) * (size_t) (n + 1));
+	int		   *pk = covet_alloc0(&d->mem, sizeof(int));
+
+	if (cols == NULL || types == NULL || gen == NULL || pk == NULL ||
+		(cols[n] = covet_strdup(&d->mem, "rowid")) == NULL ||
+		(types[n] = covet_strdup(&d->mem, "integer")) == NULL)
+	{
+		covet_free(&d->mem, cols ? cols[n] : NULL);
+		covet_free(&d->mem, cols);
+		covet_free(&d->mem, types);
+		covet_free(&d->mem, gen);
+		covet_free(&d->mem, pk);
+		return covet_error_set(err, COVET_ERR_NOMEM, "out of memory");
+	}
+	memcpy(cols, t->cols, sizeof(char *) * (size_t) n);
+	memcpy(types, t->types, sizeof(char *) * (size_t) n);
+	memcpy(gen, t->generated, sizeof(bool) * (size_t) n);
+	gen[n] = true;
+	pk[0] = n;
+	covet_free(&d->mem, t->cols);
+	covet_free(&d->mem, t->types);
+	covet_free(&d->mem, t->generated);
+	t->realpk = t->pk;
+	t->nrealpk = t->npk;
+	t->cols = cols;
+	t->types = types;
+	t->generated = gen;
+	t->pk = pk;
+	t->npk = 1;
+	t->ncols = n + 1;
+	return COVET_OK;
+}
+
 /* SQLite's affinity of a declared type (datatype3.html, section 3.1). */
 typedef enum Affinity
 {
@@ -1503,6 +1583,13 @@ covet_batch_create(CovetDriver *d, const CovetOp *op, int64_t *run_id,
 	}
 	if ((rc = check_set_targets(d, &r, err)) != COVET_OK)
 		goto done;
+	{
+		bool		by_rowid;
+
+		if ((rc = rowid_wanted(d, &r.table, &by_rowid, err)) != COVET_OK ||
+			(by_rowid && (rc = use_rowid_key(d, &r.table, err)) != COVET_OK))
+			goto done;
+	}
 	if ((rc = check_key_storage(d, &r, err)) != COVET_OK)
 		goto done;
 	if ((rc = validate_fragments(d, &r, err)) != COVET_OK)
@@ -1642,6 +1729,11 @@ run_load(CovetDriver *d, int64_t run_id, Run *r, char **state, CovetError *err)
 		goto done;
 	}
 	if ((rc = covet_table_describe(d, COVET_VALUE(&res, 0, 1), &r->table, err)) != COVET_OK)
+		goto done;
+	/* a run keyed by rowid (see rowid_wanted) stays keyed by rowid */
+	if (strcmp(COVET_VALUE(&res, 0, 13), "[\"rowid\"]") == 0 &&
+		covet_table_column(&r->table, "rowid") < 0 &&
+		(rc = use_rowid_key(d, &r->table, err)) != COVET_OK)
 		goto done;
 	r->kind = strcmp(COVET_VALUE(&res, 0, 2), "delete") == 0 ? COVET_OP_DELETE : COVET_OP_UPDATE;
 	r->op = covet_strdup(&d->mem, COVET_VALUE(&res, 0, 0));

@@ -190,6 +190,8 @@ typedef struct CovetDialect
 	 * after every number and be skipped).
 	 */
 	bool		check_key_storage;
+	/* SQLite: batch rowid tables by rowid (see batch.c, rowid_wanted) */
+	bool		rowid_key;
 	/* after INSERT INTO t (cols): PostgreSQL's OVERRIDING SYSTEM VALUE */
 	const char *insert_override;
 	/* {1} = the table's SQL name; one number, the planner's row estimate */
@@ -324,6 +326,16 @@ typedef struct CovetDriver
 	 * did.
 	 */
 	CovetStatus (*batch_commit) (void *ctx, bool *committed, CovetError *err);
+
+	/*
+	 * Optional.  When set, batches run without a savepoint of their own and
+	 * a failed batch is undone by this: in commit-per-batch mode it rolls
+	 * back the batch's transaction and opens the next; in one-transaction
+	 * mode it does nothing, as the caller rolls the whole operation back.
+	 * (SQLite: a nested savepoint makes every changed page go to a
+	 * sub-journal.)  NULL: each batch is a savepoint.
+	 */
+	CovetStatus (*batch_rollback) (void *ctx, CovetError *err);
 	void		(*progress) (void *ctx, const CovetProgress *p);
 
 	/*
@@ -448,6 +460,9 @@ typedef struct CovetTableInfo
 	bool	   *generated;		/* computed by the database, never written */
 	int			npk;
 	int		   *pk;				/* indexes into cols, in key order */
+	/* batched by rowid (SQLite): the primary key, also kept in undo data */
+	int			nrealpk;
+	int		   *realpk;
 } CovetTableInfo;
 
 extern CovetStatus covet_table_describe(CovetDriver *d, const char *table,

@@ -168,7 +168,7 @@ SELECT 'undo', covet_undo(3);
 SELECT group_concat(val, ' ') FROM (SELECT val FROM acct ORDER BY id);
 
 -- a failure in the first batch, on a composite key
-CREATE TABLE racct (region text, num integer, val integer CHECK (val <= 100), PRIMARY KEY (region, num));
+CREATE TABLE racct (region text, num integer, val integer CHECK (val <= 100), PRIMARY KEY (region, num)) WITHOUT ROWID;
 INSERT INTO racct VALUES ('eu', 1, 50), ('eu', 2, 1), ('us', 1, 1);
 SELECT covet_backfill('racct', 'val = val * 3', 2);
 SELECT id, state, rows_done, batches, last_key, error, error_key FROM covet_runs WHERE id = 4;

@@ -211,20 +211,32 @@ err = error_of(c, "SELECT covet_convert_type('conv', 's', 'integer', 'NaN?', 1, 
 ok(err is not None and snapshot(c, "conv") == before,
    "regression: convert_type refuses a default_value that is not an integer", (err, snapshot(c, "conv")))
 
-# 7c. keys SQLite would order apart are refused before anything changes:
-# an untyped primary key (BLOB affinity), and text keys in an INT column
+# 7c. keys SQLite orders apart (an untyped key, keys of several storage
+# classes): a rowid table is batched by rowid, so every row is done once
+# and batch_size holds; the primary key is kept in the undo data
 c.execute("CREATE TABLE untyped (id PRIMARY KEY, v)")
 c.executemany("INSERT INTO untyped VALUES (?, ?)", [(i, i) for i in range(1, 11)])
-err = error_of(c, "SELECT covet_backfill('untyped', 'v = v * 10', 3)")
-ok(err is not None and err.startswith('key column "id" of table "untyped" has no declared type'),
-   "an untyped primary key is refused", err)
-ok(rows(c, "SELECT sum(v) FROM untyped") == [(55,)], "untyped: nothing changed")
+run = one(c, "SELECT covet_backfill('untyped', 'v = v * 10', 3)")
+ok(rows(c, "SELECT rows_done, batches, key_columns FROM covet_runs WHERE id = ?", run) == [(10, 4, '["rowid"]')],
+   "an untyped key: batched by rowid, 10 rows in 4 batches of at most 3",
+   rows(c, "SELECT rows_done, batches, key_columns FROM covet_runs WHERE id = ?", run))
+ok(rows(c, "SELECT sum(v) FROM untyped") == [(550,)], "untyped: every row changed once")
+ok([r[1] for r in c.execute("PRAGMA table_info(covet_undo_%d)" % run)] == ["rowid", "id", "v"],
+   "the undo table keeps rowid, the primary key and the old values")
 c.execute("CREATE TABLE mixed (k int PRIMARY KEY, v)")
 c.executemany("INSERT INTO mixed VALUES (?, ?)", [(1, 1), ("a", 2), (2, 3), (b"\x01", 4)])
-err = error_of(c, "SELECT covet_backfill('mixed', 'v = v * 10', 1)")
-ok(err is not None and err.startswith('key column "k" of table "mixed" holds text values'),
-   "keys of another storage class than the declared type are refused", err)
-ok(rows(c, "SELECT v FROM mixed ORDER BY v") == [(1,), (2,), (3,), (4,)], "mixed: nothing changed")
+run = one(c, "SELECT covet_backfill('mixed', 'v = v * 10', 1)")
+ok(rows(c, "SELECT v FROM mixed ORDER BY v") == [(10,), (20,), (30,), (40,)],
+   "keys of several storage classes: every row changed once")
+one(c, "SELECT covet_undo(?)", run)
+ok(rows(c, "SELECT v FROM mixed ORDER BY v") == [(1,), (2,), (3,), (4,)], "mixed: undo restores")
+# without a rowid, such keys are refused before anything changes
+c.execute("CREATE TABLE mixed_wr (k int PRIMARY KEY, v) WITHOUT ROWID")
+c.executemany("INSERT INTO mixed_wr VALUES (?, ?)", [(1, 1), ("a", 2), (2, 3)])
+err = error_of(c, "SELECT covet_backfill('mixed_wr', 'v = v * 10', 1)")
+ok(err is not None and err.startswith('key column "k" of table "mixed_wr" holds text values'),
+   "WITHOUT ROWID: keys of another storage class are refused", err)
+ok(rows(c, "SELECT v FROM mixed_wr ORDER BY v") == [(1,), (2,), (3,)], "mixed_wr: nothing changed")
 
 # 7d. a REAL key whose text form (15 digits) is not exact: the run loops
 # forever, re-reading the same key (a subprocess, killed after 10 s)

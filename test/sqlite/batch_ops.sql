@@ -162,7 +162,7 @@ SELECT 'after undo', d FROM subs_diff;
 
 -- === composite primary key (text, integer): batches cross region boundaries,
 -- and 10 sorts after 3 (integer order inside a region)
-CREATE TABLE stock (region text, num integer, qty integer, PRIMARY KEY (region, num));
+CREATE TABLE stock (region text, num integer, qty integer, PRIMARY KEY (region, num)) WITHOUT ROWID;
 INSERT INTO stock VALUES ('eu', 1, 1), ('eu', 2, 2), ('eu', 10, 3), ('us', 1, 4), ('us', 3, 5),
   ('ap', 7, 6), ('ap', 8, 7), ('eu', 3, 8), ('us', 20, 9);
 CREATE TABLE stock0 AS SELECT * FROM stock;
