@@ -8,6 +8,18 @@
 #            nothing pending (the runner lock, its transaction and the read of
 #            what is defined and applied), per call over 200 calls in one
 #            session, against 200 "SELECT 1" in the same kind of session
+#   batch    batched data operations (test/bench/batch.sh): three workloads
+#            on one generated users table of ROWS rows (default 1,000,000),
+#            set-based UPDATE (the floor) against a PL/pgSQL batch procedure
+#            and covet atomic, commit-per-batch and background; seconds,
+#            rows/s, ratio to the floor with the targets, table sizes, and
+#            peak memory at ROWS and MEM_ROWS (default 10 x ROWS) rows
+#
+# Settings: ROWS, MEM_ROWS (0 skips the memory runs at scale), BENCH_REPEAT
+# (rounds per batch approach, best reported; default 2), BENCH_ONLY=runner
+# or BENCH_ONLY=batch to run one kind of section, BENCH_NO_INSTALL=1 to use
+# the installed PostgreSQL extension as it is (root runs make install first).  A default run takes about
+# 15 minutes on 2 CPUs.
 #
 # SQLite runs on a file in a temporary directory (default settings: rollback
 # journal, synchronous=FULL).  PostgreSQL runs in a throw-away cluster
@@ -16,7 +28,8 @@
 # clock: SQLite's ".timer on" for one statement, psql's "\timing" (client
 # round trip) for PostgreSQL, date around a whole process otherwise.
 #
-# Internal use: "run.sh --pg-inner ROWFILE" runs inside pg_virtualenv.
+# Internal use: "run.sh --pg-inner ROWFILE REPORTFILE" runs inside
+# pg_virtualenv.
 set -u
 set -o pipefail
 
@@ -24,18 +37,28 @@ cd "$(dirname "$0")/../.." || exit 1
 ROOT=$(pwd)
 export LC_ALL=C.UTF-8
 
-SQLITE_SECTIONS=(sqlite_runner)
-PG_SECTIONS=(pg_runner)
+# shellcheck source=test/bench/batch.sh
+. "$ROOT/test/bench/batch.sh"
+batch_init
+
+SQLITE_SECTIONS=(sqlite_runner sqlite_batch)
+PG_SECTIONS=(pg_runner pg_batch)
+case "${BENCH_ONLY:-}" in
+runner) SQLITE_SECTIONS=(sqlite_runner) PG_SECTIONS=(pg_runner) ;;
+batch) SQLITE_SECTIONS=(sqlite_batch) PG_SECTIONS=(pg_batch) ;;
+esac
 
 NMIG=${COVET_BENCH_MIGRATIONS:-1000}
 NCALL=${COVET_BENCH_CALLS:-200}
-ROWS=""
+ROWFILE=""
+REPORTFILE=""
 
 # row ENGINE WHAT FIGURE: one line of the table.
-# Inside pg_virtualenv the rows go to the file ROWS, printed afterwards.
+# The rows go to the file ROWFILE, printed afterwards (a section's longer
+# report goes to REPORTFILE, see batch.sh).
 row() {
-	if [ -n "$ROWS" ]; then
-		printf '%-10s  %-58s  %s\n' "$1" "$2" "$3" >>"$ROWS"
+	if [ -n "$ROWFILE" ]; then
+		printf '%-10s  %-58s  %s\n' "$1" "$2" "$3" >>"$ROWFILE"
 	else
 		printf '%-10s  %-58s  %s\n' "$1" "$2" "$3"
 	fi
@@ -172,7 +195,8 @@ pg_runner() {
 }
 
 if [ "${1:-}" = "--pg-inner" ]; then
-	ROWS=$2
+	ROWFILE=$2
+	REPORTFILE=$3
 	for section in "${PG_SECTIONS[@]}"; do "$section"; done
 	exit 0
 fi
@@ -192,24 +216,42 @@ free_port() {
 	echo 25432
 }
 
+sqlite_note=""
 if ! make --no-print-directory covet.so >/dev/null 2>&1; then
-	echo "bench: could not build covet.so (make covet.so)" >&2
-	exit 1
+	if [ ! -f covet.so ]; then
+		echo "bench: could not build covet.so (make covet.so)" >&2
+		exit 1
+	fi
+	sqlite_note="NOTE: make covet.so failed; the covet.so built before is used"
 fi
 
-echo "covet benchmarks ($(uname -m), $(nproc) CPUs, SQLite $(sqlite3 -version | cut -d' ' -f1))"
-echo
-printf '%-10s  %-58s  %s\n' engine benchmark result
-printf '%-10s  %-58s  %s\n' ------ --------- ------
+[ -t 2 ] && export BENCH_TTY=1
+tmpdir=$(mktemp -d)
+trap 'rm -rf "$tmpdir"' EXIT
+ROWFILE=$tmpdir/sqlite.rows
+REPORTFILE=$tmpdir/sqlite.report
+: >"$ROWFILE"
+: >"$REPORTFILE"
+[ -n "$sqlite_note" ] && row sqlite "$sqlite_note" "-" && report "" "$sqlite_note"
 for section in "${SQLITE_SECTIONS[@]}"; do "$section"; done
 
+ROWFILE=$tmpdir/pg.rows
+REPORTFILE=$tmpdir/pg.report
+: >"$ROWFILE"
+: >"$REPORTFILE"
 pg_skip=""
 if ! command -v pg_config >/dev/null || ! command -v pg_virtualenv >/dev/null ||
 	[ ! -x /usr/lib/postgresql/15/bin/postgres ]; then
 	pg_skip="PostgreSQL 15 is not installed (bash test/scripts/deps.sh all)"
-elif [ "$(id -u)" -eq 0 ]; then
+elif [ "$(id -u)" -eq 0 ] && [ -z "${BENCH_NO_INSTALL:-}" ]; then
 	if ! make --no-print-directory >/dev/null 2>&1 || ! make --no-print-directory install >/dev/null 2>&1; then
-		pg_skip="the PostgreSQL extension did not build or install"
+		if [ -f "$(pg_config --sharedir)/extension/covet.control" ]; then
+			row postgres "NOTE: make install failed; the installed extension is used" "-"
+			report "" "NOTE: the PostgreSQL extension did not build or install; the figures below are" \
+				"      of the extension installed before (make install)"
+		else
+			pg_skip="the PostgreSQL extension did not build or install"
+		fi
 	fi
 elif [ ! -f "$(pg_config --sharedir)/extension/covet.control" ]; then
 	pg_skip="the extension is not installed (make install, as root)"
@@ -217,11 +259,20 @@ fi
 
 if [ -n "$pg_skip" ]; then
 	row postgres "skipped: $pg_skip" "-"
+	report "" "PostgreSQL: skipped: $pg_skip"
 else
-	rowfile=$(mktemp)
 	pg_virtualenv -t -v 15 -c "-p $(free_port)" \
-		bash "$ROOT/test/bench/run.sh" --pg-inner "$rowfile" >/dev/null 2>&1 </dev/null ||
+		bash "$ROOT/test/bench/run.sh" --pg-inner "$ROWFILE" "$REPORTFILE" \
+		>/dev/null 2>&1 </dev/null ||
 		row postgres "the PostgreSQL run failed (pg_virtualenv)" "-"
-	cat "$rowfile"
-	rm -f "$rowfile"
 fi
+
+echo "covet benchmarks ($(uname -m), $(nproc) CPUs, SQLite $(sqlite3 -version | cut -d' ' -f1))"
+if [ -s "$tmpdir/sqlite.rows" ] || [ -s "$tmpdir/pg.rows" ]; then
+	echo
+	printf '%-10s  %-58s  %s\n' engine benchmark result
+	printf '%-10s  %-58s  %s\n' ------ --------- ------
+	cat "$tmpdir/sqlite.rows" "$tmpdir/pg.rows"
+fi
+cat "$tmpdir/sqlite.report" "$tmpdir/pg.report"
+exit 0
