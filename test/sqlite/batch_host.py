@@ -18,38 +18,8 @@ import subprocess
 import sys
 import tempfile
 
-results = []
-
-
-def ok(cond, name, diag=None):
-    results.append(bool(cond))
-    print(("ok" if cond else "not ok") + " %d - %s" % (len(results), name))
-    if not cond and diag is not None:
-        print("# " + str(diag).replace("\n", "\n# "))
-
-
-def connect(path):
-    c = sqlite3.connect(path, isolation_level=None)
-    c.enable_load_extension(True)
-    c.load_extension("./covet")
-    c.enable_load_extension(False)
-    return c
-
-
-def one(c, sql, *args):
-    return c.execute(sql, args).fetchone()[0]
-
-
-def rows(c, sql, *args):
-    return c.execute(sql, args).fetchall()
-
-
-def error_of(c, sql, *args):
-    try:
-        c.execute(sql, args).fetchall()
-    except sqlite3.Error as e:
-        return str(e)
-    return None
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
+from hosttap import ok, connect, one, rows, error_of, done_testing  # noqa: E402
 
 
 tmp = os.environ.get("COVET_TMP") or tempfile.mkdtemp(prefix="covet-batch-host-")
@@ -299,5 +269,4 @@ ok(one(c, "SELECT count(*) FROM covet_runs WHERE args IS NULL") == 0,
 
 c.close()
 c2.close()
-print("1..%d" % len(results))
-sys.exit(0 if all(results) else 1)
+done_testing()

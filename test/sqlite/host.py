@@ -16,34 +16,8 @@ import sys
 import tempfile
 import time
 
-results = []
-
-
-def ok(cond, name, diag=None):
-    results.append(bool(cond))
-    print(("ok" if cond else "not ok") + " %d - %s" % (len(results), name))
-    if not cond and diag is not None:
-        print("# " + str(diag).replace("\n", "\n# "))
-
-
-def connect(path):
-    c = sqlite3.connect(path, isolation_level=None)
-    c.enable_load_extension(True)
-    c.load_extension("./covet")
-    c.enable_load_extension(False)
-    return c
-
-
-def one(c, sql, *args):
-    return c.execute(sql, args).fetchone()[0]
-
-
-def error_of(c, sql, *args):
-    try:
-        c.execute(sql, args).fetchall()
-    except sqlite3.Error as e:
-        return str(e)
-    return None
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
+from hosttap import ok, connect, one, rows, error_of, done_testing  # noqa: E402
 
 
 tmp = tempfile.mkdtemp(prefix="covet-host-")
@@ -144,5 +118,4 @@ ok(one(c, "SELECT count(*) FROM covet_applied") == 3, "nothing rolled back throu
 
 c.close()
 c2.close()
-print("1..%d" % len(results))
-sys.exit(0 if all(results) else 1)
+done_testing()
