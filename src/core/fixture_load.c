@@ -967,6 +967,18 @@ j_string(void *ctx, const unsigned char *s, size_t len)
 	return j_scalar(p, p->L->tmp.data, p->L->tmp.len, true, (const char *) s, len);
 }
 
+/* A value nested inside a captured field: a comma before it if needed. */
+static int
+capture_nest(JParser *p)
+{
+	if (p->need_comma[p->depth] && !p->after_key)
+		covet_buf_appendc(&p->cap, ',');
+	p->need_comma[p->depth] = true;
+	if (++p->depth >= MAX_DEPTH)
+		return j_fail(p, "%s", "values nested too deeply");
+	return 1;
+}
+
 static int
 j_start_map(void *ctx)
 {
@@ -997,11 +1009,8 @@ j_start_map(void *ctx)
 			covet_buf_reset(&p->cap);
 			break;
 		case J_CAPTURE:
-			if (p->need_comma[p->depth] && !p->after_key)
-				covet_buf_appendc(&p->cap, ',');
-			p->need_comma[p->depth] = true;
-			if (++p->depth >= MAX_DEPTH)
-				return j_fail(p, "%s", "values nested too deeply");
+			if (!capture_nest(p))
+				return 0;
 			break;
 		default:
 			return j_fail(p, "%s", "unexpected object");
@@ -1038,11 +1047,8 @@ j_start_array(void *ctx)
 			covet_buf_reset(&p->cap);
 			break;
 		case J_CAPTURE:
-			if (p->need_comma[p->depth] && !p->after_key)
-				covet_buf_appendc(&p->cap, ',');
-			p->need_comma[p->depth] = true;
-			if (++p->depth >= MAX_DEPTH)
-				return j_fail(p, "%s", "values nested too deeply");
+			if (!capture_nest(p))
+				return 0;
 			break;
 		default:
 			return j_fail(p, "%s", "unexpected array");
