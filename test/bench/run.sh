@@ -14,12 +14,19 @@
 #            and covet atomic, commit-per-batch and background; seconds,
 #            rows/s, ratio to the floor with the targets, table sizes, and
 #            peak memory at ROWS and MEM_ROWS (default 10 x ROWS) rows
+#   fixtures fixtures and seeding (test/bench/fixtures.sh): dump and load
+#            (JSON, CSV) and covet_seed of a users table of FIX_ROWS rows
+#            (default ROWS), next to the engine's fastest path (PostgreSQL
+#            COPY and INSERT ... SELECT generate_series; SQLite the shell's
+#            CSV output and .import, INSERT ... SELECT from a recursive CTE);
+#            seconds, rows/s, ratio to the floor with the targets
 #
-# Settings: ROWS, MEM_ROWS (0 skips the memory runs at scale), BENCH_REPEAT
-# (rounds per batch approach, best reported; default 2), BENCH_ONLY=runner
-# or BENCH_ONLY=batch to run one kind of section, BENCH_NO_INSTALL=1 to use
+# Settings: ROWS, MEM_ROWS (0 skips the memory runs at scale), FIX_ROWS,
+# BENCH_REPEAT (rounds per approach, best reported; default 2),
+# BENCH_ONLY=runner, BENCH_ONLY=batch or BENCH_ONLY=fixtures to run one kind
+# of section, BENCH_NO_INSTALL=1 to use
 # the installed PostgreSQL extension as it is (root runs make install first).  A default run takes about
-# 15 minutes on 2 CPUs.
+# 22 minutes on 2 CPUs (fixtures about 7 of them).
 #
 # SQLite runs on a file in a temporary directory (default settings: rollback
 # journal, synchronous=FULL).  PostgreSQL runs in a throw-away cluster
@@ -40,12 +47,16 @@ export LC_ALL=C.UTF-8
 # shellcheck source=test/bench/batch.sh
 . "$ROOT/test/bench/batch.sh"
 batch_init
+# shellcheck source=test/bench/fixtures.sh
+. "$ROOT/test/bench/fixtures.sh"
+fixtures_init
 
-SQLITE_SECTIONS=(sqlite_runner sqlite_batch)
-PG_SECTIONS=(pg_runner pg_batch)
+SQLITE_SECTIONS=(sqlite_runner sqlite_batch sqlite_fixtures)
+PG_SECTIONS=(pg_runner pg_batch pg_fixtures)
 case "${BENCH_ONLY:-}" in
 runner) SQLITE_SECTIONS=(sqlite_runner) PG_SECTIONS=(pg_runner) ;;
 batch) SQLITE_SECTIONS=(sqlite_batch) PG_SECTIONS=(pg_batch) ;;
+fixtures) SQLITE_SECTIONS=(sqlite_fixtures) PG_SECTIONS=(pg_fixtures) ;;
 esac
 
 NMIG=${COVET_BENCH_MIGRATIONS:-1000}
