@@ -37,7 +37,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#define MAX_FILE_SIZE (64 * 1024 * 1024)
+/* Files read whole (migrations, fixtures): up to 1 GB, PostgreSQL's limit too. */
+#define MAX_FILE_SIZE (1024 * 1024 * 1024 - 1)
 
 /* How long a finished run waits for readers to let its COMMIT through. */
 #define COMMIT_WAIT_MS 10000
@@ -721,7 +722,7 @@ drv_read_file(void *ctx, const char *path, char **text, size_t *len,
 	{
 		fclose(f);
 		covet_error_set(err, COVET_ERR_IO, "file \"%s\" is too large", path);
-		covet_error_detail(err, "The limit for a migration file is %d bytes.", MAX_FILE_SIZE);
+		covet_error_detail(err, "covet reads files of at most %d bytes.", MAX_FILE_SIZE);
 		return COVET_ERR_IO;
 	}
 	if ((buf = covet_alloc(&call->driver.mem, (size_t) st.st_size + 1)) == NULL)

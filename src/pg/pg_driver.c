@@ -72,7 +72,8 @@
 #include "covet_pg.h"
 
 /* Migration files larger than this are refused. */
-#define COVET_MAX_FILE_SIZE (64 * 1024 * 1024)
+/* Files read whole (migrations, fixtures): up to what a text value can hold. */
+#define COVET_MAX_FILE_SIZE ((off_t) MaxAllocSize - 1)
 
 /* How often begin_run retries the lock, in milliseconds. */
 #define COVET_LOCK_POLL_MS 20
@@ -703,11 +704,11 @@ drv_read_file(void *ctx, const char *path, char **text, size_t *len,
 	if (st.st_size > COVET_MAX_FILE_SIZE)
 	{
 		CloseTransientFile(fd);
-		covet_error_set(err, COVET_ERR_IO, "migration file \"%s\" is too large",
+		covet_error_set(err, COVET_ERR_IO, "file \"%s\" is too large",
 						path);
 		strlcpy(err->sqlstate, "54000", sizeof(err->sqlstate));
-		covet_error_detail(err, "The file has %lld bytes; the limit is %d.",
-						   (long long) st.st_size, COVET_MAX_FILE_SIZE);
+		covet_error_detail(err, "The file has %lld bytes; the limit is %lld.",
+						   (long long) st.st_size, (long long) COVET_MAX_FILE_SIZE);
 		return COVET_ERR_IO;
 	}
 
