@@ -105,6 +105,17 @@ typedef struct Seed
 	CovetJson  *spec;
 } Seed;
 
+/*
+ * Does the INSERT name this column?  It does when covet generates its value
+ * or picks it from a parent; otherwise the database fills it (defaults,
+ * identity) or it stays NULL (a foreign key whose parent has no rows yet).
+ */
+static bool
+column_inserted(const Seed *s, const SeedCol *c)
+{
+	return c->gen != NULL || (c->fk >= 0 && !s->fks[c->fk].nulls);
+}
+
 /* --- small helpers ---------------------------------------------------------- */
 
 static bool
@@ -1061,7 +1072,7 @@ build_sql(Seed *s, int64_t lo, int64_t hi, char **sql, int *ninserted, CovetErro
 	{
 		SeedCol    *c = &s->cols[i];
 
-		if (c->gen == NULL && (c->fk < 0 || s->fks[c->fk].nulls))
+		if (!column_inserted(s, c))
 			continue;
 		if (!first)
 			covet_buf_append(&b, ", ");
@@ -1075,7 +1086,7 @@ build_sql(Seed *s, int64_t lo, int64_t hi, char **sql, int *ninserted, CovetErro
 	{
 		SeedCol    *c = &s->cols[i];
 
-		if (c->gen == NULL && (c->fk < 0 || s->fks[c->fk].nulls))
+		if (!column_inserted(s, c))
 			continue;
 		if (!first)
 			covet_buf_append(&b, ", ");
