@@ -45,6 +45,7 @@ typedef struct SqliteCall
 	bool		batch_own_txn;	/* a batched operation commits per batch */
 	bool		in_batch;
 	int			saved_busy_ms;	/* the host's busy timeout, restored */
+	int			saved_temp_store;	/* -1, or the host's temp_store, restored */
 	bool		busy;			/* the last failure was SQLITE_BUSY/LOCKED */
 	char		who[128];
 } SqliteCall;

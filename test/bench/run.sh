@@ -24,7 +24,7 @@
 # Settings: ROWS, MEM_ROWS (0 skips the memory runs at scale), FIX_ROWS,
 # BENCH_REPEAT (rounds per approach, best reported; default 2),
 # BENCH_ONLY=runner, BENCH_ONLY=batch or BENCH_ONLY=fixtures to run one kind
-# of section, BENCH_NO_INSTALL=1 to use
+# of section, BENCH_ENGINE=sqlite or BENCH_ENGINE=postgres to run one engine, BENCH_NO_INSTALL=1 to use
 # the installed PostgreSQL extension as it is (root runs make install first).  A default run takes about
 # 22 minutes on 2 CPUs (fixtures about 7 of them).
 #
@@ -57,6 +57,10 @@ case "${BENCH_ONLY:-}" in
 runner) SQLITE_SECTIONS=(sqlite_runner) PG_SECTIONS=(pg_runner) ;;
 batch) SQLITE_SECTIONS=(sqlite_batch) PG_SECTIONS=(pg_batch) ;;
 fixtures) SQLITE_SECTIONS=(sqlite_fixtures) PG_SECTIONS=(pg_fixtures) ;;
+esac
+case "${BENCH_ENGINE:-}" in
+sqlite) PG_SECTIONS=() ;;
+postgres) SQLITE_SECTIONS=() ;;
 esac
 
 NMIG=${COVET_BENCH_MIGRATIONS:-1000}
@@ -208,7 +212,7 @@ pg_runner() {
 if [ "${1:-}" = "--pg-inner" ]; then
 	ROWFILE=$2
 	REPORTFILE=$3
-	for section in "${PG_SECTIONS[@]}"; do "$section"; done
+	for section in "${PG_SECTIONS[@]+"${PG_SECTIONS[@]}"}"; do "$section"; done
 	exit 0
 fi
 
@@ -244,14 +248,16 @@ REPORTFILE=$tmpdir/sqlite.report
 : >"$ROWFILE"
 : >"$REPORTFILE"
 [ -n "$sqlite_note" ] && row sqlite "$sqlite_note" "-" && report "" "$sqlite_note"
-for section in "${SQLITE_SECTIONS[@]}"; do "$section"; done
+for section in "${SQLITE_SECTIONS[@]+"${SQLITE_SECTIONS[@]}"}"; do "$section"; done
 
 ROWFILE=$tmpdir/pg.rows
 REPORTFILE=$tmpdir/pg.report
 : >"$ROWFILE"
 : >"$REPORTFILE"
 pg_skip=""
-if ! command -v pg_config >/dev/null || ! command -v pg_virtualenv >/dev/null ||
+if [ "${#PG_SECTIONS[@]}" -eq 0 ]; then
+	pg_skip="BENCH_ENGINE=$BENCH_ENGINE"
+elif ! command -v pg_config >/dev/null || ! command -v pg_virtualenv >/dev/null ||
 	[ ! -x /usr/lib/postgresql/15/bin/postgres ]; then
 	pg_skip="PostgreSQL 15 is not installed (bash test/scripts/deps.sh all)"
 elif [ "$(id -u)" -eq 0 ] && [ -z "${BENCH_NO_INSTALL:-}" ]; then

@@ -215,3 +215,31 @@ SELECT id, state, rows_done, rows_total, batches, last_key FROM run WHERE id = 3
 -- every run is accounted for; no undo table is left for a rolled back run
 SELECT state, count(*) FROM covet_runs GROUP BY state ORDER BY state;
 SELECT name FROM sqlite_master WHERE name LIKE 'covet_undo%' ORDER BY name;
+
+-- === commit-per-batch keeps SQLite's statement journals in memory for the
+-- run (temp_store = MEMORY, seen here from inside the batches), then gives
+-- the host its setting back; never while temporary tables exist, since
+-- changing temp_store would drop them
+CREATE TABLE tstore (id integer PRIMARY KEY, v integer);
+INSERT INTO tstore VALUES (1, NULL), (2, NULL), (3, NULL);
+PRAGMA temp_store;
+SELECT 'temp_store default', covet_backfill('tstore', 'v = (SELECT temp_store FROM pragma_temp_store())', 2, NULL, 0);
+SELECT 'during', group_concat(v) FROM tstore;
+PRAGMA temp_store;
+PRAGMA temp_store = FILE;
+SELECT 'temp_store file', covet_backfill('tstore', 'v = (SELECT temp_store FROM pragma_temp_store())', 2, NULL, 0);
+SELECT 'during', group_concat(v) FROM tstore;
+PRAGMA temp_store;
+CREATE TEMP TABLE keep_me (a);
+INSERT INTO keep_me VALUES ('still here');
+SELECT 'with a temp table', covet_backfill('tstore', 'v = (SELECT temp_store FROM pragma_temp_store())', 2, NULL, 0);
+SELECT 'during', group_concat(v) FROM tstore;
+PRAGMA temp_store;
+SELECT * FROM keep_me;
+-- inside the host's transaction (atomic) the setting is never touched
+DROP TABLE keep_me;
+BEGIN;
+SELECT 'atomic', covet_backfill('tstore', 'v = (SELECT temp_store FROM pragma_temp_store())', 2, NULL, 0);
+COMMIT;
+SELECT 'during', group_concat(v) FROM tstore;
+PRAGMA temp_store;
