@@ -522,6 +522,12 @@ LANGUAGE C VOLATILE
 SET extra_float_digits = 1 SET IntervalStyle = 'postgres' SET bytea_output = 'hex';
 COMMENT ON FUNCTION covet_loaddata_file(text, text, text, text) IS 'covet_loaddata of a server-side file (superuser or pg_read_server_files); returns the number of records';
 
+CREATE FUNCTION covet_fixture_rows(batch text)
+RETURNS SETOF record
+AS 'MODULE_PATHNAME', 'covet_fixture_rows'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION covet_fixture_rows(text) IS 'Internal to covet_loaddata: the lines of a batch (COPY text format: tab-separated fields, \N for NULL) as rows of text columns, named by a column definition list';
+
 REVOKE EXECUTE ON FUNCTION
 	covet_dumpdata(text, text),
 	covet_loaddata(text, text, text, text),

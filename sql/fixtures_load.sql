@@ -173,6 +173,20 @@ CREATE TABLE fl_other.things (id integer PRIMARY KEY, name text);
 SELECT covet_loaddata('[{"model": "fl_other.things", "pk": 1, "fields": {"name": "elsewhere"}}]');
 SELECT covet_dumpdata('fl_other.things');
 
+-- === text with the characters a batch line escapes (tab, newline, carriage
+-- return, backslash, a literal \N) and JSON escapes, loaded exactly
+CREATE TABLE fl_chars (id integer PRIMARY KEY, t text, n integer[], b bytea);
+SELECT covet_loaddata('[{"model": "fl_chars", "pk": 1, "fields": {"t": "a\tb\nc\rd\\e \\N \\\\N", "n": [[1, 2], [3, null]], "b": "AAEC"}},
+ {"model": "fl_chars", "pk": 2, "fields": {"t": "\\N", "n": null, "b": null}},
+ {"model": "fl_chars", "pk": 3, "fields": {"t": "\u00e9\ud83d\ude00\"\/", "n": [], "b": ""}},
+ {"model": "fl_chars", "pk": 4, "fields": {"t": "", "n": [7], "b": "//8="}}]');
+SELECT id, t = E'a\tb\nc\rd\\e \\N \\\\N' AS escapes_kept, t, t IS NULL AS t_null, n, b FROM fl_chars ORDER BY id;
+-- a value PostgreSQL text cannot hold, and an array that is not one: the
+-- record and the field are named, nothing is loaded
+SELECT covet_loaddata('[{"model": "fl_chars", "pk": 5, "fields": {"t": "nul \u0000 here"}}]');
+SELECT covet_loaddata('[{"model": "fl_chars", "pk": 6, "fields": {"t": "ok"}}, {"model": "fl_chars", "pk": 7, "fields": {"n": "not an array"}}]');
+SELECT count(*) FROM fl_chars;
+
 -- === dumps refuse what they cannot do
 SELECT covet_dumpdata('fl_users, nope');
 SELECT covet_dumpdata(' , ');
@@ -182,4 +196,4 @@ SELECT covet_dumpdata_file('/nonexistent/dir/x.json', 'fl_users');
 SELECT covet_loaddata_file('/nonexistent/x.json');
 
 DROP SCHEMA fl_other CASCADE;
-DROP TABLE fl_lines, fl_orders, fl_users, fl_tree, fl_nokey, fl_csv, fl_json;
+DROP TABLE fl_lines, fl_orders, fl_users, fl_tree, fl_nokey, fl_csv, fl_json, fl_chars;

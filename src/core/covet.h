@@ -215,11 +215,12 @@ typedef struct CovetDialect
 	const char *seed_rows_from;
 	bool		seed_cast_values;	/* covet_fake returns text: CAST it */
 	/*
-	 * covet_fake as the generated SQL names it; NULL: "covet_fake".  The
-	 * PostgreSQL binding sets the schema-qualified name on a copy of the
-	 * dialect, so the INSERT does not depend on the caller's search_path.
+	 * What the generated SQL puts before the name of covet's own SQL
+	 * functions (covet_fake, covet_fixture_rows); NULL: nothing.  The
+	 * PostgreSQL binding sets the quoted schema and a dot on a copy of the
+	 * dialect, so the SQL does not depend on the caller's search_path.
 	 */
-	const char *seed_fake_fn;
+	const char *func_prefix;
 	/* fixture_sql.c: the SQL of dumpdata and loaddata */
 	const struct CovetFixtureSql *fixture;
 } CovetDialect;
@@ -674,6 +675,16 @@ extern void covet_csv_field(CovetBuf *out, const char *value, size_t len);
 /* Undo covet_json_string: text is a whole JSON string literal. */
 extern bool covet_json_unescape(CovetBuf *out, const char *text, size_t len);
 
+/*
+ * A JSON value as a field of COPY's text format: null is \N, a string its
+ * decoded text (unless raw: embedded JSON keeps its text), anything else
+ * its JSON text; backslash, tab, newline and carriage return are escaped.
+ * false: the text holds U+0000, which the format cannot carry (the field
+ * is written without it).  scratch: a work buffer.
+ */
+extern bool covet_copy_field(CovetBuf *out, CovetBuf *scratch, const char *json,
+							 size_t len, bool raw);
+
 typedef enum CovetFixtureFormat
 {
 	COVET_FORMAT_JSON,
@@ -707,6 +718,7 @@ typedef enum CovetFixtureKind
 	COVET_FX_BOOL,
 	COVET_FX_BLOB,				/* base64 in the fixture */
 	COVET_FX_JSON,				/* embedded as a JSON value */
+	COVET_FX_ARRAY,				/* PostgreSQL arrays: embedded JSON arrays */
 	COVET_FX_NKINDS
 } CovetFixtureKind;
 
@@ -717,8 +729,8 @@ extern CovetFixtureKind covet_fixture_kind(const CovetDialect *dialect,
  * The fixture SQL of a dialect.  Templates use "{1}" for the one parameter
  * (as covet_sql_expand), "%C" for a quoted column, "%T" for the quoted
  * table, "%K" for the key of a column in a batch record ("c0", "c1", ...),
- * "%Y" for the column's declared type and "%D" for the column definitions
- * of a load.
+ * "%Y" for the column's declared type, "%D" for the column definitions
+ * of a load and "%P" for the dialect's func_prefix.
  */
 typedef struct CovetFixtureSql
 {
@@ -728,8 +740,16 @@ typedef struct CovetFixtureSql
 	const char *load_expr[COVET_FX_NKINDS];
 	/* one column definition of load_from's %D (NULL: none needed) */
 	const char *load_def[COVET_FX_NKINDS];
-	/* the rows of a batch, {1} = JSON array of records */
+	/* the rows of a batch, {1} = the batch; %P = the dialect's func_prefix */
 	const char *load_from;
+	/*
+	 * How a batch is written.  false: a JSON array of records keyed by
+	 * column ({"c0": 1, "c2": "x"}).  true: one line per record, the values
+	 * of the batch's columns in column order separated by tabs, in COPY's
+	 * text format (\N for NULL; backslash, tab, newline and carriage return
+	 * escaped; JSON strings decoded, other JSON values as their text).
+	 */
+	bool		batch_lines;
 	/* the user's tables as model names, no parameters */
 	const char *tables_sql;
 	/* {1} = table as describe_sql takes it; the model name (NULL: the

@@ -356,6 +356,77 @@ covet_json_unescape(CovetBuf *out, const char *text, size_t len)
 	return true;
 }
 
+/* text into a field of COPY's text format: \\, \t, \n and \r escaped */
+static void
+copy_escape(CovetBuf *out, const char *s, size_t len)
+{
+	size_t		i,
+				run = 0;
+
+	for (i = 0; i < len; i++)
+	{
+		const char *esc;
+
+		switch (s[i])
+		{
+			case '\\':
+				esc = "\\\\";
+				break;
+			case '\t':
+				esc = "\\t";
+				break;
+			case '\n':
+				esc = "\\n";
+				break;
+			case '\r':
+				esc = "\\r";
+				break;
+			case '\0':
+				esc = "";		/* cannot be carried; the caller reports it */
+				break;
+			default:
+				continue;
+		}
+		covet_buf_appendn(out, s + run, i - run);
+		covet_buf_append(out, esc);
+		run = i + 1;
+	}
+	covet_buf_appendn(out, s + run, len - run);
+}
+
+bool
+covet_copy_field(CovetBuf *out, CovetBuf *scratch, const char *json, size_t len, bool raw)
+{
+	bool		ok = true;
+
+	if (len == 4 && memcmp(json, "null", 4) == 0)
+	{
+		covet_buf_append(out, "\\N");
+		return true;
+	}
+	if (raw || len < 2 || json[0] != '"')
+	{
+		copy_escape(out, json, len);
+		return true;
+	}
+	if (memchr(json + 1, '\\', len - 2) == NULL)
+	{
+		copy_escape(out, json + 1, len - 2);
+		return true;
+	}
+	covet_buf_reset(scratch);
+	if (covet_json_unescape(scratch, json, len))
+	{
+		ok = scratch->data == NULL || memchr(scratch->data, '\0', scratch->len) == NULL;
+		copy_escape(out, scratch->data, scratch->len);
+	}
+	else
+		copy_escape(out, json, len);	/* not ours: the cast names it */
+	if (scratch->failed)
+		out->failed = true;
+	return ok;
+}
+
 void
 covet_csv_field(CovetBuf *out, const char *value, size_t len)
 {

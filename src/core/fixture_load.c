@@ -7,13 +7,15 @@
  * for YAML, libcsv for CSV) hands records to the loader one at a time: a
  * model, a pk and fields whose values are JSON text.  The loader checks
  * each against its table (unknown model or field, base64 of blob columns)
- * and appends it to the table's pending batch as a JSON object keyed by
- * column position ({"c0": 1, "c2": "x"}).  A batch becomes one statement,
+ * and appends it to the table's pending batch: in SQLite a JSON object
+ * keyed by column position ({"c0": 1, "c2": "x"}), in PostgreSQL a line of
+ * COPY's text format (the dialect's batch_lines).  A batch becomes one
+ * statement,
  *
  *     INSERT INTO t (cols) SELECT <per-column conversion> FROM <rows of $1>
  *         WHERE true [ON CONFLICT (pk) DO NOTHING | DO UPDATE SET ...]
  *
- * with json_each in SQLite and json_to_recordset in PostgreSQL (the
+ * with json_each in SQLite and covet_fixture_rows in PostgreSQL (the
  * dialect's SQL).  Pending batches are flushed together, tables in
  * foreign-key order (parents first), when one is full, when a table's
  * records change shape (other fields), and at the end; memory stays
@@ -440,12 +442,10 @@ probe_fields(Loader *L, const LoadTable *lt, const char *one)
 	CovetDriver *d = L->d;
 	const CovetDialect *dl = d->dialect;
 	const CovetFxTable *t = &lt->t;
-	bool	   *only;
 	int			c,
 				found = -1;
 
-	if ((only = covet_alloc0(&d->mem, sizeof(bool) * (size_t) (t->ncols + 1))) == NULL)
-		return -1;
+	/* the row source reads every field as text; one column is converted */
 	for (c = 0; c < t->ncols && found < 0; c++)
 	{
 		CovetBuf	b;
@@ -456,15 +456,13 @@ probe_fields(Loader *L, const LoadTable *lt, const char *one)
 
 		if (!lt->shape[c])
 			continue;
-		memset(only, 0, sizeof(bool) * (size_t) t->ncols);
-		only[c] = true;
 		snprintf(key, sizeof(key), "c%d", c);
 		covet_buf_init(&b, &d->mem);
 		covet_buf_append(&b, "SELECT ");
 		covet_fx_expand(&b, dl, dl->fixture->load_expr[t->kinds[c]], t->cols[c], t->sql_name,
 						key, t->types[c], NULL);
 		covet_buf_append(&b, " FROM ");
-		append_from(L, &b, t, only);
+		append_from(L, &b, t, lt->shape);
 		if (covet_buf_finish(&b, &sql, &e2) != COVET_OK)
 			break;
 		if (d->savepoint_begin(d->ctx, &e2) != COVET_OK)
@@ -478,7 +476,6 @@ probe_fields(Loader *L, const LoadTable *lt, const char *one)
 		if (rc != COVET_OK)
 			found = c;
 	}
-	covet_free(&d->mem, only);
 	return found;
 }
 
@@ -490,6 +487,7 @@ find_bad_record(Loader *L, LoadTable *lt, const char *sql, const CovetError *bat
 	CovetBuf	one;
 	CovetError	e;
 	CovetStatus rc = COVET_OK;
+	bool		lines = d->dialect->fixture->batch_lines;
 	int			i,
 				field;
 
@@ -500,9 +498,14 @@ find_bad_record(Loader *L, LoadTable *lt, const char *sql, const CovetError *bat
 		const char *param;
 
 		covet_buf_reset(&one);
-		covet_buf_appendc(&one, '[');
-		covet_buf_appendn(&one, lt->batch.data + m->off, m->len);
-		covet_buf_appendc(&one, ']');
+		if (lines)
+			covet_buf_appendn(&one, lt->batch.data + m->off, m->len);
+		else
+		{
+			covet_buf_appendc(&one, '[');
+			covet_buf_appendn(&one, lt->batch.data + m->off, m->len);
+			covet_buf_appendc(&one, ']');
+		}
 		if (one.failed)
 		{
 			rc = oom(L);
@@ -567,12 +570,14 @@ flush_table(Loader *L, LoadTable *lt)
 	const char *param;
 	CovetError	e;
 	CovetStatus rc;
+	bool		lines = d->dialect->fixture->batch_lines;
 
 	if (lt->nbatch == 0)
 		return COVET_OK;
 	if ((rc = insert_sql(L, lt, &sql)) != COVET_OK)
 		return rc;
-	covet_buf_appendc(&lt->batch, ']');
+	if (!lines)
+		covet_buf_appendc(&lt->batch, ']');
 	if (lt->batch.failed)
 	{
 		covet_free(&d->mem, sql);
@@ -598,7 +603,8 @@ flush_table(Loader *L, LoadTable *lt)
 		}
 		else if (rc == COVET_ERR_SQL)
 		{
-			lt->batch.len--;	/* the closing ']' */
+			if (!lines)
+				lt->batch.len--;	/* the closing ']' */
 			rc = find_bad_record(L, lt, sql, &e);
 		}
 		else
@@ -684,6 +690,66 @@ base64_ok(Loader *L, const char *val, bool *nomem)
 	return ok;
 }
 
+/* {"c0": v, "c3": v}, after "[" or "," */
+static void
+append_object(Loader *L, LoadTable *lt)
+{
+	const Rec  *r = &L->rec;
+	CovetBuf   *b = &lt->batch;
+	char		key[24];
+	bool		first = true;
+	int			c;
+
+	covet_buf_appendc(b, lt->nbatch == 0 ? '[' : ',');
+	lt->meta[lt->nbatch].off = b->len;
+	covet_buf_appendc(b, '{');
+	for (c = 0; c < lt->t.ncols; c++)
+	{
+		int			len;
+
+		if (L->vals[c] < 0)
+			continue;
+		len = snprintf(key, sizeof(key), first ? "\"c%d\":" : ",\"c%d\":", c);
+		covet_buf_appendn(b, key, (size_t) len);
+		covet_buf_append(b, REC_VAL(r, L->vals[c]));
+		first = false;
+	}
+	covet_buf_appendc(b, '}');
+}
+
+/*
+ * v<TAB>v<NEWLINE>: the batch's columns in order (dialect batch_lines).
+ * Returns the column whose text holds U+0000, or -1.
+ */
+static int
+append_line(Loader *L, LoadTable *lt)
+{
+	const Rec  *r = &L->rec;
+	CovetBuf   *b = &lt->batch;
+	bool		first = true;
+	int			c,
+				nul = -1;
+
+	lt->meta[lt->nbatch].off = b->len;
+	for (c = 0; c < lt->t.ncols; c++)
+	{
+		const char *v;
+		CovetFixtureKind kind = lt->t.kinds[c];
+
+		if (L->vals[c] < 0)
+			continue;
+		if (!first)
+			covet_buf_appendc(b, '\t');
+		first = false;
+		v = REC_VAL(r, L->vals[c]);
+		if (!covet_copy_field(b, &L->tmp, v, strlen(v),
+							  kind == COVET_FX_JSON || kind == COVET_FX_ARRAY) && nul < 0)
+			nul = c;
+	}
+	covet_buf_appendc(b, '\n');
+	return nul;
+}
+
 /* The record is complete: check it and add it to its table's batch. */
 static CovetStatus
 rec_end(Loader *L)
@@ -695,7 +761,6 @@ rec_end(Loader *L)
 	CovetStatus rc;
 	RecMeta    *m;
 	bool		same_shape = true;
-	bool		first;
 	int			i,
 				c;
 
@@ -830,20 +895,16 @@ rec_end(Loader *L)
 		covet_buf_append(&lt->pkbuf, "null");
 	covet_buf_appendc(&lt->pkbuf, '\0');
 
-	/* {"c0": v, "c3": v} */
-	covet_buf_appendc(&lt->batch, lt->nbatch == 0 ? '[' : ',');
-	m->off = lt->batch.len;
-	covet_buf_appendc(&lt->batch, '{');
-	first = true;
-	for (c = 0; c < t->ncols; c++)
+	if (!L->d->dialect->fixture->batch_lines)
+		append_object(L, lt);
+	else if ((c = append_line(L, lt)) >= 0)
 	{
-		if (L->vals[c] < 0)
-			continue;
-		covet_buf_appendf(&lt->batch, first ? "\"c%d\":" : ",\"c%d\":", c);
-		covet_buf_append(&lt->batch, REC_VAL(r, L->vals[c]));
-		first = false;
+		lt->batch.len = m->off; /* the record is not in the batch */
+		record_error(L, COVET_ERR_INVALID, "field \"%s\": the text holds the character U+0000, which the database's text cannot store",
+					 t->cols[c]);
+		memcpy(L->err->sqlstate, "22P05", 6);
+		return L->rc;
 	}
-	covet_buf_appendc(&lt->batch, '}');
 	m->len = lt->batch.len - m->off;
 	if (lt->batch.failed || lt->pkbuf.failed)
 		return oom(L);
@@ -1681,6 +1742,7 @@ csv_json(Loader *L, CovetBuf *out, const char *s, size_t len, CovetFixtureKind k
 			}
 			break;
 		case COVET_FX_JSON:
+		case COVET_FX_ARRAY:
 			{
 				yajl_alloc_funcs af = {yj_malloc, yj_realloc, yj_free, &L->d->mem};
 				yajl_handle h = yajl_alloc(NULL, &af, NULL);

@@ -10,15 +10,22 @@
  * PostgreSQL: to_json() for most types (numbers keep their text, floats
  * come out shortest-exact under extra_float_digits >= 1, which the SQL
  * functions set; timestamps ISO 8601, timestamptz with its offset; arrays
- * and json/jsonb as embedded JSON), encode(..., 'base64') for bytea; loads
- * through json_to_recordset with the table's own types (format_type).
+ * and json/jsonb as embedded JSON), encode(..., 'base64') for bytea.  Loads
+ * send a batch as lines of COPY's text format to covet_fixture_rows (a C
+ * set-returning function of the binding, src/pg/fixtures.c) and cast each
+ * text field to the column's own type (format_type), so the type's input
+ * function reads it as COPY would; arrays go through json_to_record, which
+ * turns a JSON array of any dimensions into the array type.  (JSON batches
+ * through json_to_recordset spent two thirds of a load parsing JSON and
+ * hashing each record's keys.)
  * SQLite: CASE typeof(col) with covet_float_text() (shortest text that
  * reads back to the same double; SQLite's own has 15 digits) and
  * covet_base64_encode() for blobs; loads through json_each with
  * covet_float_parse() and covet_base64_decode().
  *
  * Templates: %C quoted column, %T quoted table, %K batch record key ("c0"),
- * %Y declared type, %D column definitions, {1} the parameter.
+ * %Y declared type, %D column definitions, %P the func_prefix, {1} the
+ * parameter.
  *
  *-------------------------------------------------------------------------
  */
@@ -30,6 +37,8 @@
 /* --- PostgreSQL ------------------------------------------------------------ */
 
 #define PG_DUMP_GENERIC "COALESCE(CAST(pg_catalog.to_json(%C) AS text), 'null')"
+/* a field's text through the type's input function, as COPY does */
+#define PG_LOAD_CAST "CAST(r.%K AS %Y)"
 
 const CovetFixtureSql covet_fixture_sql_postgres = {
 	.dump_expr = {
@@ -41,26 +50,31 @@ const CovetFixtureSql covet_fixture_sql_postgres = {
 		[COVET_FX_BLOB] = "COALESCE(CAST(pg_catalog.to_json(pg_catalog.translate("
 		"pg_catalog.encode(%C, 'base64'), E'\\n', '')) AS text), 'null')",
 		[COVET_FX_JSON] = PG_DUMP_GENERIC,
+		[COVET_FX_ARRAY] = PG_DUMP_GENERIC,
 	},
 	.load_expr = {
-		[COVET_FX_TEXT] = "r.%K",
-		[COVET_FX_INT] = "r.%K",
-		[COVET_FX_REAL] = "r.%K",
-		[COVET_FX_NUMERIC] = "r.%K",
-		[COVET_FX_BOOL] = "r.%K",
+		[COVET_FX_TEXT] = PG_LOAD_CAST,
+		[COVET_FX_INT] = PG_LOAD_CAST,
+		[COVET_FX_REAL] = PG_LOAD_CAST,
+		[COVET_FX_NUMERIC] = PG_LOAD_CAST,
+		[COVET_FX_BOOL] = PG_LOAD_CAST,
 		[COVET_FX_BLOB] = "pg_catalog.decode(r.%K, 'base64')",
-		[COVET_FX_JSON] = "r.%K",
+		[COVET_FX_JSON] = PG_LOAD_CAST,
+		[COVET_FX_ARRAY] = "(SELECT a.%K FROM pg_catalog.json_to_record(pg_catalog.json_build_object("
+		"'%K', CAST(r.%K AS json))) AS a(%K %Y))",
 	},
 	.load_def = {
-		[COVET_FX_TEXT] = "%K %Y",
-		[COVET_FX_INT] = "%K %Y",
-		[COVET_FX_REAL] = "%K %Y",
-		[COVET_FX_NUMERIC] = "%K %Y",
-		[COVET_FX_BOOL] = "%K %Y",
+		[COVET_FX_TEXT] = "%K text",
+		[COVET_FX_INT] = "%K text",
+		[COVET_FX_REAL] = "%K text",
+		[COVET_FX_NUMERIC] = "%K text",
+		[COVET_FX_BOOL] = "%K text",
 		[COVET_FX_BLOB] = "%K text",
-		[COVET_FX_JSON] = "%K %Y",
+		[COVET_FX_JSON] = "%K text",
+		[COVET_FX_ARRAY] = "%K text",
 	},
-	.load_from = "pg_catalog.json_to_recordset(CAST({1} AS json)) AS r(%D)",
+	.load_from = "%Pcovet_fixture_rows({1}) AS r(%D)",
+	.batch_lines = true,
 	.tables_sql =
 	"SELECT CASE WHEN pg_catalog.pg_table_is_visible(c.oid) THEN c.relname"
 	" ELSE n.nspname || '.' || c.relname END"
@@ -122,6 +136,7 @@ const CovetFixtureSql covet_fixture_sql_sqlite = {
 		[COVET_FX_BLOB] = SQ_DUMP_GENERIC,
 		[COVET_FX_JSON] = "CASE WHEN typeof(%C) = 'text' AND json_valid(%C)"
 		" THEN json(%C) ELSE " SQ_DUMP_GENERIC " END",
+		[COVET_FX_ARRAY] = SQ_DUMP_GENERIC,	/* not a SQLite kind */
 	},
 	.load_expr = {
 		[COVET_FX_TEXT] = SQ_LOAD_GENERIC,
@@ -135,6 +150,7 @@ const CovetFixtureSql covet_fixture_sql_sqlite = {
 		" ELSE json_extract(value, '$.%K') END",
 		[COVET_FX_JSON] = "CASE json_type(value, '$.%K') WHEN 'null' THEN NULL"
 		" ELSE value -> '$.%K' END",
+		[COVET_FX_ARRAY] = SQ_LOAD_GENERIC,	/* not a SQLite kind */
 	},
 	.load_def = {NULL},
 	.load_from = "json_each({1})",
@@ -172,10 +188,10 @@ covet_fixture_kind(const CovetDialect *dialect, const char *type)
 	{
 		/*
 		 * format_type() spellings.  Arrays are embedded JSON arrays (to_json
-		 * out, json_to_recordset back into the array type, any dimensions).
+		 * out, json_to_record back into the array type, any dimensions).
 		 */
 		if (strchr(up, '[') != NULL)
-			return COVET_FX_JSON;
+			return COVET_FX_ARRAY;
 		if (strcmp(up, "BYTEA") == 0)
 			return COVET_FX_BLOB;
 		if (strcmp(up, "BOOLEAN") == 0)

@@ -286,10 +286,14 @@ covet_fx_expand(CovetBuf *out, const CovetDialect *dl, const char *tmpl,
 
 	for (p = tmpl; *p; p++)
 	{
-		if (*p == '%' && p[1] != '\0' && strchr("CTKYD", p[1]) != NULL)
+		if (*p == '%' && p[1] != '\0' && strchr("CTKYDP", p[1]) != NULL)
 		{
 			switch (p[1])
 			{
+				case 'P':
+					if (dl->func_prefix != NULL)
+						covet_buf_append(out, dl->func_prefix);
+					break;
 				case 'C':
 					covet_quote_ident(out, col);
 					break;

@@ -1005,7 +1005,9 @@ append_fake(CovetBuf *b, const CovetDialect *dl, const char *gen, int64_t key,
 {
 	if (dl->seed_cast_values && cast != NULL)
 		covet_buf_append(b, "CAST(");
-	covet_buf_append(b, dl->seed_fake_fn ? dl->seed_fake_fn : "covet_fake");
+	if (dl->func_prefix != NULL)
+		covet_buf_append(b, dl->func_prefix);
+	covet_buf_append(b, "covet_fake");
 	covet_buf_appendc(b, '(');
 	covet_quote_literal(b, gen);
 	covet_buf_appendf(b, ", %lld, covet_rows.r)", (long long) key);

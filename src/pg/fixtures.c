@@ -25,9 +25,12 @@
  */
 #include "postgres.h"
 
+#include "catalog/pg_type.h"
 #include "fmgr.h"
+#include "funcapi.h"
 #include "miscadmin.h"
 #include "utils/builtins.h"
+#include "utils/lsyscache.h"
 #include "utils/memutils.h"
 
 #include "covet_pg.h"
@@ -148,11 +151,18 @@ dump_call(DumpArgs *a)
 }
 
 static int64
-load_call(LoadArgs *a)
+load_call(FunctionCallInfo fcinfo, LoadArgs *a)
 {
 	CovetPgCall call;
+	CovetDialect dialect = covet_dialect_postgres;
+	char	   *schema;
 
+	/* covet_fixture_rows lives where this function does */
+	schema = get_namespace_name(get_func_namespace(fcinfo->flinfo->fn_oid));
+	if (schema != NULL)
+		dialect.func_prefix = psprintf("%s.", quote_identifier(schema));
 	covet_pg_call_begin(&call, covet_lock_timeout);
+	call.driver.dialect = &dialect;
 	covet_pg_call_run(&call, core_load, a);
 	covet_pg_call_end(&call);
 	if (call.status != COVET_OK)
@@ -205,7 +215,7 @@ covet_loaddata(PG_FUNCTION_ARGS)
 	a.len = VARSIZE_ANY_EXHDR(data);
 	fx_args(arg_text(fcinfo, 1), arg_text(fcinfo, 2), &a.format, &a.on_conflict);
 	a.table = arg_text(fcinfo, 3);
-	PG_RETURN_INT64(load_call(&a));
+	PG_RETURN_INT64(load_call(fcinfo, &a));
 }
 
 /* covet_loaddata_file(path text, format, on_conflict, table_name) */
@@ -220,5 +230,118 @@ covet_loaddata_file(PG_FUNCTION_ARGS)
 		raise_null("path");
 	fx_args(arg_text(fcinfo, 1), arg_text(fcinfo, 2), &a.format, &a.on_conflict);
 	a.table = arg_text(fcinfo, 3);
-	PG_RETURN_INT64(load_call(&a));
+	PG_RETURN_INT64(load_call(fcinfo, &a));
+}
+
+/* --- covet_fixture_rows ------------------------------------------------------ */
+
+/* One field of a line at *p, up to a tab, a newline or the end. */
+static void
+read_field(const char **p, const char *end, StringInfo field, bool *isnull)
+{
+	const char *s = *p;
+
+	resetStringInfo(field);
+	*isnull = false;
+	if (end - s >= 2 && s[0] == '\\' && s[1] == 'N' &&
+		(end - s == 2 || s[2] == '\t' || s[2] == '\n'))
+	{
+		*isnull = true;
+		*p = s + 2;
+		return;
+	}
+	while (s < end && *s != '\t' && *s != '\n')
+	{
+		const char *run = s;
+
+		while (s < end && *s != '\t' && *s != '\n' && *s != '\\')
+			s++;
+		appendBinaryStringInfo(field, run, (int) (s - run));
+		if (s < end && *s == '\\')
+		{
+			char		c = s + 1 < end ? s[1] : '\\';
+
+			switch (c)
+			{
+				case 't':
+					c = '\t';
+					break;
+				case 'n':
+					c = '\n';
+					break;
+				case 'r':
+					c = '\r';
+					break;
+			}
+			appendStringInfoChar(field, c);
+			s += 2;
+		}
+	}
+	*p = s;
+}
+
+/*
+ * covet_fixture_rows(batch): the records of a fixture load's batch (the
+ * core writes it, src/core/fixture_load.c) as rows of the caller's column
+ * definition list, all text: one line per record, fields separated by
+ * tabs in COPY's text format.  The load casts each field to its column's
+ * type, so values go through the types' input functions as COPY's would.
+ */
+PG_FUNCTION_INFO_V1(covet_fixture_rows);
+Datum
+covet_fixture_rows(PG_FUNCTION_ARGS)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	text	   *batch = PG_GETARG_TEXT_PP(0);
+	const char *p = VARDATA_ANY(batch);
+	const char *end = p + VARSIZE_ANY_EXHDR(batch);
+	TupleDesc	desc;
+	Datum	   *values;
+	bool	   *nulls;
+	StringInfoData field;
+	int			natts,
+				i;
+	int64		line = 0;
+
+	InitMaterializedSRF(fcinfo, MAT_SRF_USE_EXPECTED_DESC);
+	desc = rsinfo->setDesc;
+	natts = desc->natts;
+	for (i = 0; i < natts; i++)
+		if (TupleDescAttr(desc, i)->atttypid != TEXTOID)
+			ereport(ERROR,
+					(errcode(ERRCODE_DATATYPE_MISMATCH),
+					 errmsg("covet_fixture_rows returns text columns only")));
+	values = palloc(sizeof(Datum) * natts);
+	nulls = palloc(sizeof(bool) * natts);
+	initStringInfo(&field);
+	while (p < end)
+	{
+		line++;
+		for (i = 0; i < natts; i++)
+		{
+			read_field(&p, end, &field, &nulls[i]);
+			values[i] = nulls[i] ? (Datum) 0 :
+				PointerGetDatum(cstring_to_text_with_len(field.data, field.len));
+			if (i < natts - 1)
+			{
+				if (p >= end || *p != '\t')
+					ereport(ERROR,
+							(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+							 errmsg("covet_fixture_rows: line %lld has %d fields, not %d",
+									(long long) line, i + 1, natts)));
+				p++;
+			}
+		}
+		if (p < end && *p != '\n')
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("covet_fixture_rows: line %lld has more than %d fields",
+							(long long) line, natts)));
+		p++;
+		tuplestore_putvalues(rsinfo->setResult, desc, values, nulls);
+		for (i = 0; i < natts; i++)
+			if (!nulls[i])
+				pfree(DatumGetPointer(values[i]));
+	}
+	return (Datum) 0;
 }

@@ -175,7 +175,7 @@ covet_seed_pg(PG_FUNCTION_ARGS)
 	dialect = covet_dialect_postgres;
 	schema = get_namespace_name(get_func_namespace(fcinfo->flinfo->fn_oid));
 	if (schema != NULL)
-		dialect.seed_fake_fn = psprintf("%s.covet_fake", quote_identifier(schema));
+		dialect.func_prefix = psprintf("%s.", quote_identifier(schema));
 
 	covet_pg_call_begin(&call, covet_lock_timeout);
 	call.driver.dialect = &dialect;

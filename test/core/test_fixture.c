@@ -225,6 +225,42 @@ test_json_strings(void)
 	covet_buf_free(&u);
 }
 
+/* covet_copy_field: JSON values as fields of COPY's text format */
+static void
+copy_field(const char *json, bool raw, const char *expect, bool expect_ok, const char *name)
+{
+	CovetBuf	b;
+	CovetBuf	scratch;
+	bool		okay;
+
+	covet_buf_init(&b, tap_mem());
+	covet_buf_init(&scratch, tap_mem());
+	okay = covet_copy_field(&b, &scratch, json, strlen(json), raw);
+	covet_buf_append(&b, "");
+	ok(okay == expect_ok && b.data != NULL && strcmp(b.data, expect) == 0, "%s", name);
+	if (b.data == NULL || strcmp(b.data, expect) != 0)
+		diag("got [%s], expected [%s]", b.data ? b.data : "(null)", expect);
+	covet_buf_free(&b);
+	covet_buf_free(&scratch);
+}
+
+static void
+test_copy_fields(void)
+{
+	copy_field("null", false, "\\N", true, "copy: null is \\N");
+	copy_field("\"\\\\N\"", false, "\\\\N", true, "copy: the text \\N is not NULL");
+	copy_field("\"plain\"", false, "plain", true, "copy: a string without escapes");
+	copy_field("\"\"", false, "", true, "copy: the empty string");
+	copy_field("\"a\\tb\\nc\\rd\\\\e\\\"\"", false, "a\\tb\\nc\\rd\\\\e\"", true,
+			   "copy: tab, newline, CR, backslash escaped; quote decoded");
+	copy_field("\"\\u00e9\\ud83d\\ude00\"", false, "\xc3\xa9\xf0\x9f\x98\x80", true, "copy: \\u escapes as UTF-8");
+	copy_field("-12.5e3", false, "-12.5e3", true, "copy: a number as its text");
+	copy_field("true", false, "true", true, "copy: a boolean as its text");
+	copy_field("{\"a\": \"x\\\\y\"}", true, "{\"a\": \"x\\\\\\\\y\"}", true, "copy: embedded JSON keeps its text");
+	copy_field("\"s\"", true, "\"s\"", true, "copy: a JSON string in a json column keeps its quotes");
+	copy_field("\"a\\u0000b\"", false, "ab", false, "copy: U+0000 reported");
+}
+
 static void
 test_names(void)
 {
@@ -247,7 +283,8 @@ test_names(void)
 	is_int(covet_fixture_kind(&covet_dialect_sqlite, "double"), COVET_FX_REAL, "sqlite double");
 	is_int(covet_fixture_kind(&covet_dialect_postgres, "bytea"), COVET_FX_BLOB, "pg bytea");
 	is_int(covet_fixture_kind(&covet_dialect_postgres, "numeric(10,2)"), COVET_FX_NUMERIC, "pg numeric");
-	is_int(covet_fixture_kind(&covet_dialect_postgres, "integer[]"), COVET_FX_JSON, "pg array: embedded JSON");
+	is_int(covet_fixture_kind(&covet_dialect_postgres, "integer[]"), COVET_FX_ARRAY, "pg array: its own kind");
+	is_int(covet_fixture_kind(&covet_dialect_postgres, "text[][]"), COVET_FX_ARRAY, "pg 2-d array");
 }
 
 /* --- readers' errors ---------------------------------------------------------- */
@@ -318,6 +355,7 @@ main(void)
 	test_doubles();
 	test_csv_writer();
 	test_json_strings();
+	test_copy_fields();
 	test_names();
 	test_read_errors();
 	return done_testing();
