@@ -219,7 +219,11 @@ puts_(Out *o, const char *s)
 static void
 putc_(Out *o, char c)
 {
-	put(o, &c, 1);
+	if (o->len < o->cap)
+	{
+		o->p[o->len++] = c;
+		o->p[o->len] = '\0';
+	}
 }
 
 /* Decimal digits of v, at least width of them (zero padded). */
@@ -227,17 +231,24 @@ static void
 put_uint(Out *o, uint64_t v, int width)
 {
 	char		tmp[24];
-	int			n = 0;
+	int			n = (int) sizeof(tmp);
 
+	if (width == 2 && v < 100 && o->cap - o->len >= 2)
+	{
+		/* the fields of dates and times */
+		o->p[o->len++] = (char) ('0' + v / 10);
+		o->p[o->len++] = (char) ('0' + v % 10);
+		o->p[o->len] = '\0';
+		return;
+	}
 	do
 	{
-		tmp[n++] = (char) ('0' + v % 10);
+		tmp[--n] = (char) ('0' + v % 10);
 		v /= 10;
 	} while (v > 0);
-	while (n < width && n < (int) sizeof(tmp))
-		tmp[n++] = '0';
-	while (n > 0)
-		putc_(o, tmp[--n]);
+	while ((int) sizeof(tmp) - n < width && n > 0)
+		tmp[--n] = '0';
+	put(o, tmp + n, sizeof(tmp) - (size_t) n);
 }
 
 static void
