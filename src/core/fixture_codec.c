@@ -356,6 +356,23 @@ covet_json_unescape(CovetBuf *out, const char *text, size_t len)
 	return true;
 }
 
+/* The escape of c in COPY's text format, or NULL; U+0000 cannot be carried
+ * (the caller reports it) and is dropped. */
+static const char *
+copy_escape_of(char c)
+{
+	static const char from[] = "\\\t\n\r";
+	static const char *const to[] = {"\\\\", "\\t", "\\n", "\\r"};
+	const char *hit;
+
+	if (c != '\\' && (unsigned char) c > '\r')
+		return NULL;			/* nearly every byte */
+	if (c == '\0')
+		return "";
+	hit = memchr(from, c, sizeof(from) - 1);
+	return hit != NULL ? to[hit - from] : NULL;
+}
+
 /* text into a field of COPY's text format: \\, \t, \n and \r escaped */
 static void
 copy_escape(CovetBuf *out, const char *s, size_t len)
@@ -365,28 +382,10 @@ copy_escape(CovetBuf *out, const char *s, size_t len)
 
 	for (i = 0; i < len; i++)
 	{
-		const char *esc;
+		const char *esc = copy_escape_of(s[i]);
 
-		switch (s[i])
-		{
-			case '\\':
-				esc = "\\\\";
-				break;
-			case '\t':
-				esc = "\\t";
-				break;
-			case '\n':
-				esc = "\\n";
-				break;
-			case '\r':
-				esc = "\\r";
-				break;
-			case '\0':
-				esc = "";		/* cannot be carried; the caller reports it */
-				break;
-			default:
-				continue;
-		}
+		if (esc == NULL)
+			continue;
 		covet_buf_appendn(out, s + run, i - run);
 		covet_buf_append(out, esc);
 		run = i + 1;
