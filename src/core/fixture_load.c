@@ -322,11 +322,12 @@ append_pk_list(CovetBuf *b, const CovetFxTable *t)
 	}
 }
 
-/* FROM part: the dialect's row source over {1}, with column definitions */
+/* FROM part: the dialect's row source over {1}, with the batch's columns */
 static void
-append_from(Loader *L, CovetBuf *b, const CovetFxTable *t, const bool *cols)
+append_from(Loader *L, CovetBuf *b, const LoadTable *lt)
 {
 	const CovetDialect *dl = L->d->dialect;
+	const CovetFxTable *t = &lt->t;
 	CovetBuf	defs;
 	char		key[16];
 	bool		first = true;
@@ -335,7 +336,7 @@ append_from(Loader *L, CovetBuf *b, const CovetFxTable *t, const bool *cols)
 	covet_buf_init(&defs, &L->d->mem);
 	for (c = 0; c < t->ncols; c++)
 	{
-		if (!cols[c] || dl->fixture->load_def[t->kinds[c]] == NULL)
+		if (!lt->shape[c] || dl->fixture->load_def[t->kinds[c]] == NULL)
 			continue;
 		snprintf(key, sizeof(key), "c%d", c);
 		if (!first)
@@ -387,7 +388,7 @@ insert_sql(Loader *L, const LoadTable *lt, char **sql)
 						key, t->types[c], NULL);
 	}
 	covet_buf_append(&b, " FROM ");
-	append_from(L, &b, t, lt->shape);
+	append_from(L, &b, lt);
 	covet_buf_append(&b, " WHERE true");
 	if (L->on_conflict != COVET_CONFLICT_ERROR)
 	{
@@ -462,7 +463,7 @@ probe_fields(Loader *L, const LoadTable *lt, const char *one)
 		covet_fx_expand(&b, dl, dl->fixture->load_expr[t->kinds[c]], t->cols[c], t->sql_name,
 						key, t->types[c], NULL);
 		covet_buf_append(&b, " FROM ");
-		append_from(L, &b, t, lt->shape);
+		append_from(L, &b, lt);
 		if (covet_buf_finish(&b, &sql, &e2) != COVET_OK)
 			break;
 		if (d->savepoint_begin(d->ctx, &e2) != COVET_OK)
@@ -498,14 +499,11 @@ find_bad_record(Loader *L, LoadTable *lt, const char *sql, const CovetError *bat
 		const char *param;
 
 		covet_buf_reset(&one);
-		if (lines)
-			covet_buf_appendn(&one, lt->batch.data + m->off, m->len);
-		else
-		{
+		if (!lines)
 			covet_buf_appendc(&one, '[');
-			covet_buf_appendn(&one, lt->batch.data + m->off, m->len);
+		covet_buf_appendn(&one, lt->batch.data + m->off, m->len);
+		if (!lines)
 			covet_buf_appendc(&one, ']');
-		}
 		if (one.failed)
 		{
 			rc = oom(L);

@@ -235,49 +235,54 @@ covet_loaddata_file(PG_FUNCTION_ARGS)
 
 /* --- covet_fixture_rows ------------------------------------------------------ */
 
-/* One field of a line at *p, up to a tab, a newline or the end. */
-static void
-read_field(const char **p, const char *end, StringInfo field, bool *isnull)
+/*
+ * One field of a line at *p, up to a tab, a newline or the end, as a text
+ * datum (copied once: through scratch only when it holds escapes).
+ */
+static Datum
+read_field(const char **p, const char *end, StringInfo scratch, bool *isnull)
 {
 	const char *s = *p;
+	const char *stop = s;
+	bool		escaped = false;
 
-	resetStringInfo(field);
-	*isnull = false;
-	if (end - s >= 2 && s[0] == '\\' && s[1] == 'N' &&
-		(end - s == 2 || s[2] == '\t' || s[2] == '\n'))
+	*isnull = end - s >= 2 && s[0] == '\\' && s[1] == 'N' &&
+		(end - s == 2 || s[2] == '\t' || s[2] == '\n');
+	if (*isnull)
 	{
-		*isnull = true;
 		*p = s + 2;
-		return;
+		return (Datum) 0;
 	}
-	while (s < end && *s != '\t' && *s != '\n')
+	while (stop < end && *stop != '\t' && *stop != '\n')
 	{
-		const char *run = s;
-
-		while (s < end && *s != '\t' && *s != '\n' && *s != '\\')
-			s++;
-		appendBinaryStringInfo(field, run, (int) (s - run));
-		if (s < end && *s == '\\')
+		if (*stop == '\\' && stop + 1 < end)
 		{
-			char		c = s + 1 < end ? s[1] : '\\';
-
-			switch (c)
-			{
-				case 't':
-					c = '\t';
-					break;
-				case 'n':
-					c = '\n';
-					break;
-				case 'r':
-					c = '\r';
-					break;
-			}
-			appendStringInfoChar(field, c);
-			s += 2;
+			escaped = true;
+			stop++;
 		}
+		stop++;
 	}
-	*p = s;
+	*p = stop;
+	if (!escaped)
+		return PointerGetDatum(cstring_to_text_with_len(s, (int) (stop - s)));
+	resetStringInfo(scratch);
+	for (; s < stop; s++)
+	{
+		char		c = *s;
+
+		if (c == '\\' && s + 1 < stop)
+		{
+			c = *++s;
+			if (c == 't')
+				c = '\t';
+			else if (c == 'n')
+				c = '\n';
+			else if (c == 'r')
+				c = '\r';
+		}
+		appendStringInfoChar(scratch, c);
+	}
+	return PointerGetDatum(cstring_to_text_with_len(scratch->data, scratch->len));
 }
 
 /*
@@ -319,9 +324,7 @@ covet_fixture_rows(PG_FUNCTION_ARGS)
 		line++;
 		for (i = 0; i < natts; i++)
 		{
-			read_field(&p, end, &field, &nulls[i]);
-			values[i] = nulls[i] ? (Datum) 0 :
-				PointerGetDatum(cstring_to_text_with_len(field.data, field.len));
+			values[i] = read_field(&p, end, &field, &nulls[i]);
 			if (i < natts - 1)
 			{
 				if (p >= end || *p != '\t')
