@@ -901,20 +901,20 @@ drv_batch_rollback(void *ctx, CovetError *err)
 }
 
 /*
- * Statement journals in memory for a commit-per-batch run.  SQLite gives a
- * multi-row UPDATE whose expressions may fail (any function call) a
- * statement journal when it runs inside a transaction, as every batch does:
- * the original of each page the batch changes, written to a temporary file
- * under the default temp_store.  That file was a third of a batch's time.
- * With temp_store = MEMORY the journal is a batch's pages in memory
- * (bounded by batch_size) and is gone at the batch's COMMIT.
+ * Statement journals in memory.  SQLite gives a multi-row UPDATE whose
+ * expressions may fail (any function call) a statement journal when it runs
+ * inside a transaction, as every batch does: the original of each page the
+ * batch changes, written to a temporary file under the default temp_store.
+ * That file was a third of a batch's time.  With temp_store = MEMORY the
+ * journal is a batch's pages in memory (bounded by batch_size), emptied at
+ * the end of each batch's statement.
  *
  * Changing temp_store drops the connection's temporary tables, so it is
- * changed only when there are none (the temp database was never opened, or
- * holds nothing), and restored at the end on the same condition; the host's
- * objects are never touched.  Atomic runs (inside the host's transaction,
- * where temp_store cannot change) keep the host's setting: their journal
- * spans the whole run, which must not live in memory.
+ * changed only when there are none: in autocommit mode when the temp
+ * database holds nothing, inside a transaction only when the temp database
+ * was never opened (SQLite refuses otherwise).  It is restored at the end on
+ * the same condition; the host's objects are never touched.  SQLite reads
+ * the setting when a transaction first writes, so it is set before that.
  */
 static void
 temp_store_memory(SqliteCall *call)
@@ -927,7 +927,8 @@ temp_store_memory(SqliteCall *call)
 	if (was == 2)
 		return;
 	if (sqlite3_db_filename(call->db, "temp") != NULL &&
-		query_int(call, "SELECT count(*) FROM temp.sqlite_master", 1) != 0)
+		(!sqlite3_get_autocommit(call->db) ||
+		 query_int(call, "SELECT count(*) FROM temp.sqlite_master", 1) != 0))
 		return;
 	if (covet_sqlite_exec(call, "PRAGMA temp_store = MEMORY", &ignore) == COVET_OK)
 		call->saved_temp_store = was;
@@ -941,7 +942,9 @@ temp_store_restore(SqliteCall *call)
 
 	if (call->saved_temp_store < 0)
 		return;
-	if (query_int(call, "SELECT count(*) FROM temp.sqlite_master", 1) == 0)
+	if (sqlite3_db_filename(call->db, "temp") == NULL ||
+		(sqlite3_get_autocommit(call->db) &&
+		 query_int(call, "SELECT count(*) FROM temp.sqlite_master", 1) == 0))
 	{
 		snprintf(sql, sizeof(sql), "PRAGMA temp_store = %d", call->saved_temp_store);
 		covet_sqlite_exec(call, sql, &ignore);
@@ -949,6 +952,22 @@ temp_store_restore(SqliteCall *call)
 	call->saved_temp_store = -1;
 }
 
+/*
+ * Where a batched operation's batches go:
+ *
+ * - autocommit mode: its own transactions, one per batch (batch_own_txn);
+ * - a transaction of the host's that has not yet read or written any
+ *   database (BEGIN; SELECT covet_backfill(...)): that transaction itself
+ *   (batch_whole_txn).  A failed run rolls it back and begins it again,
+ *   which leaves it as the host had it.  No savepoint: one open for the
+ *   whole run has SQLite copy the original of every page the run changes
+ *   to a temporary file (0.15 x the UPDATE's own time, measured), where
+ *   the untouched transaction needs no copy at all.  What the rollback
+ *   cannot keep is a savepoint the host opened instead of BEGIN (SQLite
+ *   does not tell the two apart): after a failed run it is gone, and
+ *   README says so;
+ * - any other transaction: a savepoint, released or rolled back.
+ */
 CovetStatus
 covet_sqlite_batch_begin(SqliteCall *call, CovetError *err)
 {
@@ -962,20 +981,24 @@ covet_sqlite_batch_begin(SqliteCall *call, CovetError *err)
 	/* other connections (a pause, a reader of covet_runs) hold locks briefly */
 	call->saved_busy_ms = busy_timeout_now(call);
 	sqlite3_busy_timeout(call->db, call->conn->lock_timeout_ms);
+	call->batch_own_txn = sqlite3_get_autocommit(call->db) != 0;
+	call->batch_whole_txn = !call->batch_own_txn &&
+		sqlite3_txn_state(call->db, NULL) == SQLITE_TXN_NONE;
+	call->saved_temp_store = -1;
+	if (call->batch_own_txn || call->batch_whole_txn)
+		temp_store_memory(call);
 	if ((rc = covet_sqlite_ensure_schema(call, err)) != COVET_OK)
 	{
+		temp_store_restore(call);
 		sqlite3_busy_timeout(call->db, call->saved_busy_ms);
 		return rc;
 	}
 	call->in_batch = true;
 	call->conn->batch_depth++;
-	call->batch_own_txn = sqlite3_get_autocommit(call->db) != 0;
-	call->saved_temp_store = -1;
 	if (call->batch_own_txn)
-	{
-		temp_store_memory(call);
 		return covet_sqlite_exec(call, "BEGIN IMMEDIATE", err);
-	}
+	if (call->batch_whole_txn)
+		return COVET_OK;
 	return covet_sqlite_exec(call, "SAVEPOINT covet_batch", err);
 }
 
@@ -995,7 +1018,15 @@ covet_sqlite_batch_end(SqliteCall *call, bool ok, CovetError *err)
 			rc = covet_sqlite_exec(call, "COMMIT", err);
 		if (!sqlite3_get_autocommit(call->db))
 			covet_sqlite_exec(call, "ROLLBACK", &ignore);
-		temp_store_restore(call);
+	}
+	else if (call->batch_whole_txn)
+	{
+		if (!ok)
+		{
+			covet_sqlite_exec(call, "ROLLBACK", &ignore);
+			if (sqlite3_get_autocommit(call->db))
+				covet_sqlite_exec(call, "BEGIN", &ignore);
+		}
 	}
 	else
 	{
@@ -1004,6 +1035,7 @@ covet_sqlite_batch_end(SqliteCall *call, bool ok, CovetError *err)
 		if (!ok || rc != COVET_OK)
 			covet_sqlite_exec(call, "ROLLBACK TO covet_batch; RELEASE covet_batch", &ignore);
 	}
+	temp_store_restore(call);
 	sqlite3_busy_timeout(call->db, call->saved_busy_ms);
 	return rc;
 }

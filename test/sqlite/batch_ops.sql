@@ -236,10 +236,55 @@ SELECT 'with a temp table', covet_backfill('tstore', 'v = (SELECT temp_store FRO
 SELECT 'during', group_concat(v) FROM tstore;
 PRAGMA temp_store;
 SELECT * FROM keep_me;
--- inside the host's transaction (atomic) the setting is never touched
+-- inside a transaction the temp database opened (by keep_me) the setting is
+-- never touched: SQLite refuses to change it there
 DROP TABLE keep_me;
 BEGIN;
 SELECT 'atomic', covet_backfill('tstore', 'v = (SELECT temp_store FROM pragma_temp_store())', 2, NULL, 0);
 COMMIT;
 SELECT 'during', group_concat(v) FROM tstore;
 PRAGMA temp_store;
+
+-- atomic inside a transaction that has not read or written yet (BEGIN;
+-- SELECT covet_...): the batches run in that transaction itself, with no
+-- savepoint, journals in memory (temp_store 2 seen from the batches), and the
+-- setting comes back; a fresh connection, whose temp database was never opened
+.open :memory:
+.load ./covet
+CREATE TABLE whole (id integer PRIMARY KEY, n integer NOT NULL, v integer);
+INSERT INTO whole SELECT r, r, NULL FROM covet_series(1, 6);
+PRAGMA temp_store;
+BEGIN;
+SELECT 'whole transaction', covet_backfill('whole', 'v = (SELECT temp_store FROM pragma_temp_store())', 2, NULL, 0);
+PRAGMA temp_store;
+SELECT 'in the transaction', group_concat(v) FROM whole;
+COMMIT;
+SELECT 'committed', group_concat(v) FROM whole;
+-- a failure there changes nothing (covet's run row included) and leaves the
+-- host inside a transaction, as it was: the INSERT after it is rolled back
+BEGIN;
+SELECT covet_backfill('whole', 'n = CASE WHEN id = 5 THEN NULL ELSE n + 1 END', 2);
+INSERT INTO whole VALUES (100, 100, NULL);
+ROLLBACK;
+SELECT 'after the failure', sum(n), count(*), (SELECT count(*) FROM covet_runs WHERE state = 'failed') FROM whole;
+-- a transaction that has read keeps its snapshot: a savepoint instead, and
+-- the same outcome
+BEGIN;
+SELECT 'read first', count(*) FROM whole;
+SELECT covet_backfill('whole', 'n = CASE WHEN id = 5 THEN NULL ELSE n + 1 END', 2);
+INSERT INTO whole VALUES (100, 100, NULL);
+ROLLBACK;
+SELECT 'after the failure', sum(n), count(*), (SELECT count(*) FROM covet_runs WHERE state = 'failed') FROM whole;
+-- a SAVEPOINT standing for BEGIN is lost with a failed run (README says so);
+-- the data is not
+SAVEPOINT host;
+SELECT covet_backfill('whole', 'n = CASE WHEN id = 5 THEN NULL ELSE n + 1 END', 2);
+ROLLBACK TO host;
+ROLLBACK;
+SELECT 'after the failure', sum(n), count(*) FROM whole;
+-- and a success there stays the host's to commit or roll back
+SAVEPOINT host;
+SELECT 'in a savepoint', covet_backfill('whole', 'n = n + 1', 4, NULL, 0);
+ROLLBACK TO host;
+RELEASE host;
+SELECT 'rolled back by the host', sum(n) FROM whole;
