@@ -60,6 +60,7 @@ extern CovetStatus covet_sqlite_exec(SqliteCall *call, const char *sql, CovetErr
 extern CovetStatus covet_sqlite_check_no_writer(SqliteCall *call, const char *what,
 												CovetError *err);
 extern CovetMem covet_sqlite_malloc_mem;
+extern void covet_sqlite_result_fake(sqlite3_context *ctx, const CovetFakeValue *v);
 
 /* covet_sqlite.c: arguments and errors, the same for every function. */
 extern void covet_sqlite_result_error(sqlite3_context *ctx, const CovetError *err);

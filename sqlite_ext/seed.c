@@ -36,6 +36,29 @@ gen_destroy(void *p)
 	covet_fake_free(&covet_sqlite_malloc_mem, p);
 }
 
+/* A generated value as the result of a function or a virtual table's column. */
+void
+covet_sqlite_result_fake(sqlite3_context *ctx, const CovetFakeValue *v)
+{
+	switch (v->kind)
+	{
+		case COVET_FAKE_NULL:
+			sqlite3_result_null(ctx);
+			break;
+		case COVET_FAKE_INT:
+		case COVET_FAKE_BOOL:
+			sqlite3_result_int64(ctx, v->i);
+			break;
+		case COVET_FAKE_REAL:
+			sqlite3_result_double(ctx, v->real);
+			break;
+		case COVET_FAKE_DECIMAL:
+		case COVET_FAKE_TEXT:
+			sqlite3_result_text(ctx, v->text, (int) v->len, SQLITE_TRANSIENT);
+			break;
+	}
+}
+
 /* covet_fake(generator, key, row): one value. */
 static void
 fn_fake(sqlite3_context *ctx, int argc, sqlite3_value **argv)
@@ -71,23 +94,7 @@ fn_fake(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 		fresh = true;
 	}
 	covet_fake_eval(gen, sqlite3_value_int64(argv[1]), sqlite3_value_int64(argv[2]), &v);
-	switch (v.kind)
-	{
-		case COVET_FAKE_NULL:
-			sqlite3_result_null(ctx);
-			break;
-		case COVET_FAKE_INT:
-		case COVET_FAKE_BOOL:
-			sqlite3_result_int64(ctx, v.i);
-			break;
-		case COVET_FAKE_REAL:
-			sqlite3_result_double(ctx, v.real);
-			break;
-		case COVET_FAKE_DECIMAL:
-		case COVET_FAKE_TEXT:
-			sqlite3_result_text(ctx, v.text, (int) v.len, SQLITE_TRANSIENT);
-			break;
-	}
+	covet_sqlite_result_fake(ctx, &v);
 	/* last: SQLite may free it at once when it cannot keep it */
 	if (fresh)
 		sqlite3_set_auxdata(ctx, 0, gen, gen_destroy);

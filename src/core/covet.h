@@ -213,6 +213,14 @@ typedef struct CovetDialect
 	const char *seed_fks_sql;
 	const char *seed_rows_cte;
 	const char *seed_rows_from;
+	/*
+	 * Or NULL: rows that carry their generated values as well, columns
+	 * covet_rows.c1 .. c<seed_rows_gen_max>; {gens} is a string literal of
+	 * each value's generator (covet_seed_gens_encode), so the values come
+	 * from the row source, not from one covet_fake call each.
+	 */
+	const char *seed_rows_gen_from;
+	int			seed_rows_gen_max;
 	bool		seed_cast_values;	/* covet_fake returns text: CAST it */
 	/*
 	 * What the generated SQL puts before the name of covet's own SQL
@@ -618,6 +626,15 @@ extern bool covet_fake_nullable(const CovetFakeGen *gen);
 /* The value of row (1-based) in the stream key. */
 extern void covet_fake_eval(const CovetFakeGen *gen, int64_t key, int64_t row,
 							CovetFakeValue *out);
+/*
+ * The generators of a row source (seed_rows_gen_from): for each value its
+ * key, a space, the spec's length in bytes, a colon and the spec, back to
+ * back ("123 5:email-4 10:int(1, 9)").  covet_seed_gens_next reads one:
+ * false at the end or on text it did not write (*bad set).
+ */
+extern void covet_seed_gens_encode(CovetBuf *b, int64_t key, const char *spec);
+extern bool covet_seed_gens_next(const char **p, int64_t *key, const char **spec,
+								 size_t *len, bool *bad);
 /* Text of a value for engines that cast text (PostgreSQL); NULL for NULL. */
 extern const char *covet_fake_text(CovetFakeValue *v);
 /* The stream of a column: a well-mixed 63-bit key from seed and name. */

@@ -977,13 +977,19 @@ check_generators(Seed *s, CovetError *err)
 /* --- the statement --------------------------------------------------------------- */
 
 static void
-append_template(CovetBuf *b, const char *tmpl, int64_t lo, int64_t hi)
+append_template(CovetBuf *b, const char *tmpl, int64_t lo, int64_t hi,
+				const char *gens)
 {
 	const char *p;
 
 	for (p = tmpl; *p; p++)
 	{
-		if (strncmp(p, "{lo}", 4) == 0)
+		if (gens != NULL && strncmp(p, "{gens}", 6) == 0)
+		{
+			covet_quote_literal(b, gens);
+			p += 5;
+		}
+		else if (strncmp(p, "{lo}", 4) == 0)
 		{
 			covet_buf_appendf(b, "%lld", (long long) lo);
 			p += 3;
@@ -1020,17 +1026,19 @@ build_sql(Seed *s, int64_t lo, int64_t hi, char **sql, int *ninserted, CovetErro
 {
 	CovetDriver *d = s->d;
 	const CovetDialect *dl = d->dialect;
-	CovetBuf	b;
+	CovetBuf	b,
+				gens;
 	bool		with = false;
 	bool		first;
 	int			i,
-				k;
+				k,
+				ngen;
 
 	covet_buf_init(&b, &d->mem);
 	if (dl->seed_rows_cte != NULL)
 	{
 		covet_buf_append(&b, "WITH RECURSIVE ");
-		append_template(&b, dl->seed_rows_cte, lo, hi);
+		append_template(&b, dl->seed_rows_cte, lo, hi, NULL);
 		with = true;
 	}
 	for (i = 0; i < s->nfks; i++)
@@ -1083,7 +1091,17 @@ build_sql(Seed *s, int64_t lo, int64_t hi, char **sql, int *ninserted, CovetErro
 		(*ninserted)++;
 	}
 	covet_buf_append(&b, ")\nSELECT ");
+	/* values from the row source itself, when the dialect has one */
+	ngen = 0;
+	for (i = 0; i < s->ncols; i++)
+		if (column_inserted(s, &s->cols[i]) && s->cols[i].fk < 0)
+			ngen++;
+	if (dl->seed_rows_gen_from != NULL && ngen <= dl->seed_rows_gen_max)
+		covet_buf_init(&gens, &d->mem);
+	else
+		ngen = -1;
 	first = true;
+	k = 0;
 	for (i = 0; i < s->ncols; i++)
 	{
 		SeedCol    *c = &s->cols[i];
@@ -1095,11 +1113,30 @@ build_sql(Seed *s, int64_t lo, int64_t hi, char **sql, int *ninserted, CovetErro
 		first = false;
 		if (c->fk >= 0)
 			covet_buf_appendf(&b, "covet_fk%d.k%d", c->fk + 1, c->fkpos + 1);
+		else if (ngen >= 0)
+		{
+			covet_buf_appendf(&b, "covet_rows.c%d", ++k);
+			covet_seed_gens_encode(&gens, c->key, c->gen);
+		}
 		else
 			append_fake(&b, dl, c->gen, c->key, c->tc == T_TEXT ? NULL : c->type);
 	}
 	covet_buf_append(&b, "\nFROM ");
-	append_template(&b, dl->seed_rows_from, lo, hi);
+	if (ngen >= 0)
+	{
+		char	   *text;
+		CovetStatus rc;
+
+		if ((rc = covet_buf_finish(&gens, &text, err)) != COVET_OK)
+		{
+			covet_buf_free(&b);
+			return rc;
+		}
+		append_template(&b, dl->seed_rows_gen_from, lo, hi, text);
+		covet_free(&d->mem, text);
+	}
+	else
+		append_template(&b, dl->seed_rows_from, lo, hi, NULL);
 	first = true;
 	for (i = 0; i < s->nfks; i++)
 		if (s->fks[i].use && !s->fks[i].nulls)

@@ -29,6 +29,7 @@
 #include "fake_data.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 typedef enum GenKind
@@ -191,6 +192,44 @@ covet_fake_key(int64_t seed, const char *column)
 	return (int64_t) (mix64((uint64_t) seed * 0x9E3779B97F4A7C15ULL ^ mix64(h)) >> 1);
 }
 
+/* --- generators of a row source (seed_rows_gen_from) ----------------------- */
+
+void
+covet_seed_gens_encode(CovetBuf *b, int64_t key, const char *spec)
+{
+	covet_buf_appendf(b, "%lld %zu:", (long long) key, strlen(spec));
+	covet_buf_append(b, spec);
+}
+
+bool
+covet_seed_gens_next(const char **p, int64_t *key, const char **spec, size_t *len,
+					 bool *bad)
+{
+	const char *s = *p;
+	char	   *end;
+	long long	k;
+	unsigned long long n;
+
+	*bad = false;
+	if (*s == '\0')
+		return false;
+	*bad = true;
+	if (!(*s == '-' || (*s >= '0' && *s <= '9')))
+		return false;
+	k = strtoll(s, &end, 10);
+	if (*end != ' ' || end[1] < '0' || end[1] > '9')
+		return false;
+	n = strtoull(end + 1, &end, 10);
+	if (*end != ':' || strnlen(end + 1, (size_t) n) < n)
+		return false;
+	*key = (int64_t) k;
+	*spec = end + 1;
+	*len = (size_t) n;
+	*p = end + 1 + n;
+	*bad = false;
+	return true;
+}
+
 /* --- building text ---------------------------------------------------------- */
 
 typedef struct Out
@@ -304,18 +343,24 @@ static const struct
 	{"\xc5\xbe", "z"}, {"\xc4\x9b", "e"}, {"\xc5\x91", "o"}, {"\xc5\xb1", "u"},
 };
 
-/* Lower-case ASCII letters and digits of s; accents folded, the rest dropped. */
+/*
+ * Lower-case ASCII letters and digits of s; accents folded, the rest
+ * dropped.  Written straight into the buffer: names are most of an email.
+ */
 static void
 put_folded(Out *o, const char *s)
 {
-	while (*s)
+	char	   *p = o->p + o->len;
+	char	   *end = o->p + o->cap;
+
+	while (*s && p < end)
 	{
 		unsigned char c = (unsigned char) *s;
 
 		if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'))
-			putc_(o, (char) c);
+			*p++ = (char) c;
 		else if (c >= 'A' && c <= 'Z')
-			putc_(o, (char) (c + 32));
+			*p++ = (char) (c + 32);
 		else if (c >= 0x80)
 		{
 			size_t		i;
@@ -323,10 +368,14 @@ put_folded(Out *o, const char *s)
 
 			while ((((unsigned char) s[n]) & 0xC0) == 0x80)
 				n++;
-			for (i = 0; i < sizeof(folds) / sizeof(folds[0]); i++)
-				if (strlen(folds[i].utf8) == n && memcmp(s, folds[i].utf8, n) == 0)
+			/* every entry of folds is two bytes long */
+			for (i = 0; n == 2 && i < sizeof(folds) / sizeof(folds[0]); i++)
+				if (folds[i].utf8[0] == s[0] && folds[i].utf8[1] == s[1])
 				{
-					puts_(o, folds[i].ascii);
+					const char *a = folds[i].ascii;
+
+					while (*a && p < end)
+						*p++ = *a++;
 					break;
 				}
 			s += n;
@@ -334,6 +383,8 @@ put_folded(Out *o, const char *s)
 		}
 		s++;
 	}
+	*p = '\0';
+	o->len = (size_t) (p - o->p);
 }
 
 /* A pattern: '#' is a random digit. */

@@ -438,6 +438,47 @@ test_json(void)
 	is_int(tap_mem_live(), live, "JSON: everything freed");
 }
 
+/* The generators of a row source: written, then read back one by one. */
+static void
+test_gens_encoding(void)
+{
+	CovetBuf	b;
+	CovetError	err;
+	char	   *text = NULL;
+	const char *p,
+			   *spec;
+	size_t		len;
+	int64_t		key;
+	bool		bad;
+	static const char *const bad_texts[] = {
+		"7 5:emai", "x 5:email", "7 x:email", "7:email", "7 5email", "7  5:email", NULL
+	};
+	int			i;
+
+	covet_buf_init(&b, tap_mem());
+	covet_seed_gens_encode(&b, 7, "email");
+	covet_seed_gens_encode(&b, -42, "choice(a:1, \"b c\":2); null=0.5");
+	covet_seed_gens_encode(&b, 0, "");
+	is_int(covet_buf_finish(&b, &text, &err), COVET_OK, "gens: encoded");
+	is_str(text, "7 5:email-42 30:choice(a:1, \"b c\":2); null=0.50 0:", "gens: the text");
+	p = text;
+	ok(covet_seed_gens_next(&p, &key, &spec, &len, &bad) && key == 7 &&
+	   len == 5 && strncmp(spec, "email", len) == 0, "gens: first");
+	ok(covet_seed_gens_next(&p, &key, &spec, &len, &bad) && key == -42 &&
+	   len == 30 && strncmp(spec, "choice(a:1, \"b c\":2); null=0.5", len) == 0,
+	   "gens: second, with quotes and digits after it");
+	ok(covet_seed_gens_next(&p, &key, &spec, &len, &bad) && key == 0 && len == 0,
+	   "gens: an empty spec");
+	ok(!covet_seed_gens_next(&p, &key, &spec, &len, &bad) && !bad, "gens: the end");
+	covet_free(tap_mem(), text);
+	for (i = 0; bad_texts[i] != NULL; i++)
+	{
+		p = bad_texts[i];
+		ok(!covet_seed_gens_next(&p, &key, &spec, &len, &bad) && bad,
+		   "gens: \"%s\" refused", bad_texts[i]);
+	}
+}
+
 int
 main(void)
 {
@@ -450,5 +491,6 @@ main(void)
 	test_parse_errors();
 	test_alloc_failures();
 	test_json();
+	test_gens_encoding();
 	return done_testing();
 }
