@@ -267,10 +267,12 @@ SELECT covet_backfill('whole', 'n = CASE WHEN id = 5 THEN NULL ELSE n + 1 END', 
 INSERT INTO whole VALUES (100, 100, NULL);
 ROLLBACK;
 SELECT 'after the failure', sum(n), count(*), (SELECT count(*) FROM covet_runs WHERE state = 'failed') FROM whole;
--- a transaction that has read keeps its snapshot: a savepoint instead, and
--- the same outcome
+-- a transaction that has read keeps its snapshot: a savepoint instead
+-- (temp_store untouched, 0 seen from the batches), and the same outcome
 BEGIN;
 SELECT 'read first', count(*) FROM whole;
+SELECT 'savepoint', covet_backfill('whole', 'v = (SELECT temp_store FROM pragma_temp_store())', 2, NULL, 0);
+SELECT 'in the transaction', group_concat(v) FROM whole;
 SELECT covet_backfill('whole', 'n = CASE WHEN id = 5 THEN NULL ELSE n + 1 END', 2);
 INSERT INTO whole VALUES (100, 100, NULL);
 ROLLBACK;
