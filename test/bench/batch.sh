@@ -268,6 +268,8 @@ sqlite_batch() {
 				progress "sqlite: $w $a (round $rep of $B_REPEAT)"
 				rm -f "$tmp"/run.db*
 				cp "$base" "$tmp/run.db"
+				# the copy's dirty pages written back now, not during the run
+				sync
 				sqlite_once "$tmp/run.db" "$w" "$a"
 				if [ -n "$R_SECS" ]; then
 					SECS["$w|$a"]=$(fmin "${SECS["$w|$a"]:-}" "$R_SECS")
@@ -300,6 +302,7 @@ sqlite_batch() {
 				progress "sqlite: memory, email $a at $B_MEM_ROWS rows"
 				rm -f "$tmp"/run.db*
 				cp "$mbase" "$tmp/run.db"
+				sync
 				sqlite_once "$tmp/run.db" email "$a"
 				MKB[$a]=$R_KB MSECS[$a]=$R_SECS MCHECK[$a]=$R_CHECK
 			done
