@@ -27,3 +27,11 @@ SELECT r, c1 FROM covet_series(1, 1, '7 9:emailx');
 SELECT r, c1 FROM covet_series(1, 1, '7 7:no_such');
 SELECT r FROM covet_series(1, 1, (SELECT group_concat('1 4:word', '') FROM covet_series(1, 65)));
 SELECT count(c64) FROM covet_series(1, 3, (SELECT group_concat('1 4:word', '') FROM covet_series(1, 64)));
+-- covet_seed takes the values from covet_series up to 64 generated columns
+-- and from one covet_fake call each past that: the same values either way
+CREATE TABLE narrow (id integer PRIMARY KEY, email text, score integer, x63 text);
+CREATE TABLE wide (id integer PRIMARY KEY, email text, score integer, x1 text, x2 text, x3 text, x4 text, x5 text, x6 text, x7 text, x8 text, x9 text, x10 text, x11 text, x12 text, x13 text, x14 text, x15 text, x16 text, x17 text, x18 text, x19 text, x20 text, x21 text, x22 text, x23 text, x24 text, x25 text, x26 text, x27 text, x28 text, x29 text, x30 text, x31 text, x32 text, x33 text, x34 text, x35 text, x36 text, x37 text, x38 text, x39 text, x40 text, x41 text, x42 text, x43 text, x44 text, x45 text, x46 text, x47 text, x48 text, x49 text, x50 text, x51 text, x52 text, x53 text, x54 text, x55 text, x56 text, x57 text, x58 text, x59 text, x60 text, x61 text, x62 text, x63 text);
+SELECT covet_seed('narrow', 50, '{"score": "int(1, 1000)"}', 9);
+SELECT covet_seed('wide', 50, '{"score": "int(1, 1000)"}', 9);
+SELECT count(*), count(DISTINCT n.email), count(DISTINCT n.score) > 40 FROM narrow n JOIN wide w USING (id)
+ WHERE n.email = w.email AND n.score = w.score AND n.x63 = w.x63;
