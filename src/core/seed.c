@@ -1078,6 +1078,7 @@ build_sql(Seed *s, int64_t lo, int64_t hi, char **sql, int *ninserted, CovetErro
 	covet_buf_appendf(&b, "\nINSERT INTO %s (", s->sql_name);
 	first = true;
 	*ninserted = 0;
+	ngen = 0;					/* the values covet generates */
 	for (i = 0; i < s->ncols; i++)
 	{
 		SeedCol    *c = &s->cols[i];
@@ -1089,13 +1090,11 @@ build_sql(Seed *s, int64_t lo, int64_t hi, char **sql, int *ninserted, CovetErro
 		first = false;
 		covet_quote_ident(&b, c->name);
 		(*ninserted)++;
+		if (c->fk < 0)
+			ngen++;
 	}
 	covet_buf_append(&b, ")\nSELECT ");
 	/* values from the row source itself, when the dialect has one */
-	ngen = 0;
-	for (i = 0; i < s->ncols; i++)
-		if (column_inserted(s, &s->cols[i]) && s->cols[i].fk < 0)
-			ngen++;
 	if (dl->seed_rows_gen_from != NULL && ngen <= dl->seed_rows_gen_max)
 		covet_buf_init(&gens, &d->mem);
 	else
