@@ -44,6 +44,7 @@ typedef struct SqliteCall
 	bool		lock_row;		/* this call wrote the lock row */
 	bool		batch_own_txn;	/* a batched operation commits per batch */
 	bool		batch_whole_txn;	/* ... or is the whole of the host's transaction */
+	bool		batch_flush;	/* write each batch's pages out (WAL only) */
 	bool		in_batch;
 	int			saved_busy_ms;	/* the host's busy timeout, restored */
 	int			saved_temp_store;	/* -1, or the host's temp_store, restored */

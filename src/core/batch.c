@@ -441,6 +441,12 @@ typedef struct Run
 	bool		span_mode;
 	int64_t		span;
 	int64_t		lo_key;			/* smallest key at the start, minus one */
+	/*
+	 * A filtered run in span mode is not counted up front (a count is a
+	 * scan of the whole table); its total is estimated from how far
+	 * through the key range it is (total_by_key).
+	 */
+	bool		total_by_key;
 	int			progress_ms;
 	/* built once */
 	char	   *sql_boundary[2];	/* [0] first batch, [1] later ones */
@@ -710,11 +716,13 @@ run_checkpoint(CovetDriver *d, Run *r, const char *last_key, double rate,
 	char		done[32],
 				batches[32],
 				rate_s[48],
-				eta_s[48];
+				eta_s[48],
+				total[32];
 	const char *p[] = {r->id_text, last_key, done, batches, rate_s, eta_s,
-	covet_run_state_name(state)};
+	covet_run_state_name(state), total};
 
 	snprintf(done, sizeof(done), "%lld", (long long) r->rows_done);
+	snprintf(total, sizeof(total), "%lld", (long long) r->rows_total);
 	snprintf(batches, sizeof(batches), "%lld", (long long) r->batches);
 	snprintf(rate_s, sizeof(rate_s), "%.1f", rate);
 	snprintf(eta_s, sizeof(eta_s), "%.1f", eta < 0 ? 0.0 : eta);
@@ -726,9 +734,10 @@ run_checkpoint(CovetDriver *d, Run *r, const char *last_key, double rate,
 						 " THEN state ELSE {7} END,"
 						 " updated_at = {now},"
 						 " finished_at = CASE WHEN {7} IN ('completed', 'failed', 'cancelled') THEN {now} END,"
-						 " rows_total = CASE WHEN {7} = 'completed' THEN CAST({3} AS bigint) ELSE rows_total END"
+						 " rows_total = CASE WHEN {7} = 'completed' THEN CAST({3} AS bigint)"
+						 " ELSE CAST({8} AS bigint) END"
 						 " WHERE id = CAST({1} AS bigint)",
-						 7, p, NULL, err);
+						 8, p, NULL, err);
 }
 
 static CovetStatus
@@ -905,6 +914,26 @@ done:
 	return rc;
 }
 
+/*
+ * A filtered run's total: the rows it changed over the fraction of its key
+ * range done.  Time goes with the keys scanned, not the rows changed, so
+ * percent and ETA follow the key.
+ */
+static void
+estimate_by_key(Run *r, const char *reached)
+{
+	double		upper = (double) strtoll(r->upper[0], NULL, 10);
+	double		done = (double) strtoll(reached, NULL, 10) - (double) r->lo_key;
+	double		range = upper - (double) r->lo_key;
+
+	if (range <= 0.0 || done <= 0.0)
+		return;
+	if (done >= range)
+		r->rows_total = r->rows_done;
+	else
+		r->rows_total = (int64_t) ((double) r->rows_done * range / done + 0.5);
+}
+
 /* Run batches until the upper bound, a failure, or a pause/cancel. */
 static CovetStatus
 run_loop(CovetDriver *d, Run *r, CovetError *err)
@@ -985,6 +1014,8 @@ run_loop(CovetDriver *d, Run *r, CovetError *err)
 				next = MAX_SPAN;
 			r->span = next < 1 ? 1 : next;
 		}
+		if (r->total_by_key)
+			estimate_by_key(r, end[0]);
 		now = d->clock_ms(d->ctx);
 		memset(&p, 0, sizeof(p));
 		p.rows_done = rows_session;
@@ -1138,6 +1169,13 @@ is_integer_type(const char *type)
 	return strcasestr(type, "int") != NULL;
 }
 
+/* a single integer key (or the rowid): batches are key spans */
+static bool
+integer_key(const Run *r)
+{
+	return r->table.npk == 1 && is_integer_type(r->table.types[r->table.pk[0]]);
+}
+
 /*
  * Span mode for a single integer key: the first span assumes the keys are
  * as dense as the estimate says (rows_total over the key range).
@@ -1154,7 +1192,8 @@ span_setup(CovetDriver *d, Run *r, CovetError *err)
 	double		density;
 
 	r->span_mode = false;
-	if (r->upper == NULL || r->table.npk != 1 || !is_integer_type(r->table.types[r->table.pk[0]]))
+	r->total_by_key = false;
+	if (r->upper == NULL || !integer_key(r))
 		return COVET_OK;
 	covet_buf_init(&b, &d->mem);
 	covet_buf_append(&b, "SELECT ");
@@ -1179,15 +1218,18 @@ span_setup(CovetDriver *d, Run *r, CovetError *err)
 	if (r->span < 1)
 		r->span = 1;
 	r->span_mode = true;
+	r->total_by_key = r->where_sql != NULL;
 	return COVET_OK;
 }
 
 /*
  * How many rows the run will see, for percent and ETA.  Counting a big
- * table costs a few percent of the whole run, so unless a filter makes a
- * guess useless, estimate: the engine's statistics (PostgreSQL's
- * reltuples), or the span of an integer key.  The run's row gets the exact
- * figure when it completes.
+ * table costs a few percent of the whole run, so estimate: the engine's
+ * statistics (PostgreSQL's reltuples), or the span of an integer key.  A
+ * filter makes those useless as a total; a filtered run on an integer key
+ * gets its total from the key fraction it has reached (total_by_key), and
+ * the statistics only size its first span.  A filtered run on another key
+ * is counted.  The run's row gets the exact figure when it completes.
  */
 static CovetStatus
 estimate_rows(CovetDriver *d, Run *r, CovetError *err)
@@ -1196,12 +1238,13 @@ estimate_rows(CovetDriver *d, Run *r, CovetError *err)
 	char	   *sql = NULL;
 	CovetStatus rc;
 	bool		found = false;
+	bool		by_key = r->where_sql != NULL && integer_key(r);
 
 	r->rows_total = 0;
-	if (r->upper == NULL)
+	if (r->upper == NULL || (by_key && d->dialect->estimate_sql == NULL))
 		return COVET_OK;
 	covet_buf_init(&b, &d->mem);
-	if (r->where_sql == NULL && d->dialect->estimate_sql != NULL)
+	if ((r->where_sql == NULL || by_key) && d->dialect->estimate_sql != NULL)
 	{
 		const char *p[] = {r->table.sql_name};
 
@@ -1210,11 +1253,11 @@ estimate_rows(CovetDriver *d, Run *r, CovetError *err)
 			return rc;
 		rc = query_number(d, sql, 1, p, &r->rows_total, &found, err);
 		covet_free(&d->mem, sql);
-		if (rc != COVET_OK || (found && r->rows_total > 0))
+		if (rc != COVET_OK || (found && r->rows_total > 0) || by_key)
 			return rc;
 		covet_buf_init(&b, &d->mem);
 	}
-	if (r->where_sql == NULL && r->table.npk == 1 && is_integer_type(r->table.types[r->table.pk[0]]))
+	if (r->where_sql == NULL && integer_key(r))
 	{
 		const char *k = r->table.cols[r->table.pk[0]];
 
@@ -1600,6 +1643,8 @@ covet_batch_create(CovetDriver *d, const CovetOp *op, int64_t *run_id,
 		goto done;
 	if ((rc = span_setup(d, &r, err)) != COVET_OK)
 		goto done;
+	if (r.where_sql != NULL && integer_key(&r))
+		r.rows_total = 0;		/* not known before the first batch */
 	if ((rc = key_columns_json(d, &r.table, &keycols, err)) != COVET_OK)
 		goto done;
 	if (r.upper != NULL &&

@@ -267,6 +267,73 @@ ok(err is not None and "covet_resume" not in err and "stay changed" not in err,
 ok(one(c, "SELECT count(*) FROM covet_runs WHERE args IS NULL") == 0,
    "regression: covet_runs.args is filled", rows(c, "SELECT id, op, args FROM covet_runs"))
 
+# 8. a filtered run on an integer key is not counted first (that is a scan
+# of the whole table): its total is estimated from the key fraction reached,
+# so percent follows the key.  Even ids only, 10-key first span, then spans
+# aimed at 10 rows: keys 1-10, 11-30, 31-50, 51-70, 71-90, 91-100.
+c.execute("UPDATE t SET n = id")
+one(c, "SELECT covet_set('progress_log', ?)", progress)
+one(c, "SELECT covet_set('progress_interval', '0')")
+open(progress, "w").close()
+seen = []
+
+
+def peek_total(i):
+    if i == 32:
+        seen.append(c2.execute("SELECT rows_done, rows_total FROM covet_runs"
+                               " ORDER BY id DESC LIMIT 1").fetchone())
+    return i + 1
+
+
+c.create_function("py_peek_total", 1, peek_total)
+run = one(c, "SELECT covet_backfill('t', 'n = py_peek_total(id)', 10, 'id % 2 = 0', 0)")
+ok(seen == [(15, 50)], "filtered run: after keys 1-30 another connection sees 15 rows of an estimated 50", seen)
+with open(progress) as f:
+    lines = [l.rstrip("\n") for l in f]
+pat_f = re.compile(r"^covet run %d \(backfill on t\): (\d+\.\d)%%, (\d+) of (~?\d+) rows" % run)
+got = [pat_f.match(l).groups() if pat_f.match(l) else l for l in lines]
+ok(got[:6] == [("10.0", "5", "50"), ("30.0", "15", "50"), ("50.0", "25", "50"), ("70.0", "35", "50"),
+               ("90.0", "45", "50"), ("100.0", "50", "50")],
+   "filtered run: percent follows the key (10, 30, ..., 100), total estimated at 50", lines)
+ok(rows(c, "SELECT state, rows_done, rows_total, batches FROM covet_runs WHERE id = ?", run) ==
+   [("completed", 50, 50, 6)], "filtered run: completed with the exact total")
+one(c, "SELECT covet_set('progress_log', '')")
+
+# 9. atomic in a WAL database: each batch's pages are written to the WAL
+# inside the host's transaction (the page cache is left clean, as a commit
+# would), still invisible to others and undone by ROLLBACK; with a rollback
+# journal nothing is written before COMMIT (a flush there would fsync the
+# journal once per batch)
+for mode in ("wal", "delete"):
+    fdb = os.path.join(tmp, "flush-%s.db" % mode)
+    for suffix in ("", "-journal", "-wal", "-shm"):
+        if os.path.exists(fdb + suffix):
+            os.unlink(fdb + suffix)
+    f1 = connect(fdb)
+    f1.execute("PRAGMA journal_mode = %s" % mode)
+    f1.execute("CREATE TABLE big (id integer PRIMARY KEY, v integer, pad text)")
+    f1.execute("INSERT INTO big SELECT r, r, zeroblob(500) FROM covet_series(1, 2000)")
+    one(f1, "SELECT covet_backfill('big', 'v = v', 5000, NULL, 0)")  # covet's tables exist
+    if mode == "wal":
+        f1.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    with open(fdb, "rb") as f:
+        image = f.read()
+    f2 = connect(fdb)
+    f1.execute("BEGIN")
+    one(f1, "SELECT covet_backfill('big', 'v = -v', 500, NULL, 0)")
+    if mode == "wal":
+        ok(os.path.getsize(fdb + "-wal") > 2000 * 500,
+           "WAL: the batches' pages are in the WAL before COMMIT (%d bytes)" % os.path.getsize(fdb + "-wal"))
+    else:
+        with open(fdb, "rb") as f:
+            ok(f.read() == image, "rollback journal: the database file is untouched before COMMIT")
+    ok(one(f2, "SELECT count(*) FROM big WHERE v < 0") == 0, "%s: another connection sees nothing" % mode)
+    f1.execute("ROLLBACK")
+    ok(one(f1, "SELECT count(*) FROM big WHERE v < 0") == 0 and one(f1, "SELECT sum(v) FROM big") == 2001000,
+       "%s: ROLLBACK leaves every row as it was" % mode)
+    f1.close()
+    f2.close()
+
 c.close()
 c2.close()
 done_testing()
