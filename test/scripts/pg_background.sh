@@ -25,36 +25,16 @@ cd "$(dirname "$0")/../.." || exit 1
 
 # shellcheck source=test/scripts/lib/tap.sh
 . test/scripts/lib/tap.sh
+# shellcheck source=test/scripts/lib/pg.sh
+. test/scripts/lib/pg.sh
 
-DB=covet_bg_$$
-TMP=$(mktemp -d)
-cleanup() {
-	psql -X -q -d postgres -c "DROP DATABASE IF EXISTS $DB WITH (FORCE)" >/dev/null 2>&1
+pg_scratch bg
+# the roles hold grants in $DB: they can only be dropped after it
+drop_roles() {
 	psql -X -q -d postgres -c "DROP ROLE IF EXISTS covet_bg_app" -c "DROP ROLE IF EXISTS covet_bg_group" >/dev/null 2>&1
-	rm -rf "$TMP"
 }
-trap cleanup EXIT
-
-q() {
-	psql -X -qAt -v ON_ERROR_STOP=1 -d "$DB" -c "$1" 2>&1
-}
-
-# wait_for SQL WANT [tries of 50 ms]: until the query prints WANT
-wait_for() {
-	local i got
-	for i in $(seq 1 "${3:-200}"); do
-		got=$(q "$1")
-		[ "$got" = "$2" ] && return 0
-		sleep 0.05
-	done
-	return 1
-}
-
-if ! psql -X -q -v ON_ERROR_STOP=1 -d postgres -c "CREATE DATABASE $DB" >"$TMP/setup" 2>&1 ||
-	! psql -X -q -v ON_ERROR_STOP=1 -d "$DB" -c "CREATE EXTENSION covet" >>"$TMP/setup" 2>&1; then
-	echo "Bail out! could not create a database with the covet extension: $(tr '\n' ' ' <"$TMP/setup")"
-	exit 1
-fi
+trap 'pg_cleanup; drop_roles' EXIT
+create_db
 ok "fresh database $DB with CREATE EXTENSION covet"
 
 q "CREATE TABLE t (id int PRIMARY KEY, n int NOT NULL);

@@ -18,38 +18,11 @@ cd "$(dirname "$0")/../.." || exit 1
 
 # shellcheck source=test/scripts/lib/tap.sh
 . test/scripts/lib/tap.sh
+# shellcheck source=test/scripts/lib/pg.sh
+. test/scripts/lib/pg.sh
 
-DB=covet_bcrash_$$
-TMP=$(mktemp -d)
-runner=""
-cleanup() {
-	[ -n "$runner" ] && kill "$runner" 2>/dev/null
-	psql -X -q -d postgres -c "DROP DATABASE IF EXISTS $DB" >/dev/null 2>&1
-	rm -rf "$TMP"
-}
-trap cleanup EXIT
-
-q() {
-	psql -X -qAt -v ON_ERROR_STOP=1 -d "$DB" -c "$1" 2>&1
-}
-
-# wait_ready: until the cluster answers queries again (up to 60 s).
-wait_ready() {
-	local i
-	for i in $(seq 1 120); do
-		if pg_isready -q -d postgres && psql -X -qAt -d "$DB" -c "SELECT 1" >/dev/null 2>&1; then
-			return 0
-		fi
-		sleep 0.5
-	done
-	return 1
-}
-
-if ! psql -X -q -v ON_ERROR_STOP=1 -d postgres -c "CREATE DATABASE $DB" >"$TMP/setup" 2>&1 ||
-	! psql -X -q -v ON_ERROR_STOP=1 -d "$DB" -c "CREATE EXTENSION covet" >>"$TMP/setup" 2>&1; then
-	echo "Bail out! could not create a database with the covet extension: $(tr '\n' ' ' <"$TMP/setup")"
-	exit 1
-fi
+pg_scratch bcrash
+create_db
 ok "fresh database $DB with CREATE EXTENSION covet"
 
 ROWS=300000
@@ -91,7 +64,7 @@ kill_after() {
 		not_ok "kill -9 the run's backend after $1 rows" "no backend found ($done)"
 		return 1
 	fi
-	if wait_ready; then
+	if wait_ready >/dev/null; then
 		ok "the cluster accepts connections again"
 	else
 		not_ok "the cluster accepts connections again within 60 s"

@@ -26,24 +26,11 @@ cd "$(dirname "$0")/../.." || exit 1
 
 # shellcheck source=test/scripts/lib/tap.sh
 . test/scripts/lib/tap.sh
+# shellcheck source=test/scripts/lib/pg.sh
+. test/scripts/lib/pg.sh
 
-DB=covet_conc_$$
-TMP=$(mktemp -d)
-cleanup() {
-	psql -X -q -d postgres -c "DROP DATABASE IF EXISTS $DB" >/dev/null 2>&1
-	rm -rf "$TMP"
-}
-trap cleanup EXIT
-
-q() {
-	psql -X -qAt -v ON_ERROR_STOP=1 -d "$DB" -c "$1" 2>&1
-}
-
-if ! psql -X -q -v ON_ERROR_STOP=1 -d postgres -c "CREATE DATABASE $DB" >"$TMP/setup" 2>&1 ||
-	! psql -X -q -v ON_ERROR_STOP=1 -d "$DB" -c "CREATE EXTENSION covet" >>"$TMP/setup" 2>&1; then
-	echo "Bail out! could not create a database with the covet extension: $(tr '\n' ' ' <"$TMP/setup")"
-	exit 1
-fi
+pg_scratch conc
+create_db
 ok "fresh database $DB with CREATE EXTENSION covet"
 
 # define PREFIX: 20 migrations PREFIX01..PREFIX20, each creating t_PREFIXNN

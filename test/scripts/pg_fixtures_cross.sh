@@ -23,19 +23,10 @@ ROOT=$(pwd)
 
 # shellcheck source=test/scripts/lib/tap.sh
 . test/scripts/lib/tap.sh
+# shellcheck source=test/scripts/lib/pg.sh
+. test/scripts/lib/pg.sh
 
-DB=covet_fxcross_$$
-TMP=$(mktemp -d)
-cleanup() {
-	psql -X -q -d postgres -c "DROP DATABASE IF EXISTS $DB" >/dev/null 2>&1
-	rm -rf "$TMP"
-}
-trap cleanup EXIT
-
-# q SQL: run in PostgreSQL, unaligned, errors on stdout
-q() {
-	psql -X -qAt -v ON_ERROR_STOP=1 -d "$DB" -c "$1" 2>&1
-}
+pg_scratch fxcross
 
 # pg_load FILE FORMAT [TABLE]: covet_loaddata of a client-side file
 pg_load() {
@@ -55,11 +46,7 @@ if [ ! -f "$ROOT/covet.so" ] || ! command -v sqlite3 >/dev/null; then
 	echo "Bail out! covet.so or sqlite3 missing: build with make first"
 	exit 1
 fi
-if ! psql -X -q -v ON_ERROR_STOP=1 -d postgres -c "CREATE DATABASE $DB" >"$TMP/setup" 2>&1 ||
-	! psql -X -q -v ON_ERROR_STOP=1 -d "$DB" -c "CREATE EXTENSION covet" >>"$TMP/setup" 2>&1; then
-	echo "Bail out! could not create a database with the covet extension: $(tr '\n' ' ' <"$TMP/setup")"
-	exit 1
-fi
+create_db
 ok "fresh database $DB with CREATE EXTENSION covet"
 
 # --- one schema, two engines ---------------------------------------------------

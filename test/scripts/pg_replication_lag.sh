@@ -21,9 +21,10 @@ cd "$(dirname "$0")/../.." || exit 1
 
 # shellcheck source=test/scripts/lib/tap.sh
 . test/scripts/lib/tap.sh
+# shellcheck source=test/scripts/lib/pg.sh
+. test/scripts/lib/pg.sh
 
-DB=covet_lag_$$
-TMP=$(mktemp -d)
+pg_scratch lag
 STANDBY=$TMP/standby
 BIN=$(pg_config --bindir 2>/dev/null)
 [ -x "$BIN/pg_ctl" ] || BIN=/usr/lib/postgresql/15/bin
@@ -33,33 +34,17 @@ as_pg() {
 	if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
 }
 
-cleanup() {
+# the standby runs from $TMP: stop it before pg_cleanup removes that
+stop_standby() {
 	if [ -f "$STANDBY/postmaster.pid" ]; then
 		as_pg "$BIN/pg_ctl" -D "$STANDBY" -m immediate -w stop >/dev/null 2>&1
 	fi
-	psql -X -q -d postgres -c "DROP DATABASE IF EXISTS $DB WITH (FORCE)" >/dev/null 2>&1
-	rm -rf "$TMP"
 }
-trap cleanup EXIT
-
-q() {
-	psql -X -qAt -v ON_ERROR_STOP=1 -d "$DB" -c "$1" 2>&1
-}
+trap 'stop_standby; pg_cleanup' EXIT
 
 # on the standby, through its socket
 sq() {
 	psql -X -qAt -v ON_ERROR_STOP=1 -h "$TMP" -p "$SPORT" -d "${2:-postgres}" -c "$1" 2>&1
-}
-
-# wait_for SQL WANT [tries of 100 ms]: until the query on the primary prints WANT
-wait_for() {
-	local i got
-	for i in $(seq 1 "${3:-300}"); do
-		got=$(q "$1")
-		[ "$got" = "$2" ] && return 0
-		sleep 0.1
-	done
-	return 1
 }
 
 free_port() {
@@ -74,11 +59,7 @@ free_port() {
 	echo 25433
 }
 
-if ! psql -X -q -v ON_ERROR_STOP=1 -d postgres -c "CREATE DATABASE $DB" >"$TMP/setup" 2>&1 ||
-	! psql -X -q -v ON_ERROR_STOP=1 -d "$DB" -c "CREATE EXTENSION covet" >>"$TMP/setup" 2>&1; then
-	echo "Bail out! could not create a database with the covet extension: $(tr '\n' ' ' <"$TMP/setup")"
-	exit 1
-fi
+create_db
 q "CREATE TABLE t (id int PRIMARY KEY, n int NOT NULL);
    INSERT INTO t SELECT g, g FROM generate_series(1, 20000) g" >/dev/null
 
@@ -109,7 +90,9 @@ if ! as_pg "$BIN/pg_ctl" -D "$STANDBY" -l "$TMP/standby.log" -w -t 60 start >"$T
 	echo "Bail out! the standby did not start: $(tail -5 "$TMP/standby.log" | tr '\n' ' ')"
 	exit 1
 fi
-if wait_for "SELECT count(*) FROM pg_catalog.pg_stat_replication WHERE state = 'streaming'" 1; then
+# the waits on replication poll every 100 ms, for up to 30 s or 20 s: the
+# standby reports its position once a second
+if wait_for "SELECT count(*) FROM pg_catalog.pg_stat_replication WHERE state = 'streaming'" 1 300 0.1; then
 	ok "a streaming standby of the test cluster (pg_basebackup, port $SPORT)"
 else
 	not_ok "a streaming standby of the test cluster" "$(q "SELECT * FROM pg_catalog.pg_stat_replication")"
@@ -120,7 +103,7 @@ is "$(sq "SELECT pg_catalog.pg_is_in_recovery()")" "t" "the standby is in recove
 
 sq "SELECT pg_catalog.pg_wal_replay_pause()" >/dev/null
 q "CREATE TABLE noise (x int); INSERT INTO noise SELECT generate_series(1, 1000)" >/dev/null
-if wait_for "SELECT coalesce(max(extract(epoch FROM replay_lag)), 0) > 2 FROM pg_catalog.pg_stat_replication" t 200; then
+if wait_for "SELECT coalesce(max(extract(epoch FROM replay_lag)), 0) > 2 FROM pg_catalog.pg_stat_replication" t 200 0.1; then
 	ok "with replay paused on the standby, replay_lag passes 2 s"
 else
 	not_ok "with replay paused on the standby, replay_lag passes 2 s" "$(q "SELECT replay_lag FROM pg_catalog.pg_stat_replication")"
@@ -129,7 +112,7 @@ fi
 run=$(psql -X -qAt -v ON_ERROR_STOP=1 -d "$DB" -c "SET covet.max_replication_lag = '1s'" \
 	-c "SELECT covet_backfill_background('t', 'n = n + 1', 1000)" 2>&1)
 like "$run" '^[0-9]+$' "covet_backfill_background with covet.max_replication_lag = 1s returns a run id"
-if wait_for "SELECT count(*) FROM pg_catalog.pg_stat_activity WHERE backend_type = 'covet worker' AND query LIKE '%waiting for replication%'" 1 200; then
+if wait_for "SELECT count(*) FROM pg_catalog.pg_stat_activity WHERE backend_type = 'covet worker' AND query LIKE '%waiting for replication%'" 1 200 0.1; then
 	ok "the worker's pg_stat_activity line says it waits for replication"
 else
 	not_ok "the worker's pg_stat_activity line says it waits for replication" \

@@ -21,20 +21,10 @@ ROOT=$(pwd)
 
 # shellcheck source=test/scripts/lib/tap.sh
 . test/scripts/lib/tap.sh
+# shellcheck source=test/scripts/lib/sqlite.sh
+. test/scripts/lib/sqlite.sh
 
-if [ ! -f "$ROOT/covet.so" ]; then
-	echo "Bail out! covet.so is not built (make covet.so)"
-	exit 1
-fi
-
-TMP=$(mktemp -d)
-worker=""
-cleanup() {
-	[ -n "$worker" ] && kill -9 "$worker" 2>/dev/null
-	rm -rf "$TMP"
-}
-trap cleanup EXIT
-DB=$TMP/batch_crash.db
+sqlite_scratch batch_crash
 ROWS=300000
 
 # plain: another process, without the extension, waiting for the writer's locks
@@ -47,17 +37,17 @@ poll() {
 	sqlite3 -cmd ".timeout 20" "$DB" "SELECT coalesce(max(rows_done), 0) FROM covet_runs" 2>/dev/null
 }
 
-# start SQL in the background as $worker
+# start SQL in the background as $runner (the worker)
 start() {
 	sqlite3 "$DB" ".load $ROOT/covet" "$1" >"$TMP/worker.out" 2>&1 &
-	worker=$!
+	runner=$!
 }
 
 # wait until the run's rows_done reaches $1 (or the worker ends); then kill -9
 kill_at() {
 	local want=$1 done_rows=0 i
 	for i in $(seq 1 3000); do
-		kill -0 "$worker" 2>/dev/null || break
+		kill -0 "$runner" 2>/dev/null || break
 		done_rows=$(poll)
 		case $done_rows in '' | *[!0-9]*) done_rows=0 ;; esac
 		[ "$done_rows" -ge "$want" ] && break
@@ -68,15 +58,15 @@ kill_at() {
 
 # kill -9 the worker now; counts a kill only if it was still running
 kill_now() {
-	if kill -9 "$worker" 2>/dev/null; then
-		wait "$worker" 2>/dev/null
+	if kill -9 "$runner" 2>/dev/null; then
+		wait "$runner" 2>/dev/null
 		KILLS=$((KILLS + 1))
 		ok "$MODE: kill -9 the worker $1"
 	else
-		wait "$worker" 2>/dev/null
+		wait "$runner" 2>/dev/null
 		echo "# $MODE: the worker had already finished ($1): $(head -n 1 "$TMP/worker.out")"
 	fi
-	worker=""
+	runner=""
 }
 
 # after a kill: the checkpoint matches the table exactly

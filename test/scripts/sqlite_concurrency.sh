@@ -20,20 +20,10 @@ ROOT=$(pwd)
 
 # shellcheck source=test/scripts/lib/tap.sh
 . test/scripts/lib/tap.sh
+# shellcheck source=test/scripts/lib/sqlite.sh
+. test/scripts/lib/sqlite.sh
 
-if [ ! -f "$ROOT/covet.so" ]; then
-	echo "Bail out! covet.so is not built (make covet.so)"
-	exit 1
-fi
-
-TMP=$(mktemp -d)
-trap 'rm -rf "$TMP"' EXIT
-DB=$TMP/conc.db
-
-# s SQL...: run statements in a new process with the extension loaded.
-s() {
-	sqlite3 "$DB" ".load $ROOT/covet" "$@" 2>&1
-}
+sqlite_scratch conc
 
 # define PREFIX BODY: 20 migrations PREFIX01..PREFIX20, each creating
 # t_PREFIXNN and then running BODY (with NAME replaced by the table).

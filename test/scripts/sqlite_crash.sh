@@ -22,24 +22,11 @@ ROOT=$(pwd)
 
 # shellcheck source=test/scripts/lib/tap.sh
 . test/scripts/lib/tap.sh
+# shellcheck source=test/scripts/lib/sqlite.sh
+. test/scripts/lib/sqlite.sh
 
-if [ ! -f "$ROOT/covet.so" ]; then
-	echo "Bail out! covet.so is not built (make covet.so)"
-	exit 1
-fi
+sqlite_scratch crash
 
-TMP=$(mktemp -d)
-runner=""
-cleanup() {
-	[ -n "$runner" ] && kill -9 "$runner" 2>/dev/null
-	rm -rf "$TMP"
-}
-trap cleanup EXIT
-DB=$TMP/crash.db
-
-s() {
-	sqlite3 "$DB" ".load $ROOT/covet" "$@" 2>&1
-}
 # plain: without the extension (what any reader sees)
 plain() {
 	sqlite3 "$DB" "$@" 2>&1
