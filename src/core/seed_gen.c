@@ -112,9 +112,30 @@ static const GenDef gen_defs[] = {
 #define PPM 1000000
 #define MAX_SCALE 9
 
+/*
+ * A word list as a generator reads it: each entry with its length, and
+ * folded to lower-case ASCII (put_folded) for the generators that want it,
+ * once when the generator is parsed instead of for every value.
+ */
+typedef struct Word
+{
+	const char *s;
+	size_t		len;
+} Word;
+
+typedef struct Words
+{
+	Word	   *w;				/* NULL: slot unused */
+	size_t		n;
+	char	   *folded;			/* the folded entries' text, or NULL */
+} Words;
+
+#define NSLOTS 3
+
 struct CovetFakeGen
 {
 	GenKind		kind;
+	Words		lists[NSLOTS];	/* the lists this kind picks from (gen_lists) */
 	int64_t		lo;				/* int, days, seconds, scaled units */
 	int64_t		hi;
 	int64_t		step;			/* sequence */
@@ -169,10 +190,10 @@ rng_below(Rng *r, uint64_t n)
 	return (uint64_t) (((unsigned __int128) rng_next(r) * n) >> 64);
 }
 
-static const char *
-pick(Rng *r, const CovetWordList *l)
+static const Word *
+pick(Rng *r, const Words *l)
 {
-	return l->words[rng_below(r, l->n)];
+	return &l->w[rng_below(r, l->n)];
 }
 
 int64_t
@@ -253,6 +274,12 @@ static void
 puts_(Out *o, const char *s)
 {
 	put(o, s, strlen(s));
+}
+
+static void
+put_word(Out *o, const Word *w)
+{
+	put(o, w->s, w->len);
 }
 
 static void
@@ -396,24 +423,24 @@ put_pattern(Out *o, Rng *r, const char *pat)
 }
 
 static void
-put_sentence(Out *o, Rng *r)
+put_sentence(Out *o, Rng *r, const Words *words)
 {
 	int			n = 4 + (int) rng_below(r, 9);
 	int			i;
 
 	for (i = 0; i < n; i++)
 	{
-		const char *w = pick(r, &covet_fake_words);
+		const Word *w = pick(r, words);
 
 		if (i == 0)
 		{
-			putc_(o, (char) (w[0] - 32));
-			puts_(o, w + 1);
+			putc_(o, (char) (w->s[0] - 32));
+			put(o, w->s + 1, w->len - 1);
 		}
 		else
 		{
 			putc_(o, ' ');
-			puts_(o, w);
+			put_word(o, w);
 		}
 	}
 	putc_(o, '.');
@@ -458,6 +485,19 @@ civil_from_days(int64_t z, int64_t *y, int *m, int *d)
 	*y = yoe + era * 400 + (*m <= 2);
 }
 
+/* "00" to "99": the fields of dates and times, two digits at a time */
+static const char digit_pairs[] =
+"00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+"40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+"8081828384858687888990919293949596979899";
+
+static inline void
+pair_at(char *p, int v)
+{
+	p[0] = digit_pairs[2 * v];
+	p[1] = digit_pairs[2 * v + 1];
+}
+
 static void
 put_date(Out *o, int64_t days)
 {
@@ -466,6 +506,21 @@ put_date(Out *o, int64_t days)
 				d;
 
 	civil_from_days(days, &y, &m, &d);
+	if (y >= 0 && y <= 9999 && o->cap - o->len >= 10)
+	{
+		/* YYYY-MM-DD in place: every date a generator makes */
+		char	   *p = o->p + o->len;
+
+		pair_at(p, (int) (y / 100));
+		pair_at(p + 2, (int) (y % 100));
+		p[4] = '-';
+		pair_at(p + 5, m);
+		p[7] = '-';
+		pair_at(p + 8, d);
+		p[10] = '\0';
+		o->len += 10;
+		return;
+	}
 	put_uint(o, (uint64_t) (y < 0 ? 0 : y), 4);
 	putc_(o, '-');
 	put_uint(o, (uint64_t) m, 2);
@@ -476,6 +531,20 @@ put_date(Out *o, int64_t days)
 static void
 put_time(Out *o, int64_t secs)
 {
+	if (secs >= 0 && secs < 86400 && o->cap - o->len >= 8)
+	{
+		char	   *p = o->p + o->len;
+		int			t = (int) secs;
+
+		pair_at(p, t / 3600);
+		p[2] = ':';
+		pair_at(p + 3, t / 60 % 60);
+		p[5] = ':';
+		pair_at(p + 6, t % 60);
+		p[8] = '\0';
+		o->len += 8;
+		return;
+	}
 	put_uint(o, (uint64_t) (secs / 3600), 2);
 	putc_(o, ':');
 	put_uint(o, (uint64_t) (secs / 60 % 60), 2);
@@ -545,20 +614,23 @@ covet_fake_eval(const CovetFakeGen *g, int64_t key, int64_t row, CovetFakeValue 
 	switch (g->kind)
 	{
 		case G_FIRST_NAME:
-			puts_(&o, pick(&r, &covet_fake_first_names));
-			break;
 		case G_LAST_NAME:
-			puts_(&o, pick(&r, &covet_fake_last_names));
+		case G_CITY:
+		case G_COUNTRY:
+		case G_JOB:
+		case G_WORD:
+			put_word(&o, pick(&r, &g->lists[0]));
 			break;
 		case G_NAME:
-			puts_(&o, pick(&r, &covet_fake_first_names));
+			put_word(&o, pick(&r, &g->lists[0]));
 			putc_(&o, ' ');
-			puts_(&o, pick(&r, &covet_fake_last_names));
+			put_word(&o, pick(&r, &g->lists[1]));
 			break;
 		case G_USER_NAME:
 			{
-				const char *first = pick(&r, &covet_fake_first_names);
-				const char *last = pick(&r, &covet_fake_last_names);
+				/* folded lists */
+				const Word *first = pick(&r, &g->lists[0]);
+				const Word *last = pick(&r, &g->lists[1]);
 				uint64_t	form = rng_below(&r, 4);
 				uint64_t	num = rng_below(&r, 1000);
 
@@ -566,16 +638,16 @@ covet_fake_eval(const CovetFakeGen *g, int64_t key, int64_t row, CovetFakeValue 
 				{
 					Out			f = {v->buf, 0, 1};
 
-					put_folded(&f, first);	/* the initial */
+					put_word(&f, first);	/* the initial */
 					o.len = f.len;
 				}
 				else
 				{
-					put_folded(&o, first);
+					put_word(&o, first);
 					if (form < 2)
 						putc_(&o, form == 0 ? '.' : '_');
 				}
-				put_folded(&o, last);
+				put_word(&o, last);
 				if (g->unique)
 					put_int(&o, row);
 				else if (num < 500)
@@ -584,20 +656,21 @@ covet_fake_eval(const CovetFakeGen *g, int64_t key, int64_t row, CovetFakeValue 
 			}
 		case G_EMAIL:
 			{
-				const char *first = pick(&r, &covet_fake_first_names);
-				const char *last = pick(&r, &covet_fake_last_names);
-				const char *domain = pick(&r, &covet_fake_domains);
+				/* folded first and last names */
+				const Word *first = pick(&r, &g->lists[0]);
+				const Word *last = pick(&r, &g->lists[1]);
+				const Word *domain = pick(&r, &g->lists[2]);
 				uint64_t	num = rng_below(&r, 200);
 
-				put_folded(&o, first);
+				put_word(&o, first);
 				putc_(&o, '.');
-				put_folded(&o, last);
+				put_word(&o, last);
 				if (g->unique)
 					put_int(&o, row);
 				else if (num < 100)
 					put_uint(&o, num, 1);
 				putc_(&o, '@');
-				puts_(&o, domain);
+				put_word(&o, domain);
 				break;
 			}
 		case G_PHONE:
@@ -614,15 +687,9 @@ covet_fake_eval(const CovetFakeGen *g, int64_t key, int64_t row, CovetFakeValue 
 		case G_STREET:
 			put_uint(&o, 1 + rng_below(&r, 9999), 1);
 			putc_(&o, ' ');
-			puts_(&o, pick(&r, &covet_fake_streets));
+			put_word(&o, pick(&r, &g->lists[0]));
 			putc_(&o, ' ');
-			puts_(&o, pick(&r, &covet_fake_street_suffixes));
-			break;
-		case G_CITY:
-			puts_(&o, pick(&r, &covet_fake_cities));
-			break;
-		case G_COUNTRY:
-			puts_(&o, pick(&r, &covet_fake_countries));
+			put_word(&o, pick(&r, &g->lists[1]));
 			break;
 		case G_POSTCODE:
 			put_pattern(&o, &r, "#####");
@@ -632,29 +699,23 @@ covet_fake_eval(const CovetFakeGen *g, int64_t key, int64_t row, CovetFakeValue 
 				uint64_t	form = rng_below(&r, 3);
 
 				if (form == 0)
-					puts_(&o, pick(&r, &covet_fake_company_words));
+					put_word(&o, pick(&r, &g->lists[0]));
 				else
-					puts_(&o, pick(&r, &covet_fake_last_names));
+					put_word(&o, pick(&r, &g->lists[1]));
 				if (form == 2)
 				{
 					puts_(&o, " & ");
-					puts_(&o, pick(&r, &covet_fake_last_names));
+					put_word(&o, pick(&r, &g->lists[1]));
 				}
 				else
 				{
 					putc_(&o, ' ');
-					puts_(&o, pick(&r, &covet_fake_company_suffixes));
+					put_word(&o, pick(&r, &g->lists[2]));
 				}
 				break;
 			}
-		case G_JOB:
-			puts_(&o, pick(&r, &covet_fake_jobs));
-			break;
-		case G_WORD:
-			puts_(&o, pick(&r, &covet_fake_words));
-			break;
 		case G_SENTENCE:
-			put_sentence(&o, &r);
+			put_sentence(&o, &r, &g->lists[0]);
 			break;
 		case G_PARAGRAPH:
 			{
@@ -665,19 +726,19 @@ covet_fake_eval(const CovetFakeGen *g, int64_t key, int64_t row, CovetFakeValue 
 				{
 					if (i > 0)
 						putc_(&o, ' ');
-					put_sentence(&o, &r);
+					put_sentence(&o, &r, &g->lists[0]);
 				}
 				break;
 			}
 		case G_URL:
 			puts_(&o, "https://www.");
-			put_folded(&o, pick(&r, &covet_fake_company_words));
+			put_word(&o, pick(&r, &g->lists[0]));	/* folded */
 			putc_(&o, '.');
-			puts_(&o, pick(&r, &covet_fake_tlds));
+			put_word(&o, pick(&r, &g->lists[1]));
 			if (g->unique || rng_below(&r, 2) == 0)
 			{
 				putc_(&o, '/');
-				puts_(&o, pick(&r, &covet_fake_words));
+				put_word(&o, pick(&r, &g->lists[2]));
 				if (g->unique)
 				{
 					putc_(&o, '-');
@@ -1074,6 +1135,109 @@ parse_timestamp(const char *s, size_t len, int64_t *secs)
 	return true;
 }
 
+/* slot <- list, each entry with its length, folded if asked */
+static CovetStatus
+words_init(CovetMem *mem, Words *slot, const CovetWordList *list, bool fold, CovetError *err)
+{
+	size_t		i,
+				total = 0;
+	Out			o;
+
+	if ((slot->w = covet_alloc(mem, sizeof(Word) * list->n)) == NULL)
+		return covet_error_set(err, COVET_ERR_NOMEM, "out of memory");
+	slot->n = list->n;
+	for (i = 0; i < list->n; i++)
+	{
+		slot->w[i].s = list->words[i];
+		slot->w[i].len = strlen(list->words[i]);
+		total += slot->w[i].len + 1;
+	}
+	if (!fold)
+		return COVET_OK;
+	/* folding never makes an entry longer: a two-byte letter gives one or two */
+	if ((slot->folded = covet_alloc(mem, total)) == NULL)
+		return covet_error_set(err, COVET_ERR_NOMEM, "out of memory");
+	o.p = slot->folded;
+	o.len = 0;
+	o.cap = total - 1;
+	for (i = 0; i < list->n; i++)
+	{
+		size_t		start = o.len;
+
+		put_folded(&o, list->words[i]);
+		slot->w[i].s = slot->folded + start;
+		slot->w[i].len = o.len - start;
+		o.len++;				/* past the NUL put_folded wrote */
+	}
+	return COVET_OK;
+}
+
+/* The word lists g's kind picks from, in the slots covet_fake_eval reads. */
+static CovetStatus
+gen_lists(CovetMem *mem, CovetFakeGen *g, CovetError *err)
+{
+	const CovetWordList *l[NSLOTS] = {NULL, NULL, NULL};
+	bool		fold[NSLOTS] = {false, false, false};
+	CovetStatus rc = COVET_OK;
+	int			i;
+
+	switch (g->kind)
+	{
+		case G_FIRST_NAME:
+			l[0] = &covet_fake_first_names;
+			break;
+		case G_LAST_NAME:
+			l[0] = &covet_fake_last_names;
+			break;
+		case G_NAME:
+			l[0] = &covet_fake_first_names;
+			l[1] = &covet_fake_last_names;
+			break;
+		case G_USER_NAME:
+		case G_EMAIL:
+			l[0] = &covet_fake_first_names;
+			l[1] = &covet_fake_last_names;
+			l[2] = g->kind == G_EMAIL ? &covet_fake_domains : NULL;
+			fold[0] = fold[1] = true;
+			break;
+		case G_STREET:
+			l[0] = &covet_fake_streets;
+			l[1] = &covet_fake_street_suffixes;
+			break;
+		case G_CITY:
+			l[0] = &covet_fake_cities;
+			break;
+		case G_COUNTRY:
+			l[0] = &covet_fake_countries;
+			break;
+		case G_COMPANY:
+			l[0] = &covet_fake_company_words;
+			l[1] = &covet_fake_last_names;
+			l[2] = &covet_fake_company_suffixes;
+			break;
+		case G_JOB:
+			l[0] = &covet_fake_jobs;
+			break;
+		case G_WORD:
+		case G_SENTENCE:
+		case G_PARAGRAPH:
+			l[0] = &covet_fake_words;
+			break;
+		case G_URL:
+			l[0] = &covet_fake_company_words;
+			l[1] = &covet_fake_tlds;
+			l[2] = &covet_fake_words;
+			fold[0] = true;
+			break;
+		default:
+			break;
+	}
+	for (i = 0; i < NSLOTS && rc == COVET_OK; i++)
+		if (l[i] != NULL)
+			rc = words_init(mem, &g->lists[i], l[i], fold[i], err);
+	return rc;
+}
+
 void
 covet_fake_free(CovetMem *mem, CovetFakeGen *g)
 {
@@ -1081,6 +1245,11 @@ covet_fake_free(CovetMem *mem, CovetFakeGen *g)
 
 	if (g == NULL)
 		return;
+	for (i = 0; i < NSLOTS; i++)
+	{
+		covet_free(mem, g->lists[i].w);
+		covet_free(mem, g->lists[i].folded);
+	}
 	for (i = 0; g->choices != NULL && i < g->nchoices; i++)
 		covet_free(mem, g->choices[i]);
 	covet_free(mem, g->choices);
@@ -1399,7 +1568,8 @@ covet_fake_parse(CovetMem *mem, const char *spec, CovetFakeGen **out, CovetError
 			covet_error_detail(err, "%s takes no arguments.", def->name);
 		goto fail;
 	}
-	if ((rc = apply_args(mem, g, spec, args, nargs, err)) != COVET_OK)
+	if ((rc = apply_args(mem, g, spec, args, nargs, err)) != COVET_OK ||
+		(rc = gen_lists(mem, g, err)) != COVET_OK)
 		goto fail;
 
 	/* options */
