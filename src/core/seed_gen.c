@@ -1172,69 +1172,45 @@ words_init(CovetMem *mem, Words *slot, const CovetWordList *list, bool fold, Cov
 	return COVET_OK;
 }
 
-/* The word lists g's kind picks from, in the slots covet_fake_eval reads. */
+/*
+ * The word lists each kind picks from, in the slots covet_fake_eval reads,
+ * and which of them it wants folded to ASCII.
+ */
+static const struct
+{
+	GenKind		kind;
+	const CovetWordList *list[NSLOTS];
+	bool		fold[NSLOTS];
+}			gen_list_defs[] = {
+	{G_FIRST_NAME, {&covet_fake_first_names}, {false}},
+	{G_LAST_NAME, {&covet_fake_last_names}, {false}},
+	{G_NAME, {&covet_fake_first_names, &covet_fake_last_names}, {false}},
+	{G_USER_NAME, {&covet_fake_first_names, &covet_fake_last_names}, {true, true}},
+	{G_EMAIL, {&covet_fake_first_names, &covet_fake_last_names, &covet_fake_domains}, {true, true}},
+	{G_STREET, {&covet_fake_streets, &covet_fake_street_suffixes}, {false}},
+	{G_CITY, {&covet_fake_cities}, {false}},
+	{G_COUNTRY, {&covet_fake_countries}, {false}},
+	{G_COMPANY, {&covet_fake_company_words, &covet_fake_last_names, &covet_fake_company_suffixes}, {false}},
+	{G_JOB, {&covet_fake_jobs}, {false}},
+	{G_WORD, {&covet_fake_words}, {false}},
+	{G_SENTENCE, {&covet_fake_words}, {false}},
+	{G_PARAGRAPH, {&covet_fake_words}, {false}},
+	{G_URL, {&covet_fake_company_words, &covet_fake_tlds, &covet_fake_words}, {true}},
+};
+
 static CovetStatus
 gen_lists(CovetMem *mem, CovetFakeGen *g, CovetError *err)
 {
-	const CovetWordList *l[NSLOTS] = {NULL, NULL, NULL};
-	bool		fold[NSLOTS] = {false, false, false};
-	CovetStatus rc = COVET_OK;
+	size_t		d;
 	int			i;
+	CovetStatus rc = COVET_OK;
 
-	switch (g->kind)
-	{
-		case G_FIRST_NAME:
-			l[0] = &covet_fake_first_names;
-			break;
-		case G_LAST_NAME:
-			l[0] = &covet_fake_last_names;
-			break;
-		case G_NAME:
-			l[0] = &covet_fake_first_names;
-			l[1] = &covet_fake_last_names;
-			break;
-		case G_USER_NAME:
-		case G_EMAIL:
-			l[0] = &covet_fake_first_names;
-			l[1] = &covet_fake_last_names;
-			l[2] = g->kind == G_EMAIL ? &covet_fake_domains : NULL;
-			fold[0] = fold[1] = true;
-			break;
-		case G_STREET:
-			l[0] = &covet_fake_streets;
-			l[1] = &covet_fake_street_suffixes;
-			break;
-		case G_CITY:
-			l[0] = &covet_fake_cities;
-			break;
-		case G_COUNTRY:
-			l[0] = &covet_fake_countries;
-			break;
-		case G_COMPANY:
-			l[0] = &covet_fake_company_words;
-			l[1] = &covet_fake_last_names;
-			l[2] = &covet_fake_company_suffixes;
-			break;
-		case G_JOB:
-			l[0] = &covet_fake_jobs;
-			break;
-		case G_WORD:
-		case G_SENTENCE:
-		case G_PARAGRAPH:
-			l[0] = &covet_fake_words;
-			break;
-		case G_URL:
-			l[0] = &covet_fake_company_words;
-			l[1] = &covet_fake_tlds;
-			l[2] = &covet_fake_words;
-			fold[0] = true;
-			break;
-		default:
-			break;
-	}
-	for (i = 0; i < NSLOTS && rc == COVET_OK; i++)
-		if (l[i] != NULL)
-			rc = words_init(mem, &g->lists[i], l[i], fold[i], err);
+	for (d = 0; d < sizeof(gen_list_defs) / sizeof(gen_list_defs[0]); d++)
+		if (gen_list_defs[d].kind == g->kind)
+			for (i = 0; i < NSLOTS && rc == COVET_OK; i++)
+				if (gen_list_defs[d].list[i] != NULL)
+					rc = words_init(mem, &g->lists[i], gen_list_defs[d].list[i],
+									gen_list_defs[d].fold[i], err);
 	return rc;
 }
 
