@@ -786,6 +786,33 @@ between_batches(CovetDriver *d, Run *r, bool *stop, CovetError *err)
 }
 
 /*
+ * What an error in the batch after r->last is prefixed with:
+ * "run 7 failed in the batch after key [\"30\"]: ", or "... in its first
+ * batch: ".  *out is allocated; NULL on failure.
+ */
+static CovetStatus
+batch_failure_prefix(CovetDriver *d, const Run *r, char **out, CovetError *err)
+{
+	char	   *key = NULL;
+	CovetBuf	b;
+	CovetStatus rc;
+
+	*out = NULL;
+	if (r->last != NULL &&
+		(rc = key_encode(&d->mem, r->last, r->table.npk, &key, err)) != COVET_OK)
+		return rc;
+	covet_buf_init(&b, &d->mem);
+	if (key != NULL)
+		covet_buf_appendf(&b, "run %lld failed in the batch after key %s: ", (long long) r->id, key);
+	else
+		covet_buf_appendf(&b, "run %lld failed in its first batch: ", (long long) r->id);
+	covet_free(&d->mem, key);
+	return covet_buf_finish(&b, out, err);
+}
+
+#define HINT_ATOMIC_FAILED "Nothing was changed: the operation ran in one transaction, which is rolled back."
+
+/*
  * Run one batch inside a savepoint.  *end receives the batch's last key
  * (NULL when nothing is left).  A failure of the batch's own SQL comes back
  * as COVET_ERR_SQL with *failed_in_batch set and the savepoint rolled back.
@@ -879,6 +906,15 @@ have_end:
 
 	if (d->batch_rollback == NULL && (rc = d->savepoint_begin(d->ctx, err)) != COVET_OK)
 		goto done;
+	if (d->batch_rollback != NULL && d->batch_failure_text != NULL)
+	{
+		char	   *prefix = NULL;
+
+		if ((rc = batch_failure_prefix(d, r, &prefix, err)) != COVET_OK)
+			goto done;
+		d->batch_failure_text(d->ctx, prefix, HINT_ATOMIC_FAILED);
+		covet_free(&d->mem, prefix);
+	}
 	if (r->undo_table != NULL)
 		rc = d->query(d->ctx, r->sql_undo[v], (v + 1) * npk, params, NULL, err);
 	if (rc == COVET_OK)
@@ -889,6 +925,8 @@ have_end:
 		*rows = mres.affected;
 		covet_result_free(d, &mres);
 	}
+	if (d->batch_rollback != NULL && d->batch_failure_text != NULL)
+		d->batch_failure_text(d->ctx, NULL, NULL);
 	if (rc == COVET_OK)
 	{
 		if (d->batch_rollback == NULL)
@@ -977,23 +1015,19 @@ run_loop(CovetDriver *d, Run *r, CovetError *err)
 			if (rc != COVET_OK)
 				break;
 			*err = cause;
-			if (r->last != NULL)
 			{
-				char	   *key = NULL;
+				char	   *prefix = NULL;
 				CovetError	ignore;
 
-				if (key_encode(&d->mem, r->last, npk, &key, &ignore) == COVET_OK)
-					covet_error_prefix(err, "run %lld failed in the batch after key %s: ",
-									   (long long) r->id, key);
-				covet_free(&d->mem, key);
+				if (batch_failure_prefix(d, r, &prefix, &ignore) == COVET_OK)
+					covet_error_prefix(err, "%s", prefix);
+				covet_free(&d->mem, prefix);
 			}
-			else
-				covet_error_prefix(err, "run %lld failed in its first batch: ", (long long) r->id);
 			if (committed)
 				covet_error_hint(err, "Rows before that batch stay changed; fix the cause and call covet_resume(%lld).",
 								 (long long) r->id);
 			else
-				covet_error_hint(err, "Nothing was changed: the operation ran in one transaction, which is rolled back.");
+				covet_error_hint(err, HINT_ATOMIC_FAILED);
 			rc = COVET_ERR_SQL;
 			break;
 		}

@@ -345,6 +345,15 @@ typedef struct CovetDriver
 	 * sub-journal.)  NULL: each batch is a savepoint.
 	 */
 	CovetStatus (*batch_rollback) (void *ctx, CovetError *err);
+
+	/*
+	 * Optional, with batch_rollback: for a driver whose errors outside a
+	 * savepoint cannot come back to the core (PostgreSQL: an ERROR outside
+	 * a subtransaction must propagate at once).  Before a batch's
+	 * statements the core hands it the text to put before the message of
+	 * an error they raise, and the hint to give it; NULL, NULL after them.
+	 */
+	void		(*batch_failure_text) (void *ctx, const char *prefix, const char *hint);
 	void		(*progress) (void *ctx, const CovetProgress *p);
 
 	/*

@@ -52,6 +52,9 @@ typedef struct CovetPgCall
 	bool		nonatomic;		/* a CALL that may commit (SPI_OPT_NONATOMIC) */
 	bool		worker;			/* a background worker: owns its transactions */
 	char	   *activity;		/* pg_stat_activity text to restore, or NULL */
+	/* an atomic batch's statements: what their ERROR is re-raised with */
+	char	   *failure_prefix;
+	char	   *failure_hint;
 	CovetDriver driver;
 
 	/* Outcome of covet_pg_call_run. */

@@ -110,6 +110,20 @@ catch_error(CovetPgCall *call, CovetError *err)
 	ErrorData  *edata;
 
 	MemoryContextSwitchTo(call->callcxt);
+	if (call->nsavepoints == 0 && call->failure_prefix != NULL)
+	{
+		/*
+		 * An atomic batch's statement: re-raise at once (nothing may run
+		 * between), with the run and the batch named, as the core names
+		 * them where it gets the error back.
+		 */
+		edata = CopyErrorData();
+		FlushErrorState();
+		edata->message = psprintf("%s%s", call->failure_prefix,
+								  edata->message ? edata->message : "unknown error");
+		edata->hint = call->failure_hint ? pstrdup(call->failure_hint) : edata->hint;
+		ReThrowError(edata);
+	}
 	if (call->nsavepoints == 0)
 		PG_RE_THROW();
 	edata = CopyErrorData();
@@ -930,6 +944,37 @@ drv_batch_commit(void *ctx, bool *committed, CovetError *err)
 	return COVET_OK;
 }
 
+/*
+ * An atomic run (a SELECT, or a CALL that cannot commit) needs no
+ * subtransaction per batch: a failed batch fails the caller's transaction
+ * whole, and a subtransaction per batch would give the transaction one
+ * subtransaction XID per batch.  Past 64 of them PostgreSQL marks its
+ * snapshot data overflowed, and every other session's visibility checks
+ * go through pg_subtrans until it ends.  So the batches run bare; their
+ * ERROR propagates at once, renamed by catch_error with the text the core
+ * gives here.  batch_rollback is then never reached with anything to undo.
+ */
+static CovetStatus
+drv_batch_rollback_atomic(void *ctx, CovetError *err)
+{
+	(void) ctx;
+	(void) err;
+	return COVET_OK;
+}
+
+static void
+drv_batch_failure_text(void *ctx, const char *prefix, const char *hint)
+{
+	CovetPgCall *call = (CovetPgCall *) ctx;
+
+	if (call->failure_prefix != NULL)
+		pfree(call->failure_prefix);
+	if (call->failure_hint != NULL)
+		pfree(call->failure_hint);
+	call->failure_prefix = prefix ? MemoryContextStrdup(call->callcxt, prefix) : NULL;
+	call->failure_hint = hint ? MemoryContextStrdup(call->callcxt, hint) : NULL;
+}
+
 /* Progress: a NOTICE, and the same text in pg_stat_activity.query. */
 static void
 drv_progress(void *ctx, const CovetProgress *p)
@@ -1008,6 +1053,11 @@ void
 covet_pg_call_begin_batch(CovetPgCall *call, int lock_timeout_ms, bool nonatomic)
 {
 	call_init(call, lock_timeout_ms, nonatomic);
+	if (!nonatomic)
+	{
+		call->driver.batch_rollback = drv_batch_rollback_atomic;
+		call->driver.batch_failure_text = drv_batch_failure_text;
+	}
 	if (SPI_connect_ext(nonatomic ? SPI_OPT_NONATOMIC : 0) != SPI_OK_CONNECT)
 	{
 		covet_pg_call_cleanup(call);

@@ -161,4 +161,35 @@ is "$(q "SELECT count(*) FILTER (WHERE n = id + 100), sum(n) FROM f")" "10000|51
 is "$(q "SELECT covet_undo($run) = $run")|$(q "SELECT count(*) FILTER (WHERE n = id) FROM f")|$(q "SELECT state FROM covet.runs WHERE id = $run")" \
 	"t|10000|rolled back" "covet_undo puts f back and marks the run rolled back"
 
+# --- an atomic run takes no subtransaction per batch ---------------------------
+# A subtransaction that writes gets an XID of its own; past 64 of them in
+# one transaction PostgreSQL marks its snapshot data overflowed, which slows
+# every other session until it ends.  200 batches here: the transaction
+# and the SELECT after it take two XIDs (a few more if autovacuum analyzes
+# meanwhile), not 200 more.
+before=$(q "SELECT sum(n) FROM big")
+x1=$(q "SELECT pg_current_xact_id()")
+out=$(psql -X -qAt -v ON_ERROR_STOP=1 -d "$DB" -c "SET client_min_messages = warning" -c "BEGIN" \
+	-c "SELECT covet_backfill('big', 'n = n + 1', 1000) > 0" -c "COMMIT" 2>&1)
+x2=$(q "SELECT pg_current_xact_id()")
+if [ "$out" = "t" ] && [ $((x2 - x1)) -lt 20 ]; then
+	ok "an atomic run of 200 batches takes $((x2 - x1 - 1)) XID(s), not one per batch"
+else
+	not_ok "an atomic run of 200 batches takes no XID per batch" "$out; XIDs $x1 -> $x2"
+fi
+is "$(q "SELECT sum(n) - $before, (SELECT batches FROM covet.runs ORDER BY id DESC LIMIT 1) FROM big")" \
+	"200000|200" "and changes every row once, in 200 batches"
+# a failing atomic batch: the cause's message and SQLSTATE, named as before,
+# and nothing changed
+out=$(psql -X -qAt -d "$DB" -c "SELECT covet_backfill('f', 'n = n + 100 / (d - 1 + CASE WHEN id = 7500 THEN 0 ELSE 1 END)', 1000)" \
+	-v VERBOSITY=verbose 2>&1)
+if grep -q 'ERROR:  22012: run [0-9]* failed in the batch after key \["7000"\]: division by zero' <<<"$out" &&
+	grep -q 'HINT:  Nothing was changed: the operation ran in one transaction, which is rolled back.' <<<"$out"; then
+	ok "a failing atomic batch raises the cause's SQLSTATE, naming the run and the key, with the hint"
+else
+	not_ok "a failing atomic batch raises the cause's SQLSTATE, naming the run and the key, with the hint" "$out"
+fi
+is "$(q "SELECT sum(n) FROM f")|$(q "SELECT count(*) FROM covet.runs WHERE table_name = 'f'")" "50005000|1" \
+	"and changes nothing, leaving no run row"
+
 done_testing
