@@ -134,24 +134,13 @@ key_encode(CovetMem *mem, char *const *values, int n, char **out, CovetError *er
 	return covet_buf_finish(&buf, out, err);
 }
 
-static int
-hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* Decode what key_encode wrote into *values (n strings). */
 static CovetStatus
 key_decode_all(CovetMem *mem, const char *text, char ***values, int *n,
 			   CovetError *err)
 {
 	const char *p = text;
+	const char *start;
 	char	  **v = NULL;
 	int			count = 0,
 				cap = 0;
@@ -166,35 +155,22 @@ key_decode_all(CovetMem *mem, const char *text, char ***values, int *n,
 	{
 		if (count > 0 && *p++ != ',')
 			goto bad;
+		start = p;
 		if (*p++ != '"')
 			goto bad;
-		covet_buf_reset(&buf);
-		covet_buf_append(&buf, "");
+		/* to the closing quote; covet_json_unescape decodes what is between */
 		while (*p != '"')
 		{
+			if (*p == '\\')
+				p++;
 			if (*p == '\0')
 				goto bad;
-			if (*p == '\\')
-			{
-				p++;
-				if (*p == 'u')
-				{
-					int			h[4],
-								k;
-
-					for (k = 0; k < 4; k++)
-						if ((h[k] = hexval(p[1 + k])) < 0)
-							goto bad;
-					covet_buf_appendc(&buf, (char) (h[2] * 16 + h[3]));
-					p += 5;
-					continue;
-				}
-				if (*p == '\0')
-					goto bad;
-			}
-			covet_buf_appendc(&buf, *p++);
+			p++;
 		}
 		p++;
+		covet_buf_reset(&buf);
+		if (!covet_json_unescape(&buf, start, (size_t) (p - start)))
+			goto bad;
 		if (count == cap)
 		{
 			char	  **nv = covet_alloc(mem, sizeof(char *) * (size_t) (cap ? cap * 2 : 4));

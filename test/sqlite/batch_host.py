@@ -334,6 +334,21 @@ for mode in ("wal", "delete"):
     f1.close()
     f2.close()
 
+# 10. a text key with a tab or a newline, resumed from its checkpoint: the
+# key reached comes back exactly (JSON escapes \t and \n decoded), so the
+# resumed run neither skips nor repeats a row
+c.execute("CREATE TABLE tk (k text PRIMARY KEY, n integer NOT NULL, bad integer) WITHOUT ROWID")
+c.executemany("INSERT INTO tk VALUES (?, ?, ?)",
+              [("a\tb", 1, 0), ("a\tc", 2, 1), ("a\nz", 3, 0), ("ab", 4, 0)])
+err = error_of(c, "SELECT covet_backfill('tk', 'n = CASE WHEN bad = 1 THEN NULL ELSE n + 10 END', 1)")
+run = one(c, "SELECT max(id) FROM covet_runs")
+ok(err is not None and one(c, "SELECT last_key FROM covet_runs WHERE id = ?", run) == '["a\\tb"]',
+   "text key: the run fails after key \"a<tab>b\", its checkpoint", err)
+c.execute("UPDATE tk SET bad = 0")
+one(c, "SELECT covet_resume(?)", run)
+ok(rows(c, "SELECT n FROM tk ORDER BY k") == [(11,), (12,), (13,), (14,)],
+   "text key: resumed, every row changed exactly once", rows(c, "SELECT k, n FROM tk ORDER BY k"))
+
 c.close()
 c2.close()
 done_testing()
