@@ -716,6 +716,21 @@ run_checkpoint(CovetDriver *d, Run *r, const char *last_key, double rate,
 						 8, p, NULL, err);
 }
 
+/* Checkpoint a running run at r->last, the end of its last batch. */
+static CovetStatus
+run_save(CovetDriver *d, Run *r, double rate, double eta, CovetError *err)
+{
+	char	   *last_text = NULL;
+	CovetStatus rc = COVET_OK;
+
+	if (r->last != NULL)
+		rc = key_encode(&d->mem, r->last, r->table.npk, &last_text, err);
+	if (rc == COVET_OK)
+		rc = run_checkpoint(d, r, last_text, rate, eta, COVET_RUN_RUNNING, err);
+	covet_free(&d->mem, last_text);
+	return rc;
+}
+
 static CovetStatus
 run_mark_failed(CovetDriver *d, Run *r, const char *key, const CovetError *cause,
 				CovetError *err)
@@ -948,7 +963,18 @@ estimate_by_key(Run *r, const char *reached)
 		r->rows_total = (int64_t) ((double) r->rows_done * range / done + 0.5);
 }
 
-/* Run batches until the upper bound, a failure, or a pause/cancel. */
+/*
+ * Run batches until the upper bound, a failure, or a pause/cancel.
+ *
+ * The run's row is checkpointed with each batch that commits.  When nothing
+ * commits (one transaction: the host's, or SELECT in PostgreSQL), no other
+ * session can read the row before the end, and a crash loses the row with
+ * the batches; so it is written only when progress is reported and when
+ * the loop ends, however it ends (a host that keeps the batches done before
+ * a failure must find the key they reached).  In SQLite's WAL this matters:
+ * the row's page, rewritten after each batch's pages were flushed, is a
+ * WAL frame overwritten in place.
+ */
 static CovetStatus
 run_loop(CovetDriver *d, Run *r, CovetError *err)
 {
@@ -957,16 +983,19 @@ run_loop(CovetDriver *d, Run *r, CovetError *err)
 	int64_t		last_report = t0;
 	int64_t		rows_session = 0;
 	CovetStatus rc = COVET_OK;
+	bool		one_txn = false;	/* known after the first batch */
+	bool		unsaved = false;	/* the row lags r->last */
+	double		rate = 0.0;
 
 	for (;;)
 	{
 		char	  **end = NULL;
-		char	   *end_text = NULL;
 		char	   *start_text = NULL;
 		int64_t		rows;
 		bool		failed_in_batch;
 		CovetProgress p;
 		int64_t		now;
+		bool		report_due;
 
 		if ((rc = d->check_interrupts(d->ctx, err)) != COVET_OK)
 			break;
@@ -983,6 +1012,11 @@ run_loop(CovetDriver *d, Run *r, CovetError *err)
 				rc = key_encode(&d->mem, r->last, npk, &start_text, err);
 			else
 				start_text = NULL;
+			if (unsaved && (rc == COVET_ERR_SQL || rc == COVET_OK))
+			{
+				rc = run_save(d, r, rate, 0.0, err);
+				unsaved = rc != COVET_OK;
+			}
 			if (rc == COVET_ERR_SQL || rc == COVET_OK)
 				rc = run_mark_failed(d, r, start_text, &cause, err);
 			if (rc == COVET_OK && d->batch_commit != NULL)
@@ -1031,18 +1065,24 @@ run_loop(CovetDriver *d, Run *r, CovetError *err)
 		p.rows_done = rows_session;
 		p.rows_total = r->rows_total - (r->rows_done - rows_session);
 		covet_progress_compute(&p, now - t0);
-		rc = key_encode(&d->mem, end, npk, &end_text, err);
-		if (rc == COVET_OK)
-			rc = run_checkpoint(d, r, end_text, p.rows_per_sec, p.eta_sec,
-								COVET_RUN_RUNNING, err);
-		covet_free(&d->mem, end_text);
+		rate = p.rows_per_sec;
 		free_values(d, r->last, npk);
 		r->last = end;
-		if (rc == COVET_OK && d->batch_commit != NULL)
+		report_due = r->progress_ms < 0 || now - last_report >= r->progress_ms;
+		unsaved = true;
+		if (!one_txn || report_due)
+		{
+			rc = run_save(d, r, p.rows_per_sec, p.eta_sec, err);
+			unsaved = rc != COVET_OK;
+		}
+		if (rc == COVET_OK && d->batch_commit == NULL)
+			one_txn = true;
+		else if (rc == COVET_OK)
 		{
 			bool		committed = false;
 
 			rc = d->batch_commit(d->ctx, &committed, err);
+			one_txn = !committed;
 			if (rc == COVET_OK && committed && !r->done)
 			{
 				bool		stop;
@@ -1057,11 +1097,18 @@ run_loop(CovetDriver *d, Run *r, CovetError *err)
 		}
 		if (rc != COVET_OK)
 			break;
-		if (r->progress_ms < 0 || now - last_report >= r->progress_ms)
+		if (report_due)
 		{
 			report_progress(d, r, now - t0, rows_session, false);
 			last_report = now;
 		}
+	}
+	if (rc != COVET_OK && unsaved)
+	{
+		CovetError	ignore;
+
+		/* best effort: the error that stopped the run is the one to report */
+		(void) run_save(d, r, rate, 0.0, &ignore);
 	}
 	if (rc == COVET_OK)
 	{

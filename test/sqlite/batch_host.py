@@ -349,6 +349,53 @@ one(c, "SELECT covet_resume(?)", run)
 ok(rows(c, "SELECT n FROM tk ORDER BY k") == [(11,), (12,), (13,), (14,)],
    "text key: resumed, every row changed exactly once", rows(c, "SELECT k, n FROM tk ORDER BY k"))
 
+# 11. a run in the host's transaction fails at row 35 of 50 (its row is
+# written only when the run stops, not after each batch): the whole
+# operation is undone, batches, run row and undo table, while the host's
+# own work in that transaction stays and commits
+c.execute("CREATE TABLE ht (id integer PRIMARY KEY, n integer NOT NULL, bad integer)")
+c.executemany("INSERT INTO ht VALUES (?, 0, ?)", [(i, 1 if i == 35 else 0) for i in range(1, 51)])
+for form, opener in (("savepoint", "UPDATE ht SET n = 7 WHERE id = 50"), ("whole", None)):
+    before_runs = one(c, "SELECT count(*) FROM covet_runs")
+    c.execute("UPDATE ht SET n = 0")
+    c.execute("BEGIN")
+    if opener:
+        c.execute(opener)
+    err = error_of(c, "SELECT covet_backfill('ht', 'n = CASE WHEN bad = 1 THEN NULL ELSE n + 1 END', 10)")
+    ok(err is not None and err.startswith('run %d failed in the batch after key ["30"]: NOT NULL constraint failed'
+                                          % (one(c, "SELECT max(id) FROM covet_runs") + 1)) and
+       "Nothing was changed" in err, "%s: the batch after key 30 fails" % form, err)
+    if c.in_transaction:
+        c.execute("COMMIT")
+    ok(rows(c, "SELECT sum(n) FROM ht") == [(7 if opener else 0,)] and
+       one(c, "SELECT count(*) FROM covet_runs") == before_runs,
+       "%s: no batch and no run row kept; the host's own update is" % form, rows(c, "SELECT id, n FROM ht WHERE n <> 0"))
+
+# 12. in the host's transaction the run's row is written when progress is
+# reported (and at the end), so a reader on the same connection sees it
+# move with the progress lines; between reports it is not rewritten
+seen_rows = []
+
+
+def peek_same(i):
+    if i in (25, 45):
+        seen_rows.append(c.execute("SELECT rows_done, last_key FROM covet_runs"
+                                   " ORDER BY id DESC LIMIT 1").fetchone())
+    return 0
+
+
+c.create_function("py_peek_same", 1, peek_same)
+for interval, want in (("0", [(20, '["20"]'), (40, '["40"]')]), ("600000", [(10, '["10"]'), (10, '["10"]')])):
+    del seen_rows[:]
+    one(c, "SELECT covet_set('progress_interval', ?)", interval)
+    c.execute("BEGIN")
+    run = one(c, "SELECT covet_backfill('ht', 'n = n + py_peek_same(id)', 10, NULL, 0)")
+    c.execute("COMMIT")
+    ok(seen_rows == want and
+       rows(c, "SELECT state, rows_done, last_key FROM covet_runs WHERE id = ?", run) == [("completed", 50, '["50"]')],
+       "progress every %s ms: the row seen mid-run" % interval, seen_rows)
+one(c, "SELECT covet_set('progress_interval', '5000')")
+
 c.close()
 c2.close()
 done_testing()
