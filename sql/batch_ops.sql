@@ -135,6 +135,12 @@ SELECT covet_undo(id) > 0 FROM covet.runs WHERE op = 'rename_values' ORDER BY id
 SELECT pg_temp.differences('bo_users', 'bo_users_before') AS after_undo;
 SELECT covet_rename_values('bo_users', 'status', '{}');
 SELECT covet_rename_values('bo_users', 'status', '["new"]');
+-- \u escapes in the mapping, a surrogate pair as one character; a lone one refused
+CREATE TABLE bo_moods (id int PRIMARY KEY, m text);
+INSERT INTO bo_moods VALUES (1, 'happy'), (2, 'café'), (3, 'sad');
+SELECT covet_rename_values('bo_moods', 'm', '{"happy": "\ud83d\ude00", "caf\u00e9": "tea"}') > 0 AS started;
+SELECT id, m FROM bo_moods ORDER BY id;
+SELECT covet_rename_values('bo_moods', 'm', '{"\ud800": "b"}');
 
 -- dedup: keep the first (by key) or the last by an order column.
 CREATE TABLE bo_dups (id int PRIMARY KEY, email text, seen int);
@@ -246,5 +252,5 @@ BEGIN
 END
 $$;
 DROP EXTENSION covet;
-DROP TABLE bo_users, bo_users_before, bo_canary, bo_dups, bo_dups_before, bo_multi, bo_multi_before,
+DROP TABLE bo_moods, bo_users, bo_users_before, bo_canary, bo_dups, bo_dups_before, bo_multi, bo_multi_before,
 	bo_empty, bo_nokey;

@@ -700,6 +700,8 @@ extern void covet_csv_field(CovetBuf *out, const char *value, size_t len);
 
 /* Undo covet_json_string: text is a whole JSON string literal. */
 extern bool covet_json_unescape(CovetBuf *out, const char *text, size_t len);
+/* Read the strict JSON string literal at *p (arguments, specs); see fixture_codec.c. */
+extern bool covet_json_read_string(CovetBuf *out, const char **p, const char **why);
 
 /*
  * A JSON value as a field of COPY's text format: null is \N, a string its

@@ -356,6 +356,109 @@ covet_json_unescape(CovetBuf *out, const char *text, size_t len)
 	return true;
 }
 
+/*
+ * Read the JSON string literal at *p (NUL-terminated text) strictly, as
+ * the JSON arguments of the operations and seed specs are read: no raw
+ * control character, no \u0000, no lone surrogate (a pair is one code
+ * point).  Its UTF-8 goes to out (reset first) and *p moves past the
+ * closing quote.  On an error *p is left where it is and *why says what.
+ */
+bool
+covet_json_read_string(CovetBuf *out, const char **p, const char **why)
+{
+	const char *s = *p;
+
+	covet_buf_reset(out);
+	covet_buf_append(out, "");
+	if (*s++ != '"')
+	{
+		*why = "a string expected";
+		return false;
+	}
+	while (*s != '"')
+	{
+		long		cp,
+					lo;
+
+		if (*s == '\0')
+		{
+			*why = "unterminated string";
+			goto fail;
+		}
+		if ((unsigned char) *s < 0x20)
+		{
+			*why = "control character in a string";
+			goto fail;
+		}
+		if (*s != '\\')
+		{
+			covet_buf_appendc(out, *s++);
+			continue;
+		}
+		switch (*++s)
+		{
+			case '"':
+			case '\\':
+			case '/':
+				covet_buf_appendc(out, *s);
+				break;
+			case 'b':
+				covet_buf_appendc(out, '\b');
+				break;
+			case 'f':
+				covet_buf_appendc(out, '\f');
+				break;
+			case 'n':
+				covet_buf_appendc(out, '\n');
+				break;
+			case 'r':
+				covet_buf_appendc(out, '\r');
+				break;
+			case 't':
+				covet_buf_appendc(out, '\t');
+				break;
+			case 'u':
+				if ((cp = hex4(s + 1)) < 0)
+				{
+					*why = "bad \\u escape";
+					goto fail;
+				}
+				s += 4;
+				if (cp >= 0xdc00 && cp < 0xe000)
+				{
+					*why = "lone surrogate \\u escape";
+					goto fail;
+				}
+				if (cp >= 0xd800 && cp < 0xdc00)
+				{
+					if (s[1] != '\\' || s[2] != 'u' || (lo = hex4(s + 3)) < 0xdc00 || lo >= 0xe000)
+					{
+						*why = "lone surrogate \\u escape";
+						goto fail;
+					}
+					cp = 0x10000 + ((cp - 0xd800) << 10) + (lo - 0xdc00);
+					s += 6;
+				}
+				if (cp == 0)
+				{
+					*why = "\\u0000 in a string";
+					goto fail;
+				}
+				append_utf8(out, (unsigned long) cp);
+				break;
+			default:
+				*why = "bad escape in a string";
+				goto fail;
+		}
+		s++;
+	}
+	*p = s + 1;
+	return true;
+fail:
+	*p = s;
+	return false;
+}
+
 /* The escape of c in COPY's text format, or NULL; U+0000 cannot be carried
  * (the caller reports it) and is dropped. */
 static const char *

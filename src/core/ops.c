@@ -310,95 +310,6 @@ json_space(const char *p)
 	return p;
 }
 
-static int
-json_hex(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
-/* Read a JSON string at p into b (UTF-8); NULL on a syntax error. */
-static const char *
-json_read_string(const char *p, CovetBuf *b)
-{
-	if (*p++ != '"')
-		return NULL;
-	covet_buf_reset(b);
-	covet_buf_append(b, "");
-	while (*p != '"')
-	{
-		unsigned int cp;
-		int			k;
-
-		if (*p == '\0' || (unsigned char) *p < 0x20)
-			return NULL;
-		if (*p != '\\')
-		{
-			covet_buf_appendc(b, *p++);
-			continue;
-		}
-		p++;
-		switch (*p)
-		{
-			case '"':
-			case '\\':
-			case '/':
-				covet_buf_appendc(b, *p);
-				break;
-			case 'b':
-				covet_buf_appendc(b, '\b');
-				break;
-			case 'f':
-				covet_buf_appendc(b, '\f');
-				break;
-			case 'n':
-				covet_buf_appendc(b, '\n');
-				break;
-			case 'r':
-				covet_buf_appendc(b, '\r');
-				break;
-			case 't':
-				covet_buf_appendc(b, '\t');
-				break;
-			case 'u':
-				for (cp = 0, k = 1; k <= 4; k++)
-				{
-					int			h = json_hex(p[k]);
-
-					if (h < 0)
-						return NULL;
-					cp = cp * 16 + (unsigned int) h;
-				}
-				p += 4;
-				if (cp == 0 || (cp >= 0xD800 && cp <= 0xDFFF))
-					return NULL;	/* NUL and surrogates: not supported */
-				if (cp < 0x80)
-					covet_buf_appendc(b, (char) cp);
-				else if (cp < 0x800)
-				{
-					covet_buf_appendc(b, (char) (0xC0 | (cp >> 6)));
-					covet_buf_appendc(b, (char) (0x80 | (cp & 0x3F)));
-				}
-				else
-				{
-					covet_buf_appendc(b, (char) (0xE0 | (cp >> 12)));
-					covet_buf_appendc(b, (char) (0x80 | ((cp >> 6) & 0x3F)));
-					covet_buf_appendc(b, (char) (0x80 | (cp & 0x3F)));
-				}
-				break;
-			default:
-				return NULL;
-		}
-		p++;
-	}
-	return p + 1;
-}
-
 /* CASE f WHEN 'old' THEN 'new' ... END and the IN list of the old values. */
 static CovetStatus
 mapping_sql(CovetMem *mem, const char *json, const char *column, bool case_sensitive,
@@ -407,6 +318,7 @@ mapping_sql(CovetMem *mem, const char *json, const char *column, bool case_sensi
 	CovetBuf	key,
 				val;
 	const char *p = json_space(json);
+	const char *why = NULL;
 	int			count = 0;
 	CovetStatus rc = COVET_OK;
 
@@ -435,14 +347,18 @@ mapping_sql(CovetMem *mem, const char *json, const char *column, bool case_sensi
 				goto bad;
 			p = json_space(p);
 		}
-		if ((p = json_read_string(p, &key)) == NULL)
+		if (*p != '"')
 			goto bad;
+		if (!covet_json_read_string(&key, &p, &why))
+			goto bad_string;
 		p = json_space(p);
 		if (*p++ != ':')
 			goto bad;
 		p = json_space(p);
-		if ((p = json_read_string(p, &val)) == NULL)
+		if (*p != '"')
 			goto bad;
+		if (!covet_json_read_string(&val, &p, &why))
+			goto bad_string;
 		covet_buf_append(set, " WHEN ");
 		if (count > 0)
 			covet_buf_append(where, ", ");
@@ -477,6 +393,12 @@ mapping_sql(CovetMem *mem, const char *json, const char *column, bool case_sensi
 	goto done;
 bad:
 	rc = covet_error_set(err, COVET_ERR_INVALID, "invalid mapping: expected a JSON object of strings");
+	covet_error_detail(err, "The mapping was: %.300s", json);
+	covet_error_hint(err, "For example: {\"new\": \"pending\", \"done\": \"finished\"}.");
+	goto done;
+bad_string:
+	rc = covet_error_set(err, COVET_ERR_INVALID, "invalid mapping: %s at character %d",
+						 why, (int) (p - json) + 1);
 	covet_error_detail(err, "The mapping was: %.300s", json);
 	covet_error_hint(err, "For example: {\"new\": \"pending\", \"done\": \"finished\"}.");
 done:

@@ -41,153 +41,18 @@ skip_ws(Parser *ps)
 		ps->p++;
 }
 
-static int
-hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
-static void
-put_utf8(CovetBuf *b, unsigned cp)
-{
-	if (cp < 0x80)
-		covet_buf_appendc(b, (char) cp);
-	else if (cp < 0x800)
-	{
-		covet_buf_appendc(b, (char) (0xC0 | (cp >> 6)));
-		covet_buf_appendc(b, (char) (0x80 | (cp & 0x3F)));
-	}
-	else if (cp < 0x10000)
-	{
-		covet_buf_appendc(b, (char) (0xE0 | (cp >> 12)));
-		covet_buf_appendc(b, (char) (0x80 | ((cp >> 6) & 0x3F)));
-		covet_buf_appendc(b, (char) (0x80 | (cp & 0x3F)));
-	}
-	else
-	{
-		covet_buf_appendc(b, (char) (0xF0 | (cp >> 18)));
-		covet_buf_appendc(b, (char) (0x80 | ((cp >> 12) & 0x3F)));
-		covet_buf_appendc(b, (char) (0x80 | ((cp >> 6) & 0x3F)));
-		covet_buf_appendc(b, (char) (0x80 | (cp & 0x3F)));
-	}
-}
-
-static CovetStatus
-read_hex4(Parser *ps, unsigned *out)
-{
-	int			i;
-
-	*out = 0;
-	for (i = 0; i < 4; i++)
-	{
-		int			h = hexval(ps->p[i]);
-
-		if (h < 0)
-			return syntax(ps, "bad \\u escape");
-		*out = *out * 16 + (unsigned) h;
-	}
-	ps->p += 4;
-	return COVET_OK;
-}
-
 static CovetStatus
 parse_string(Parser *ps, char **out)
 {
 	CovetBuf	b;
-	CovetStatus rc;
+	const char *why;
 
 	covet_buf_init(&b, ps->mem);
-	covet_buf_append(&b, "");
-	ps->p++;					/* the opening quote */
-	while (*ps->p != '"')
+	if (!covet_json_read_string(&b, &ps->p, &why))
 	{
-		unsigned char c = (unsigned char) *ps->p;
-
-		if (c == '\0')
-		{
-			covet_buf_free(&b);
-			return syntax(ps, "unterminated string");
-		}
-		if (c < 0x20)
-		{
-			covet_buf_free(&b);
-			return syntax(ps, "control character in a string");
-		}
-		if (c != '\\')
-		{
-			covet_buf_appendc(&b, (char) c);
-			ps->p++;
-			continue;
-		}
-		ps->p++;
-		switch (*ps->p++)
-		{
-			case '"':
-				covet_buf_appendc(&b, '"');
-				break;
-			case '\\':
-				covet_buf_appendc(&b, '\\');
-				break;
-			case '/':
-				covet_buf_appendc(&b, '/');
-				break;
-			case 'b':
-				covet_buf_appendc(&b, '\b');
-				break;
-			case 'f':
-				covet_buf_appendc(&b, '\f');
-				break;
-			case 'n':
-				covet_buf_appendc(&b, '\n');
-				break;
-			case 'r':
-				covet_buf_appendc(&b, '\r');
-				break;
-			case 't':
-				covet_buf_appendc(&b, '\t');
-				break;
-			case 'u':
-				{
-					unsigned	cp,
-								lo;
-
-					if ((rc = read_hex4(ps, &cp)) != COVET_OK)
-					{
-						covet_buf_free(&b);
-						return rc;
-					}
-					if (cp >= 0xD800 && cp < 0xDC00 && ps->p[0] == '\\' && ps->p[1] == 'u')
-					{
-						ps->p += 2;
-						if ((rc = read_hex4(ps, &lo)) != COVET_OK)
-						{
-							covet_buf_free(&b);
-							return rc;
-						}
-						if (lo >= 0xDC00 && lo < 0xE000)
-							cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
-					}
-					if (cp == 0)
-					{
-						covet_buf_free(&b);
-						return syntax(ps, "\\u0000 in a string");
-					}
-					put_utf8(&b, cp);
-					break;
-				}
-			default:
-				ps->p--;
-				covet_buf_free(&b);
-				return syntax(ps, "bad escape in a string");
-		}
+		covet_buf_free(&b);
+		return syntax(ps, why);
 	}
-	ps->p++;
 	return covet_buf_finish(&b, out, ps->err);
 }
 

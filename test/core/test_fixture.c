@@ -225,6 +225,39 @@ test_json_strings(void)
 	covet_buf_free(&u);
 }
 
+/* covet_json_read_string: the strict reader of arguments and specs */
+static void
+read_string(const char *text, const char *expect, int stop, const char *name)
+{
+	CovetBuf	b;
+	const char *p = text;
+	const char *why = NULL;
+	bool		done;
+
+	covet_buf_init(&b, tap_mem());
+	done = covet_json_read_string(&b, &p, &why);
+	if (expect != NULL)
+		ok(done && strcmp(b.data, expect) == 0 && p - text == stop, "%s", name);
+	else
+		ok(!done && p - text == stop && why != NULL, "%s (%s)", name, why ? why : "?");
+	covet_buf_free(&b);
+}
+
+static void
+test_json_read_string(void)
+{
+	read_string("\"a\\tb\\u00e9\" rest", "a\tb\xc3\xa9", 12, "escapes; stops after the quote");
+	read_string("\"\\ud83d\\ude00\"", "\xf0\x9f\x98\x80", 14, "a surrogate pair is one code point");
+	read_string("\"\\ud83dx\"", NULL, 6, "a lone high surrogate is refused");
+	read_string("\"\\ude00\"", NULL, 6, "a lone low surrogate is refused");
+	read_string("\"a\\u0000\"", NULL, 7, "\\u0000 is refused");
+	read_string("\"a\nb\"", NULL, 2, "a raw newline is refused");
+	read_string("\"a\\q\"", NULL, 3, "an unknown escape is refused");
+	read_string("\"a\\u12g4\"", NULL, 3, "a bad \\u escape is refused");
+	read_string("\"abc", NULL, 4, "an unterminated string is refused");
+	read_string("abc", NULL, 0, "no quote: not a string");
+}
+
 /* covet_copy_field: JSON values as fields of COPY's text format */
 static void
 copy_field(const char *json, bool raw, const char *expect, bool expect_ok, const char *name)
@@ -355,6 +388,7 @@ main(void)
 	test_doubles();
 	test_csv_writer();
 	test_json_strings();
+	test_json_read_string();
 	test_copy_fields();
 	test_names();
 	test_read_errors();

@@ -203,3 +203,9 @@ UPDATE users SET age = covet_backfill('users', 'name = ''x''') WHERE id = 1;
 SELECT 'sink', count(*) FROM sink;
 SELECT 'end', s FROM snapshot;
 SELECT count(*) FROM canary;
+-- rename_values: strings of the mapping that are not text, named with their place
+SELECT covet_rename_values('users', 'name', '{"\ud800": "b"}');
+SELECT covet_rename_values('users', 'name', '{"a": "b\u0000"}');
+SELECT covet_rename_values('users', 'name', '{"a": "b
+c"}');
+SELECT 'after bad mappings', s FROM snapshot;

@@ -290,3 +290,9 @@ SELECT 'in a savepoint', covet_backfill('whole', 'n = n + 1', 4, NULL, 0);
 ROLLBACK TO host;
 RELEASE host;
 SELECT 'rolled back by the host', sum(n) FROM whole;
+
+-- === rename_values: \u escapes in the mapping; a surrogate pair is one character
+CREATE TABLE moods (id integer PRIMARY KEY, m text);
+INSERT INTO moods VALUES (1, 'happy'), (2, 'café'), (3, 'sad');
+SELECT 'rename escapes', covet_rename_values('moods', 'm', '{"happy": "\ud83d\ude00", "caf\u00e9": "tea"}') > 0;
+SELECT id, m, hex(m) FROM moods ORDER BY id;
