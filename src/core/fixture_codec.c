@@ -287,31 +287,37 @@ append_utf8(CovetBuf *out, unsigned long cp)
 	}
 }
 
-bool
-covet_json_unescape(CovetBuf *out, const char *text, size_t len)
+/*
+ * One escape of a JSON string: *at is at the character after the
+ * backslash, end at the closing quote (NULL: the text ends with a NUL).
+ * Appends what it stands for and moves *at past it.  A pair of surrogate
+ * escapes is one code point.  strict refuses a lone surrogate and \u0000;
+ * the lenient form passes them on (a fixture's loader reports a value the
+ * engine cannot store).  On an error *at is where it was found.
+ */
+static bool
+json_escape(CovetBuf *out, const char **at, const char *end, bool strict, const char **why)
 {
-	size_t		i;
+	const char *s = *at;
+	long		cp,
+				lo;
 
-	if (len < 2 || text[0] != '"' || text[len - 1] != '"')
-		return false;
-	covet_buf_append(out, "");
-	for (i = 1; i < len - 1; i++)
-	{
-		char		c = text[i];
-
-		if (c != '\\')
-		{
-			covet_buf_appendc(out, c);
-			continue;
-		}
-		if (++i >= len - 1)
-			return false;
-		switch (text[i])
+	*why = NULL;
+	if (end != NULL && s >= end)
+		*why = "unterminated string";
+	else
+		switch (*s)
 		{
 			case '"':
 			case '\\':
 			case '/':
-				covet_buf_appendc(out, text[i]);
+				covet_buf_appendc(out, *s);
+				break;
+			case 'b':
+				covet_buf_appendc(out, '\b');
+				break;
+			case 'f':
+				covet_buf_appendc(out, '\f');
 				break;
 			case 'n':
 				covet_buf_appendc(out, '\n');
@@ -322,36 +328,51 @@ covet_json_unescape(CovetBuf *out, const char *text, size_t len)
 			case 't':
 				covet_buf_appendc(out, '\t');
 				break;
-			case 'b':
-				covet_buf_appendc(out, '\b');
-				break;
-			case 'f':
-				covet_buf_appendc(out, '\f');
-				break;
 			case 'u':
+				if ((end != NULL && end - s <= 4) || (cp = hex4(s + 1)) < 0)
 				{
-					long		cp;
-
-					if (i + 4 >= len - 1 || (cp = hex4(text + i + 1)) < 0)
-						return false;
-					i += 4;
-					if (cp >= 0xd800 && cp < 0xdc00 && i + 6 < len - 1 &&
-						text[i + 1] == '\\' && text[i + 2] == 'u')
-					{
-						long		lo = hex4(text + i + 3);
-
-						if (lo >= 0xdc00 && lo < 0xe000)
-						{
-							cp = 0x10000 + ((cp - 0xd800) << 10) + (lo - 0xdc00);
-							i += 6;
-						}
-					}
-					append_utf8(out, (unsigned long) cp);
+					*why = "bad \\u escape";
 					break;
 				}
+				s += 4;
+				if (cp >= 0xd800 && cp < 0xdc00 && (end == NULL || end - s > 6) &&
+					s[1] == '\\' && s[2] == 'u' && (lo = hex4(s + 3)) >= 0xdc00 && lo < 0xe000)
+				{
+					cp = 0x10000 + ((cp - 0xd800) << 10) + (lo - 0xdc00);
+					s += 6;
+				}
+				else if (strict && cp >= 0xd800 && cp < 0xe000)
+					*why = "lone surrogate \\u escape";
+				if (strict && cp == 0)
+					*why = "\\u0000 in a string";
+				if (*why == NULL)
+					append_utf8(out, (unsigned long) cp);
+				break;
 			default:
-				return false;
+				*why = "bad escape in a string";
+				break;
 		}
+	*at = *why != NULL ? s : s + 1;
+	return *why == NULL;
+}
+
+bool
+covet_json_unescape(CovetBuf *out, const char *text, size_t len)
+{
+	const char *s,
+			   *end,
+			   *why;
+
+	if (len < 2 || text[0] != '"' || text[len - 1] != '"')
+		return false;
+	covet_buf_append(out, "");
+	end = text + len - 1;
+	for (s = text + 1; s < end;)
+	{
+		if (*s != '\\')
+			covet_buf_appendc(out, *s++);
+		else if (s++, !json_escape(out, &s, end, false, &why))
+			return false;
 	}
 	return true;
 }
@@ -377,86 +398,22 @@ covet_json_read_string(CovetBuf *out, const char **p, const char **why)
 	}
 	while (*s != '"')
 	{
-		long		cp,
-					lo;
-
 		if (*s == '\0')
-		{
 			*why = "unterminated string";
-			goto fail;
-		}
-		if ((unsigned char) *s < 0x20)
-		{
+		else if ((unsigned char) *s < 0x20)
 			*why = "control character in a string";
-			goto fail;
-		}
-		if (*s != '\\')
+		else if (*s != '\\')
 		{
 			covet_buf_appendc(out, *s++);
 			continue;
 		}
-		switch (*++s)
-		{
-			case '"':
-			case '\\':
-			case '/':
-				covet_buf_appendc(out, *s);
-				break;
-			case 'b':
-				covet_buf_appendc(out, '\b');
-				break;
-			case 'f':
-				covet_buf_appendc(out, '\f');
-				break;
-			case 'n':
-				covet_buf_appendc(out, '\n');
-				break;
-			case 'r':
-				covet_buf_appendc(out, '\r');
-				break;
-			case 't':
-				covet_buf_appendc(out, '\t');
-				break;
-			case 'u':
-				if ((cp = hex4(s + 1)) < 0)
-				{
-					*why = "bad \\u escape";
-					goto fail;
-				}
-				s += 4;
-				if (cp >= 0xdc00 && cp < 0xe000)
-				{
-					*why = "lone surrogate \\u escape";
-					goto fail;
-				}
-				if (cp >= 0xd800 && cp < 0xdc00)
-				{
-					if (s[1] != '\\' || s[2] != 'u' || (lo = hex4(s + 3)) < 0xdc00 || lo >= 0xe000)
-					{
-						*why = "lone surrogate \\u escape";
-						goto fail;
-					}
-					cp = 0x10000 + ((cp - 0xd800) << 10) + (lo - 0xdc00);
-					s += 6;
-				}
-				if (cp == 0)
-				{
-					*why = "\\u0000 in a string";
-					goto fail;
-				}
-				append_utf8(out, (unsigned long) cp);
-				break;
-			default:
-				*why = "bad escape in a string";
-				goto fail;
-		}
-		s++;
+		else if (s++, json_escape(out, &s, NULL, true, why))
+			continue;
+		*p = s;
+		return false;
 	}
 	*p = s + 1;
 	return true;
-fail:
-	*p = s;
-	return false;
 }
 
 /* The escape of c in COPY's text format, or NULL; U+0000 cannot be carried

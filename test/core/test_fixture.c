@@ -221,6 +221,13 @@ test_json_strings(void)
 	   strcmp(u.data, "\xf0\x9f\x98\x80\xc3\xa9") == 0, "surrogate pairs and \\u escapes");
 	covet_buf_reset(&u);
 	ok(!covet_json_unescape(&u, "\"\\x\"", 4), "bad escape refused");
+	covet_buf_reset(&u);
+	ok(!covet_json_unescape(&u, "\"a\\\"", 4), "a backslash before the closing quote refused");
+	covet_buf_reset(&u);
+	ok(!covet_json_unescape(&u, "\"\\u00e\"", 8), "a \\u escape cut by the closing quote refused");
+	covet_buf_reset(&u);
+	ok(covet_json_unescape(&u, "\"\\ud800x\"", 9) && strcmp(u.data, "\xed\xa0\x80x") == 0,
+	   "fixtures: a lone surrogate is passed on, for the loader to report");
 	covet_buf_free(&b);
 	covet_buf_free(&u);
 }
