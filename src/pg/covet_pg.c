@@ -169,14 +169,19 @@ arg_bool(FunctionCallInfo fcinfo, int n, const char *name)
  * ---------------------------------------------------------------------
  */
 
-/* Run fn in a call and return its report as text, or raise its error. */
-static Datum
-run_report(CovetPgCoreFn fn, void *arg)
+/*
+ * Run fn in a call and return its report as text, or raise its error.
+ * dialect: the SQL dialect of the call (NULL: PostgreSQL's as it is).
+ */
+Datum
+covet_pg_run_report(CovetPgCoreFn fn, void *arg, const CovetDialect *dialect)
 {
 	CovetPgCall call;
 	text	   *result = NULL;
 
 	covet_pg_call_begin(&call, covet_lock_timeout);
+	if (dialect != NULL)
+		call.driver.dialect = dialect;
 	covet_pg_call_run(&call, fn, arg);
 	if (call.status == COVET_OK)
 	{
@@ -286,7 +291,7 @@ covet_define(PG_FUNCTION_ARGS)
 	def.depends_on = arg_text(fcinfo, 3, "depends_on", false);
 	def.kind = arg_text(fcinfo, 4, "kind", false);
 	def.atomic = true;
-	return run_report(core_define, &def);
+	return covet_pg_run_report(core_define, &def, NULL);
 }
 
 /* covet_load(path): define the migrations in a server file or directory. */
@@ -296,7 +301,7 @@ covet_load(PG_FUNCTION_ARGS)
 {
 	char	   *path = arg_text(fcinfo, 0, "path", true);
 
-	return run_report(core_load, path);
+	return covet_pg_run_report(core_load, path, NULL);
 }
 
 /* covet_migrate_up(target, dry_run): apply pending migrations. */
@@ -309,7 +314,7 @@ covet_migrate_up(PG_FUNCTION_ARGS)
 	a.name = arg_text(fcinfo, 0, "target", false);
 	a.dry_run = arg_bool(fcinfo, 1, "dry_run");
 	a.steps = 0;
-	return run_report(core_up, &a);
+	return covet_pg_run_report(core_up, &a, NULL);
 }
 
 /* covet_migrate_down(steps integer, dry_run): roll back the last steps. */
@@ -324,7 +329,7 @@ covet_migrate_down_steps(PG_FUNCTION_ARGS)
 	a.steps = PG_GETARG_INT32(0);
 	a.name = NULL;
 	a.dry_run = arg_bool(fcinfo, 1, "dry_run");
-	return run_report(core_down, &a);
+	return covet_pg_run_report(core_down, &a, NULL);
 }
 
 /* covet_migrate_down(target text, dry_run): roll back until target is last. */
@@ -337,7 +342,7 @@ covet_migrate_down_target(PG_FUNCTION_ARGS)
 	a.name = arg_text(fcinfo, 0, "target", true);
 	a.steps = 0;
 	a.dry_run = arg_bool(fcinfo, 1, "dry_run");
-	return run_report(core_down, &a);
+	return covet_pg_run_report(core_down, &a, NULL);
 }
 
 /* covet_apply(name, dry_run): apply one migration (dependencies first). */
@@ -350,7 +355,7 @@ covet_apply(PG_FUNCTION_ARGS)
 	a.name = arg_text(fcinfo, 0, "name", true);
 	a.steps = 0;
 	a.dry_run = arg_bool(fcinfo, 1, "dry_run");
-	return run_report(core_apply, &a);
+	return covet_pg_run_report(core_apply, &a, NULL);
 }
 
 /* covet_status(): one row per defined migration, in plan order. */

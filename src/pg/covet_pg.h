@@ -72,6 +72,7 @@ extern void covet_pg_call_begin_batch(CovetPgCall *call, int lock_timeout_ms,
 									  bool nonatomic);
 extern void covet_pg_call_run(CovetPgCall *call, CovetPgCoreFn fn, void *arg);
 extern void covet_pg_call_end(CovetPgCall *call);
+extern Datum covet_pg_run_report(CovetPgCoreFn fn, void *arg, const CovetDialect *dialect);
 extern void covet_pg_call_cleanup(CovetPgCall *call);
 extern void covet_pg_call_begin_worker(CovetPgCall *call, int lock_timeout_ms);
 extern void covet_pg_raise(const CovetError *err) pg_attribute_noreturn();

@@ -155,10 +155,8 @@ Datum
 covet_seed_pg(PG_FUNCTION_ARGS)
 {
 	SeedArgs	a;
-	CovetPgCall call;
 	CovetDialect dialect;
 	char	   *schema;
-	text	   *result = NULL;
 
 	if (PG_ARGISNULL(0))
 		seed_raise_null("table_name");
@@ -177,18 +175,5 @@ covet_seed_pg(PG_FUNCTION_ARGS)
 	if (schema != NULL)
 		dialect.func_prefix = psprintf("%s.", quote_identifier(schema));
 
-	covet_pg_call_begin(&call, covet_lock_timeout);
-	call.driver.dialect = &dialect;
-	covet_pg_call_run(&call, core_seed, &a);
-	if (call.status == COVET_OK)
-	{
-		MemoryContext old = MemoryContextSwitchTo(call.callercxt);
-
-		result = cstring_to_text(call.report ? call.report : "");
-		MemoryContextSwitchTo(old);
-	}
-	covet_pg_call_end(&call);
-	if (call.status != COVET_OK)
-		covet_pg_raise(&call.err);
-	PG_RETURN_TEXT_P(result);
+	return covet_pg_run_report(core_seed, &a, &dialect);
 }
