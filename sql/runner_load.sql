@@ -1,25 +1,28 @@
 --
 -- runner_load: covet_load reads migration files on the server
 --
--- The files are written here into results/covet_fixtures (pg_regress runs
--- from the repository root, on the same machine as the server); the
--- directory's absolute path is replaced by <fixtures> in what is shown.
+-- The files are written into a fresh directory under /tmp that the server
+-- can read (pg_regress runs on the same machine as the server, but the
+-- checkout may sit in a home directory the postgres user cannot enter), and
+-- the shipped examples are copied there too; the directory's absolute path
+-- is replaced by <fixtures> in what is shown.
 --
 SET client_min_messages = warning;
 CREATE EXTENSION IF NOT EXISTS covet;
 RESET client_min_messages;
 
-\set fixdir `pwd`/results/covet_fixtures
-\set exdir `pwd`/examples
-\! rm -rf results/covet_fixtures
-\! mkdir -p results/covet_fixtures/good results/covet_fixtures/bad results/covet_fixtures/empty
-\! printf '%s\n' '-- people' '-- covet:up' 'CREATE TABLE ld_people (id int);' '' '-- covet:down' 'DROP TABLE ld_people;' > results/covet_fixtures/good/001_people.sql
-\! printf '%s\n' '-- covet:depends 001_people' '-- covet:kind data' '-- covet:up' 'INSERT INTO ld_people VALUES (1), (2);' '-- covet:down' 'DELETE FROM ld_people;' > results/covet_fixtures/good/002_seed.sql
-\! printf '%s\n' 'not a migration: ignored' > results/covet_fixtures/good/README.txt
-\! printf '%s\n' '-- covet:up' 'SELECT 1;' '-- covet:sideways' > results/covet_fixtures/bad/001_bad.sql
-\! printf '%s\n' 'SELECT 1;' > results/covet_fixtures/bad/002_no_up.sql
-\! printf '%s\n' '-- covet:up' 'SELECT 1;' > results/covet_fixtures/bad/003_ok.sql
-\! printf '%s\n' '-- covet:up' 'SELECT 1;' > 'results/covet_fixtures/bad name.sql'
+\set srvdir `d=$(mktemp -d /tmp/covet_regress.XXXXXX) && cp -r examples "$d/examples" && chmod -R a+rX "$d" && echo "$d"`
+\setenv SRVDIR :srvdir
+\set fixdir :srvdir/covet_fixtures
+\set exdir :srvdir/examples
+\! mkdir -p "$SRVDIR"/covet_fixtures/good "$SRVDIR"/covet_fixtures/bad "$SRVDIR"/covet_fixtures/empty
+\! printf '%s\n' '-- people' '-- covet:up' 'CREATE TABLE ld_people (id int);' '' '-- covet:down' 'DROP TABLE ld_people;' > "$SRVDIR"/covet_fixtures/good/001_people.sql
+\! printf '%s\n' '-- covet:depends 001_people' '-- covet:kind data' '-- covet:up' 'INSERT INTO ld_people VALUES (1), (2);' '-- covet:down' 'DELETE FROM ld_people;' > "$SRVDIR"/covet_fixtures/good/002_seed.sql
+\! printf '%s\n' 'not a migration: ignored' > "$SRVDIR"/covet_fixtures/good/README.txt
+\! printf '%s\n' '-- covet:up' 'SELECT 1;' '-- covet:sideways' > "$SRVDIR"/covet_fixtures/bad/001_bad.sql
+\! printf '%s\n' 'SELECT 1;' > "$SRVDIR"/covet_fixtures/bad/002_no_up.sql
+\! printf '%s\n' '-- covet:up' 'SELECT 1;' > "$SRVDIR"/covet_fixtures/bad/003_ok.sql
+\! printf '%s\n' '-- covet:up' 'SELECT 1;' > "$SRVDIR/covet_fixtures/bad name.sql"
 
 -- covet_load(path) with results shown relative to the fixtures.
 CREATE FUNCTION pg_temp.load(path text, dir text) RETURNS text
@@ -49,7 +52,7 @@ SELECT covet_migrate_up();
 SELECT * FROM ld_people ORDER BY id;
 
 -- Changed files are redefined while pending, refused once applied.
-\! printf '%s\n' '-- covet:depends 001_people' '-- covet:kind data' '-- covet:up' 'INSERT INTO ld_people VALUES (3);' '-- covet:down' 'DELETE FROM ld_people;' > results/covet_fixtures/good/002_seed.sql
+\! printf '%s\n' '-- covet:depends 001_people' '-- covet:kind data' '-- covet:up' 'INSERT INTO ld_people VALUES (3);' '-- covet:down' 'DELETE FROM ld_people;' > "$SRVDIR"/covet_fixtures/good/002_seed.sql
 SELECT pg_temp.load(:'fixdir' || '/good', :'fixdir');
 SELECT covet_migrate_down();
 SELECT pg_temp.load(:'fixdir' || '/good', :'fixdir');
@@ -107,4 +110,4 @@ SELECT covet_migrate_down(:nexamples) ~ '^(rolled back \S+ \(\d+ statements?, \d
 SELECT count(*) AS applied FROM covet.applied;
 
 DROP EXTENSION covet;
-\! rm -rf results/covet_fixtures
+\! rm -rf "$SRVDIR"
