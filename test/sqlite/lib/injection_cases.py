@@ -160,14 +160,40 @@ def pg_lit(v):
 FORMS_PG = ("atomic", "commit", "background")
 
 
+ERRORED = "\\if :ERROR\n\\echo ERRORED\n\\endif"
+
+
 def pg_call(form, op, args):
+    """The call, then a line ERRORED if it failed (psql's ERROR variable)."""
     lits = ", ".join(pg_lit(a) for a in args)
     if form == "atomic":
-        return "SELECT covet_%s(%s);" % (op, lits)
+        return "SELECT covet_%s(%s);\n%s" % (op, lits, ERRORED)
     if form == "commit":
-        return "CALL covet_%s_commit(%s);" % (op, lits)
-    return ("\\set rid 0\nSELECT covet_%s_background(%s) AS rid \\gset\n"
-            "SELECT covet_wait(:rid) WHERE :rid > 0;" % (op, lits))
+        return "CALL covet_%s_commit(%s);\n%s" % (op, lits, ERRORED)
+    return ("\\set rid 0\nSELECT covet_%s_background(%s) AS rid \\gset\n%s\n"
+            "SELECT covet_wait(:rid) WHERE :rid > 0;" % (op, lits, ERRORED))
+
+
+# Stored SQL is read again when it runs: runs rows rewritten by hand, and a
+# bad reverse_expr refused at creation.  (name, SQL; its last statement must fail)
+PG_EXTRA = [
+    ("resume refuses a tampered where_sql",
+     "SELECT covet_backfill('t', 'n = n', 2, 'id <= 3') AS run \\gset\n"
+     "UPDATE covet.runs SET state = 'failed', last_key = NULL,"
+     " where_sql = 'id <= 3) OR (1=1' WHERE id = :run;\n"
+     "SELECT covet_resume(:run);"),
+    ("resume refuses a tampered set_sql",
+     "UPDATE covet.runs SET where_sql = 'id <= 3', set_sql = 'n = 0; DROP TABLE canary'"
+     " WHERE id = :run;\nSELECT covet_resume(:run);"),
+    ("undo refuses a tampered reverse_set",
+     "UPDATE covet.runs SET set_sql = 'n = n', undo_table = NULL,"
+     " reverse_set = 'n = n - $1' WHERE id = :run;\nSELECT covet_undo(:run);"),
+    ("undo refuses a reverse_set with a FROM clause",
+     "UPDATE covet.runs SET reverse_set = 'n = n - 1 FROM canary' WHERE id = :run;\n"
+     "SELECT covet_undo(:run);"),
+    ("a bad reverse_expr is refused at creation",
+     "SELECT covet_transform_field('t', 'n', 'n + 1', 'n - nosuch');"),
+]
 
 
 def pg_script(out):
@@ -178,6 +204,11 @@ def pg_script(out):
             out.write("\\echo CASE %d %s|%s|%s|%s\n" % (n, form, op, name, shape))
             out.write(pg_call(form, op, args) + "\n")
             out.write("SELECT 'CHECK %d ' || inj_state();\n" % n)
+    for name, sql in PG_EXTRA:
+        n += 1
+        out.write("\\echo CASE %d %s\n" % (n, name))
+        out.write(sql + "\n" + ERRORED + "\n")
+        out.write("SELECT 'CHECK %d ' || inj_state();\n" % n)
     for name, engine, op, args, query, want in LEGIT:
         if engine not in (None, "pg"):
             continue
@@ -212,7 +243,7 @@ def pg_report(path):
             cur = line
             errors = False
             continue
-        if "ERROR:" in line:
+        if line == "ERRORED":
             errors = True
             continue
         if line.startswith("CHECK ") and cur is not None:
