@@ -6,9 +6,13 @@
  *
  * A run:
  *	 1. checks the table (it must exist and have a primary key) and the
- *		caller's fragments (they are compiled against the table with a
- *		predicate that matches nothing, inside a savepoint, so a bad column
- *		or a type mismatch is reported before any row changes);
+ *		caller's fragments: the engine's own parser reads every statement
+ *		that embeds them (check_run_sql: one statement of the expected kind,
+ *		no parameter of the caller's), then they are compiled against the
+ *		table with a predicate that matches nothing, inside a savepoint, so
+ *		a bad column or a type mismatch is reported before any row changes
+ *		(the reverse SET list too).  Resume and undo have the engine read
+ *		the SQL stored in the runs row again before they run it;
  *	 2. fixes the upper bound of the key (the largest key now), so that a
  *		run ends even while rows keep arriving;
  *	 3. writes its row in the runs table, and creates its undo table (the

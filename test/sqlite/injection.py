@@ -75,6 +75,12 @@ ok(error_of(c, "SELECT covet_set('lock_timeout', '5' || char(0) || '0')") ==
    "value must not contain a NUL character", "NUL in covet_set's value")
 ok(error_of(c, "SELECT covet_loaddata('[]' || char(0))") ==
    "data must not contain a NUL character", "NUL in covet_loaddata's data")
+ok(error_of(c, "SELECT * FROM covet_series(1, 2, 'email' || char(0))") ==
+   "generators must not contain a NUL character", "NUL in covet_series's generators")
+ok(error_of(c, "SELECT covet_fake('email' || char(0), 1, 1)") ==
+   "generator must not contain a NUL character", "NUL in covet_fake's generator")
+ok(error_of(c, "SELECT covet_split_part('a b' || char(0), ' ', 1, 0)") ==
+   "string must not contain a NUL character", "NUL in covet_split_part's string")
 ok(error_of(c, "SELECT covet_seed('t' || char(0), 1)") ==
    "table_name must not contain a NUL character", "NUL in covet_seed's table_name")
 
