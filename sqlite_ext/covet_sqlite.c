@@ -75,6 +75,53 @@ covet_sqlite_arg_text(int argc, sqlite3_value **argv, int i)
 	return (const char *) sqlite3_value_text(argv[i]);
 }
 
+/*
+ * SQLite text may hold NUL characters; the core reads C strings, so a NUL
+ * would cut a value short (a filter 'id' || char(0) || '; x' would run as
+ * "id").  PostgreSQL text cannot hold one.  Every covet function refuses
+ * one in every text argument, before anything else.  names: the
+ * arguments' names separated by spaces (the last one serves the rest).
+ * false with the error set.
+ */
+static bool
+value_has_nul(sqlite3_value *v)
+{
+	const unsigned char *t;
+	int			type = sqlite3_value_type(v);
+
+	if (type != SQLITE_TEXT && type != SQLITE_BLOB)
+		return false;
+	t = sqlite3_value_text(v);
+	return t != NULL && memchr(t, 0, (size_t) sqlite3_value_bytes(v)) != NULL;
+}
+
+bool
+covet_sqlite_no_nul(sqlite3_context *ctx, int argc, sqlite3_value **argv,
+					const char *names)
+{
+	int			i;
+	const char *name = names;
+	size_t		len = strcspn(names, " ");
+
+	for (i = 0; i < argc; i++)
+	{
+		if (i > 0 && name[len] == ' ')
+		{
+			name += len + 1;
+			len = strcspn(name, " ");
+		}
+		if (value_has_nul(argv[i]))
+		{
+			char		buf[64];
+
+			snprintf(buf, sizeof(buf), "%.*s", (int) len, name);
+			covet_sqlite_error_text(ctx, COVET_ERR_INVALID, "%s must not contain a NUL character", buf);
+			return false;
+		}
+	}
+	return true;
+}
+
 /* A required boolean argument (absent = false); false on a NULL, with the error set. */
 static bool
 arg_bool(sqlite3_context *ctx, int argc, sqlite3_value **argv, int i,
@@ -131,6 +178,9 @@ fn_checksum(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 	char		sum[COVET_CHECKSUM_LEN + 1];
 	const char *up = covet_sqlite_arg_text(argc, argv, 0);
 
+	if (!covet_sqlite_no_nul(ctx, argc, argv, "up down"))
+		return;
+
 	if (up == NULL)
 	{
 		sqlite3_result_null(ctx);
@@ -148,6 +198,9 @@ fn_define(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 	CovetError	err;
 	char	   *report = NULL;
 	CovetStatus rc;
+
+	if (!covet_sqlite_no_nul(ctx, argc, argv, "name up down depends_on kind"))
+		return;
 
 	def.name = covet_sqlite_arg_text(argc, argv, 0);
 	def.up = covet_sqlite_arg_text(argc, argv, 1);
@@ -173,6 +226,9 @@ fn_load(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 	char	   *report = NULL;
 	CovetStatus rc;
 
+	if (!covet_sqlite_no_nul(ctx, argc, argv, "path"))
+		return;
+
 	covet_sqlite_call_init(&call, sqlite3_user_data(ctx));
 	rc = covet_runner_load(&call.driver, covet_sqlite_arg_text(argc, argv, 0), &report, &err);
 	finish(ctx, &call, rc, report, &err);
@@ -186,6 +242,9 @@ fn_migrate_up(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 	char	   *report = NULL;
 	bool		dry_run;
 	CovetStatus rc;
+
+	if (!covet_sqlite_no_nul(ctx, argc, argv, "target dry_run"))
+		return;
 
 	if (!arg_bool(ctx, argc, argv, 1, "dry_run", &dry_run))
 		return;
@@ -205,6 +264,9 @@ fn_migrate_down(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 	int			steps = 1;
 	bool		dry_run;
 	CovetStatus rc;
+
+	if (!covet_sqlite_no_nul(ctx, argc, argv, "target dry_run"))
+		return;
 
 	if (argc > 0)
 	{
@@ -240,6 +302,9 @@ fn_apply(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 	char	   *report = NULL;
 	bool		dry_run;
 	CovetStatus rc;
+
+	if (!covet_sqlite_no_nul(ctx, argc, argv, "name dry_run"))
+		return;
 
 	if (!arg_bool(ctx, argc, argv, 1, "dry_run", &dry_run))
 		return;
@@ -356,6 +421,13 @@ fn_named_op(sqlite3_context *ctx, int argc, sqlite3_value **argv, const CovetOpD
 	OpCall		c;
 	int			i;
 
+	for (i = 0; i < argc && i < def->nargs; i++)
+		if (value_has_nul(argv[i]))
+		{
+			covet_sqlite_error_text(ctx, COVET_ERR_INVALID, "%s must not contain a NUL character",
+									def->args[i].name);
+			return;
+		}
 	memset(&c, 0, sizeof(c));
 	c.name = def->name;
 	c.nargs = argc;
@@ -394,6 +466,9 @@ fn_split_part(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 	const char *part;
 	size_t		len;
 
+	if (!covet_sqlite_no_nul(ctx, argc, argv, "string delimiter n rest"))
+		return;
+
 	if (s == NULL || delim == NULL || sqlite3_value_type(argv[2]) == SQLITE_NULL)
 	{
 		sqlite3_result_null(ctx);
@@ -414,6 +489,9 @@ fn_concat_ws(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 	sqlite3_str *str;
 	bool		first = true;
 	int			i;
+
+	if (!covet_sqlite_no_nul(ctx, argc, argv, "separator value"))
+		return;
 
 	if (sep == NULL)
 	{
@@ -455,6 +533,9 @@ fn_try_cast(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 	CovetError	err;
 	bool		ok;
 
+	if (!covet_sqlite_no_nul(ctx, argc, argv, "value type"))
+		return;
+
 	if (text == NULL || type == NULL)
 	{
 		sqlite3_result_null(ctx);
@@ -477,6 +558,9 @@ fn_resume(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 	CovetConn  *conn = sqlite3_user_data(ctx);
 	ResumeArgs	a = {0, conn->progress_ms};
 
+	if (!covet_sqlite_no_nul(ctx, argc, argv, "run_id"))
+		return;
+
 	if (argc < 1 || sqlite3_value_type(argv[0]) == SQLITE_NULL)
 	{
 		covet_sqlite_error_text(ctx, COVET_ERR_NULL, "%s must not be null", "run_id");
@@ -491,6 +575,9 @@ static void
 fn_undo(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 {
 	int64_t		run_id = 0;
+
+	if (!covet_sqlite_no_nul(ctx, argc, argv, "run_id"))
+		return;
 
 	if (argc < 1 || sqlite3_value_type(argv[0]) == SQLITE_NULL)
 	{
@@ -510,6 +597,9 @@ set_run_state(sqlite3_context *ctx, int argc, sqlite3_value **argv, CovetRunStat
 	CovetError	err;
 	int64_t		run_id = 0;
 	CovetStatus rc;
+
+	if (!covet_sqlite_no_nul(ctx, argc, argv, "run_id"))
+		return;
 
 	if (argc < 1 || sqlite3_value_type(argv[0]) == SQLITE_NULL)
 	{
@@ -550,6 +640,9 @@ fn_set(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 	const char *value = covet_sqlite_arg_text(argc, argv, 1);
 	char	   *end;
 	long		v;
+
+	if (!covet_sqlite_no_nul(ctx, argc, argv, "name value"))
+		return;
 
 	if (!arg_required(ctx, name, "name") || !arg_required(ctx, value, "value"))
 		return;

@@ -68,6 +68,8 @@ extern void covet_sqlite_result_error(sqlite3_context *ctx, const CovetError *er
 extern void covet_sqlite_error_text(sqlite3_context *ctx, CovetStatus code,
 									const char *fmt, const char *arg);
 extern const char *covet_sqlite_arg_text(int argc, sqlite3_value **argv, int i);
+extern bool covet_sqlite_no_nul(sqlite3_context *ctx, int argc, sqlite3_value **argv,
+								const char *names);
 extern bool covet_sqlite_arg_int(sqlite3_context *ctx, int argc, sqlite3_value **argv,
 								 int i, const char *name, int64_t *out);
 extern CovetStatus covet_sqlite_batch_end(SqliteCall *call, bool ok, CovetError *err);

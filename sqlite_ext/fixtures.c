@@ -122,6 +122,9 @@ fn_dumpdata(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 {
 	DumpArgs	a = {NULL, covet_sqlite_arg_text(argc, argv, 0), COVET_FORMAT_JSON};
 
+	if (!covet_sqlite_no_nul(ctx, argc, argv, "tables format"))
+		return;
+
 	if (!fx_args(ctx, covet_sqlite_arg_text(argc, argv, 1), NULL, &a.format, NULL))
 		return;
 	dump_call(ctx, &a);
@@ -132,6 +135,9 @@ static void
 fn_dumpdata_file(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 {
 	DumpArgs	a = {covet_sqlite_arg_text(argc, argv, 0), covet_sqlite_arg_text(argc, argv, 1), COVET_FORMAT_JSON};
+
+	if (!covet_sqlite_no_nul(ctx, argc, argv, "path tables format"))
+		return;
 
 	if (a.path == NULL)
 	{
@@ -193,6 +199,9 @@ fn_loaddata(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 {
 	LoadArgs	a;
 
+	if (!covet_sqlite_no_nul(ctx, argc, argv, "data format on_conflict table_name"))
+		return;
+
 	memset(&a, 0, sizeof(a));
 	if (sqlite3_value_type(argv[0]) == SQLITE_NULL)
 	{
@@ -217,6 +226,9 @@ static void
 fn_loaddata_file(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 {
 	LoadArgs	a;
+
+	if (!covet_sqlite_no_nul(ctx, argc, argv, "path format on_conflict table_name"))
+		return;
 
 	memset(&a, 0, sizeof(a));
 	if ((a.path = covet_sqlite_arg_text(argc, argv, 0)) == NULL)
@@ -264,6 +276,9 @@ fn_float_parse(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 	const char *s;
 	char	   *end;
 	double		v;
+
+	if (!covet_sqlite_no_nul(ctx, argc, argv, "text"))
+		return;
 
 	(void) argc;
 	if (sqlite3_value_type(argv[0]) == SQLITE_NULL)
@@ -321,6 +336,9 @@ fn_base64_decode(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 	size_t		len,
 				n;
 	unsigned char *out;
+
+	if (!covet_sqlite_no_nul(ctx, argc, argv, "text"))
+		return;
 
 	(void) argc;
 	if (sqlite3_value_type(argv[0]) == SQLITE_NULL)

@@ -67,6 +67,9 @@ fn_fake(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 	CovetFakeValue v;
 	bool		fresh = false;
 
+	if (!covet_sqlite_no_nul(ctx, argc, argv, "generator key row"))
+		return;
+
 	(void) argc;
 	if (sqlite3_value_type(argv[0]) == SQLITE_NULL ||
 		sqlite3_value_type(argv[1]) == SQLITE_NULL ||
@@ -114,6 +117,9 @@ fn_seed(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 	int64_t		n = 0,
 				seed = 0;
 	CovetStatus rc;
+
+	if (!covet_sqlite_no_nul(ctx, argc, argv, "table_name n spec seed"))
+		return;
 
 	if (sqlite3_value_type(argv[0]) == SQLITE_NULL)
 	{

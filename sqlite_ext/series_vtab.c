@@ -221,6 +221,11 @@ series_filter(sqlite3_vtab_cursor *c, int idxNum, const char *idxStr,
 			return SQLITE_NOMEM;
 		sqlite3_free(c->pVtab->zErrMsg);
 		c->pVtab->zErrMsg = NULL;
+		if (strlen(text) != (size_t) sqlite3_value_bytes(argv[2]))
+		{
+			c->pVtab->zErrMsg = sqlite3_mprintf("generators must not contain a NUL character");
+			return SQLITE_ERROR;
+		}
 		return parse_gens(cur, text);
 	}
 	return SQLITE_OK;

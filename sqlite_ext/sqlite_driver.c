@@ -117,6 +117,7 @@ sql_error(SqliteCall *call, CovetError *err)
 	return COVET_ERR_SQL;
 }
 
+/* covet's own fixed text (BEGIN, COMMIT, savepoints), never a caller's */
 CovetStatus
 covet_sqlite_exec(SqliteCall *call, const char *sql, CovetError *err)
 {
@@ -131,6 +132,100 @@ covet_sqlite_exec(SqliteCall *call, const char *sql, CovetError *err)
 		return COVET_ERR_SQL;
 	}
 	return COVET_OK;
+}
+
+static const char *first_word(const char *p);
+
+/* Only white space and comments, as SQLite's tokenizer reads them? */
+static bool
+tail_is_empty(const char *p)
+{
+	for (;;)
+	{
+		while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r' || *p == '\f')
+			p++;
+		if (p[0] == '-' && p[1] == '-')
+		{
+			while (*p && *p != '\n')
+				p++;
+		}
+		else if (p[0] == '/' && p[1] == '*' && p[2] != '\0')
+		{
+			const char *end = strstr(p + 2, "*/");
+
+			p = end ? end + 2 : p + strlen(p);
+		}
+		else
+			return *p == '\0';
+	}
+}
+
+/*
+ * Prepare one statement of covet's: what follows it must be white space
+ * or comments (SQLite would silently ignore a second statement), and it
+ * must have no more parameters than covet binds.
+ */
+static CovetStatus
+prepare_one(SqliteCall *call, const char *sql, int nparams, sqlite3_stmt **stmt,
+			CovetError *err)
+{
+	const char *tail = NULL;
+
+	*stmt = NULL;
+	if (sqlite3_prepare_v2(call->db, sql, -1, stmt, &tail) != SQLITE_OK)
+		return sql_error(call, err);
+	if (*stmt == NULL)
+		return covet_error_set(err, COVET_ERR_INVALID, "the SQL text holds no statement");
+	if (tail != NULL && !tail_is_empty(tail))
+	{
+		sqlite3_finalize(*stmt);
+		*stmt = NULL;
+		covet_error_set(err, COVET_ERR_INVALID, "the SQL text holds more than one statement");
+		covet_error_detail(err, "After the first statement comes: %.200s", tail);
+		return COVET_ERR_INVALID;
+	}
+	if (sqlite3_bind_parameter_count(*stmt) > nparams)
+	{
+		sqlite3_finalize(*stmt);
+		*stmt = NULL;
+		return covet_error_set(err, COVET_ERR_INVALID, "parameters are not allowed");
+	}
+	return COVET_OK;
+}
+
+/*
+ * The driver's check_statement: sqlite3_prepare_v2 compiles the statement
+ * (names and types resolved too) without running it.
+ */
+static CovetStatus
+drv_check_statement(void *ctx, const char *sql, CovetSqlShape shape, int nparams,
+					CovetError *err)
+{
+	SqliteCall *call = ctx;
+	sqlite3_stmt *stmt;
+	static const char *const words[] = {"UPDATE", "DELETE", "SELECT"};
+	const char *first;
+	CovetStatus rc = prepare_one(call, sql, nparams, &stmt, err);
+	size_t		n;
+
+	if (rc == COVET_ERR_SQL)
+	{
+		err->code = COVET_ERR_INVALID;
+		return COVET_ERR_INVALID;
+	}
+	if (rc != COVET_OK)
+		return rc;
+	if (sqlite3_bind_parameter_count(stmt) != nparams)
+		rc = covet_error_set(err, COVET_ERR_INVALID, "parameters are not allowed");
+	first = first_word(sql);
+	n = strlen(words[shape]);
+	if (rc == COVET_OK &&
+		(sqlite3_strnicmp(first, words[shape], (int) n) != 0 ||
+		 (shape == COVET_SQL_SELECT && !sqlite3_stmt_readonly(stmt))))
+		rc = covet_error_set(err, COVET_ERR_INVALID, "the SQL text is not one %s statement",
+							 words[shape]);
+	sqlite3_finalize(stmt);
+	return rc;
 }
 
 static CovetStatus
@@ -150,8 +245,8 @@ drv_query(void *ctx, const char *sql, int nparams, const char *const *params,
 
 	if (res != NULL)
 		memset(res, 0, sizeof(*res));
-	if (sqlite3_prepare_v2(call->db, sql, -1, &stmt, NULL) != SQLITE_OK)
-		return sql_error(call, err);
+	if ((rc = prepare_one(call, sql, nparams, &stmt, err)) != COVET_OK)
+		return rc;
 	for (i = 0; i < nparams; i++)
 	{
 		int			brc = params[i] == NULL ?
@@ -1105,6 +1200,8 @@ covet_sqlite_call_init(SqliteCall *call, CovetConn *conn)
 	call->driver.lock_timeout_ms = conn->lock_timeout_ms;
 	call->driver.query = drv_query;
 	call->driver.exec_script = drv_exec_script;
+	call->driver.check_statement = drv_check_statement;
+	call->driver.check_fragment = NULL;	/* the tokenizer is not exposed */
 	call->driver.savepoint_begin = drv_savepoint_begin;
 	call->driver.savepoint_release = drv_savepoint_release;
 	call->driver.savepoint_rollback = drv_savepoint_rollback;

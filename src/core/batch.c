@@ -6,9 +6,13 @@
  *
  * A run:
  *	 1. checks the table (it must exist and have a primary key) and the
- *		caller's fragments (they are compiled against the table with a
- *		predicate that matches nothing, inside a savepoint, so a bad column
- *		or a type mismatch is reported before any row changes);
+ *		caller's fragments: the engine's own parser reads every statement
+ *		that embeds them (check_run_sql: one statement of the expected kind,
+ *		no parameter of the caller's), then they are compiled against the
+ *		table with a predicate that matches nothing, inside a savepoint, so
+ *		a bad column or a type mismatch is reported before any row changes
+ *		(the reverse SET list too).  Resume and undo have the engine read
+ *		the SQL stored in the runs row again before they run it;
  *	 2. fixes the upper bound of the key (the largest key now), so that a
  *		run ends even while rows keep arriving;
  *	 3. writes its row in the runs table, and creates its undo table (the
@@ -1134,47 +1138,106 @@ run_loop(CovetDriver *d, Run *r, CovetError *err)
 
 /* --- start ----------------------------------------------------------------- */
 
-/* Compile the fragments against the table, matching no row; nothing changes. */
+/*
+ * A statement of the run that embeds fragments, matching no row: the SET
+ * list set (NULL for a delete) and the run's filter.  With guard, an
+ * update gets a FROM clause of covet's own after its SET list, so a SET
+ * list that brings a FROM clause of its own cannot parse.
+ */
+static CovetStatus
+fragment_statement(CovetDriver *d, const Run *r, const char *set, bool guard,
+				   char **out, CovetError *err)
+{
+	CovetBuf	b;
+
+	covet_buf_init(&b, &d->mem);
+	if (set == NULL)
+		covet_buf_appendf(&b, "DELETE FROM %s AS t WHERE 1 = 0", r->table.sql_name);
+	else
+		covet_buf_appendf(&b, "UPDATE %s AS t SET\n%s\n%sWHERE 1 = 0", r->table.sql_name, set,
+						  guard ? "FROM (SELECT 1) AS covet_guard " : "");
+	if (r->where_sql != NULL)
+		covet_buf_appendf(&b, " AND (\n%s\n)", r->where_sql);
+	return covet_buf_finish(&b, out, err);
+}
+
+/*
+ * Have the engine read the run's SQL, without running it: each stored
+ * fragment through covet_fragment_check, then each statement that embeds
+ * them through the driver's check_statement.  At creation, and again
+ * before resume or undo runs what the runs row holds.
+ */
+static CovetStatus
+check_run_sql(CovetDriver *d, const Run *r, bool reverse, CovetError *err)
+{
+	const char *set = reverse ? r->reverse_set : r->kind == COVET_OP_DELETE ? NULL : r->set_sql;
+	const char *what = reverse ? "reverse_expr" : set == NULL ? "where" :
+		r->where_sql ? "set or where" : "set";
+	char	   *sql = NULL;
+	CovetStatus rc;
+
+	if ((set != NULL && (rc = covet_fragment_check(d, reverse ? "reverse_expr" : "set", set, err)) != COVET_OK) ||
+		(r->where_sql != NULL && (rc = covet_fragment_check(d, "where", r->where_sql, err)) != COVET_OK))
+		return rc;
+	if (!reverse && set == NULL && r->kind == COVET_OP_UPDATE)
+		return covet_error_set(err, COVET_ERR_INVALID, "the run has no SET list");
+	if ((rc = fragment_statement(d, r, set, set != NULL, &sql, err)) != COVET_OK)
+		return rc;
+	rc = d->check_statement(d->ctx, sql, set != NULL ? COVET_SQL_UPDATE : COVET_SQL_DELETE, 0, err);
+	covet_free(&d->mem, sql);
+	if (rc == COVET_ERR_INVALID)
+	{
+		covet_error_prefix(err, "invalid %s for table \"%s\": ", what, r->table.display);
+		if (err->hint[0] == '\0')
+			covet_error_hint(err, "Nothing was changed.");
+	}
+	return rc;
+}
+
+/*
+ * Compile the fragments against the table, matching no row; nothing
+ * changes.  The engine reads them first (check_run_sql): nothing that
+ * does not parse as the expected statement is ever run.  The reverse SET
+ * list is compiled too, so a bad one fails here and not at undo.
+ */
 static CovetStatus
 validate_fragments(CovetDriver *d, const Run *r, CovetError *err)
 {
-	CovetBuf	b;
-	char	   *sql = NULL;
-	CovetStatus rc;
-	CovetError	ignore;
-	const char *what;
+	int			pass;
+	CovetStatus rc = COVET_OK;
 
-	covet_buf_init(&b, &d->mem);
-	if (r->kind == COVET_OP_DELETE)
+	for (pass = 0; pass < 2 && rc == COVET_OK; pass++)
 	{
-		covet_buf_appendf(&b, "DELETE FROM %s AS t WHERE 1 = 0", r->table.sql_name);
-		what = "where";
-	}
-	else
-	{
-		covet_buf_appendf(&b, "UPDATE %s AS t SET\n%s\nWHERE 1 = 0", r->table.sql_name, r->set_sql);
-		what = r->where_sql ? "set or where" : "set";
-	}
-	if (r->where_sql != NULL)
-		covet_buf_appendf(&b, " AND (\n%s\n)", r->where_sql);
-	if ((rc = covet_buf_finish(&b, &sql, err)) != COVET_OK)
-		return rc;
-	if ((rc = d->savepoint_begin(d->ctx, err)) == COVET_OK)
-	{
-		rc = d->query(d->ctx, sql, 0, NULL, NULL, err);
-		if (d->savepoint_rollback(d->ctx, &ignore) != COVET_OK && rc == COVET_OK)
+		bool		reverse = pass == 1;
+		char	   *sql = NULL;
+		CovetError	ignore;
+
+		if (reverse && r->reverse_set == NULL)
+			break;
+		if ((rc = check_run_sql(d, r, reverse, err)) != COVET_OK ||
+			(rc = fragment_statement(d, r, reverse ? r->reverse_set :
+									 r->kind == COVET_OP_DELETE ? NULL : r->set_sql,
+									 false, &sql, err)) != COVET_OK)
+			return rc;
+		if ((rc = d->savepoint_begin(d->ctx, err)) == COVET_OK)
 		{
-			*err = ignore;
-			rc = ignore.code;
+			rc = d->query(d->ctx, sql, 0, NULL, NULL, err);
+			if (d->savepoint_rollback(d->ctx, &ignore) != COVET_OK && rc == COVET_OK)
+			{
+				*err = ignore;
+				rc = ignore.code;
+			}
+			else if (rc == COVET_ERR_SQL)
+			{
+				covet_error_prefix(err, "invalid %s for table \"%s\": ",
+								   reverse ? "reverse_expr" : r->kind == COVET_OP_DELETE ? "where" :
+								   r->where_sql ? "set or where" : "set", r->table.display);
+				if (err->hint[0] == '\0')
+					covet_error_hint(err, "Nothing was changed.");
+			}
 		}
-		else if (rc == COVET_ERR_SQL)
-		{
-			covet_error_prefix(err, "invalid %s for table \"%s\": ", what, r->table.display);
-			if (err->hint[0] == '\0')
-				covet_error_hint(err, "Nothing was changed.");
-		}
+		covet_free(&d->mem, sql);
 	}
-	covet_free(&d->mem, sql);
 	return rc;
 }
 
@@ -1510,7 +1573,7 @@ check_set_targets(CovetDriver *d, const Run *r, CovetError *err)
 
 	if (r->kind != COVET_OP_UPDATE)
 		return COVET_OK;
-	if ((rc = covet_sql_set_targets(&d->mem, r->set_sql, &targets, &n, err)) != COVET_OK)
+	if ((rc = covet_sql_set_targets(d->dialect->engine, &d->mem, r->set_sql, &targets, &n, err)) != COVET_OK)
 		return rc;
 	for (i = 0; rc == COVET_OK && i < n; i++)
 	{
@@ -1568,7 +1631,7 @@ create_undo(CovetDriver *d, Run *r, const CovetOp *op, CovetError *err)
 
 		if (cols == NULL)
 		{
-			if ((rc = covet_sql_set_targets(&d->mem, op->set_sql, &targets, &ntargets, err)) != COVET_OK)
+			if ((rc = covet_sql_set_targets(d->dialect->engine, &d->mem, op->set_sql, &targets, &ntargets, err)) != COVET_OK)
 				return rc;
 			cols = (const char *const *) targets;
 			ncols = ntargets;
@@ -1664,10 +1727,13 @@ covet_batch_create(CovetDriver *d, const CovetOp *op, int64_t *run_id,
 		return COVET_ERR_INVALID;
 	}
 	if (op->kind == COVET_OP_UPDATE &&
-		(rc = covet_sql_check_fragment("set", op->set_sql, err)) != COVET_OK)
+		(rc = covet_fragment_check(d, "set", op->set_sql, err)) != COVET_OK)
 		return rc;
 	if (op->where_sql != NULL &&
-		(rc = covet_sql_check_fragment("where", op->where_sql, err)) != COVET_OK)
+		(rc = covet_fragment_check(d, "where", op->where_sql, err)) != COVET_OK)
+		return rc;
+	if (op->reverse_set != NULL &&
+		(rc = covet_fragment_check(d, "reverse_expr", op->reverse_set, err)) != COVET_OK)
 		return rc;
 	if ((rc = covet_table_describe(d, op->table, &r.table, err)) != COVET_OK)
 		return rc;
@@ -1676,7 +1742,8 @@ covet_batch_create(CovetDriver *d, const CovetOp *op, int64_t *run_id,
 	r.batch_size = op->batch_size;
 	if ((r.op = covet_strdup(&d->mem, op->op)) == NULL ||
 		(op->set_sql && (r.set_sql = covet_strdup(&d->mem, op->set_sql)) == NULL) ||
-		(op->where_sql && (r.where_sql = covet_strdup(&d->mem, op->where_sql)) == NULL))
+		(op->where_sql && (r.where_sql = covet_strdup(&d->mem, op->where_sql)) == NULL) ||
+		(op->reverse_set && (r.reverse_set = covet_strdup(&d->mem, op->reverse_set)) == NULL))
 	{
 		rc = covet_error_set(err, COVET_ERR_NOMEM, "out of memory");
 		goto done;
@@ -1713,7 +1780,7 @@ covet_batch_create(CovetDriver *d, const CovetOp *op, int64_t *run_id,
 					total[32];
 		const char *migration = d->get_migration ? d->get_migration(d->ctx) : NULL;
 		const char *p[] = {r.op, r.table.display, op->args, r.kind == COVET_OP_DELETE ? "delete" : "update",
-			r.set_sql, r.where_sql, op->reverse_set, keycols, upper_text, bs, total,
+			r.set_sql, r.where_sql, r.reverse_set, keycols, upper_text, bs, total,
 		migration, d->who(d->ctx)};
 
 		snprintf(bs, sizeof(bs), "%lld", (long long) r.batch_size);
@@ -1895,6 +1962,9 @@ covet_batch_resume(CovetDriver *d, int64_t run_id, int progress_ms, CovetError *
 		rc = COVET_ERR_STATE;
 		goto done;
 	}
+	/* stored SQL is read by the engine again before any of it runs */
+	if ((rc = check_run_sql(d, &r, false, err)) != COVET_OK)
+		goto done;
 	if ((rc = build_statements(d, &r, err)) != COVET_OK)
 		goto done;
 	if ((rc = span_setup(d, &r, err)) != COVET_OK)
@@ -1951,6 +2021,8 @@ covet_batch_undo(CovetDriver *d, int64_t run_id, CovetError *err)
 		rc = COVET_ERR_STATE;
 		goto done;
 	}
+	if (r.undo_table == NULL && (rc = check_run_sql(d, &r, true, err)) != COVET_OK)
+		goto done;
 	covet_buf_init(&b, &d->mem);
 	if (r.undo_table != NULL && r.kind == COVET_OP_DELETE)
 	{

@@ -277,6 +277,14 @@ typedef struct CovetProgress
 	bool		final;
 } CovetProgress;
 
+/* What a statement that embeds caller fragments must parse as. */
+typedef enum CovetSqlShape
+{
+	COVET_SQL_UPDATE,			/* UPDATE, no WITH, no RETURNING */
+	COVET_SQL_DELETE,			/* DELETE, no WITH, no USING, no RETURNING */
+	COVET_SQL_SELECT			/* one SELECT, no WITH, no set operation */
+} CovetSqlShape;
+
 /*
  * The driver: everything the core does to the world goes through here.
  *
@@ -299,6 +307,25 @@ typedef struct CovetDriver
 	/* A script of statements, split by the engine's own parser. */
 	CovetStatus (*exec_script) (void *ctx, const char *sql,
 								CovetScriptStats *stats, CovetError *err);
+
+	/*
+	 * The engine's own reading of SQL that embeds caller fragments
+	 * (sqlfrag.c, batch.c), without running anything; errors are
+	 * COVET_ERR_INVALID.  check_statement: sql must be exactly one
+	 * statement of the given shape, nothing after it but white space and
+	 * comments, with exactly nparams parameters (PostgreSQL: raw_parser;
+	 * SQLite: sqlite3_prepare_v2's tail and sqlite3_bind_parameter_count).
+	 * check_fragment (optional, NULL: the core's scanner alone): the
+	 * fragment alone through the engine's tokenizer, with the rules of
+	 * covet_sql_check_fragment (PostgreSQL: core_yylex; SQLite does not
+	 * expose its tokenizer).  query refuses a text of more than one
+	 * statement in every driver.
+	 */
+	CovetStatus (*check_statement) (void *ctx, const char *sql,
+									CovetSqlShape shape, int nparams,
+									CovetError *err);
+	CovetStatus (*check_fragment) (void *ctx, const char *what,
+								   const char *fragment, CovetError *err);
 	/* Nested savepoints (subtransactions). */
 	CovetStatus (*savepoint_begin) (void *ctx, CovetError *err);
 	CovetStatus (*savepoint_release) (void *ctx, CovetError *err);
@@ -442,17 +469,26 @@ extern CovetStatus covet_runner_status(CovetDriver *d, CovetResult *out,
 /*
  * sqlfrag.c: SQL quoting and the check applied to user-supplied fragments
  * (set lists, where filters, expressions) before covet puts them inside
- * its own statements.  A fragment must be one balanced piece: no top-level
- * ';', parentheses balanced, strings, quoted identifiers, comments and
- * dollar quotes closed.  It is always placed on lines of its own, so a
- * trailing "--" comment cannot swallow covet's SQL.
+ * its own statements.  A fragment is read as the engine's tokenizer reads
+ * it (engine: which one) and must be one balanced piece: no ';', no
+ * parameter ($1 in PostgreSQL; ?, ?N, :a, @a, $a, #a in SQLite), no ')'
+ * without its '(' and no '(' left open outside strings, quoted identifiers
+ * and comments; every string, quoted identifier, comment and dollar quote
+ * closed; no lone carriage return inside a "--" comment.  covet always
+ * places a fragment on lines of its own, so a trailing "--" comment cannot
+ * swallow covet's SQL.  covet_fragment_check adds the driver's
+ * check_fragment (the engine's own tokens); the statements that embed
+ * fragments then go through the driver's check_statement (batch.c).
  */
 extern void covet_quote_ident(CovetBuf *out, const char *name);
 extern void covet_quote_literal(CovetBuf *out, const char *value);
-extern CovetStatus covet_sql_check_fragment(const char *what, const char *sql,
-											CovetError *err);
-extern CovetStatus covet_sql_set_targets(CovetMem *mem, const char *set_sql,
-										 char ***names, int *n, CovetError *err);
+extern CovetStatus covet_sql_check_fragment(CovetEngine engine, const char *what,
+											const char *sql, CovetError *err);
+extern CovetStatus covet_fragment_check(CovetDriver *d, const char *what,
+										const char *sql, CovetError *err);
+extern CovetStatus covet_sql_set_targets(CovetEngine engine, CovetMem *mem,
+										 const char *set_sql, char ***names,
+										 int *n, CovetError *err);
 
 /* batch.c: batched data operations over a table, in primary-key order. */
 typedef enum CovetRunState
@@ -501,7 +537,7 @@ typedef enum CovetOpKind
 
 /*
  * One batched operation, as the named operations build it.  set_sql and
- * where_sql have passed covet_sql_check_fragment; where_sql may refer to the
+ * where_sql have passed covet_fragment_check; where_sql may refer to the
  * table by the alias "t".
  */
 typedef struct CovetOp

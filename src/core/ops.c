@@ -13,7 +13,8 @@
  *
  * Identifiers (tables, columns) are always quoted.  Expressions (set,
  * where, transform, reverse) are SQL by design and pass
- * covet_sql_check_fragment.  Values (delimiters, mapping entries) become
+ * covet_fragment_check; batch.c has the engine parse the statements that
+ * embed them.  Values (delimiters, mapping entries) become
  * quoted literals.
  *
  *-------------------------------------------------------------------------
@@ -599,12 +600,12 @@ build(CovetDriver *d, const CovetTableInfo *t, const Args *a, CovetBuf *set,
 
 	if (strcmp(name, "backfill") == 0)
 	{
-		if ((rc = covet_sql_check_fragment("set", arg(a, "set"), err)) != COVET_OK)
+		if ((rc = covet_fragment_check(d, "set", arg(a, "set"), err)) != COVET_OK)
 			return rc;
 		covet_buf_append(set, arg(a, "set"));
 		if ((x = arg(a, "where")) != NULL)
 		{
-			if ((rc = covet_sql_check_fragment("where", x, err)) != COVET_OK)
+			if ((rc = covet_fragment_check(d, "where", x, err)) != COVET_OK)
 				return rc;
 			covet_buf_append(where, x);
 		}
@@ -618,7 +619,7 @@ build(CovetDriver *d, const CovetTableInfo *t, const Args *a, CovetBuf *set,
 		covet_buf_append(set, " = ");
 		if ((x = arg(a, "transform")) != NULL)
 		{
-			if ((rc = covet_sql_check_fragment("transform", x, err)) != COVET_OK)
+			if ((rc = covet_fragment_check(d, "transform", x, err)) != COVET_OK)
 				return rc;
 			append_expr_on(set, x, col);
 		}
@@ -628,14 +629,14 @@ build(CovetDriver *d, const CovetTableInfo *t, const Args *a, CovetBuf *set,
 	else if (strcmp(name, "transform_field") == 0)
 	{
 		if ((rc = target(t, "field", arg(a, "field"), &col, err)) != COVET_OK ||
-			(rc = covet_sql_check_fragment("expr", arg(a, "expr"), err)) != COVET_OK)
+			(rc = covet_fragment_check(d, "expr", arg(a, "expr"), err)) != COVET_OK)
 			return rc;
 		covet_quote_ident(set, col);
 		covet_buf_append(set, " = ");
 		append_expr_on(set, arg(a, "expr"), col);
 		if ((x = arg(a, "reverse_expr")) != NULL)
 		{
-			if ((rc = covet_sql_check_fragment("reverse_expr", x, err)) != COVET_OK)
+			if ((rc = covet_fragment_check(d, "reverse_expr", x, err)) != COVET_OK)
 				return rc;
 			covet_quote_ident(reverse, col);
 			covet_buf_append(reverse, " = ");
@@ -645,7 +646,7 @@ build(CovetDriver *d, const CovetTableInfo *t, const Args *a, CovetBuf *set,
 	else if (strcmp(name, "populate_field") == 0)
 	{
 		if ((rc = target(t, "field", arg(a, "field"), &col, err)) != COVET_OK ||
-			(rc = covet_sql_check_fragment("value", arg(a, "value"), err)) != COVET_OK)
+			(rc = covet_fragment_check(d, "value", arg(a, "value"), err)) != COVET_OK)
 			return rc;
 		covet_quote_ident(set, col);
 		covet_buf_append(set, " = (\n");
@@ -658,7 +659,7 @@ build(CovetDriver *d, const CovetTableInfo *t, const Args *a, CovetBuf *set,
 		}
 		if ((x = arg(a, "where")) != NULL)
 		{
-			if ((rc = covet_sql_check_fragment("where", x, err)) != COVET_OK)
+			if ((rc = covet_fragment_check(d, "where", x, err)) != COVET_OK)
 				return rc;
 			if (where->len > 0)
 				covet_buf_append(where, " AND (\n");
@@ -740,7 +741,7 @@ build(CovetDriver *d, const CovetTableInfo *t, const Args *a, CovetBuf *set,
 				covet_error_hint(err, "Give a type name such as integer, numeric(10,2) or date.");
 				return COVET_ERR_INVALID;
 			}
-		if ((rc = covet_sql_check_fragment("target_type", type, err)) != COVET_OK)
+		if ((rc = covet_fragment_check(d, "target_type", type, err)) != COVET_OK)
 			return rc;
 		if (dflt != NULL && (rc = default_converts(d, dflt, type, err)) != COVET_OK)
 			return rc;

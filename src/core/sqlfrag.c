@@ -8,13 +8,31 @@
  * single-quoted with quotes doubled (standard_conforming_strings).
  *
  * A fragment (a SET list, a WHERE filter, an expression) is SQL by design:
- * the caller writes it and it runs with the caller's rights.  What the check
- * prevents is a fragment that escapes the place covet puts it: a ';' that
- * starts another statement, a ')' that closes covet's own parenthesis (and
- * would turn "AND (key range) AND (x) OR (y)" into an update of every row),
- * an unterminated string or comment that swallows the rest.  covet also
- * puts every fragment on lines of its own, so a trailing "--" comment ends
- * with the fragment.
+ * the caller writes it and it runs with the caller's rights.  What the
+ * checks prevent is a fragment that escapes the place covet puts it: a ';'
+ * that starts another statement, a ')' that closes covet's own parenthesis
+ * (and would turn "AND (key range) AND (x) OR (y)" into an update of every
+ * row), a string or comment that swallows the rest, a parameter that reads
+ * covet's own key bounds.  covet puts every fragment on lines of its own,
+ * so a trailing "--" comment ends with the fragment.
+ *
+ * Three checks, each on its own sufficient for what it covers:
+ *
+ *	 1. covet_sql_check_fragment: a scanner that reads the fragment as the
+ *		engine's tokenizer does (per engine: PostgreSQL's nested comments,
+ *		E'' strings, U&'' and U&"", dollar quotes, $n parameters; SQLite's
+ *		`` and [] identifiers, flat comments, ?N :a @a $a #a parameters).
+ *		Outside strings, quoted identifiers and comments it allows no ';',
+ *		no parameter, no ')' without its '(' and no '(' left open; every
+ *		string, identifier and comment must be closed, and a "--" comment
+ *		must not hold a lone carriage return (PostgreSQL ends the comment
+ *		there, SQLite does not).  Pure: the fuzz targets call it.
+ *	 2. the driver's check_fragment (optional): the same rules on the
+ *		engine's own tokens (PostgreSQL's core_yylex), so the check is the
+ *		engine's reading and not covet's idea of it.
+ *	 3. the driver's check_statement: the statement with the fragments in
+ *		place must parse as exactly one statement of the expected kind,
+ *		with exactly the parameters covet binds (batch.c).
  *
  *-------------------------------------------------------------------------
  */
@@ -52,87 +70,170 @@ covet_quote_literal(CovetBuf *out, const char *value)
 	covet_buf_appendc(out, '\'');
 }
 
+/*
+ * The engines' tokenizers, as far as the check needs them.
+ */
+typedef enum TokKind
+{
+	TOK_END,					/* end of the text */
+	TOK_SPACE,					/* white space or a comment */
+	TOK_LP,
+	TOK_RP,
+	TOK_SEMI,
+	TOK_COMMA,
+	TOK_PARAM,					/* a bound parameter */
+	TOK_WORD,					/* identifier, keyword, number, string */
+	TOK_OTHER,					/* anything else, one byte */
+	TOK_BAD						/* *problem says what */
+} TokKind;
+
+static bool
+is_ident_start(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' ||
+		(unsigned char) c >= 0x80;
+}
+
+/* What may follow the first character of a bare word, in both engines. */
 static bool
 is_ident_char(char c)
 {
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-		(c >= '0' && c <= '9') || c == '_' || (unsigned char) c >= 0x80;
+	return is_ident_start(c) || (c >= '0' && c <= '9') || c == '$';
 }
 
-/* Length of a dollar-quote tag ("$tag$" or "$$") at p, or 0. */
+/* Past a '...'-style quoted text that doubles its quote; NULL if open. */
+static const char *
+skip_doubled(const char *p, char quote)
+{
+	for (p++; *p; p++)
+	{
+		if (*p == quote)
+		{
+			if (p[1] != quote)
+				return p + 1;
+			p++;
+		}
+	}
+	return NULL;
+}
+
+/* PostgreSQL's E'...': backslash escapes, and doubled quotes. */
+static const char *
+skip_escape_string(const char *p)
+{
+	for (p++; *p; p++)
+	{
+		if (*p == '\\')
+		{
+			if (p[1] == '\0')
+				return NULL;
+			p++;
+		}
+		else if (*p == '\'')
+		{
+			if (p[1] != '\'')
+				return p + 1;
+			p++;
+		}
+	}
+	return NULL;
+}
+
+/* Length of a dollar-quote delimiter ("$tag$" or "$$") at p, or 0. */
 static size_t
-dollar_tag(const char *start, const char *p)
+dollar_tag(const char *p)
 {
 	const char *q = p + 1;
 
-	if (p > start && is_ident_char(p[-1]))
-		return 0;
-	if (*q >= '0' && *q <= '9')
-		return 0;
-	while (is_ident_char(*q))
-		q++;
+	if (is_ident_start(*q))
+		while (is_ident_start(*q) || (*q >= '0' && *q <= '9'))
+			q++;
 	return *q == '$' ? (size_t) (q - p + 1) : 0;
 }
 
 /*
- * If p starts a string, quoted identifier, comment or dollar quote, return
- * the position just after it (NULL when it is not terminated, *problem
- * says what); otherwise return p itself.
+ * A "--" comment: to a line feed in SQLite, to a line feed or carriage
+ * return in PostgreSQL.  A carriage return that does not start a line feed
+ * ends the comment in one engine and not in the other: refused in both.
  */
-static const char *
-skip_quoted(const char *start, const char *p, const char **problem)
+static TokKind
+line_comment(const char *p, const char **next, const char **problem)
 {
-	char		c = *p;
+	for (p += 2; *p && *p != '\n'; p++)
+	{
+		if (*p == '\r' && p[1] != '\n')
+		{
+			*problem = "a carriage return inside a \"--\" comment";
+			return TOK_BAD;
+		}
+		if (*p == '\r')
+			break;
+	}
+	*next = p;
+	return TOK_SPACE;
+}
+
+/* A block comment: nested in PostgreSQL, not in SQLite. */
+static TokKind
+block_comment(CovetEngine engine, const char *p, const char **next,
+			  const char **problem)
+{
+	int			depth = 1;
+
+	for (p += 2; *p; p++)
+	{
+		if (p[0] == '*' && p[1] == '/')
+		{
+			p++;
+			if (--depth == 0)
+			{
+				*next = p + 1;
+				return TOK_SPACE;
+			}
+		}
+		else if (p[0] == '/' && p[1] == '*' && engine == COVET_ENGINE_POSTGRES)
+		{
+			p++;
+			depth++;
+		}
+	}
+	*problem = "unterminated comment";
+	return TOK_BAD;
+}
+
+static TokKind
+quoted(const char *end, const char **next, const char **problem,
+	   const char *what)
+{
+	if (end == NULL)
+	{
+		*problem = what;
+		return TOK_BAD;
+	}
+	*next = end;
+	return TOK_WORD;
+}
+
+/* PostgreSQL-only token starts: E'', U&'', U&"", $n, $tag$...$tag$. */
+static TokKind
+pg_token(const char *p, const char **next, const char **problem, bool *done)
+{
 	size_t		tag;
 
-	if (c == '\'' || c == '"')
+	*done = true;
+	if ((p[0] == 'e' || p[0] == 'E') && p[1] == '\'')
+		return quoted(skip_escape_string(p + 1), next, problem, "unterminated string");
+	if ((p[0] == 'u' || p[0] == 'U') && p[1] == '&' && (p[2] == '\'' || p[2] == '"'))
+		return quoted(skip_doubled(p + 2, p[2]), next, problem,
+					  p[2] == '\'' ? "unterminated string" : "unterminated quoted identifier");
+	if (p[0] == '$' && p[1] >= '0' && p[1] <= '9')
 	{
-		for (p++;; p++)
-		{
-			if (*p == '\0')
-			{
-				*problem = c == '\'' ? "unterminated string" : "unterminated quoted identifier";
-				return NULL;
-			}
-			if (*p == c)
-			{
-				if (p[1] != c)
-					return p + 1;
-				p++;
-			}
-		}
+		for (p++; *p >= '0' && *p <= '9'; p++)
+			;
+		*next = p;
+		return TOK_PARAM;
 	}
-	if (c == '-' && p[1] == '-')
-	{
-		while (*p && *p != '\n')
-			p++;
-		return p;
-	}
-	if (c == '/' && p[1] == '*')
-	{
-		int			nest = 1;
-
-		for (p += 2; nest > 0; p++)
-		{
-			if (*p == '\0')
-			{
-				*problem = "unterminated comment";
-				return NULL;
-			}
-			if (p[0] == '*' && p[1] == '/')
-			{
-				nest--;
-				p++;
-			}
-			else if (p[0] == '/' && p[1] == '*')
-			{
-				nest++;
-				p++;
-			}
-		}
-		return p;
-	}
-	if (c == '$' && (tag = dollar_tag(start, p)) > 0)
+	if (p[0] == '$' && (tag = dollar_tag(p)) > 0)
 	{
 		const char *end = p + tag;
 
@@ -142,14 +243,110 @@ skip_quoted(const char *start, const char *p, const char **problem)
 			if (end == NULL)
 			{
 				*problem = "unterminated dollar-quoted string";
-				return NULL;
+				return TOK_BAD;
 			}
 			if (strncmp(end, p, tag) == 0)
-				return end + tag;
+			{
+				*next = end + tag;
+				return TOK_WORD;
+			}
 			end++;
 		}
 	}
-	return p;
+	*done = false;
+	return TOK_OTHER;
+}
+
+/* SQLite-only token starts: `ident`, [ident], parameters ?N :a @a $a #a. */
+static TokKind
+sqlite_token(const char *p, const char **next, const char **problem, bool *done)
+{
+	*done = true;
+	if (*p == '`')
+		return quoted(skip_doubled(p, '`'), next, problem, "unterminated quoted identifier");
+	if (*p == '[')
+	{
+		const char *end = strchr(p, ']');
+
+		return quoted(end ? end + 1 : NULL, next, problem, "unterminated quoted identifier");
+	}
+	if (*p == '?' || *p == ':' || *p == '@' || *p == '$' || *p == '#')
+	{
+		for (p++; is_ident_char(*p); p++)
+			;
+		*next = p;
+		return TOK_PARAM;
+	}
+	*done = false;
+	return TOK_OTHER;
+}
+
+/*
+ * The token at p as the engine reads it (as far as the check needs):
+ * *next is just past it.
+ */
+static TokKind
+scan_token(CovetEngine engine, const char *p, const char **next,
+		   const char **problem)
+{
+	TokKind		kind;
+	bool		done;
+
+	*next = p + 1;
+	switch (*p)
+	{
+		case '\0':
+			*next = p;
+			return TOK_END;
+		case ' ':
+		case '\t':
+		case '\n':
+		case '\r':
+		case '\f':
+			return TOK_SPACE;
+		case '(':
+			return TOK_LP;
+		case ')':
+			return TOK_RP;
+		case ';':
+			return TOK_SEMI;
+		case ',':
+			return TOK_COMMA;
+		case '\'':
+		case '"':
+			return quoted(skip_doubled(p, *p), next, problem,
+						  *p == '\'' ? "unterminated string" : "unterminated quoted identifier");
+		case '-':
+			if (p[1] == '-')
+				return line_comment(p, next, problem);
+			return TOK_OTHER;
+		case '/':
+			if (p[1] == '*')
+				return block_comment(engine, p, next, problem);
+			return TOK_OTHER;
+		default:
+			break;
+	}
+	kind = engine == COVET_ENGINE_POSTGRES ? pg_token(p, next, problem, &done) :
+		sqlite_token(p, next, problem, &done);
+	if (done)
+		return kind;
+	if (is_ident_start(*p))
+	{
+		for (p++; is_ident_char(*p); p++)
+			;
+		*next = p;
+		return TOK_WORD;
+	}
+	if ((*p >= '0' && *p <= '9') || (*p == '.' && p[1] >= '0' && p[1] <= '9'))
+	{
+		/* a number, with whatever sticks to it */
+		for (p++; is_ident_char(*p) || *p == '.'; p++)
+			;
+		*next = p;
+		return TOK_WORD;
+	}
+	return TOK_OTHER;
 }
 
 static CovetStatus
@@ -163,7 +360,8 @@ fragment_error(CovetError *err, const char *what, const char *sql,
 }
 
 CovetStatus
-covet_sql_check_fragment(const char *what, const char *sql, CovetError *err)
+covet_sql_check_fragment(CovetEngine engine, const char *what, const char *sql,
+						 CovetError *err)
 {
 	const char *p;
 	int			depth = 0;
@@ -171,68 +369,92 @@ covet_sql_check_fragment(const char *what, const char *sql, CovetError *err)
 
 	if (sql == NULL)
 		return covet_error_set(err, COVET_ERR_NULL, "%s must not be null", what);
-	for (p = sql; *p; p++)
-	{
-		if (*p != ' ' && *p != '\t' && *p != '\n' && *p != '\r')
-			blank = false;
-	}
-	if (blank)
-		return covet_error_set(err, COVET_ERR_INVALID, "%s must not be empty", what);
-
 	for (p = sql; *p;)
 	{
 		const char *problem = NULL;
-		const char *next = skip_quoted(sql, p, &problem);
+		const char *next;
+		TokKind		kind = scan_token(engine, p, &next, &problem);
 
-		if (next == NULL)
-			return fragment_error(err, what, sql, problem);
-		if (next != p)
+		switch (kind)
 		{
-			p = next;
-			continue;
+			case TOK_END:
+				break;
+			case TOK_BAD:
+				return fragment_error(err, what, sql, problem);
+			case TOK_SEMI:
+				return fragment_error(err, what, sql, "\";\" is not allowed");
+			case TOK_PARAM:
+				return fragment_error(err, what, sql, "parameters are not allowed");
+			case TOK_LP:
+				depth++;
+				break;
+			case TOK_RP:
+				if (--depth < 0)
+					return fragment_error(err, what, sql, "unbalanced \")\"");
+				break;
+			default:
+				break;
 		}
-		if (*p == '(')
-			depth++;
-		else if (*p == ')' && --depth < 0)
-			return fragment_error(err, what, sql, "unbalanced \")\"");
-		else if (*p == ';')
-			return fragment_error(err, what, sql, "\";\" is not allowed");
-		p++;
+		if (kind != TOK_SPACE)
+			blank = false;
+		p = next;
 	}
+	if (blank)
+		return covet_error_set(err, COVET_ERR_INVALID, "%s must not be empty", what);
 	if (depth != 0)
 		return fragment_error(err, what, sql, "unbalanced \"(\"");
 	return COVET_OK;
 }
 
-static const char *
-skip_space(const char *p)
+/* The scanner, then the engine's own tokenizer where the driver has one. */
+CovetStatus
+covet_fragment_check(CovetDriver *d, const char *what, const char *sql,
+					 CovetError *err)
 {
-	while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')
-		p++;
+	CovetStatus rc = covet_sql_check_fragment(d->dialect->engine, what, sql, err);
+
+	if (rc == COVET_OK && d->check_fragment != NULL)
+		rc = d->check_fragment(d->ctx, what, sql, err);
+	return rc;
+}
+
+/* Past white space and comments. */
+static const char *
+skip_space(CovetEngine engine, const char *p)
+{
+	const char *next;
+	const char *problem;
+
+	while (scan_token(engine, p, &next, &problem) == TOK_SPACE)
+		p = next;
 	return p;
 }
 
-/* One identifier: "quoted" (kept) or bare (folded to lower case). */
+/*
+ * One identifier: "quoted" (and in SQLite `quoted` or [quoted]) kept as
+ * it is, bare folded to lower case.
+ */
 static const char *
-read_ident(CovetMem *mem, const char *p, char **out)
+read_ident(CovetEngine engine, CovetMem *mem, const char *p, char **out)
 {
 	CovetBuf	b;
+	char		close = *p == '[' ? ']' : *p;
 
 	*out = NULL;
 	covet_buf_init(&b, mem);
-	if (*p == '"')
+	if (*p == '"' || (engine == COVET_ENGINE_SQLITE && (*p == '`' || *p == '[')))
 	{
 		for (p++; *p; p++)
 		{
-			if (*p == '"')
+			if (*p == close)
 			{
-				if (p[1] != '"')
+				if (close == ']' || p[1] != close)
 					break;
 				p++;
 			}
 			covet_buf_appendc(&b, *p);
 		}
-		if (*p != '"')
+		if (*p != close)
 		{
 			covet_buf_free(&b);
 			return NULL;
@@ -241,7 +463,7 @@ read_ident(CovetMem *mem, const char *p, char **out)
 	}
 	else
 	{
-		if (!(is_ident_char(*p) && !(*p >= '0' && *p <= '9')))
+		if (!is_ident_start(*p))
 			return NULL;
 		for (; is_ident_char(*p); p++)
 			covet_buf_appendc(&b, (*p >= 'A' && *p <= 'Z') ? (char) (*p + 32) : *p);
@@ -261,8 +483,8 @@ read_ident(CovetMem *mem, const char *p, char **out)
  * covet_sql_check_fragment.
  */
 CovetStatus
-covet_sql_set_targets(CovetMem *mem, const char *set_sql, char ***names, int *n,
-					  CovetError *err)
+covet_sql_set_targets(CovetEngine engine, CovetMem *mem, const char *set_sql,
+					  char ***names, int *n, CovetError *err)
 {
 	const char *p = set_sql;
 	char	  **list = NULL;
@@ -276,10 +498,10 @@ covet_sql_set_targets(CovetMem *mem, const char *set_sql, char ***names, int *n,
 		bool		multi;
 		int			depth;
 
-		p = skip_space(p);
+		p = skip_space(engine, p);
 		multi = *p == '(';
 		if (multi)
-			p = skip_space(p + 1);
+			p = skip_space(engine, p + 1);
 		for (;;)
 		{
 			char	   *name;
@@ -298,19 +520,19 @@ covet_sql_set_targets(CovetMem *mem, const char *set_sql, char ***names, int *n,
 				list = nl;
 				cap = cap ? cap * 2 : 8;
 			}
-			if ((p = read_ident(mem, p, &name)) == NULL)
+			if ((p = read_ident(engine, mem, p, &name)) == NULL)
 				goto bad;
 			list[count++] = name;
-			p = skip_space(p);
+			p = skip_space(engine, p);
 			if (!multi || *p != ',')
 				break;
-			p = skip_space(p + 1);
+			p = skip_space(engine, p + 1);
 		}
 		if (multi)
 		{
 			if (*p != ')')
 				goto bad;
-			p = skip_space(p + 1);
+			p = skip_space(engine, p + 1);
 		}
 		if (*p != '=')
 			goto bad;
@@ -318,22 +540,18 @@ covet_sql_set_targets(CovetMem *mem, const char *set_sql, char ***names, int *n,
 		for (p++, depth = 0; *p;)
 		{
 			const char *problem = NULL;
-			const char *next = skip_quoted(set_sql, p, &problem);
+			const char *next;
+			TokKind		kind = scan_token(engine, p, &next, &problem);
 
-			if (next == NULL)
+			if (kind == TOK_BAD)
 				goto bad;
-			if (next != p)
-			{
-				p = next;
-				continue;
-			}
-			if (*p == '(')
+			if (kind == TOK_LP)
 				depth++;
-			else if (*p == ')')
+			else if (kind == TOK_RP)
 				depth--;
-			else if (*p == ',' && depth == 0)
+			else if (kind == TOK_COMMA && depth == 0)
 				break;
-			p++;
+			p = next;
 		}
 		if (*p != ',')
 			break;

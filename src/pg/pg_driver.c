@@ -56,6 +56,9 @@
 #include "mb/pg_wchar.h"
 #include "miscadmin.h"
 #include "nodes/parsenodes.h"
+#include "parser/parser.h"
+#include "parser/scanner.h"
+#include "parser/gram.h"
 #include "pgstat.h"
 #include "storage/fd.h"
 #include "storage/latch.h"
@@ -188,6 +191,28 @@ typedef struct QueryState
 	CovetStatus rc;
 } QueryState;
 
+/* How many statements PostgreSQL's parser finds in sql. */
+static int
+count_statements(const char *sql)
+{
+	MemoryContext cxt = AllocSetContextCreate(CurrentMemoryContext, "covet parse",
+											  ALLOCSET_SMALL_SIZES);
+	MemoryContext old = MemoryContextSwitchTo(cxt);
+	int			n = list_length(raw_parser(sql, RAW_PARSE_DEFAULT));
+
+	MemoryContextSwitchTo(old);
+	MemoryContextDelete(cxt);
+	return n;
+}
+
+static CovetStatus
+more_than_one(CovetError *err, const char *sql)
+{
+	covet_error_set(err, COVET_ERR_INVALID, "the SQL text holds more than one statement");
+	covet_error_detail(err, "The text was: %.200s", sql);
+	return COVET_ERR_INVALID;
+}
+
 static void
 query_run(CovetPgCall *call, QueryState *q)
 {
@@ -213,6 +238,17 @@ query_run(CovetPgCall *call, QueryState *q)
 		MemoryContextSwitchTo(old);
 	}
 
+	/*
+	 * SPI runs every statement of a text: refuse a second one.  Statements
+	 * are separated by ';', so a text without one is a single statement and
+	 * costs nothing more; the others are parsed once more, in a context of
+	 * their own.
+	 */
+	if (strchr(q->sql, ';') != NULL && count_statements(q->sql) > 1)
+	{
+		q->rc = more_than_one(q->err, q->sql);
+		return;
+	}
 	spirc = SPI_execute_with_args(q->sql, q->nparams, types, values, nulls,
 								  false, 0);
 	/* a run makes thousands of these: give the parameters back at once */
@@ -396,6 +432,208 @@ drv_exec_script(void *ctx, const char *sql, CovetScriptStats *stats,
 	PG_END_TRY();
 	MemoryContextSwitchTo(oldcxt);
 	return s.rc;
+}
+
+/* ---------------------------------------------------------------------
+ * The engine's reading of caller fragments (sqlfrag.c, batch.c)
+ * ---------------------------------------------------------------------
+ */
+
+/* What PostgreSQL's own lexer sees in a text. */
+typedef struct LexCount
+{
+	int			depth;			/* '(' minus ')' at the end */
+	int			min_depth;		/* lowest it went */
+	int			semicolons;
+	int			params;			/* $n */
+} LexCount;
+
+static void
+lex_count(const char *text, LexCount *c)
+{
+	core_yy_extra_type yyextra;
+	core_yyscan_t scanner;
+	core_YYSTYPE yylval;
+	YYLTYPE		yylloc;
+	int			tok;
+
+	memset(c, 0, sizeof(*c));
+	scanner = scanner_init(text, &yyextra, &ScanKeywords, ScanKeywordTokens);
+	while ((tok = core_yylex(&yylval, &yylloc, scanner)) != 0)
+	{
+		if (tok == '(')
+			c->depth++;
+		else if (tok == ')' && --c->depth < c->min_depth)
+			c->min_depth = c->depth;
+		else if (tok == ';')
+			c->semicolons++;
+		else if (tok == PARAM)
+			c->params++;
+	}
+	scanner_finish(scanner);
+}
+
+typedef struct ParseCheck
+{
+	const char *sql;
+	const char *what;			/* check_fragment: the argument's name */
+	CovetSqlShape shape;
+	int			nparams;
+	CovetError *err;
+	CovetStatus rc;
+} ParseCheck;
+
+static void
+fragment_check_run(ParseCheck *c)
+{
+	LexCount	lc;
+	const char *problem = NULL;
+
+	lex_count(c->sql, &lc);
+	if (lc.semicolons > 0)
+		problem = "\";\" is not allowed";
+	else if (lc.params > 0)
+		problem = "parameters are not allowed";
+	else if (lc.min_depth < 0)
+		problem = "unbalanced \")\"";
+	else if (lc.depth > 0)
+		problem = "unbalanced \"(\"";
+	if (problem == NULL)
+	{
+		c->rc = COVET_OK;
+		return;
+	}
+	covet_error_set(c->err, COVET_ERR_INVALID, "invalid %s: %s", c->what, problem);
+	covet_error_detail(c->err, "The %s was: %.300s", c->what, c->sql);
+	c->rc = COVET_ERR_INVALID;
+}
+
+static void
+statement_check_run(ParseCheck *c)
+{
+	List	   *stmts = raw_parser(c->sql, RAW_PARSE_DEFAULT);
+	Node	   *stmt;
+	bool		ok;
+	LexCount	lc;
+	static const char *const names[] = {"UPDATE", "DELETE", "SELECT"};
+
+	if (list_length(stmts) > 1)
+	{
+		c->rc = more_than_one(c->err, c->sql);
+		return;
+	}
+	if (list_length(stmts) == 0)
+	{
+		c->rc = covet_error_set(c->err, COVET_ERR_INVALID, "the SQL text holds no statement");
+		return;
+	}
+	stmt = linitial_node(RawStmt, stmts)->stmt;
+	switch (c->shape)
+	{
+		case COVET_SQL_UPDATE:
+			ok = IsA(stmt, UpdateStmt) &&
+				((UpdateStmt *) stmt)->withClause == NULL &&
+				((UpdateStmt *) stmt)->returningList == NIL;
+			break;
+		case COVET_SQL_DELETE:
+			ok = IsA(stmt, DeleteStmt) &&
+				((DeleteStmt *) stmt)->withClause == NULL &&
+				((DeleteStmt *) stmt)->usingClause == NIL &&
+				((DeleteStmt *) stmt)->returningList == NIL;
+			break;
+		default:
+			ok = IsA(stmt, SelectStmt) &&
+				((SelectStmt *) stmt)->withClause == NULL &&
+				((SelectStmt *) stmt)->op == SETOP_NONE &&
+				((SelectStmt *) stmt)->intoClause == NULL;
+			break;
+	}
+	if (!ok)
+	{
+		c->rc = covet_error_set(c->err, COVET_ERR_INVALID, "the SQL text is not one %s statement",
+								names[c->shape]);
+		return;
+	}
+	lex_count(c->sql, &lc);
+	if (lc.params != c->nparams)
+	{
+		c->rc = covet_error_set(c->err, COVET_ERR_INVALID, "parameters are not allowed");
+		return;
+	}
+	c->rc = COVET_OK;
+}
+
+/*
+ * Run a parse check.  The lexer and the raw parser touch no catalog and
+ * no shared state, so a syntax error they raise can be caught without a
+ * subtransaction and becomes COVET_ERR_INVALID; anything else (a cancel,
+ * out of memory, stack depth) propagates.
+ */
+static CovetStatus
+parse_check(CovetPgCall *call, void (*fn) (ParseCheck *), ParseCheck *c)
+{
+	MemoryContext oldcxt = CurrentMemoryContext;
+	MemoryContext cxt = AllocSetContextCreate(call->callcxt, "covet parse check",
+											  ALLOCSET_SMALL_SIZES);
+
+	MemoryContextSwitchTo(cxt);
+	PG_TRY();
+	{
+		fn(c);
+	}
+	PG_CATCH();
+	{
+		ErrorData  *edata;
+		int			category;
+
+		MemoryContextSwitchTo(call->callcxt);
+		edata = CopyErrorData();
+		category = ERRCODE_TO_CATEGORY(edata->sqlerrcode);
+		if (category != ERRCODE_SYNTAX_ERROR_OR_ACCESS_RULE_VIOLATION &&
+			category != ERRCODE_DATA_EXCEPTION &&
+			edata->sqlerrcode != ERRCODE_FEATURE_NOT_SUPPORTED)
+		{
+			FreeErrorData(edata);
+			MemoryContextSwitchTo(cxt);
+			PG_RE_THROW();
+		}
+		FlushErrorState();
+		if (c->what != NULL)
+			covet_error_set(c->err, COVET_ERR_INVALID, "invalid %s: %s", c->what,
+							edata->message ? edata->message : "syntax error");
+		else
+			covet_error_set(c->err, COVET_ERR_INVALID, "%s",
+							edata->message ? edata->message : "syntax error");
+		strlcpy(c->err->sqlstate, unpack_sql_state(edata->sqlerrcode),
+				sizeof(c->err->sqlstate));
+		if (c->what != NULL)
+			covet_error_detail(c->err, "The %s was: %.300s", c->what, c->sql);
+		FreeErrorData(edata);
+		c->rc = COVET_ERR_INVALID;
+	}
+	PG_END_TRY();
+	MemoryContextSwitchTo(oldcxt);
+	MemoryContextDelete(cxt);
+	return c->rc;
+}
+
+/* check_statement: raw_parser; one statement of the shape, nparams $n. */
+static CovetStatus
+drv_check_statement(void *ctx, const char *sql, CovetSqlShape shape, int nparams,
+					CovetError *err)
+{
+	ParseCheck	c = {sql, NULL, shape, nparams, err, COVET_OK};
+
+	return parse_check((CovetPgCall *) ctx, statement_check_run, &c);
+}
+
+/* check_fragment: the fragment alone through core_yylex. */
+static CovetStatus
+drv_check_fragment(void *ctx, const char *what, const char *fragment, CovetError *err)
+{
+	ParseCheck	c = {fragment, what, COVET_SQL_SELECT, 0, err, COVET_OK};
+
+	return parse_check((CovetPgCall *) ctx, fragment_check_run, &c);
 }
 
 /* ---------------------------------------------------------------------
@@ -1017,6 +1255,8 @@ call_init(CovetPgCall *call, int lock_timeout_ms, bool nonatomic)
 	d->lock_timeout_ms = lock_timeout_ms;
 	d->query = drv_query;
 	d->exec_script = drv_exec_script;
+	d->check_statement = drv_check_statement;
+	d->check_fragment = drv_check_fragment;
 	d->savepoint_begin = drv_savepoint_begin;
 	d->savepoint_release = drv_savepoint_release;
 	d->savepoint_rollback = drv_savepoint_rollback;
