@@ -305,6 +305,7 @@ drv_query(void *ctx, const char *sql, int nparams, const char *const *params,
 typedef struct ScriptState
 {
 	const char *sql;
+	CovetPgScript *script;
 	CovetScriptStats *stats;
 	CovetError *err;
 	CovetStatus rc;
@@ -313,29 +314,15 @@ typedef struct ScriptState
 static void
 script_run(CovetPgCall *call, ScriptState *s)
 {
-	MemoryContext old = MemoryContextSwitchTo(call->callcxt);
-	List	   *stmts = pg_parse_query(s->sql);
-	ListCell   *lc;
+	const char *text;
 
-	MemoryContextSwitchTo(old);
-	foreach(lc, stmts)
+	s->script = covet_pg_script_begin(s->sql, call->callcxt);
+	while ((text = covet_pg_script_next(s->script)) != NULL)
 	{
-		RawStmt    *raw = lfirst_node(RawStmt, lc);
-		int			loc = Max(raw->stmt_location, 0);
-		size_t		len = raw->stmt_len > 0 ? (size_t) raw->stmt_len : strlen(s->sql + loc);
-		char	   *text;
 		int			spirc;
-
-		text = covet_strndup(&call->driver.mem, s->sql + loc, len);
-		if (text == NULL)
-		{
-			s->rc = covet_error_set(s->err, COVET_ERR_NOMEM, "out of memory");
-			return;
-		}
 
 		CHECK_FOR_INTERRUPTS();
 		spirc = SPI_execute(text, false, 0);
-		pfree(text);
 		if (spirc < 0)
 		{
 			s->rc = spi_error(s->err, spirc);
@@ -362,10 +349,13 @@ script_run(CovetPgCall *call, ScriptState *s)
 }
 
 /*
- * Run a migration's text.  PostgreSQL's own parser splits it, so dollar
- * quoting, comments and nested bodies need no handling here; a syntax error
- * anywhere fails before the first statement runs.  stats->statements counts
- * the statements that completed, also when one fails.
+ * Run a migration's text, statement by statement as PostgreSQL's lexer
+ * finds them (pg_script.c), so memory does not grow with the script's
+ * length; each statement is parsed and run by SPI in its own memory, which
+ * SPI resets.  A syntax error in statement K is reported when K is reached,
+ * after statements 1 to K-1 ran (in the migration's savepoint, which the
+ * core then rolls back).  stats->statements counts the statements that
+ * completed, also when one fails.
  */
 static CovetStatus
 drv_exec_script(void *ctx, const char *sql, CovetScriptStats *stats,
@@ -381,6 +371,7 @@ drv_exec_script(void *ctx, const char *sql, CovetScriptStats *stats,
 		return err->code;
 
 	s.sql = sql;
+	s.script = NULL;
 	s.stats = stats;
 	s.err = err;
 	s.rc = COVET_OK;
@@ -394,6 +385,7 @@ drv_exec_script(void *ctx, const char *sql, CovetScriptStats *stats,
 		s.rc = catch_error(call, err);
 	}
 	PG_END_TRY();
+	covet_pg_script_end(s.script);
 	MemoryContextSwitchTo(oldcxt);
 	return s.rc;
 }
