@@ -50,8 +50,10 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include "access/detoast.h"
 #include "access/xact.h"
 #include "catalog/pg_authid.h"
+#include "catalog/pg_type.h"
 #include "executor/spi.h"
 #include "mb/pg_wchar.h"
 #include "miscadmin.h"
@@ -188,6 +190,36 @@ typedef struct QueryState
 	CovetStatus rc;
 } QueryState;
 
+/*
+ * A result value as text, like SPI_getvalue.  A text value stored
+ * compressed or out of line (a migration's text can be tens of megabytes)
+ * is detoasted into a fresh copy that becomes the C string in place: one
+ * copy of it in memory, not two (SPI_getvalue detoasts, then textout
+ * copies the detoasted value).
+ */
+static char *
+result_value(HeapTuple tuple, TupleDesc desc, int col)
+{
+	Datum		d;
+	bool		isnull;
+	struct varlena *v;
+	Size		len;
+
+	if (TupleDescAttr(desc, col - 1)->atttypid != TEXTOID)
+		return SPI_getvalue(tuple, desc, col);
+	d = SPI_getbinval(tuple, desc, col, &isnull);
+	if (isnull)
+		return NULL;
+	v = (struct varlena *) DatumGetPointer(d);
+	if (!VARATT_IS_EXTERNAL(v) && !VARATT_IS_COMPRESSED(v))
+		return SPI_getvalue(tuple, desc, col);
+	v = detoast_attr(v);		/* always a new palloc'd 4-byte-header value */
+	len = VARSIZE(v) - VARHDRSZ;
+	memmove(v, VARDATA(v), len);
+	((char *) v)[len] = '\0';
+	return (char *) v;
+}
+
 static void
 query_run(CovetPgCall *call, QueryState *q)
 {
@@ -259,7 +291,7 @@ query_run(CovetPgCall *call, QueryState *q)
 			for (r = 0; r < res->nrows; r++)
 				for (c = 0; c < ncols; c++)
 					COVET_VALUE(res, r, c) =
-						SPI_getvalue(SPI_tuptable->vals[r], desc, c + 1);
+						result_value(SPI_tuptable->vals[r], desc, c + 1);
 			MemoryContextSwitchTo(old);
 		}
 	}
