@@ -53,6 +53,7 @@
 #include "postgres.h"
 
 #include "common/keywords.h"
+#include "miscadmin.h"
 #include "parser/gramparse.h"
 #include "parser/parser.h"
 #include "parser/scanner.h"
@@ -62,11 +63,17 @@
 
 #include "covet_pg.h"
 
-/* Bytes of text lexed at a time (a window grows for a longer statement). */
+/*
+ * Bytes of text lexed at a time (a window grows for a longer statement),
+ * and statements taken from one window at most.  Tests may build with
+ * smaller ones (-DSCRIPT_WINDOW=64 -DSCRIPT_BATCH=3) to cut every script.
+ */
+#ifndef SCRIPT_WINDOW
 #define SCRIPT_WINDOW	(1024 * 1024)
-
-/* Statements taken from one window at most. */
+#endif
+#ifndef SCRIPT_BATCH
 #define SCRIPT_BATCH	8192
+#endif
 
 /*
  * The token every keyword is returned as: the split needs to know only that
@@ -254,6 +261,8 @@ lex_window_quietly(CovetPgScript *s, const char *buf, size_t wlen, bool final)
 {
 	int			client_level = client_min_messages;
 	int			log_level = log_min_messages;
+	uint32		holdoff = InterruptHoldoffCount;
+	uint32		cancel_holdoff = QueryCancelHoldoffCount;
 
 	/* the lexer's notices are shown when SPI parses the statement */
 	client_min_messages = Max(client_level, ERROR);
@@ -275,6 +284,9 @@ lex_window_quietly(CovetPgScript *s, const char *buf, size_t wlen, bool final)
 		if (edata->sqlerrcode == ERRCODE_OUT_OF_MEMORY)
 			PG_RE_THROW();
 		FlushErrorState();
+		/* ereport(ERROR) zeroed them for a handler that would abort */
+		InterruptHoldoffCount = holdoff;
+		QueryCancelHoldoffCount = cancel_holdoff;
 	}
 	PG_END_TRY();
 	client_min_messages = client_level;
