@@ -67,6 +67,13 @@ typedef struct CovetPgCall
 typedef CovetStatus (*CovetPgCoreFn) (CovetDriver *d, void *arg,
 									  char **report, CovetError *err);
 
+/* A migration's text, split into statements a window at a time (pg_script.c). */
+typedef struct CovetPgScript CovetPgScript;
+
+extern CovetPgScript *covet_pg_script_begin(const char *sql, MemoryContext parent);
+extern const char *covet_pg_script_next(CovetPgScript *script);
+extern void covet_pg_script_end(CovetPgScript *script);
+
 extern void covet_pg_call_begin(CovetPgCall *call, int lock_timeout_ms);
 extern void covet_pg_call_begin_batch(CovetPgCall *call, int lock_timeout_ms,
 									  bool nonatomic);

@@ -50,8 +50,10 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include "access/detoast.h"
 #include "access/xact.h"
 #include "catalog/pg_authid.h"
+#include "catalog/pg_type.h"
 #include "executor/spi.h"
 #include "mb/pg_wchar.h"
 #include "miscadmin.h"
@@ -213,6 +215,36 @@ more_than_one(CovetError *err, const char *sql)
 	return COVET_ERR_INVALID;
 }
 
+/*
+ * A result value as text, like SPI_getvalue.  A text value stored
+ * compressed or out of line (a migration's text can be tens of megabytes)
+ * is detoasted into a fresh copy that becomes the C string in place: one
+ * copy of it in memory, not two (SPI_getvalue detoasts, then textout
+ * copies the detoasted value).
+ */
+static char *
+result_value(HeapTuple tuple, TupleDesc desc, int col)
+{
+	Datum		d;
+	bool		isnull;
+	struct varlena *v;
+	Size		len;
+
+	if (TupleDescAttr(desc, col - 1)->atttypid != TEXTOID)
+		return SPI_getvalue(tuple, desc, col);
+	d = SPI_getbinval(tuple, desc, col, &isnull);
+	if (isnull)
+		return NULL;
+	v = (struct varlena *) DatumGetPointer(d);
+	if (!VARATT_IS_EXTERNAL(v) && !VARATT_IS_COMPRESSED(v))
+		return SPI_getvalue(tuple, desc, col);
+	v = detoast_attr(v);		/* always a new palloc'd 4-byte-header value */
+	len = VARSIZE(v) - VARHDRSZ;
+	memmove(v, VARDATA(v), len);
+	((char *) v)[len] = '\0';
+	return (char *) v;
+}
+
 static void
 query_run(CovetPgCall *call, QueryState *q)
 {
@@ -295,7 +327,7 @@ query_run(CovetPgCall *call, QueryState *q)
 			for (r = 0; r < res->nrows; r++)
 				for (c = 0; c < ncols; c++)
 					COVET_VALUE(res, r, c) =
-						SPI_getvalue(SPI_tuptable->vals[r], desc, c + 1);
+						result_value(SPI_tuptable->vals[r], desc, c + 1);
 			MemoryContextSwitchTo(old);
 		}
 	}
@@ -341,6 +373,7 @@ drv_query(void *ctx, const char *sql, int nparams, const char *const *params,
 typedef struct ScriptState
 {
 	const char *sql;
+	CovetPgScript *script;
 	CovetScriptStats *stats;
 	CovetError *err;
 	CovetStatus rc;
@@ -349,29 +382,15 @@ typedef struct ScriptState
 static void
 script_run(CovetPgCall *call, ScriptState *s)
 {
-	MemoryContext old = MemoryContextSwitchTo(call->callcxt);
-	List	   *stmts = pg_parse_query(s->sql);
-	ListCell   *lc;
+	const char *text;
 
-	MemoryContextSwitchTo(old);
-	foreach(lc, stmts)
+	s->script = covet_pg_script_begin(s->sql, call->callcxt);
+	while ((text = covet_pg_script_next(s->script)) != NULL)
 	{
-		RawStmt    *raw = lfirst_node(RawStmt, lc);
-		int			loc = Max(raw->stmt_location, 0);
-		size_t		len = raw->stmt_len > 0 ? (size_t) raw->stmt_len : strlen(s->sql + loc);
-		char	   *text;
 		int			spirc;
-
-		text = covet_strndup(&call->driver.mem, s->sql + loc, len);
-		if (text == NULL)
-		{
-			s->rc = covet_error_set(s->err, COVET_ERR_NOMEM, "out of memory");
-			return;
-		}
 
 		CHECK_FOR_INTERRUPTS();
 		spirc = SPI_execute(text, false, 0);
-		pfree(text);
 		if (spirc < 0)
 		{
 			s->rc = spi_error(s->err, spirc);
@@ -398,10 +417,13 @@ script_run(CovetPgCall *call, ScriptState *s)
 }
 
 /*
- * Run a migration's text.  PostgreSQL's own parser splits it, so dollar
- * quoting, comments and nested bodies need no handling here; a syntax error
- * anywhere fails before the first statement runs.  stats->statements counts
- * the statements that completed, also when one fails.
+ * Run a migration's text, statement by statement as PostgreSQL's lexer
+ * finds them (pg_script.c), so memory does not grow with the script's
+ * length; each statement is parsed and run by SPI in its own memory, which
+ * SPI resets.  A syntax error in statement K is reported when K is reached,
+ * after statements 1 to K-1 ran (in the migration's savepoint, which the
+ * core then rolls back).  stats->statements counts the statements that
+ * completed, also when one fails.
  */
 static CovetStatus
 drv_exec_script(void *ctx, const char *sql, CovetScriptStats *stats,
@@ -417,6 +439,7 @@ drv_exec_script(void *ctx, const char *sql, CovetScriptStats *stats,
 		return err->code;
 
 	s.sql = sql;
+	s.script = NULL;
 	s.stats = stats;
 	s.err = err;
 	s.rc = COVET_OK;
@@ -430,6 +453,7 @@ drv_exec_script(void *ctx, const char *sql, CovetScriptStats *stats,
 		s.rc = catch_error(call, err);
 	}
 	PG_END_TRY();
+	covet_pg_script_end(s.script);
 	MemoryContextSwitchTo(oldcxt);
 	return s.rc;
 }
