@@ -67,6 +67,9 @@ typedef struct CovetPgCall
 typedef CovetStatus (*CovetPgCoreFn) (CovetDriver *d, void *arg,
 									  char **report, CovetError *err);
 
+/* The dialect of a call (pg_dialect.c), allocated in cxt. */
+extern const CovetDialect *covet_pg_dialect(MemoryContext cxt);
+
 extern void covet_pg_call_begin(CovetPgCall *call, int lock_timeout_ms);
 extern void covet_pg_call_begin_batch(CovetPgCall *call, int lock_timeout_ms,
 									  bool nonatomic);
