@@ -24,7 +24,9 @@
 # (SECURITY INVOKER) writes a row into public.canary when it runs and
 # otherwise behaves as the built-in does.
 #
-# For each key type, every named operation (backfill, copy_field,
+# For each key type (and two of the user's: an enum in a schema that is not
+# on the search_path, a domain over varchar in public, each with shadowing
+# operators of its own), every named operation (backfill, copy_field,
 # transform_field, populate_field, split_field, merge_fields,
 # convert_type, rename_values, dedup) runs in each mode: SELECT (atomic),
 # CALL ..._commit at top level, ..._background and covet_wait,
@@ -54,6 +56,16 @@ ok "fresh database $DB with CREATE EXTENSION covet"
 
 setup=$(psql -X -qAt -v ON_ERROR_STOP=1 -d "$DB" 2>&1 <<'EOF'
 CREATE TABLE public.canary (what pg_catalog.text);
+-- key types of the user's: an enum in a schema off the search_path, a domain in public
+CREATE SCHEMA app;
+DO $do$
+BEGIN
+	EXECUTE pg_catalog.format('CREATE TYPE app.mood AS ENUM (%s)',
+		(SELECT pg_catalog.string_agg(pg_catalog.quote_literal(pg_catalog.concat('l', pg_catalog.lpad(pg_catalog.concat(g), 2, '0'))), ', ')
+		   FROM pg_catalog.generate_series(1, 40) AS g));
+END
+$do$;
+CREATE DOMAIN public.code AS character varying(10);
 CREATE FUNCTION public.canary_hit(what pg_catalog.text) RETURNS void
 LANGUAGE plpgsql SECURITY INVOKER AS $$
 BEGIN
@@ -94,7 +106,9 @@ BEGIN
 		['pg_catalog.name', 'pg_catalog.text', '= <> ~~'],
 		['pg_catalog."char"', 'pg_catalog."char"', '= <>'],
 		['boolean', 'boolean', '= <>'],
-		['numeric', 'numeric', '= <> < <= > >=']]
+		['numeric', 'numeric', '= <> < <= > >='],
+		['app.mood', 'app.mood', '= <> < <= > >='],
+		['public.code', 'public.code', '= <> < <= > >=']]
 	LOOP
 		FOREACH op IN ARRAY pg_catalog.string_to_array(spec[3], ' ')
 		LOOP
@@ -239,6 +253,8 @@ KEYS=(
 	"uuid|id pg_catalog.uuid PRIMARY KEY|CAST(pg_catalog.md5(pg_catalog.concat(g)) AS pg_catalog.uuid)"
 	"timestamp|id timestamp PRIMARY KEY|CAST(pg_catalog.concat('2020-01-01 12:', pg_catalog.lpad(pg_catalog.concat(g), 2, '0')) AS timestamp)"
 	"composite|k1 pg_catalog.text, k2 integer, PRIMARY KEY (k1, k2)|pg_catalog.concat('k', pg_catalog.mod(g, 3)), g"
+	"enum|id app.mood PRIMARY KEY|CAST(pg_catalog.concat('l', pg_catalog.lpad(pg_catalog.concat(g), 2, '0')) AS app.mood)"
+	"domain|id public.code PRIMARY KEY|CAST(pg_catalog.concat('c', pg_catalog.lpad(pg_catalog.concat(g), 2, '0')) AS public.code)"
 )
 
 COLS="n integer NOT NULL, s character varying(40), s2 character varying(40), p character varying(40),
@@ -259,7 +275,7 @@ for spec in "${KEYS[@]}"; do
 CREATE TRIGGER guard BEFORE UPDATE OR DELETE ON public.k_$name FOR EACH ROW EXECUTE FUNCTION public.shadow_guard();
 "
 done
-is "$(psql -X -qAt -v ON_ERROR_STOP=1 -d "$DB" -c "$ddl" 2>&1)" "" "a table for each key type (integer, bigint, text, varchar, uuid, timestamp, composite)"
+is "$(psql -X -qAt -v ON_ERROR_STOP=1 -d "$DB" -c "$ddl" 2>&1)" "" "a table for each key type (integer, bigint, text, varchar, uuid, timestamp, composite; an enum in schema app, a domain over varchar in public)"
 
 # --- the operations ---------------------------------------------------------------
 
