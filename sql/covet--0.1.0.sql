@@ -74,7 +74,7 @@ SELECT a.pid,
 	   a.application_name,
 	   a.xact_start AS since
   FROM pg_catalog.pg_locks l
-  JOIN pg_catalog.pg_stat_activity a ON a.pid = l.pid
+  JOIN pg_catalog.pg_stat_activity a ON a.pid OPERATOR(pg_catalog.=) l.pid
  WHERE l.locktype OPERATOR(pg_catalog.=) 'advisory'
    AND l.database OPERATOR(pg_catalog.=) (SELECT d.oid FROM pg_catalog.pg_database d
 					   WHERE d.datname OPERATOR(pg_catalog.=) pg_catalog.current_database())

@@ -362,8 +362,11 @@ covet_table_describe(CovetDriver *d, const char *table, CovetTableInfo *out,
 	{
 		int			pos = atoi(COVET_VALUE(&res, i, 4));
 
+		/* the spelling a cast takes (column 8) where the dialect gives it */
+		const char *type = COVET_VALUE(&res, i, res.ncols > 7 ? 7 : 3);
+
 		out->cols[i] = covet_strdup(&d->mem, COVET_VALUE(&res, i, 2));
-		out->types[i] = covet_strdup(&d->mem, COVET_VALUE(&res, i, 3) ? COVET_VALUE(&res, i, 3) : "");
+		out->types[i] = covet_strdup(&d->mem, type ? type : "");
 		if (out->cols[i] == NULL || out->types[i] == NULL)
 		{
 			rc = covet_error_set(err, COVET_ERR_NOMEM, "out of memory");
@@ -525,14 +528,16 @@ append_range(CovetBuf *b, const CovetDialect *dl, const CovetTableInfo *t,
 	{
 		covet_buf_appendc(b, '(');
 		append_key_list(b, t, prefix, "");
-		covet_buf_append(b, ") > ");
+		covet_buf_appendc(b, ')');
+		covet_sql_op(b, dl, ">");
 		append_key_params(b, dl, t, p);
 		covet_buf_append(b, " AND ");
 		p += t->npk;
 	}
 	covet_buf_appendc(b, '(');
 	append_key_list(b, t, prefix, "");
-	covet_buf_append(b, ") <= ");
+	covet_buf_appendc(b, ')');
+	covet_sql_op(b, dl, "<=");
 	append_key_params(b, dl, t, p);
 }
 
@@ -710,13 +715,15 @@ run_checkpoint(CovetDriver *d, Run *r, const char *last_key, double rate,
 						 "UPDATE {runs} SET last_key = {2}, rows_done = CAST({3} AS bigint),"
 						 " batches = CAST({4} AS bigint), rows_per_sec = CAST({5} AS double precision),"
 						 " eta_seconds = CAST({6} AS double precision),"
-						 " state = CASE WHEN {7} = 'running' AND state IN ('paused', 'cancelled')"
+						 " state = CASE WHEN {7} {=} 'running'"
+						 " AND (state {=} 'paused' OR state {=} 'cancelled')"
 						 " THEN state ELSE {7} END,"
 						 " updated_at = {now},"
-						 " finished_at = CASE WHEN {7} IN ('completed', 'failed', 'cancelled') THEN {now} END,"
-						 " rows_total = CASE WHEN {7} = 'completed' THEN CAST({3} AS bigint)"
+						 " finished_at = CASE WHEN {7} {=} 'completed' OR {7} {=} 'failed'"
+						 " OR {7} {=} 'cancelled' THEN {now} END,"
+						 " rows_total = CASE WHEN {7} {=} 'completed' THEN CAST({3} AS bigint)"
 						 " ELSE CAST({8} AS bigint) END"
-						 " WHERE id = CAST({1} AS bigint)",
+						 " WHERE id {=} CAST({1} AS bigint)",
 						 8, p, NULL, err);
 }
 
@@ -743,7 +750,7 @@ run_mark_failed(CovetDriver *d, Run *r, const char *key, const CovetError *cause
 
 	return covet_sql_run(d,
 						 "UPDATE {runs} SET state = 'failed', error = {2}, error_key = {3},"
-						 " updated_at = {now}, finished_at = {now} WHERE id = CAST({1} AS bigint)",
+						 " updated_at = {now}, finished_at = {now} WHERE id {=} CAST({1} AS bigint)",
 						 3, p, NULL, err);
 }
 
@@ -769,7 +776,7 @@ between_batches(CovetDriver *d, Run *r, bool *stop, CovetError *err)
 	CovetStatus rc;
 
 	*stop = false;
-	rc = covet_sql_run(d, "SELECT state FROM {runs} WHERE id = CAST({1} AS bigint)", 1, p, &res, err);
+	rc = covet_sql_run(d, "SELECT state FROM {runs} WHERE id {=} CAST({1} AS bigint)", 1, p, &res, err);
 	if (rc == COVET_OK && res.nrows == 1 && COVET_VALUE(&res, 0, 0) != NULL &&
 		(strcmp(COVET_VALUE(&res, 0, 0), "paused") == 0 ||
 		 strcmp(COVET_VALUE(&res, 0, 0), "cancelled") == 0))
@@ -1152,9 +1159,9 @@ fragment_statement(CovetDriver *d, const Run *r, const char *set, bool guard,
 
 	covet_buf_init(&b, &d->mem);
 	if (set == NULL)
-		covet_buf_appendf(&b, "DELETE FROM %s AS t WHERE 1 = 0", r->table.sql_name);
+		covet_buf_appendf(&b, "DELETE FROM %s AS t WHERE false", r->table.sql_name);
 	else
-		covet_buf_appendf(&b, "UPDATE %s AS t SET\n%s\n%sWHERE 1 = 0", r->table.sql_name, set,
+		covet_buf_appendf(&b, "UPDATE %s AS t SET\n%s\n%sWHERE false", r->table.sql_name, set,
 						  guard ? "FROM (SELECT 1) AS covet_guard " : "");
 	if (r->where_sql != NULL)
 		covet_buf_appendf(&b, " AND (\n%s\n)", r->where_sql);
@@ -1383,15 +1390,19 @@ estimate_rows(CovetDriver *d, Run *r, CovetError *err)
 
 		covet_buf_append(&b, "SELECT CAST(");
 		covet_buf_append(&b, r->upper[0]);
-		covet_buf_append(&b, " AS bigint) - (SELECT ");
+		covet_buf_append(&b, " AS bigint)");
+		covet_sql_op(&b, d->dialect, "-");
+		covet_buf_append(&b, "(SELECT ");
 		covet_quote_ident(&b, k);
 		covet_buf_appendf(&b, " FROM %s ORDER BY ", r->table.sql_name);
 		covet_quote_ident(&b, k);
-		covet_buf_append(&b, " LIMIT 1) + 1");
+		covet_buf_append(&b, " LIMIT 1)");
+		covet_sql_op(&b, d->dialect, "+");
+		covet_buf_append(&b, "1");
 	}
 	else
 	{
-		covet_buf_appendf(&b, "SELECT count(*) FROM %s AS t", r->table.sql_name);
+		covet_buf_appendf(&b, "SELECT %scount(*) FROM %s AS t", d->dialect->catalog, r->table.sql_name);
 		if (r->where_sql != NULL)
 			covet_buf_appendf(&b, " WHERE (\n%s\n)", r->where_sql);
 	}
@@ -1669,7 +1680,7 @@ create_undo(CovetDriver *d, Run *r, const CovetOp *op, CovetError *err)
 		append_key_list(&b, &r->table, "t.", "");
 		append_undo_list(&b, r, "t.");
 	}
-	covet_buf_appendf(&b, " FROM %s AS t WHERE 1 = 0", r->table.sql_name);
+	covet_buf_appendf(&b, " FROM %s AS t WHERE false", r->table.sql_name);
 	if ((rc = covet_buf_finish(&b, &sql, err)) != COVET_OK)
 	{
 		covet_free(&d->mem, names);
@@ -1682,7 +1693,7 @@ create_undo(CovetDriver *d, Run *r, const CovetOp *op, CovetError *err)
 		const char *p[] = {r->id_text, r->undo_table, names};
 
 		rc = covet_sql_run(d, "UPDATE {runs} SET undo_table = {2}, undo_columns = {3}"
-						   " WHERE id = CAST({1} AS bigint)", 3, p, NULL, err);
+						   " WHERE id {=} CAST({1} AS bigint)", 3, p, NULL, err);
 	}
 	covet_free(&d->mem, names);
 	return rc;
@@ -1840,7 +1851,7 @@ covet_batch_set_state(CovetDriver *d, int64_t run_id, CovetRunState state,
 	if (state != COVET_RUN_PAUSED && state != COVET_RUN_CANCELLED)
 		return covet_error_set(err, COVET_ERR_INTERNAL, "a run can only be paused or cancelled");
 	snprintf(id, sizeof(id), "%lld", (long long) run_id);
-	rc = covet_sql_run(d, "SELECT state FROM {runs} WHERE id = CAST({1} AS bigint)", 1, p, &res, err);
+	rc = covet_sql_run(d, "SELECT state FROM {runs} WHERE id {=} CAST({1} AS bigint)", 1, p, &res, err);
 	if (rc != COVET_OK)
 		goto done;
 	if (res.nrows == 0)
@@ -1862,7 +1873,7 @@ covet_batch_set_state(CovetDriver *d, int64_t run_id, CovetRunState state,
 			goto done;
 		}
 	}
-	rc = covet_sql_run(d, "UPDATE {runs} SET state = {2}, updated_at = {now} WHERE id = CAST({1} AS bigint)",
+	rc = covet_sql_run(d, "UPDATE {runs} SET state = {2}, updated_at = {now} WHERE id {=} CAST({1} AS bigint)",
 					   2, p, NULL, err);
 done:
 	covet_result_free(d, &res);
@@ -1874,7 +1885,7 @@ done:
 static const char *const run_load_sql =
 "SELECT op, table_name, kind, set_sql, where_sql, undo_table, upper_key, last_key,"
 " rows_done, rows_total, batches, batch_size, state, key_columns, undo_columns,"
-" reverse_set FROM {runs} WHERE id = CAST({1} AS bigint)";
+" reverse_set FROM {runs} WHERE id {=} CAST({1} AS bigint)";
 
 static CovetStatus
 run_load(CovetDriver *d, int64_t run_id, Run *r, char **state, CovetError *err)
@@ -1973,7 +1984,7 @@ covet_batch_resume(CovetDriver *d, int64_t run_id, int progress_ms, CovetError *
 		const char *p[] = {r.id_text};
 
 		rc = covet_sql_run(d, "UPDATE {runs} SET state = 'running', error = NULL, error_key = NULL,"
-						   " finished_at = NULL, updated_at = {now} WHERE id = CAST({1} AS bigint)",
+						   " finished_at = NULL, updated_at = {now} WHERE id {=} CAST({1} AS bigint)",
 						   1, p, NULL, err);
 	}
 	if (rc == COVET_OK)
@@ -2046,7 +2057,9 @@ covet_batch_undo(CovetDriver *d, int64_t run_id, CovetError *err)
 		}
 		covet_buf_appendf(&b, " FROM %s AS u WHERE (", r.undo_table);
 		append_key_list(&b, &r.table, "t.", "");
-		covet_buf_append(&b, ") = (");
+		covet_buf_appendc(&b, ')');
+		covet_sql_op(&b, d->dialect, "=");
+		covet_buf_appendc(&b, '(');
 		append_key_list(&b, &r.table, "u.", "");
 		covet_buf_append(&b, ")");
 	}
@@ -2054,7 +2067,7 @@ covet_batch_undo(CovetDriver *d, int64_t run_id, CovetError *err)
 	{
 		covet_buf_appendf(&b, "UPDATE %s AS t SET\n%s\nWHERE ", r.table.sql_name, r.reverse_set);
 		if (r.last == NULL)
-			covet_buf_append(&b, "1 = 0");
+			covet_buf_append(&b, "false");
 		else
 			append_range(&b, d->dialect, &r.table, "t.", false);
 		if (r.where_sql != NULL)
@@ -2079,7 +2092,7 @@ covet_batch_undo(CovetDriver *d, int64_t run_id, CovetError *err)
 		const char *p[] = {r.id_text};
 
 		rc = covet_sql_run(d, "UPDATE {runs} SET state = 'rolled back', undo_table = NULL,"
-						   " updated_at = {now} WHERE id = CAST({1} AS bigint)", 1, p, NULL, err);
+						   " updated_at = {now} WHERE id {=} CAST({1} AS bigint)", 1, p, NULL, err);
 	}
 	if (rc == COVET_OK)
 		rc = d->savepoint_release(d->ctx, err);

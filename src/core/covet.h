@@ -182,7 +182,8 @@ typedef struct CovetDialect
 	bool		cast_key_params;	/* CAST text parameters to the key's type */
 	/* One parameter {1}: the table name (quoted in PostgreSQL); columns:
 	 * schema, table, column, type, key position (0 = none), kind,
-	 * generated (1/0). */
+	 * generated (1/0), the type as a CAST spells it (in PostgreSQL
+	 * qualified where a keyword does not fix it to pg_catalog's). */
 	const char *describe_sql;
 	/*
 	 * SQLite: a key column's values must all have the storage class its
@@ -199,12 +200,20 @@ typedef struct CovetDialect
 	const char *split_part_fn;	/* covet_split_part in both */
 	const char *concat_ws_fn;	/* skips NULLs */
 	const char *try_cast_fn;	/* (text, type) -> text or NULL */
-	const char *null_safe_eq;	/* IS NOT DISTINCT FROM / IS */
+	/*
+	 * %L and %R equal or both NULL.  Not PostgreSQL's IS NOT DISTINCT FROM:
+	 * that takes "=" from the search_path.
+	 */
+	const char *null_safe_eq;
+	/* x IN (a, b): x, in_open, the list, in_close */
+	const char *in_open;
+	const char *in_close;
 	/*
 	 * covet_seed (seed.c).  seed_describe_sql: {1} as for describe_sql;
 	 * columns: schema, table (real names), kind, column, type, not null,
 	 * has a default, key position, filled by the database (identity,
-	 * serial, rowid alias), generated, single-column unique.  seed_fks_sql: {1} the same;
+	 * serial, rowid alias), generated, single-column unique, the type as
+	 * a CAST spells it (as for describe_sql).  seed_fks_sql: {1} the same;
 	 * foreign key id, position, column, parent schema, parent table,
 	 * parent column (NULL: the parent's primary key).  seed_rows_cte (or
 	 * NULL) and seed_rows_from give the rows {lo}..{hi} as covet_rows(r).
@@ -229,6 +238,23 @@ typedef struct CovetDialect
 	 * dialect, so the SQL does not depend on the caller's search_path.
 	 */
 	const char *func_prefix;
+	/*
+	 * Built-in operators, functions and types, spelled so that nothing on
+	 * the caller's search_path can stand in for them: an operator is
+	 * op_open, the operator, op_close ("OPERATOR(pg_catalog." ">" ")" in
+	 * PostgreSQL, the bare ">" in SQLite); catalog goes before a built-in
+	 * function or a type name that is not a keyword ("pg_catalog." or
+	 * nothing).  In templates: "{>}" and "{pg}" (covet_sql_expand).
+	 */
+	const char *op_open;
+	const char *op_close;
+	const char *catalog;
+	/*
+	 * Arguments of covet's own functions are cast to their declared types
+	 * (PostgreSQL picks among overloads by type, and one in the same schema
+	 * with a closer match would win; SQLite goes by name and count).
+	 */
+	bool		cast_fn_args;
 	/* fixture_sql.c: the SQL of dumpdata and loaddata */
 	const struct CovetFixtureSql *fixture;
 } CovetDialect;
@@ -240,10 +266,15 @@ extern const CovetDialect covet_dialect_sqlite;
  * Expand a SQL template for a dialect: "{name}" becomes covet's table
  * "name" ("covet"."name" or "covet_name"), "{1}".."{99}" a parameter ($1 or
  * ?1), "{t1}".."{t99}" a parameter holding a timestamp (cast in
- * PostgreSQL, plain in SQLite), "{now}" the clock expression.
+ * PostgreSQL, plain in SQLite), "{now}" the clock expression, "{=}" (any
+ * operator: "{<>}", "{||}", ...) the built-in operator and "{pg}" the
+ * prefix of a built-in function or type (see op_open and catalog).
  */
 extern void covet_sql_expand(const CovetDialect *dialect, CovetBuf *out,
 							 const char *tmpl);
+
+/* Append the built-in operator op, with a space on either side. */
+extern void covet_sql_op(CovetBuf *out, const CovetDialect *dialect, const char *op);
 
 /* Query results: text values, row-major, NULL for SQL NULL. */
 typedef struct CovetResult
@@ -510,7 +541,7 @@ typedef struct CovetTableInfo
 	char	   *display;		/* for messages: app.users */
 	int			ncols;
 	char	  **cols;			/* column names in table order */
-	char	  **types;			/* declared types (format_type / decltype) */
+	char	  **types;			/* declared types as a CAST spells them */
 	bool	   *generated;		/* computed by the database, never written */
 	int			npk;
 	int		   *pk;				/* indexes into cols, in key order */

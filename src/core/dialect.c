@@ -9,6 +9,19 @@
  * "covet_history", ?1 and strftime(...) in SQLite (never $1 there: SQLite
  * numbers $N parameters by first appearance).
  *
+ * PostgreSQL resolves an unqualified operator, function or type name
+ * through the caller's search_path, where anyone with CREATE on a schema
+ * can put a closer match (public.=(varchar, varchar), public.lower(varchar),
+ * a domain public.text) and have it run as whoever calls covet.  So every
+ * built-in in the SQL covet writes is pg_catalog's: "{=}" in a template
+ * (or covet_sql_op) is OPERATOR(pg_catalog.=), "{pg}" the pg_catalog.
+ * before a built-in function or type, types in casts are keywords or
+ * qualified (the describe queries give that spelling), and covet's own
+ * functions are called by their schema with arguments of exactly their
+ * types.  IS NOT DISTINCT FROM, IN (...) and CASE x WHEN take "=" from the
+ * search_path, so the PostgreSQL dialect writes none of them.  SQLite
+ * keeps its plain spellings.
+ *
  * PostgreSQL's tables come from the extension script; SQLite's are created
  * on first use from schema_ddl below, which must stay equivalent to
  * sql/covet--0.1.0.sql.
@@ -87,52 +100,89 @@ static const char *const sqlite_schema[] = {
 	NULL
 };
 
+/*
+ * format_type's spelling without the "pg_catalog." it gives a built-in
+ * type that something on the search_path hides (a public.text domain).
+ * Needs a (pg_attribute of the column).
+ */
+#define PG_FORMAT_TYPE \
+"pg_catalog.regexp_replace(pg_catalog.format_type(a.atttypid, a.atttypmod), '^pg_catalog[.]', '')"
+
+/*
+ * A column's type as a cast may spell it whatever the caller's search_path
+ * holds: PG_FORMAT_TYPE when it is one of the SQL keywords that always mean
+ * pg_catalog's type (integer, character varying(20), timestamp with time
+ * zone, ...), "pg_catalog." before any other built-in type (text, uuid,
+ * "char"), and any other type qualified with its schema (the element
+ * type's, then "[]", for an array; typmods of such types are left out).
+ * Needs t (pg_type of the column) and a.
+ */
+#define PG_SAFE_TYPE \
+" CASE WHEN t.typnamespace {=} CAST('pg_catalog' AS pg_catalog.regnamespace) THEN" \
+" CASE WHEN pg_catalog.textregexeq(" PG_FORMAT_TYPE "," \
+" '^(bit|boolean|character|numeric|smallint|integer|bigint|real|double precision|time|timestamp|interval)([ ([]|$)')" \
+" THEN " PG_FORMAT_TYPE \
+" ELSE pg_catalog.concat('pg_catalog.', " PG_FORMAT_TYPE ") END" \
+" ELSE (SELECT pg_catalog.concat(pg_catalog.quote_ident(en.nspname), '.', pg_catalog.quote_ident(e.typname)," \
+" CASE WHEN e.oid {<>} t.oid THEN '[]' END)" \
+" FROM pg_catalog.pg_type e JOIN pg_catalog.pg_namespace en ON en.oid {=} e.typnamespace" \
+" WHERE e.oid {=} CASE WHEN t.typelem {<>} 0 AND t.typlen {=} -1 THEN t.typelem ELSE t.oid END) END"
+
+/*
+ * Columns: schema, table, column, type (format_type), key position,
+ * relkind, generated, the type as a cast spells it (PG_SAFE_TYPE).  Every
+ * operator and function is pg_catalog's, whatever the search_path.
+ */
 static const char pg_describe[] =
-"SELECT n.nspname, c.relname, a.attname, pg_catalog.format_type(a.atttypid, a.atttypmod),"
-" COALESCE((SELECT k.i + 1 FROM pg_catalog.pg_index x,"
+"SELECT n.nspname, c.relname, a.attname, " PG_FORMAT_TYPE ","
+" COALESCE((SELECT k.i {+} 1 FROM pg_catalog.pg_index x,"
 " pg_catalog.generate_subscripts(x.indkey, 1) AS k(i)"
-" WHERE x.indrelid = c.oid AND x.indisprimary AND x.indkey[k.i] = a.attnum), 0),"
-" c.relkind::text, CASE WHEN a.attgenerated <> '' THEN 1 ELSE 0 END"
+" WHERE x.indrelid {=} c.oid AND x.indisprimary AND x.indkey[k.i] {=} a.attnum), 0),"
+" CAST(c.relkind AS pg_catalog.text), CASE WHEN a.attgenerated {<>} '' THEN 1 ELSE 0 END,"
+PG_SAFE_TYPE
 " FROM pg_catalog.pg_class c"
-" JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
-" JOIN pg_catalog.pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped"
-" WHERE c.oid = pg_catalog.to_regclass({1})"
+" JOIN pg_catalog.pg_namespace n ON n.oid {=} c.relnamespace"
+" JOIN pg_catalog.pg_attribute a ON a.attrelid {=} c.oid AND a.attnum {>} 0 AND NOT a.attisdropped"
+" JOIN pg_catalog.pg_type t ON t.oid {=} a.atttypid"
+" WHERE c.oid {=} pg_catalog.to_regclass({1})"
 " ORDER BY a.attnum";
 
 static const char sqlite_describe[] =
 "SELECT 'main', m.name, p.name, p.type, p.pk, m.type,"
-" CASE WHEN p.hidden IN (2, 3) THEN 1 ELSE 0 END"
+" CASE WHEN p.hidden IN (2, 3) THEN 1 ELSE 0 END, p.type"
 " FROM sqlite_master AS m, pragma_table_xinfo(m.name) AS p"
 " WHERE m.name = {1} COLLATE NOCASE AND m.type IN ('table', 'view') AND p.hidden <> 1"
 " ORDER BY p.cid";
 
 static const char pg_seed_describe[] =
-"SELECT n.nspname, c.relname, c.relkind::text, a.attname,"
-" pg_catalog.format_type(a.atttypid, a.atttypmod), a.attnotnull,"
-" a.atthasdef OR a.attidentity <> '',"
-" COALESCE((SELECT k.i + 1 FROM pg_catalog.pg_index x,"
+"SELECT n.nspname, c.relname, CAST(c.relkind AS pg_catalog.text), a.attname,"
+" " PG_FORMAT_TYPE ", a.attnotnull,"
+" a.atthasdef OR a.attidentity {<>} '',"
+" COALESCE((SELECT k.i {+} 1 FROM pg_catalog.pg_index x,"
 " pg_catalog.generate_subscripts(x.indkey, 1) AS k(i)"
-" WHERE x.indrelid = c.oid AND x.indisprimary AND x.indkey[k.i] = a.attnum), 0),"
-" a.attidentity <> '' OR COALESCE(pg_catalog.pg_get_expr(d.adbin, d.adrelid) LIKE 'nextval(%', false),"
-" a.attgenerated <> '',"
-" EXISTS (SELECT 1 FROM pg_catalog.pg_index x WHERE x.indrelid = c.oid AND x.indisunique"
-" AND x.indnkeyatts = 1 AND x.indkey[0] = a.attnum AND x.indpred IS NULL)"
+" WHERE x.indrelid {=} c.oid AND x.indisprimary AND x.indkey[k.i] {=} a.attnum), 0),"
+" a.attidentity {<>} '' OR COALESCE(pg_catalog.pg_get_expr(d.adbin, d.adrelid) {~~} 'nextval(%', false),"
+" a.attgenerated {<>} '',"
+" EXISTS (SELECT 1 FROM pg_catalog.pg_index x WHERE x.indrelid {=} c.oid AND x.indisunique"
+" AND x.indnkeyatts {=} 1 AND x.indkey[0] {=} a.attnum AND x.indpred IS NULL),"
+PG_SAFE_TYPE
 " FROM pg_catalog.pg_class c"
-" JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
-" JOIN pg_catalog.pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped"
-" LEFT JOIN pg_catalog.pg_attrdef d ON d.adrelid = c.oid AND d.adnum = a.attnum"
-" WHERE c.oid = pg_catalog.to_regclass({1})"
+" JOIN pg_catalog.pg_namespace n ON n.oid {=} c.relnamespace"
+" JOIN pg_catalog.pg_attribute a ON a.attrelid {=} c.oid AND a.attnum {>} 0 AND NOT a.attisdropped"
+" JOIN pg_catalog.pg_type t ON t.oid {=} a.atttypid"
+" LEFT JOIN pg_catalog.pg_attrdef d ON d.adrelid {=} c.oid AND d.adnum {=} a.attnum"
+" WHERE c.oid {=} pg_catalog.to_regclass({1})"
 " ORDER BY a.attnum";
 
 static const char pg_seed_fks[] =
-"SELECT con.oid::text, k.i, a.attname, pn.nspname, pc.relname, pa.attname"
+"SELECT CAST(con.oid AS pg_catalog.text), k.i, a.attname, pn.nspname, pc.relname, pa.attname"
 " FROM pg_catalog.pg_constraint con"
 " CROSS JOIN LATERAL pg_catalog.generate_subscripts(con.conkey, 1) AS k(i)"
-" JOIN pg_catalog.pg_attribute a ON a.attrelid = con.conrelid AND a.attnum = con.conkey[k.i]"
-" JOIN pg_catalog.pg_class pc ON pc.oid = con.confrelid"
-" JOIN pg_catalog.pg_namespace pn ON pn.oid = pc.relnamespace"
-" JOIN pg_catalog.pg_attribute pa ON pa.attrelid = con.confrelid AND pa.attnum = con.confkey[k.i]"
-" WHERE con.conrelid = pg_catalog.to_regclass({1}) AND con.contype = 'f'"
+" JOIN pg_catalog.pg_attribute a ON a.attrelid {=} con.conrelid AND a.attnum {=} con.conkey[k.i]"
+" JOIN pg_catalog.pg_class pc ON pc.oid {=} con.confrelid"
+" JOIN pg_catalog.pg_namespace pn ON pn.oid {=} pc.relnamespace"
+" JOIN pg_catalog.pg_attribute pa ON pa.attrelid {=} con.confrelid AND pa.attnum {=} con.confkey[k.i]"
+" WHERE con.conrelid {=} pg_catalog.to_regclass({1}) AND con.contype {=} 'f'"
 " ORDER BY con.oid, k.i";
 
 /*
@@ -148,7 +198,8 @@ static const char sqlite_seed_describe[] =
 " 0,"
 " EXISTS (SELECT 1 FROM pragma_index_list(m.name) AS i WHERE i.\"unique\" AND NOT i.partial"
 " AND (SELECT count(*) FROM pragma_index_info(i.name)) = 1"
-" AND (SELECT ii.name FROM pragma_index_info(i.name) AS ii) = p.name)"
+" AND (SELECT ii.name FROM pragma_index_info(i.name) AS ii) = p.name),"
+" p.type"
 " FROM sqlite_master AS m, pragma_table_info(m.name) AS p"
 " WHERE m.name = {1} COLLATE NOCASE AND m.type IN ('table', 'view')"
 " ORDER BY p.cid";
@@ -172,11 +223,13 @@ const CovetDialect covet_dialect_postgres = {
 	.rowid_key = false,
 	.insert_override = " OVERRIDING SYSTEM VALUE",
 	.estimate_sql = "SELECT CAST(reltuples AS bigint) FROM pg_catalog.pg_class"
-	" WHERE oid = pg_catalog.to_regclass({1})",
-	.split_part_fn = "covet_split_part",
+	" WHERE oid {=} pg_catalog.to_regclass({1})",
+	.split_part_fn = "covet_split_part",	/* covet's own get func_prefix */
 	.concat_ws_fn = "pg_catalog.concat_ws",
 	.try_cast_fn = "covet_try_cast",
-	.null_safe_eq = "IS NOT DISTINCT FROM",
+	.null_safe_eq = "(%L OPERATOR(pg_catalog.=) %R OR (%L IS NULL AND %R IS NULL))",
+	.in_open = " OPERATOR(pg_catalog.=) ANY (ARRAY[",
+	.in_close = "])",
 	.fixture = &covet_fixture_sql_postgres,
 	.seed_describe_sql = pg_seed_describe,
 	.seed_fks_sql = pg_seed_fks,
@@ -184,6 +237,10 @@ const CovetDialect covet_dialect_postgres = {
 	.seed_rows_from = "pg_catalog.generate_series(CAST({lo} AS bigint), CAST({hi} AS bigint))"
 	" AS covet_rows(r)",
 	.seed_cast_values = true,
+	.op_open = "OPERATOR(pg_catalog.",
+	.op_close = ")",
+	.catalog = "pg_catalog.",
+	.cast_fn_args = true,
 };
 
 const CovetDialect covet_dialect_sqlite = {
@@ -204,7 +261,9 @@ const CovetDialect covet_dialect_sqlite = {
 	.split_part_fn = "covet_split_part",
 	.concat_ws_fn = "covet_concat_ws",
 	.try_cast_fn = "covet_try_cast",
-	.null_safe_eq = "IS",
+	.null_safe_eq = "%L IS %R",
+	.in_open = " IN (",
+	.in_close = ")",
 	.fixture = &covet_fixture_sql_sqlite,
 	.seed_describe_sql = sqlite_seed_describe,
 	.seed_fks_sql = sqlite_seed_fks,
@@ -215,6 +274,10 @@ const CovetDialect covet_dialect_sqlite = {
 	.seed_rows_gen_from = "covet_series({lo}, {hi}, {gens}) AS covet_rows",
 	.seed_rows_gen_max = 64,
 	.seed_cast_values = false,
+	.op_open = "",
+	.op_close = "",
+	.catalog = "",
+	.cast_fn_args = false,
 };
 
 /* Digits of "{12}" or "{t12}" (one or two, not starting with 0), or NULL. */
@@ -234,6 +297,19 @@ param_digits(const char *p, const char *close, bool *timestamp)
 	if (n < 1 || n > 2 || *p < '1' || *p > '9' || (n == 2 && (p[1] < '0' || p[1] > '9')))
 		return NULL;
 	return p;
+}
+
+/* What PostgreSQL's operator names are made of (the lexer's op_chars). */
+#define OPERATOR_CHARS "~!@#^&|`?+-*/%<>="
+
+void
+covet_sql_op(CovetBuf *out, const CovetDialect *dialect, const char *op)
+{
+	covet_buf_appendc(out, ' ');
+	covet_buf_append(out, dialect->op_open);
+	covet_buf_append(out, op);
+	covet_buf_append(out, dialect->op_close);
+	covet_buf_appendc(out, ' ');
 }
 
 void
@@ -263,6 +339,14 @@ covet_sql_expand(const CovetDialect *dialect, CovetBuf *out, const char *tmpl)
 		}
 		else if (close - p == 4 && strncmp(p, "{now}", 5) == 0)
 			covet_buf_append(out, dialect->now_expr);
+		else if (close - p == 3 && strncmp(p, "{pg}", 4) == 0)
+			covet_buf_append(out, dialect->catalog);
+		else if (close - p > 1 && strspn(p + 1, OPERATOR_CHARS) == (size_t) (close - p - 1))
+		{
+			covet_buf_append(out, dialect->op_open);
+			covet_buf_appendn(out, p + 1, (size_t) (close - p - 1));
+			covet_buf_append(out, dialect->op_close);
+		}
 		else
 		{
 			covet_buf_append(out, dialect->table_prefix);

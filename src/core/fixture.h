@@ -18,7 +18,8 @@ typedef struct CovetFxTable
 	char	   *sql_name;		/* quoted, ready for SQL */
 	int			ncols;			/* stored columns (no generated ones) */
 	char	  **cols;
-	char	  **types;
+	char	  **types;			/* format_type / declared type, for messages */
+	char	  **sql_types;		/* the types as a CAST spells them */
 	CovetFixtureKind *kinds;
 	int			npk;
 	int		   *pk;				/* indexes into cols, in key order */

@@ -398,7 +398,7 @@ page_sql(CovetDriver *d, const CovetFxTable *t, bool after, char **sql, CovetErr
 		if (i > 0)
 			covet_buf_append(&b, ", ");
 		covet_fx_expand(&b, dl, dl->fixture->dump_expr[t->kinds[i]], t->cols[i], t->sql_name,
-						NULL, t->types[i], NULL);
+						NULL, t->sql_types[i], NULL);
 	}
 	covet_buf_appendf(&b, " FROM %s", t->sql_name);
 	if (t->npk > 0)
@@ -412,10 +412,12 @@ page_sql(CovetDriver *d, const CovetFxTable *t, bool after, char **sql, CovetErr
 					covet_buf_append(&b, ", ");
 				covet_quote_ident(&b, t->cols[t->pk[i]]);
 			}
-			covet_buf_append(&b, ") > (");
+			covet_buf_appendc(&b, ')');
+			covet_sql_op(&b, dl, ">");
+			covet_buf_appendc(&b, '(');
 			for (i = 0; i < t->npk; i++)
 			{
-				const char *type = t->types[t->pk[i]];
+				const char *type = t->sql_types[t->pk[i]];
 
 				if (i > 0)
 					covet_buf_append(&b, ", ");

@@ -343,7 +343,7 @@ append_from(Loader *L, CovetBuf *b, const LoadTable *lt)
 			covet_buf_append(&defs, ", ");
 		first = false;
 		covet_fx_expand(&defs, dl, dl->fixture->load_def[t->kinds[c]], t->cols[c], t->sql_name,
-						key, t->types[c], NULL);
+						key, t->sql_types[c], NULL);
 	}
 	covet_buf_append(&defs, "");
 	if (defs.failed)
@@ -385,7 +385,7 @@ insert_sql(Loader *L, const LoadTable *lt, char **sql)
 		first = false;
 		snprintf(key, sizeof(key), "c%d", c);
 		covet_fx_expand(&b, dl, dl->fixture->load_expr[t->kinds[c]], t->cols[c], t->sql_name,
-						key, t->types[c], NULL);
+						key, t->sql_types[c], NULL);
 	}
 	covet_buf_append(&b, " FROM ");
 	append_from(L, &b, lt);
@@ -461,7 +461,7 @@ probe_fields(Loader *L, const LoadTable *lt, const char *one)
 		covet_buf_init(&b, &d->mem);
 		covet_buf_append(&b, "SELECT ");
 		covet_fx_expand(&b, dl, dl->fixture->load_expr[t->kinds[c]], t->cols[c], t->sql_name,
-						key, t->types[c], NULL);
+						key, t->sql_types[c], NULL);
 		covet_buf_append(&b, " FROM ");
 		append_from(L, &b, lt);
 		if (covet_buf_finish(&b, &sql, &e2) != COVET_OK)

@@ -36,19 +36,28 @@
 
 /* --- PostgreSQL ------------------------------------------------------------ */
 
-#define PG_DUMP_GENERIC "COALESCE(CAST(pg_catalog.to_json(%C) AS text), 'null')"
+#define PG_DUMP_GENERIC "COALESCE(CAST(pg_catalog.to_json(%C) AS pg_catalog.text), 'null')"
 /* a field's text through the type's input function, as COPY does */
 #define PG_LOAD_CAST "CAST(r.%K AS %Y)"
+#define PG_LOAD_DEF "%K pg_catalog.text"
+/* a table's name as a fixture gives it: schema-qualified unless visible */
+#define PG_MODEL_NAME \
+"CASE WHEN pg_catalog.pg_table_is_visible(c.oid) THEN c.relname" \
+" ELSE pg_catalog.concat(n.nspname, '.', c.relname) END"
 
+/*
+ * Every operator and function is pg_catalog's (OPERATOR(pg_catalog.=)), and
+ * every type a keyword or qualified, whatever the caller's search_path.
+ */
 const CovetFixtureSql covet_fixture_sql_postgres = {
 	.dump_expr = {
 		[COVET_FX_TEXT] = PG_DUMP_GENERIC,
-		[COVET_FX_INT] = "COALESCE(CAST(%C AS text), 'null')",
+		[COVET_FX_INT] = "COALESCE(CAST(%C AS pg_catalog.text), 'null')",
 		[COVET_FX_REAL] = PG_DUMP_GENERIC,
 		[COVET_FX_NUMERIC] = PG_DUMP_GENERIC,
 		[COVET_FX_BOOL] = PG_DUMP_GENERIC,
 		[COVET_FX_BLOB] = "COALESCE(CAST(pg_catalog.to_json(pg_catalog.translate("
-		"pg_catalog.encode(%C, 'base64'), E'\\n', '')) AS text), 'null')",
+		"pg_catalog.encode(%C, 'base64'), E'\\n', '')) AS pg_catalog.text), 'null')",
 		[COVET_FX_JSON] = PG_DUMP_GENERIC,
 		[COVET_FX_ARRAY] = PG_DUMP_GENERIC,
 	},
@@ -61,55 +70,58 @@ const CovetFixtureSql covet_fixture_sql_postgres = {
 		[COVET_FX_BLOB] = "pg_catalog.decode(r.%K, 'base64')",
 		[COVET_FX_JSON] = PG_LOAD_CAST,
 		[COVET_FX_ARRAY] = "(SELECT a.%K FROM pg_catalog.json_to_record(pg_catalog.json_build_object("
-		"'%K', CAST(r.%K AS json))) AS a(%K %Y))",
+		"'%K', CAST(r.%K AS pg_catalog.json))) AS a(%K %Y))",
 	},
 	.load_def = {
-		[COVET_FX_TEXT] = "%K text",
-		[COVET_FX_INT] = "%K text",
-		[COVET_FX_REAL] = "%K text",
-		[COVET_FX_NUMERIC] = "%K text",
-		[COVET_FX_BOOL] = "%K text",
-		[COVET_FX_BLOB] = "%K text",
-		[COVET_FX_JSON] = "%K text",
-		[COVET_FX_ARRAY] = "%K text",
+		[COVET_FX_TEXT] = PG_LOAD_DEF,
+		[COVET_FX_INT] = PG_LOAD_DEF,
+		[COVET_FX_REAL] = PG_LOAD_DEF,
+		[COVET_FX_NUMERIC] = PG_LOAD_DEF,
+		[COVET_FX_BOOL] = PG_LOAD_DEF,
+		[COVET_FX_BLOB] = PG_LOAD_DEF,
+		[COVET_FX_JSON] = PG_LOAD_DEF,
+		[COVET_FX_ARRAY] = PG_LOAD_DEF,
 	},
-	.load_from = "%Pcovet_fixture_rows({1}) AS r(%D)",
+	.load_from = "%Pcovet_fixture_rows(CAST({1} AS pg_catalog.text)) AS r(%D)",
 	.batch_lines = true,
 	.tables_sql =
-	"SELECT CASE WHEN pg_catalog.pg_table_is_visible(c.oid) THEN c.relname"
-	" ELSE n.nspname || '.' || c.relname END"
-	" FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
-	" WHERE c.relkind IN ('r', 'p') AND NOT c.relispartition"
-	" AND n.nspname NOT IN ('pg_catalog', 'information_schema', 'covet')"
-	" AND n.nspname NOT LIKE 'pg\\_%'"
+	"SELECT " PG_MODEL_NAME
+	" FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n"
+	" ON n.oid OPERATOR(pg_catalog.=) c.relnamespace"
+	" WHERE (c.relkind OPERATOR(pg_catalog.=) 'r' OR c.relkind OPERATOR(pg_catalog.=) 'p')"
+	" AND NOT c.relispartition"
+	" AND n.nspname OPERATOR(pg_catalog.<>) 'pg_catalog'"
+	" AND n.nspname OPERATOR(pg_catalog.<>) 'information_schema'"
+	" AND n.nspname OPERATOR(pg_catalog.<>) 'covet'"
+	" AND NOT n.nspname OPERATOR(pg_catalog.~~) 'pg\\_%'"
 	" AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend dep"
-	" WHERE dep.classid = 'pg_catalog.pg_class'::pg_catalog.regclass"
-	" AND dep.objid = c.oid AND dep.deptype = 'e')"
+	" WHERE dep.classid OPERATOR(pg_catalog.=) CAST('pg_catalog.pg_class' AS pg_catalog.regclass)"
+	" AND dep.objid OPERATOR(pg_catalog.=) c.oid AND dep.deptype OPERATOR(pg_catalog.=) 'e')"
 	" ORDER BY 1",
 	.model_sql =
-	"SELECT CASE WHEN pg_catalog.pg_table_is_visible(c.oid) THEN c.relname"
-	" ELSE n.nspname || '.' || c.relname END"
-	" FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
-	" WHERE c.oid = pg_catalog.to_regclass({1})",
+	"SELECT " PG_MODEL_NAME
+	" FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n"
+	" ON n.oid OPERATOR(pg_catalog.=) c.relnamespace"
+	" WHERE c.oid OPERATOR(pg_catalog.=) pg_catalog.to_regclass({1})",
 	.parents_sql =
-	"SELECT DISTINCT CASE WHEN pg_catalog.pg_table_is_visible(c.oid) THEN c.relname"
-	" ELSE n.nspname || '.' || c.relname END"
+	"SELECT DISTINCT " PG_MODEL_NAME
 	" FROM pg_catalog.pg_constraint k"
-	" JOIN pg_catalog.pg_class c ON c.oid = k.confrelid"
-	" JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
-	" WHERE k.contype = 'f' AND k.conrelid = pg_catalog.to_regclass({1})",
+	" JOIN pg_catalog.pg_class c ON c.oid OPERATOR(pg_catalog.=) k.confrelid"
+	" JOIN pg_catalog.pg_namespace n ON n.oid OPERATOR(pg_catalog.=) c.relnamespace"
+	" WHERE k.contype OPERATOR(pg_catalog.=) 'f'"
+	" AND k.conrelid OPERATOR(pg_catalog.=) pg_catalog.to_regclass({1})",
 	/*
 	 * Move a column's sequence (serial or identity) to the column's largest
 	 * value, only forward: the value it last gave, or one before its start
 	 * when it has given none.  max() runs only for a column with a sequence.
 	 */
 	.sequence_sql =
-	"SELECT pg_catalog.setval(q.s, q.m) FROM (SELECT x.s, (SELECT max(%C) FROM %T) AS m,"
-	" COALESCE(pg_catalog.pg_sequence_last_value(x.s), p.seqstart - 1) AS l"
+	"SELECT pg_catalog.setval(q.s, q.m) FROM (SELECT x.s, (SELECT pg_catalog.max(%C) FROM %T) AS m,"
+	" COALESCE(pg_catalog.pg_sequence_last_value(x.s), p.seqstart OPERATOR(pg_catalog.-) 1) AS l"
 	" FROM (SELECT CAST(pg_catalog.pg_get_serial_sequence({1}, {2}) AS pg_catalog.regclass) AS s) AS x"
-	" JOIN pg_catalog.pg_sequence p ON p.seqrelid = x.s"
-	" WHERE p.seqincrement > 0) AS q"
-	" WHERE q.m > q.l",
+	" JOIN pg_catalog.pg_sequence p ON p.seqrelid OPERATOR(pg_catalog.=) x.s"
+	" WHERE p.seqincrement OPERATOR(pg_catalog.>) 0) AS q"
+	" WHERE q.m OPERATOR(pg_catalog.>) q.l",
 };
 
 /* --- SQLite ------------------------------------------------------------------ */

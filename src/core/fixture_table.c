@@ -25,11 +25,13 @@ covet_fx_table_free(CovetDriver *d, CovetFxTable *t)
 	{
 		covet_free(&d->mem, t->cols[i]);
 		covet_free(&d->mem, t->types[i]);
+		covet_free(&d->mem, t->sql_types[i]);
 	}
 	for (i = 0; t->parents != NULL && i < t->nparents; i++)
 		covet_free(&d->mem, t->parents[i]);
 	covet_free(&d->mem, t->cols);
 	covet_free(&d->mem, t->types);
+	covet_free(&d->mem, t->sql_types);
 	covet_free(&d->mem, t->kinds);
 	covet_free(&d->mem, t->pk);
 	covet_free(&d->mem, t->is_pk);
@@ -115,10 +117,11 @@ covet_fx_table_get(CovetDriver *d, const char *name, CovetFxTable *t,
 	}
 	t->cols = covet_alloc0(&d->mem, sizeof(char *) * (size_t) res.nrows);
 	t->types = covet_alloc0(&d->mem, sizeof(char *) * (size_t) res.nrows);
+	t->sql_types = covet_alloc0(&d->mem, sizeof(char *) * (size_t) res.nrows);
 	t->kinds = covet_alloc0(&d->mem, sizeof(CovetFixtureKind) * (size_t) res.nrows);
 	t->pk = covet_alloc0(&d->mem, sizeof(int) * (size_t) res.nrows);
 	t->is_pk = covet_alloc0(&d->mem, sizeof(bool) * (size_t) res.nrows);
-	if (t->cols == NULL || t->types == NULL || t->kinds == NULL || t->pk == NULL ||
+	if (t->cols == NULL || t->types == NULL || t->sql_types == NULL || t->kinds == NULL || t->pk == NULL ||
 		t->is_pk == NULL)
 	{
 		rc = nomem(err);
@@ -128,6 +131,7 @@ covet_fx_table_get(CovetDriver *d, const char *name, CovetFxTable *t,
 	{
 		const char *gen = COVET_VALUE(&res, i, 6);
 		const char *type = COVET_VALUE(&res, i, 3) ? COVET_VALUE(&res, i, 3) : "";
+		const char *sql_type = res.ncols > 7 && COVET_VALUE(&res, i, 7) ? COVET_VALUE(&res, i, 7) : type;
 		int			pos = atoi(COVET_VALUE(&res, i, 4));
 
 		if (gen != NULL && strcmp(gen, "0") != 0)
@@ -135,9 +139,12 @@ covet_fx_table_get(CovetDriver *d, const char *name, CovetFxTable *t,
 		n = t->ncols;
 		t->cols[n] = covet_strdup(&d->mem, COVET_VALUE(&res, i, 2));
 		t->types[n] = covet_strdup(&d->mem, type);
-		if (t->cols[n] == NULL || t->types[n] == NULL)
+		t->sql_types[n] = covet_strdup(&d->mem, sql_type);
+		if (t->cols[n] == NULL || t->types[n] == NULL || t->sql_types[n] == NULL)
 		{
 			covet_free(&d->mem, t->cols[n]);
+			covet_free(&d->mem, t->types[n]);
+			covet_free(&d->mem, t->sql_types[n]);
 			rc = nomem(err);
 			goto done;
 		}

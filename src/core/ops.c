@@ -269,6 +269,51 @@ free_list(CovetMem *mem, char **list, int n)
 	covet_free(mem, list);
 }
 
+/*
+ * The name of a function of covet's (covet_try_cast) or a built-in, and its
+ * "(": covet's own get the dialect's func_prefix (the extension's schema in
+ * PostgreSQL); a name with a schema is written as it is.
+ */
+static void
+append_call(CovetBuf *b, const CovetDialect *dl, const char *fn)
+{
+	if (dl->func_prefix != NULL && strchr(fn, '.') == NULL)
+		covet_buf_append(b, dl->func_prefix);
+	covet_buf_append(b, fn);
+	covet_buf_appendc(b, '(');
+}
+
+/* CAST("column" AS text), text being the built-in type (cast_fn_args) */
+static void
+append_as_text(CovetBuf *b, const CovetDialect *dl, const char *column)
+{
+	if (dl->cast_fn_args)
+		covet_buf_append(b, "CAST(");
+	covet_quote_ident(b, column);
+	if (dl->cast_fn_args)
+		covet_buf_appendf(b, " AS %stext)", dl->catalog);
+}
+
+/* CAST("column" AS text) in every dialect */
+static void
+append_cast_text(CovetBuf *b, const CovetDialect *dl, const char *column)
+{
+	covet_buf_append(b, "CAST(");
+	covet_quote_ident(b, column);
+	covet_buf_appendf(b, " AS %stext)", dl->catalog);
+}
+
+/* CAST('literal' AS text), so that covet's functions match exactly */
+static void
+append_text_literal(CovetBuf *b, const CovetDialect *dl, const char *s)
+{
+	if (dl->cast_fn_args)
+		covet_buf_append(b, "CAST(");
+	covet_quote_literal(b, s);
+	if (dl->cast_fn_args)
+		covet_buf_appendf(b, " AS %stext)", dl->catalog);
+}
+
 /* A bare function name ("lower", "app.fix") is applied to the column. */
 static bool
 is_function_name(const char *s)
@@ -311,10 +356,26 @@ json_space(const char *p)
 	return p;
 }
 
-/* CASE f WHEN 'old' THEN 'new' ... END and the IN list of the old values. */
+/* "f" or lower("f"), with the dialect's built-in lower */
+static void
+append_folded(CovetBuf *b, const CovetDialect *dl, const char *column, bool fold)
+{
+	if (fold)
+		covet_buf_appendf(b, "%slower(", dl->catalog);
+	covet_quote_ident(b, column);
+	if (fold)
+		covet_buf_appendc(b, ')');
+}
+
+/*
+ * CASE WHEN f = 'old' THEN 'new' ... ELSE f END and the list of the old
+ * values (f IN (...), or = ANY (ARRAY[...]): dialect in_open).  A searched
+ * CASE, since the simple one compares with whatever "=" the search_path
+ * finds first.
+ */
 static CovetStatus
-mapping_sql(CovetMem *mem, const char *json, const char *column, bool case_sensitive,
-			CovetBuf *set, CovetBuf *where, CovetError *err)
+mapping_sql(CovetMem *mem, const CovetDialect *dl, const char *json, const char *column,
+			bool case_sensitive, CovetBuf *set, CovetBuf *where, CovetError *err)
 {
 	CovetBuf	key,
 				val;
@@ -328,18 +389,9 @@ mapping_sql(CovetMem *mem, const char *json, const char *column, bool case_sensi
 	if (*p++ != '{')
 		goto bad;
 	covet_quote_ident(set, column);
-	covet_buf_append(set, " = CASE ");
-	if (!case_sensitive)
-		covet_buf_append(set, "lower(");
-	covet_quote_ident(set, column);
-	if (!case_sensitive)
-		covet_buf_appendc(set, ')');
-	if (!case_sensitive)
-		covet_buf_append(where, "lower(");
-	covet_quote_ident(where, column);
-	if (!case_sensitive)
-		covet_buf_appendc(where, ')');
-	covet_buf_append(where, " IN (");
+	covet_buf_append(set, " = CASE");
+	append_folded(where, dl, column, !case_sensitive);
+	covet_buf_append(where, dl->in_open);
 	for (p = json_space(p); *p != '}'; p = json_space(p))
 	{
 		if (count > 0)
@@ -361,12 +413,14 @@ mapping_sql(CovetMem *mem, const char *json, const char *column, bool case_sensi
 		if (!covet_json_read_string(&val, &p, &why))
 			goto bad_string;
 		covet_buf_append(set, " WHEN ");
+		append_folded(set, dl, column, !case_sensitive);
+		covet_sql_op(set, dl, "=");
 		if (count > 0)
 			covet_buf_append(where, ", ");
 		if (!case_sensitive)
 		{
-			covet_buf_append(set, "lower(");
-			covet_buf_append(where, "lower(");
+			covet_buf_appendf(set, "%slower(", dl->catalog);
+			covet_buf_appendf(where, "%slower(", dl->catalog);
 		}
 		covet_quote_literal(set, key.data);
 		covet_quote_literal(where, key.data);
@@ -390,7 +444,7 @@ mapping_sql(CovetMem *mem, const char *json, const char *column, bool case_sensi
 	covet_buf_append(set, " ELSE ");
 	covet_quote_ident(set, column);
 	covet_buf_append(set, " END");
-	covet_buf_appendc(where, ')');
+	covet_buf_append(where, dl->in_close);
 	goto done;
 bad:
 	rc = covet_error_set(err, COVET_ERR_INVALID, "invalid mapping: expected a JSON object of strings");
@@ -470,6 +524,25 @@ columns(CovetMem *mem, const CovetTableInfo *t, const char *what, char **list, i
 	return COVET_OK;
 }
 
+/* d."c" and t."c" equal or both NULL: the dialect's null_safe_eq */
+static void
+append_null_safe_eq(CovetBuf *b, const CovetDialect *dl, const char *column)
+{
+	const char *p;
+
+	for (p = dl->null_safe_eq; *p; p++)
+	{
+		if (p[0] == '%' && (p[1] == 'L' || p[1] == 'R'))
+		{
+			covet_buf_append(b, p[1] == 'L' ? "d." : "t.");
+			covet_quote_ident(b, column);
+			p++;
+		}
+		else
+			covet_buf_appendc(b, *p);
+	}
+}
+
 /* (alias."c1", alias."k1", ...): the order columns then the key */
 static void
 append_order_tuple(CovetBuf *b, const CovetTableInfo *t, const char *order,
@@ -509,21 +582,20 @@ convert_precheck(CovetDriver *d, const CovetTableInfo *t, const char *field,
 	int			i;
 
 	covet_buf_init(&b, &d->mem);
-	covet_buf_append(&b, "SELECT CAST(");
-	covet_quote_ident(&b, field);
-	covet_buf_append(&b, " AS text)");
+	covet_buf_append(&b, "SELECT ");
+	append_cast_text(&b, d->dialect, field);
 	for (i = 0; i < t->npk; i++)
 	{
-		covet_buf_append(&b, ", CAST(");
-		covet_quote_ident(&b, t->cols[t->pk[i]]);
-		covet_buf_append(&b, " AS text)");
+		covet_buf_append(&b, ", ");
+		append_cast_text(&b, d->dialect, t->cols[t->pk[i]]);
 	}
 	covet_buf_appendf(&b, " FROM %s AS t WHERE ", t->sql_name);
 	covet_quote_ident(&b, field);
-	covet_buf_appendf(&b, " IS NOT NULL AND %s(CAST(", d->dialect->try_cast_fn);
-	covet_quote_ident(&b, field);
-	covet_buf_append(&b, " AS text), ");
-	covet_quote_literal(&b, type);
+	covet_buf_append(&b, " IS NOT NULL AND ");
+	append_call(&b, d->dialect, d->dialect->try_cast_fn);
+	append_cast_text(&b, d->dialect, field);
+	covet_buf_append(&b, ", ");
+	append_text_literal(&b, d->dialect, type);
 	covet_buf_append(&b, ") IS NULL ORDER BY ");
 	for (i = 0; i < t->npk; i++)
 	{
@@ -570,7 +642,9 @@ default_converts(CovetDriver *d, const char *dflt, const char *type, CovetError 
 	CovetStatus rc;
 
 	covet_buf_init(&b, &d->mem);
-	covet_buf_appendf(&b, "SELECT %s({1}, {2})", d->dialect->try_cast_fn);
+	covet_buf_append(&b, "SELECT ");
+	append_call(&b, d->dialect, d->dialect->try_cast_fn);
+	covet_buf_appendf(&b, "CAST({1} AS {pg}text), CAST({2} AS {pg}text))");
 	if ((rc = covet_buf_finish(&b, &sql, err)) != COVET_OK)
 		return rc;
 	rc = covet_sql_run(d, sql, 2, p, &res, err);
@@ -701,18 +775,20 @@ build(CovetDriver *d, const CovetTableInfo *t, const Args *a, CovetBuf *set,
 				if (i > 0)
 					covet_buf_append(set, ", ");
 				covet_quote_ident(set, cols[i]);
-				covet_buf_appendf(set, " = %s(", dl->split_part_fn);
-				covet_quote_ident(set, col);
+				covet_buf_append(set, " = ");
+				append_call(set, dl, dl->split_part_fn);
+				append_as_text(set, dl, col);
 				covet_buf_append(set, ", ");
-				covet_quote_literal(set, sep);
+				append_text_literal(set, dl, sep);
 				covet_buf_appendf(set, ", %d, %s)", i + 1, i == n - 1 ? "true" : "false");
 			}
 		}
 		else
 		{
 			covet_quote_ident(set, col);
-			covet_buf_appendf(set, " = %s(", dl->concat_ws_fn);
-			covet_quote_literal(set, sep);
+			covet_buf_append(set, " = ");
+			append_call(set, dl, dl->concat_ws_fn);
+			append_text_literal(set, dl, sep);
 			for (i = 0; i < n; i++)
 			{
 				covet_buf_append(set, ", ");
@@ -750,10 +826,11 @@ build(CovetDriver *d, const CovetTableInfo *t, const Args *a, CovetBuf *set,
 			return rc;
 		/* CASE WHEN try_cast(f) IS NULL THEN default ELSE CAST(f AS type) END */
 		covet_quote_ident(set, col2);
-		covet_buf_appendf(set, " = CASE WHEN %s(CAST(", dl->try_cast_fn);
-		covet_quote_ident(set, col);
-		covet_buf_append(set, " AS text), ");
-		covet_quote_literal(set, type);
+		covet_buf_append(set, " = CASE WHEN ");
+		append_call(set, dl, dl->try_cast_fn);
+		append_cast_text(set, dl, col);
+		covet_buf_append(set, ", ");
+		append_text_literal(set, dl, type);
 		covet_buf_append(set, ") IS NULL THEN ");
 		if (dflt != NULL)
 		{
@@ -773,7 +850,7 @@ build(CovetDriver *d, const CovetTableInfo *t, const Args *a, CovetBuf *set,
 	{
 		if ((rc = target(t, "field", arg(a, "field"), &col, err)) != COVET_OK)
 			return rc;
-		rc = mapping_sql(mem, arg(a, "mapping"), col,
+		rc = mapping_sql(mem, dl, arg(a, "mapping"), col,
 						 bool_arg(a, "case_sensitive", true), set, where, err);
 	}
 	else if (strcmp(name, "dedup") == 0)
@@ -803,14 +880,11 @@ build(CovetDriver *d, const CovetTableInfo *t, const Args *a, CovetBuf *set,
 		covet_buf_appendf(where, "EXISTS (SELECT 1 FROM %s AS d WHERE ", t->sql_name);
 		for (i = 0; i < n; i++)
 		{
-			covet_buf_append(where, "d.");
-			covet_quote_ident(where, cols[i]);
-			covet_buf_appendf(where, " %s t.", dl->null_safe_eq);
-			covet_quote_ident(where, cols[i]);
+			append_null_safe_eq(where, dl, cols[i]);
 			covet_buf_append(where, " AND ");
 		}
 		append_order_tuple(where, t, order, "d");
-		covet_buf_append(where, strcmp(keep, "first") == 0 ? " < " : " > ");
+		covet_sql_op(where, dl, strcmp(keep, "first") == 0 ? "<" : ">");
 		append_order_tuple(where, t, order, "t");
 		covet_buf_appendc(where, ')');
 		free_list(mem, cols, n);

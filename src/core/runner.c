@@ -68,7 +68,7 @@ static const char *const load_sql =
 "SELECT m.name, m.kind, m.up_sql, m.down_sql, m.depends_on, m.checksum,"
 " CASE WHEN m.atomic THEN 1 ELSE 0 END,"
 " a.checksum, a.applied_at, a.duration_ms, a.rows, a.who, a.name"
-" FROM {migrations} m LEFT JOIN {applied} a ON a.name = m.name"
+" FROM {migrations} m LEFT JOIN {applied} a ON a.name {=} m.name"
 " ORDER BY m.name";
 
 const CovetColumn covet_status_columns[COVET_STATUS_NCOLS] = {
@@ -343,7 +343,7 @@ record_step(CovetDriver *d, const Migration *m, Direction dir,
 	{
 		const char *p[] = {m->name};
 
-		rc = covet_sql_run(d, "DELETE FROM {applied} WHERE name = {1}", 1, p, NULL, err);
+		rc = covet_sql_run(d, "DELETE FROM {applied} WHERE name {=} {1}", 1, p, NULL, err);
 	}
 	if (rc == COVET_OK)
 	{
@@ -361,7 +361,7 @@ record_step(CovetDriver *d, const Migration *m, Direction dir,
 }
 
 static const char *const undoable_runs_sql =
-"SELECT id FROM {runs} WHERE migration = {1} AND state <> 'rolled back'"
+"SELECT id FROM {runs} WHERE migration {=} {1} AND state {<>} 'rolled back'"
 " AND (undo_table IS NOT NULL OR reverse_set IS NOT NULL) ORDER BY id DESC";
 
 /*
@@ -394,7 +394,7 @@ static CovetStatus
 last_run_id(CovetDriver *d, char out[32], CovetError *err)
 {
 	CovetResult res = {0};
-	CovetStatus rc = covet_sql_run(d, "SELECT coalesce(max(id), 0) FROM {runs}", 0, NULL, &res, err);
+	CovetStatus rc = covet_sql_run(d, "SELECT coalesce({pg}max(id), 0) FROM {runs}", 0, NULL, &res, err);
 
 	snprintf(out, 32, "%s", rc == COVET_OK && res.nrows == 1 && COVET_VALUE(&res, 0, 0) ?
 			 COVET_VALUE(&res, 0, 0) : "0");
@@ -410,8 +410,8 @@ add_run_rows(CovetDriver *d, const Migration *m, const char *after, CovetScriptS
 	CovetResult res = {0};
 	const char *p[] = {m->name, after};
 	CovetStatus rc = covet_sql_run(d,
-								   "SELECT coalesce(sum(rows_done), 0) FROM {runs}"
-								   " WHERE migration = {1} AND id > CAST({2} AS bigint)",
+								   "SELECT coalesce({pg}sum(rows_done), 0) FROM {runs}"
+								   " WHERE migration {=} {1} AND id {>} CAST({2} AS bigint)",
 								   2, p, &res, err);
 
 	if (rc == COVET_OK && res.nrows == 1 && COVET_VALUE(&res, 0, 0) != NULL)
@@ -896,8 +896,8 @@ definition_store(CovetDriver *d, const Definition *def, DefineOutcome *outcome,
 	rc = covet_sql_run(d,
 					   "SELECT m.checksum, m.depends_on, m.kind,"
 					   " CASE WHEN m.atomic THEN 1 ELSE 0 END, a.checksum"
-					   " FROM {migrations} m LEFT JOIN {applied} a ON a.name = m.name"
-					   " WHERE m.name = {1}", 1, p1, &res, err);
+					   " FROM {migrations} m LEFT JOIN {applied} a ON a.name {=} m.name"
+					   " WHERE m.name {=} {1}", 1, p1, &res, err);
 	if (rc != COVET_OK)
 		goto done;
 	if (res.nrows == 0)
@@ -939,7 +939,7 @@ definition_store(CovetDriver *d, const Definition *def, DefineOutcome *outcome,
 			rc = covet_sql_run(d,
 							   "UPDATE {migrations} SET kind = {2}, up_sql = {3}, down_sql = {4},"
 							   " depends_on = {5}, atomic = CAST({6} AS boolean), checksum = {7},"
-							   " defined_at = {now} WHERE name = {1}",
+							   " defined_at = {now} WHERE name {=} {1}",
 							   7, p, NULL, err);
 		}
 	}

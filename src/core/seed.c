@@ -59,7 +59,8 @@ typedef enum TypeClass
 typedef struct SeedCol
 {
 	const char *name;			/* into the describe result */
-	const char *type;
+	const char *type;			/* format_type / declared type */
+	const char *cast_type;		/* the type as a CAST spells it */
 	bool		notnull;
 	bool		has_default;
 	int			pk;				/* key position, 0 = not in the key */
@@ -701,6 +702,7 @@ read_table(Seed *s, CovetError *err)
 		c->auto_fill = truthy(COVET_VALUE(r, i, 8));
 		c->generated = truthy(COVET_VALUE(r, i, 9));
 		c->unique = truthy(COVET_VALUE(r, i, 10));
+		c->cast_type = r->ncols > 11 && COVET_VALUE(r, i, 11) ? COVET_VALUE(r, i, 11) : c->type;
 		c->tc = type_class(c->type, &c->precision, &c->scale);
 		c->fk = -1;
 		/* SQLite: a primary key column is NOT NULL in effect, except the rowid */
@@ -1013,10 +1015,20 @@ append_fake(CovetBuf *b, const CovetDialect *dl, const char *gen, int64_t key,
 		covet_buf_append(b, "CAST(");
 	if (dl->func_prefix != NULL)
 		covet_buf_append(b, dl->func_prefix);
-	covet_buf_append(b, "covet_fake");
-	covet_buf_appendc(b, '(');
-	covet_quote_literal(b, gen);
-	covet_buf_appendf(b, ", %lld, covet_rows.r)", (long long) key);
+	covet_buf_append(b, "covet_fake(");
+	/* arguments of exactly its types: no overload can match better */
+	if (dl->cast_fn_args)
+	{
+		covet_buf_append(b, "CAST(");
+		covet_quote_literal(b, gen);
+		covet_buf_appendf(b, " AS %stext), CAST(%lld AS bigint), covet_rows.r)", dl->catalog,
+						  (long long) key);
+	}
+	else
+	{
+		covet_quote_literal(b, gen);
+		covet_buf_appendf(b, ", %lld, covet_rows.r)", (long long) key);
+	}
 	if (dl->seed_cast_values && cast != NULL)
 		covet_buf_appendf(b, " AS %s)", cast);
 }
@@ -1058,7 +1070,7 @@ build_sql(Seed *s, int64_t lo, int64_t hi, char **sql, int *ninserted, CovetErro
 			covet_quote_ident(&b, fk->pcols[k]);
 			covet_buf_append(&b, ", ");
 		}
-		covet_buf_append(&b, "row_number() OVER (ORDER BY ");
+		covet_buf_appendf(&b, "%srow_number() OVER (ORDER BY ", dl->catalog);
 		for (k = 0; k < fk->ncols; k++)
 		{
 			if (k > 0)
@@ -1118,7 +1130,7 @@ build_sql(Seed *s, int64_t lo, int64_t hi, char **sql, int *ninserted, CovetErro
 			covet_seed_gens_encode(&gens, c->key, c->gen);
 		}
 		else
-			append_fake(&b, dl, c->gen, c->key, c->tc == T_TEXT ? NULL : c->type);
+			append_fake(&b, dl, c->gen, c->key, c->tc == T_TEXT ? NULL : c->cast_type);
 	}
 	covet_buf_append(&b, "\nFROM ");
 	if (ngen >= 0)
@@ -1150,7 +1162,8 @@ build_sql(Seed *s, int64_t lo, int64_t hi, char **sql, int *ninserted, CovetErro
 		covet_buf_append(&b, first ? "\nWHERE " : "\n  AND ");
 		first = false;
 		snprintf(gen, sizeof(gen), "int(1, %lld)", (long long) fk->count);
-		covet_buf_appendf(&b, "covet_fk%d.rn = ", i + 1);
+		covet_buf_appendf(&b, "covet_fk%d.rn", i + 1);
+		covet_sql_op(&b, dl, "=");
 		append_fake(&b, dl, gen, s->cols[fk->cols[0]].key, "bigint");
 	}
 	return covet_buf_finish(&b, sql, err);
@@ -1266,7 +1279,7 @@ prepare(Seed *s, int64_t n, const char *spec, int64_t seed, char **sql,
 		char	   *q;
 
 		covet_buf_init(&b, &d->mem);
-		covet_buf_appendf(&b, "SELECT count(*) FROM %s", s->sql_name);
+		covet_buf_appendf(&b, "SELECT %scount(*) FROM %s", d->dialect->catalog, s->sql_name);
 		if ((rc = covet_buf_finish(&b, &q, err)) != COVET_OK)
 			goto done;
 		rc = query_int(d, q, &offset, &isnull, err);
@@ -1284,7 +1297,7 @@ prepare(Seed *s, int64_t n, const char *spec, int64_t seed, char **sql,
 		if (!c->pk_sequence)
 			continue;
 		covet_buf_init(&b, &d->mem);
-		covet_buf_append(&b, "SELECT max(");
+		covet_buf_appendf(&b, "SELECT %smax(", d->dialect->catalog);
 		covet_quote_ident(&b, c->name);
 		covet_buf_appendf(&b, ") FROM %s", s->sql_name);
 		if ((rc = covet_buf_finish(&b, &q, err)) != COVET_OK)
@@ -1312,7 +1325,7 @@ prepare(Seed *s, int64_t n, const char *spec, int64_t seed, char **sql,
 		if (!fk->use)
 			continue;
 		covet_buf_init(&b, &d->mem);
-		covet_buf_appendf(&b, "SELECT count(*) FROM %s WHERE ", fk->parent_sql);
+		covet_buf_appendf(&b, "SELECT %scount(*) FROM %s WHERE ", d->dialect->catalog, fk->parent_sql);
 		for (k = 0; k < fk->ncols; k++)
 		{
 			if (k > 0)

@@ -74,6 +74,9 @@ extern CovetPgScript *covet_pg_script_begin(const char *sql, MemoryContext paren
 extern const char *covet_pg_script_next(CovetPgScript *script);
 extern void covet_pg_script_end(CovetPgScript *script);
 
+/* The dialect of a call (pg_dialect.c), allocated in cxt. */
+extern const CovetDialect *covet_pg_dialect(MemoryContext cxt);
+
 extern void covet_pg_call_begin(CovetPgCall *call, int lock_timeout_ms);
 extern void covet_pg_call_begin_batch(CovetPgCall *call, int lock_timeout_ms,
 									  bool nonatomic);

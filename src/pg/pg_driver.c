@@ -1274,7 +1274,7 @@ call_init(CovetPgCall *call, int lock_timeout_ms, bool nonatomic)
 	d->mem.ctx = call->callcxt;
 	d->mem.alloc = drv_mem_alloc;
 	d->mem.free = drv_mem_free;
-	d->dialect = &covet_dialect_postgres;
+	d->dialect = covet_pg_dialect(call->callcxt);
 	d->ctx = call;
 	d->lock_timeout_ms = lock_timeout_ms;
 	d->query = drv_query;

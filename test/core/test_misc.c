@@ -159,6 +159,31 @@ test_expand(void)
 	expand_is(&covet_dialect_sqlite, "SELECT '{' || x", "SELECT '{' || x",
 			  "unclosed brace kept");
 	expand_is(&covet_dialect_postgres, "", "", "empty template");
+	expand_is(&covet_dialect_postgres,
+			  "SELECT {pg}count(*) FROM {runs} WHERE id {=} {1} AND a {<>} b OR c {<=} d {||} e",
+			  "SELECT pg_catalog.count(*) FROM \"covet\".\"runs\" WHERE id OPERATOR(pg_catalog.=) $1"
+			  " AND a OPERATOR(pg_catalog.<>) b OR c OPERATOR(pg_catalog.<=) d OPERATOR(pg_catalog.||) e",
+			  "built-in operators and functions qualified");
+	expand_is(&covet_dialect_sqlite,
+			  "SELECT {pg}count(*) FROM {runs} WHERE id {=} {1} AND a {<>} b OR c {<=} d {||} e",
+			  "SELECT count(*) FROM \"covet_runs\" WHERE id = ?1 AND a <> b OR c <= d || e",
+			  "built-in operators and functions plain");
+	{
+		CovetBuf	buf;
+		CovetError	err;
+		char	   *s = NULL;
+
+		covet_buf_init(&buf, tap_mem());
+		covet_buf_append(&buf, "(a)");
+		covet_sql_op(&buf, &covet_dialect_postgres, ">");
+		covet_buf_append(&buf, "(b)");
+		covet_sql_op(&buf, &covet_dialect_sqlite, ">");
+		covet_buf_append(&buf, "(c)");
+		if (covet_buf_finish(&buf, &s, &err) != COVET_OK)
+			s = NULL;
+		is_str(s, "(a) OPERATOR(pg_catalog.>) (b) > (c)", "covet_sql_op in both dialects");
+		covet_free(tap_mem(), s);
+	}
 	is_str(covet_dialect_postgres.name, "postgresql", "dialect name postgresql");
 	is_str(covet_dialect_sqlite.name, "sqlite", "dialect name sqlite");
 	ok(covet_dialect_postgres.schema_ddl == NULL &&
