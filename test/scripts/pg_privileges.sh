@@ -20,7 +20,9 @@
 # deployer (a statement trigger records current_user, and fails to read a
 # table only the superuser may read),
 # and a setting the deployer's SQL changes does not stay in the
-# superuser's session.  A worker the deployer starts runs as the deployer.
+# superuser's session; so do the runs of a deployer's data migration that
+# the superuser rolls back (another deployer may not).  A worker the
+# deployer starts runs as the deployer.
 # A runs row naming another table as its undo table is refused.  The
 # deployer cannot read or write server files through covet_load,
 # covet_loaddata_file or covet_dumpdata_file.
@@ -51,6 +53,11 @@ SU=$(q "SELECT current_user")
 as() {
 	PGPASSWORD=covet_priv psql -X -qAt -v ON_ERROR_STOP=1 -v VERBOSITY=sqlstate \
 		-U "$1" -d "$DB" -c "$2" 2>&1
+}
+# as_code ROLE SQL: the first line of the error, "ERROR:  <SQLSTATE>: <message>"
+as_code() {
+	PGPASSWORD=covet_priv psql -X -qAt -v ON_ERROR_STOP=1 -v VERBOSITY=verbose \
+		-U "$1" -d "$DB" -c "$2" 2>&1 | head -n 1
 }
 # as_msg ROLE SQL: the same with the error's message
 as_msg() {
@@ -186,10 +193,14 @@ as $DEP2 "CALL covet_backfill_commit('app.u', 'n = app.boom(id, n)', 10)" >/dev/
 ru=$(q "SELECT max(id) FROM covet.runs WHERE table_name = 'app.u'")
 is "$(q "SELECT state || ' ' || rows_done || ' ' || who FROM covet.runs WHERE id = $ru")" "failed 20 $DEP2" \
 	"the other deployer's run $ru failed after 20 rows"
-for run in "$rs" "$ru"; do
-	for call in "SELECT covet_resume($run)" "CALL covet_resume_commit($run)" "SELECT covet_resume_background($run)" \
-		"SELECT covet_undo($run)" "SELECT covet_pause($run)" "SELECT covet_cancel($run)"; do
-		is "$(as $DEP "$call")" "ERROR:  42501" "the deployer: $call refused (run $run)"
+for run in "$rs:$SU" "$ru:$DEP2"; do
+	owner=${run#*:}
+	run=${run%:*}
+	for call in "resume:SELECT covet_resume($run)" "resume:CALL covet_resume_commit($run)" \
+		"resume:SELECT covet_resume_background($run)" "undo:SELECT covet_undo($run)" \
+		"pause:SELECT covet_pause($run)" "cancel:SELECT covet_cancel($run)"; do
+		is "$(as_code $DEP "${call#*:}")" "ERROR:  42501: permission denied to ${call%%:*} run $run of role \"$owner\"" \
+			"the deployer: ${call#*:} refused (run $run of $owner)"
 	done
 done
 is "$(as_msg $DEP "SELECT covet_resume($rs)")" "ERROR:  permission denied to resume run $rs of role \"$SU\"
@@ -228,6 +239,26 @@ is "$(q "SELECT covet_resume_background($rb)")" "$rb" "the superuser resumes run
 is "$(q "SELECT covet_wait($rb, 30000)")" "completed" "the worker completed it"
 is "$(q "SELECT string_agg(DISTINCT who || ' ' || su, ',') FROM app.audit WHERE tbl = 't'")" "$DEP denied" \
 	"the superuser's worker ran the deployer's SQL as the deployer"
+
+q "UPDATE app.flag SET fail = true" >/dev/null
+as $DEP "CALL covet_backfill_commit('app.t', 'n = app.boom(id, n)', 10)" >/dev/null 2>&1
+rc=$(q "SELECT max(id) FROM covet.runs WHERE table_name = 'app.t'")
+q "UPDATE app.flag SET fail = false; DELETE FROM app.audit" >/dev/null
+is "$(q "CALL covet_resume_commit($rc)")|$(q "SELECT state || ' ' || rows_done FROM covet.runs WHERE id = $rc")" \
+	"|completed 50" "the superuser resumes run $rc with CALL covet_resume_commit"
+is "$(q "SELECT string_agg(DISTINCT who || ' ' || su, ',') FROM app.audit WHERE tbl = 't'")" "$DEP denied" \
+	"committing per batch, it ran the deployer's SQL as the deployer"
+
+# a data migration's runs, undone by the runner of another role
+before=$(q "SELECT sum(n) FROM app.t")
+as $DEP "SELECT covet_define('002_data', \$\$SELECT covet_backfill('app.t', 'n = n + 1', 10)\$\$, kind => 'data')" >/dev/null
+like "$(as $DEP "SELECT covet_migrate_up()")" "002_data" "the deployer applies a data migration that starts a run"
+is "$(as $DEP2 "SELECT covet_migrate_down(1)")" "ERROR:  42501" \
+	"the other deployer cannot roll it back: that would undo the deployer's run"
+q "DELETE FROM app.audit" >/dev/null
+like "$(q "SELECT covet_migrate_down(1)")" "002_data" "the superuser rolls it back"
+is "$(q "SELECT sum(n) FROM app.t")|$(q "SELECT string_agg(DISTINCT who || ' ' || su, ',') FROM app.audit WHERE tbl = 't'")" \
+	"$before|$DEP denied" "the run was undone as the deployer"
 
 q "UPDATE app.flag SET fail = true" >/dev/null
 as $DEP "CALL covet_backfill_commit('app.t', 'n = app.sneaky(app.boom(id, n))', 10)" >/dev/null 2>&1
