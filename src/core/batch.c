@@ -1940,6 +1940,15 @@ run_load(CovetDriver *d, int64_t run_id, const char *action, Run *r, char **stat
 		rc = covet_error_set(err, COVET_ERR_NOMEM, "out of memory");
 	if (rc == COVET_OK)
 		rc = check_undo_name(d, r, err);
+	/* stored SQL is checked again before it runs, as when it was stored */
+	if (rc == COVET_OK && r->set_sql != NULL)
+		rc = covet_sql_check_fragment("set", r->set_sql, err);
+	if (rc == COVET_OK && r->where_sql != NULL)
+		rc = covet_sql_check_fragment("where", r->where_sql, err);
+	if (rc == COVET_OK && r->reverse_set != NULL)
+		rc = covet_sql_check_fragment("set", r->reverse_set, err);
+	if (rc != COVET_OK && rc != COVET_ERR_NOMEM)
+		covet_error_prefix(err, "run %lld: ", (long long) run_id);
 done:
 	covet_result_free(d, &res);
 	if (rc != COVET_OK)

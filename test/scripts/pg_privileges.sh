@@ -23,7 +23,8 @@
 # superuser's session; so do the runs of a deployer's data migration that
 # the superuser rolls back (another deployer may not).  A worker the
 # deployer starts runs as the deployer.
-# A runs row naming another table as its undo table is refused.  The
+# A runs row naming another table as its undo table, or holding a second
+# statement, is refused.  The
 # deployer cannot read or write server files through covet_load,
 # covet_loaddata_file or covet_dumpdata_file.
 set -u
@@ -275,6 +276,11 @@ q "UPDATE covet.runs SET undo_table = 'app.u' WHERE id = $ru" >/dev/null
 like "$(psql -X -qAt -d "$DB" -c "SELECT covet_undo($ru)" 2>&1)" "run $ru names an undo table that is not covet's" \
 	"covet_undo refuses a run whose row names another table as its undo table"
 is "$(q "SELECT count(*) FROM app.u")" "50" "that table is still there"
+
+q "UPDATE covet.runs SET set_sql = 'n = 1; DROP TABLE app.u' WHERE id = $rs" >/dev/null
+like "$(psql -X -qAt -d "$DB" -c "SELECT covet_resume($rs)" 2>&1)" "^ERROR:  run $rs: " \
+	"covet_resume checks a run's stored SQL again: a second statement is refused"
+is "$(q "SELECT count(*) FROM app.u")" "50" "and nothing of it ran"
 
 # --- server files ---------------------------------------------------------------------
 
