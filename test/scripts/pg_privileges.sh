@@ -22,7 +22,10 @@
 # and a setting the deployer's SQL changes does not stay in the
 # superuser's session; so do the runs of a deployer's data migration that
 # the superuser rolls back (another deployer may not).  A worker the
-# deployer starts runs as the deployer.
+# deployer starts runs as the deployer.  A member of the deployer role
+# without its privileges (NOINHERIT) may resume and undo its runs, which run
+# as the deployer.  A run whose owner was dropped cannot be resumed by
+# anyone (42704); a superuser may cancel it.
 # A runs row naming another table as its undo table, or holding a second
 # statement, is refused.  The
 # deployer cannot read or write server files through covet_load,
@@ -38,11 +41,14 @@ cd "$(dirname "$0")/../.." || exit 1
 
 DEP=covet_priv_dep
 DEP2=covet_priv_dep2
+LEAD=covet_priv_lead	# a member of $DEP
+GONE=covet_priv_gone	# dropped after its run failed
 # progress NOTICEs would mix with the values
 export PGOPTIONS="-c client_min_messages=warning"
 pg_scratch priv
 drop_roles() {
-	psql -X -q -d postgres -c "DROP ROLE IF EXISTS $DEP" -c "DROP ROLE IF EXISTS $DEP2" >/dev/null 2>&1
+	psql -X -q -d postgres -c "DROP ROLE IF EXISTS $LEAD" -c "DROP ROLE IF EXISTS $GONE" \
+		-c "DROP ROLE IF EXISTS $DEP" -c "DROP ROLE IF EXISTS $DEP2" >/dev/null 2>&1
 }
 trap 'pg_cleanup; drop_roles' EXIT
 drop_roles
@@ -70,8 +76,10 @@ as_msg() {
 setup=$(psql -X -q -v ON_ERROR_STOP=1 -d "$DB" 2>&1 <<SQL
 CREATE ROLE $DEP LOGIN PASSWORD 'covet_priv';
 CREATE ROLE $DEP2 LOGIN PASSWORD 'covet_priv';
+CREATE ROLE $LEAD LOGIN PASSWORD 'covet_priv' NOINHERIT IN ROLE $DEP;
+CREATE ROLE $GONE LOGIN PASSWORD 'covet_priv';
 CREATE SCHEMA app;
-GRANT USAGE, CREATE ON SCHEMA app TO $DEP, $DEP2;
+GRANT USAGE, CREATE ON SCHEMA app TO $DEP, $DEP2, $GONE;
 CREATE TABLE app.t (id int PRIMARY KEY, n int NOT NULL);
 INSERT INTO app.t SELECT g, g FROM generate_series(1, 50) g;
 CREATE TABLE app.s (LIKE app.t INCLUDING ALL);
@@ -114,13 +122,13 @@ END \$\$;
 CREATE TRIGGER audit AFTER INSERT OR UPDATE OR DELETE ON app.t FOR EACH STATEMENT EXECUTE FUNCTION app.audit_trg();
 CREATE TRIGGER audit AFTER INSERT OR UPDATE OR DELETE ON app.s FOR EACH STATEMENT EXECUTE FUNCTION app.audit_trg();
 CREATE TRIGGER audit AFTER INSERT OR UPDATE OR DELETE ON app.u FOR EACH STATEMENT EXECUTE FUNCTION app.audit_trg();
-GRANT SELECT, INSERT, UPDATE, DELETE ON app.t, app.u, app.d TO $DEP, $DEP2;
-GRANT SELECT ON app.flag TO $DEP, $DEP2;
-GRANT INSERT ON app.audit TO $DEP, $DEP2;
+GRANT SELECT, INSERT, UPDATE, DELETE ON app.t, app.u, app.d TO $DEP, $DEP2, $GONE;
+GRANT SELECT ON app.flag TO $DEP, $DEP2, $GONE;
+GRANT INSERT ON app.audit TO $DEP, $DEP2, $GONE;
 
 -- README.md, "Security": what a deployer gets
-GRANT USAGE ON SCHEMA covet TO $DEP, $DEP2;
-SELECT format('GRANT EXECUTE ON ROUTINE %s TO $DEP, $DEP2', p.oid::regprocedure)
+GRANT USAGE ON SCHEMA covet TO $DEP, $DEP2, $LEAD, $GONE;
+SELECT format('GRANT EXECUTE ON ROUTINE %s TO $DEP, $DEP2, $LEAD, $GONE', p.oid::regprocedure)
   FROM pg_catalog.pg_depend d JOIN pg_catalog.pg_proc p ON p.oid = d.objid
  WHERE d.classid = 'pg_catalog.pg_proc'::regclass
    AND d.refclassid = 'pg_catalog.pg_extension'::regclass
@@ -250,6 +258,17 @@ is "$(q "CALL covet_resume_commit($rc)")|$(q "SELECT state || ' ' || rows_done F
 is "$(q "SELECT string_agg(DISTINCT who || ' ' || su, ',') FROM app.audit WHERE tbl = 't'")" "$DEP denied" \
 	"committing per batch, it ran the deployer's SQL as the deployer"
 
+# a member of the owner role (NOINHERIT: it has none of its privileges) steers the run
+q "UPDATE app.flag SET fail = true" >/dev/null
+as $DEP "CALL covet_backfill_commit('app.t', 'n = app.boom(id, n)', 10)" >/dev/null 2>&1
+rl=$(q "SELECT max(id) FROM covet.runs WHERE table_name = 'app.t'")
+q "UPDATE app.flag SET fail = false; DELETE FROM app.audit" >/dev/null
+is "$(as $LEAD "SELECT count(*) FROM app.t")" "ERROR:  42501" "a NOINHERIT member of the deployer cannot touch app.t itself"
+is "$(as $LEAD "SELECT covet_resume($rl)")" "$rl" "but it may resume the deployer's run $rl"
+is "$(q "SELECT state || ' ' || rows_done FROM covet.runs WHERE id = $rl")|$(q "SELECT string_agg(DISTINCT who || ' ' || su, ',') FROM app.audit WHERE tbl = 't'")" \
+	"completed 50|$DEP denied" "which completed, run as the deployer"
+is "$(as $LEAD "SELECT covet_undo($rl)")" "$rl" "and undo it"
+
 # a data migration's runs, undone by the runner of another role
 before=$(q "SELECT sum(n) FROM app.t")
 as $DEP "SELECT covet_define('002_data', \$\$SELECT covet_backfill('app.t', 'n = n + 1', 10)\$\$, kind => 'data')" >/dev/null
@@ -281,6 +300,20 @@ q "UPDATE covet.runs SET set_sql = 'n = 1; DROP TABLE app.u' WHERE id = $rs" >/d
 like "$(psql -X -qAt -d "$DB" -c "SELECT covet_resume($rs)" 2>&1)" "^ERROR:  run $rs: " \
 	"covet_resume checks a run's stored SQL again: a second statement is refused"
 is "$(q "SELECT count(*) FROM app.u")" "50" "and nothing of it ran"
+
+# --- a run whose owner was dropped -----------------------------------------------------
+
+q "UPDATE app.flag SET fail = true" >/dev/null
+as $GONE "CALL covet_backfill_commit('app.t', 'n = app.boom(id, n)', 10)" >/dev/null 2>&1
+rx=$(q "SELECT max(id) FROM covet.runs WHERE table_name = 'app.t'")
+q "UPDATE app.flag SET fail = false" >/dev/null
+is "$(psql -X -q -d "$DB" -c "DROP OWNED BY $GONE" -c "DROP ROLE $GONE" 2>&1)|$(q "SELECT state || ' ' || who FROM covet.runs WHERE id = $rx")" \
+	"|failed $GONE" "run $rx's owner is dropped (DROP OWNED BY revokes its undo table grant)"
+is "$(psql -X -qAt -v VERBOSITY=verbose -d "$DB" -c "SELECT covet_resume($rx)" 2>&1 | head -n 1)" \
+	"ERROR:  42704: cannot resume run $rx: its owner, role \"$GONE\", does not exist" \
+	"nobody may resume it, not even a superuser: there is no role to run it as"
+is "$(q "SELECT covet_cancel($rx)")|$(q "SELECT state FROM covet.runs WHERE id = $rx")" "$rx|cancelled" \
+	"a superuser may still cancel it"
 
 # --- server files ---------------------------------------------------------------------
 
