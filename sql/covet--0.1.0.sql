@@ -4,16 +4,20 @@
 
 /*
  * Tables live in schema covet, whatever schema the extension's functions
- * are created in.  Nothing is granted to PUBLIC.  A role that runs
- * migrations needs, from an administrator:
+ * are created in.  Nothing is granted to PUBLIC.  covet writes its tables
+ * itself, as the extension's owner: never grant INSERT, UPDATE or DELETE
+ * on them (a role that can write covet.runs can get its SQL run by
+ * another role).  A role that runs migrations and data operations needs,
+ * from an administrator:
  *
- *   GRANT USAGE ON SCHEMA covet TO deployer;
- *   GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA covet TO deployer;
+ *   GRANT USAGE ON SCHEMA covet TO deployer;	-- its runs' undo tables
  *   GRANT EXECUTE ON FUNCTION covet_define(text, text, text, text, text),
  *       covet_migrate_up(text, boolean), ... TO deployer;
  *
- * plus whatever the migrations themselves do, and pg_read_server_files for
- * covet_load.
+ * plus whatever the migrations themselves do; SELECT on covet's tables
+ * only to read them directly (covet_status() and covet_wait() need no
+ * grant); pg_read_server_files for covet_load and covet_loaddata_file,
+ * pg_write_server_files for covet_dumpdata_file.  README.md, "Security".
  */
 CREATE SCHEMA covet;
 COMMENT ON SCHEMA covet IS 'covet''s migration catalog: definitions, what is applied, history';

@@ -77,8 +77,6 @@ SELECT count(*) AS migrations FROM covet.migrations;
 
 -- Reading server files needs pg_read_server_files.
 CREATE ROLE regress_covet_loader;
-GRANT USAGE ON SCHEMA covet TO regress_covet_loader;
-GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA covet TO regress_covet_loader;
 GRANT EXECUTE ON FUNCTION covet_load(text) TO regress_covet_loader;
 SET ROLE regress_covet_loader;
 SELECT pg_temp.load(:'fixdir' || '/good', :'fixdir');

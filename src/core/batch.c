@@ -1672,7 +1672,9 @@ create_undo(CovetDriver *d, Run *r, const CovetOp *op, CovetError *err)
 			return rc;
 	}
 	covet_buf_init(&b, &d->mem);
-	covet_buf_appendf(&b, "CREATE TABLE %s AS SELECT ", r->undo_table);
+	if (d->create_undo == NULL)
+		covet_buf_appendf(&b, "CREATE TABLE %s AS ", r->undo_table);
+	covet_buf_append(&b, "SELECT ");
 	if (r->kind == COVET_OP_DELETE)
 		append_stored_list(&b, &r->table, "t.");
 	else
@@ -1686,7 +1688,10 @@ create_undo(CovetDriver *d, Run *r, const CovetOp *op, CovetError *err)
 		covet_free(&d->mem, names);
 		return rc;
 	}
-	rc = d->query(d->ctx, sql, 0, NULL, NULL, err);
+	if (d->create_undo != NULL)
+		rc = d->create_undo(d->ctx, r->undo_table, sql, err);
+	else
+		rc = d->query(d->ctx, sql, 0, NULL, NULL, err);
 	covet_free(&d->mem, sql);
 	if (rc == COVET_OK)
 	{
@@ -1838,6 +1843,32 @@ covet_batch_start(CovetDriver *d, const CovetOp *op, int64_t *run_id,
 	return rc;
 }
 
+/*
+ * The run's owner, to the driver (see CovetDriver.run_owner): it refuses
+ * a caller who may not act on the owner's runs, and runs the run's
+ * statements as the owner.
+ */
+static CovetStatus
+run_owner_set(CovetDriver *d, int64_t run_id, const char *owner, const char *action,
+			  CovetError *err)
+{
+	if (d->run_owner == NULL)
+		return COVET_OK;
+	if (owner == NULL)
+		return covet_error_set(err, COVET_ERR_INTERNAL, "run %lld has no owner", (long long) run_id);
+	return d->run_owner(d->ctx, run_id, owner, action, err);
+}
+
+/* From here on, statements run as the caller again. */
+static void
+run_owner_clear(CovetDriver *d, int64_t run_id)
+{
+	CovetError	ignore;
+
+	if (d->run_owner != NULL)
+		(void) d->run_owner(d->ctx, run_id, NULL, NULL, &ignore);
+}
+
 /* Pause or cancel a run from any session; it stops after its current batch. */
 CovetStatus
 covet_batch_set_state(CovetDriver *d, int64_t run_id, CovetRunState state,
@@ -1851,7 +1882,7 @@ covet_batch_set_state(CovetDriver *d, int64_t run_id, CovetRunState state,
 	if (state != COVET_RUN_PAUSED && state != COVET_RUN_CANCELLED)
 		return covet_error_set(err, COVET_ERR_INTERNAL, "a run can only be paused or cancelled");
 	snprintf(id, sizeof(id), "%lld", (long long) run_id);
-	rc = covet_sql_run(d, "SELECT state FROM {runs} WHERE id {=} CAST({1} AS bigint)", 1, p, &res, err);
+	rc = covet_sql_run(d, "SELECT state, who FROM {runs} WHERE id {=} CAST({1} AS bigint)", 1, p, &res, err);
 	if (rc != COVET_OK)
 		goto done;
 	if (res.nrows == 0)
@@ -1860,6 +1891,9 @@ covet_batch_set_state(CovetDriver *d, int64_t run_id, CovetRunState state,
 		rc = COVET_ERR_NOT_FOUND;
 		goto done;
 	}
+	if ((rc = run_owner_set(d, run_id, COVET_VALUE(&res, 0, 1),
+							state == COVET_RUN_PAUSED ? "pause" : "cancel", err)) != COVET_OK)
+		goto done;
 	{
 		const char *now = COVET_VALUE(&res, 0, 0);
 		bool		ok = strcmp(now, "pending") == 0 || strcmp(now, "running") == 0 ||
@@ -1876,6 +1910,7 @@ covet_batch_set_state(CovetDriver *d, int64_t run_id, CovetRunState state,
 	rc = covet_sql_run(d, "UPDATE {runs} SET state = {2}, updated_at = {now} WHERE id {=} CAST({1} AS bigint)",
 					   2, p, NULL, err);
 done:
+	run_owner_clear(d, run_id);
 	covet_result_free(d, &res);
 	return rc;
 }
@@ -1885,10 +1920,46 @@ done:
 static const char *const run_load_sql =
 "SELECT op, table_name, kind, set_sql, where_sql, undo_table, upper_key, last_key,"
 " rows_done, rows_total, batches, batch_size, state, key_columns, undo_columns,"
-" reverse_set FROM {runs} WHERE id {=} CAST({1} AS bigint)";
+" reverse_set, who FROM {runs} WHERE id {=} CAST({1} AS bigint)";
 
+/*
+ * A run's undo table is always covet's "{undo_<id>}": covet drops it with
+ * covet's rights, so a runs row naming any other table is refused.
+ */
 static CovetStatus
-run_load(CovetDriver *d, int64_t run_id, Run *r, char **state, CovetError *err)
+check_undo_name(CovetDriver *d, const Run *r, CovetError *err)
+{
+	CovetBuf	b;
+	char		tmpl[48];
+	char	   *want = NULL;
+	CovetStatus rc;
+
+	if (r->undo_table == NULL)
+		return COVET_OK;
+	snprintf(tmpl, sizeof(tmpl), "{undo_%lld}", (long long) r->id);
+	covet_buf_init(&b, &d->mem);
+	covet_sql_expand(d->dialect, &b, tmpl);
+	if ((rc = covet_buf_finish(&b, &want, err)) != COVET_OK)
+		return rc;
+	if (strcmp(want, r->undo_table) != 0)
+	{
+		covet_error_set(err, COVET_ERR_STATE, "run %lld names an undo table that is not covet's",
+						(long long) r->id);
+		covet_error_detail(err, "Its row names %.200s; covet names it %s.", r->undo_table, want);
+		rc = COVET_ERR_STATE;
+	}
+	covet_free(&d->mem, want);
+	return rc;
+}
+
+/*
+ * Load a run to act on it (action: "resume" or "undo").  The driver's
+ * run_owner sees the owner first: it may refuse, and it runs what follows
+ * (the table's description included) as the owner.
+ */
+static CovetStatus
+run_load(CovetDriver *d, int64_t run_id, const char *action, Run *r, char **state,
+		 CovetError *err)
 {
 	CovetResult res = {0};
 	const char *p[1];
@@ -1908,6 +1979,8 @@ run_load(CovetDriver *d, int64_t run_id, Run *r, char **state, CovetError *err)
 		rc = COVET_ERR_NOT_FOUND;
 		goto done;
 	}
+	if ((rc = run_owner_set(d, run_id, COVET_VALUE(&res, 0, 16), action, err)) != COVET_OK)
+		goto done;
 	if ((rc = covet_table_describe(d, COVET_VALUE(&res, 0, 1), &r->table, err)) != COVET_OK)
 		goto done;
 	/* a run keyed by rowid (see rowid_wanted) stays keyed by rowid */
@@ -1943,6 +2016,17 @@ run_load(CovetDriver *d, int64_t run_id, Run *r, char **state, CovetError *err)
 	if (rc == COVET_OK && COVET_VALUE(&res, 0, 15) != NULL &&
 		(r->reverse_set = covet_strdup(&d->mem, COVET_VALUE(&res, 0, 15))) == NULL)
 		rc = covet_error_set(err, COVET_ERR_NOMEM, "out of memory");
+	if (rc == COVET_OK)
+		rc = check_undo_name(d, r, err);
+	/* stored SQL is checked again before it runs, as when it was stored */
+	if (rc == COVET_OK && r->set_sql != NULL)
+		rc = covet_fragment_check(d, "set", r->set_sql, err);
+	if (rc == COVET_OK && r->where_sql != NULL)
+		rc = covet_fragment_check(d, "where", r->where_sql, err);
+	if (rc == COVET_OK && r->reverse_set != NULL)
+		rc = covet_fragment_check(d, "reverse_expr", r->reverse_set, err);
+	if (rc != COVET_OK && rc != COVET_ERR_NOMEM)
+		covet_error_prefix(err, "run %lld: ", (long long) run_id);
 done:
 	covet_result_free(d, &res);
 	if (rc != COVET_OK)
@@ -1961,8 +2045,11 @@ covet_batch_resume(CovetDriver *d, int64_t run_id, int progress_ms, CovetError *
 	char	   *state = NULL;
 	CovetStatus rc;
 
-	if ((rc = run_load(d, run_id, &r, &state, err)) != COVET_OK)
+	if ((rc = run_load(d, run_id, "resume", &r, &state, err)) != COVET_OK)
+	{
+		run_owner_clear(d, run_id);
 		return rc;
+	}
 	r.progress_ms = progress_ms != 0 ? progress_ms : DEFAULT_PROGRESS_MS;
 	if (strcmp(state, "running") != 0 && strcmp(state, "failed") != 0 &&
 		strcmp(state, "paused") != 0 && strcmp(state, "pending") != 0)
@@ -1997,6 +2084,7 @@ covet_batch_resume(CovetDriver *d, int64_t run_id, int progress_ms, CovetError *
 			rc = run_loop(d, &r, err);
 	}
 done:
+	run_owner_clear(d, run_id);
 	covet_free(&d->mem, state);
 	run_free(d, &r);
 	return rc;
@@ -2017,8 +2105,11 @@ covet_batch_undo(CovetDriver *d, int64_t run_id, CovetError *err)
 	CovetStatus rc;
 	int			i;
 
-	if ((rc = run_load(d, run_id, &r, &state, err)) != COVET_OK)
+	if ((rc = run_load(d, run_id, "undo", &r, &state, err)) != COVET_OK)
+	{
+		run_owner_clear(d, run_id);
 		return rc;
+	}
 	if (strcmp(state, "rolled back") == 0)
 	{
 		covet_error_set(err, COVET_ERR_STATE, "run %lld is already rolled back", (long long) run_id);
@@ -2081,11 +2172,12 @@ covet_batch_undo(CovetDriver *d, int64_t run_id, CovetError *err)
 				  (const char *const *) r.last, NULL, err);
 	if (rc == COVET_OK && r.undo_table != NULL)
 	{
+		/* covet's table (check_undo_name): dropped with covet's rights */
 		covet_free(&d->mem, sql);
 		covet_buf_init(&b, &d->mem);
-		covet_buf_appendf(&b, "DROP TABLE %s", r.undo_table);
+		covet_buf_appendf(&b, "DROP TABLE {undo_%lld}", (long long) r.id);
 		if ((rc = covet_buf_finish(&b, &sql, err)) == COVET_OK)
-			rc = d->query(d->ctx, sql, 0, NULL, NULL, err);
+			rc = covet_sql_run(d, sql, 0, NULL, NULL, err);
 	}
 	if (rc == COVET_OK)
 	{
@@ -2107,6 +2199,7 @@ covet_batch_undo(CovetDriver *d, int64_t run_id, CovetError *err)
 	if (rc == COVET_OK)
 		rc = commit_if_possible(d, err);
 done:
+	run_owner_clear(d, run_id);
 	covet_free(&d->mem, sql);
 	covet_free(&d->mem, state);
 	run_free(d, &r);

@@ -435,11 +435,48 @@ typedef struct CovetDriver
 	 */
 	CovetStatus (*write_file) (void *ctx, const char *path, const char *data,
 							   size_t len, CovetError *err);
+
+	/*
+	 * Optional (NULL: query).  covet's own bookkeeping: the statements
+	 * covet_sql_run makes from templates that name covet's tables
+	 * ("{runs}", "{undo_7}").  Such a statement carries no caller text
+	 * except as parameters and touches no caller table.  PostgreSQL runs
+	 * it as the extension's owner with search_path "pg_catalog, pg_temp",
+	 * so a role needs no grant on covet's tables to use covet.
+	 */
+	CovetStatus (*query_catalog) (void *ctx, const char *sql, int nparams,
+								  const char *const *params, CovetResult *res,
+								  CovetError *err);
+
+	/*
+	 * Optional (NULL: one role, as in SQLite).  Called right after a run's
+	 * row is read, with its owner (runs.who) and what is about to be done
+	 * to it ("resume", "undo", "pause", "cancel").  Fails with
+	 * COVET_ERR_PRIVILEGE unless the caller may steer the owner's runs;
+	 * otherwise query runs every statement from then on as the owner,
+	 * until run_owner is called with owner NULL.
+	 */
+	CovetStatus (*run_owner) (void *ctx, int64_t run_id, const char *owner,
+							  const char *action, CovetError *err);
+
+	/*
+	 * Optional (NULL: "CREATE TABLE <undo_table> AS <select_sql>" through
+	 * query).  Create a run's undo table, undo_table (covet's, as
+	 * "{undo_N}" expands), with the columns of select_sql, a query of the
+	 * caller's table that returns no row, so that the caller may insert
+	 * into it and read it while covet owns it.
+	 */
+	CovetStatus (*create_undo) (void *ctx, const char *undo_table,
+								const char *select_sql, CovetError *err);
 } CovetDriver;
 
 extern void covet_result_free(CovetDriver *d, CovetResult *res);
 
-/* Run a template (see covet_sql_expand) with text parameters. */
+/*
+ * Run a template (see covet_sql_expand) with text parameters.  A template
+ * that names one of covet's tables goes to the driver's query_catalog:
+ * it must never hold caller text (pass that as a parameter).
+ */
 extern CovetStatus covet_sql_run(CovetDriver *d, const char *tmpl, int nparams,
 								 const char *const *params, CovetResult *res,
 								 CovetError *err);

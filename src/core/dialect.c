@@ -312,10 +312,14 @@ covet_sql_op(CovetBuf *out, const CovetDialect *dialect, const char *op)
 	covet_buf_appendc(out, ' ');
 }
 
-void
-covet_sql_expand(const CovetDialect *dialect, CovetBuf *out, const char *tmpl)
+/* Expand tmpl; *names_table: it named one of covet's tables. */
+static void
+sql_expand(const CovetDialect *dialect, CovetBuf *out, const char *tmpl,
+		   bool *names_table)
 {
 	const char *p = tmpl;
+
+	*names_table = false;
 
 	while (*p)
 	{
@@ -349,6 +353,7 @@ covet_sql_expand(const CovetDialect *dialect, CovetBuf *out, const char *tmpl)
 		}
 		else
 		{
+			*names_table = true;
 			covet_buf_append(out, dialect->table_prefix);
 			covet_buf_appendn(out, p + 1, (size_t) (close - p - 1));
 			covet_buf_appendc(out, '"');
@@ -357,19 +362,35 @@ covet_sql_expand(const CovetDialect *dialect, CovetBuf *out, const char *tmpl)
 	}
 }
 
+void
+covet_sql_expand(const CovetDialect *dialect, CovetBuf *out, const char *tmpl)
+{
+	bool		names_table;
+
+	sql_expand(dialect, out, tmpl, &names_table);
+}
+
+/*
+ * covet's own bookkeeping (a template naming covet's tables) goes to
+ * query_catalog where the driver has one; see CovetDriver.
+ */
 CovetStatus
 covet_sql_run(CovetDriver *d, const char *tmpl, int nparams,
 			  const char *const *params, CovetResult *res, CovetError *err)
 {
 	CovetBuf	buf;
 	char	   *sql;
+	bool		catalog;
 	CovetStatus rc;
 
 	covet_buf_init(&buf, &d->mem);
-	covet_sql_expand(d->dialect, &buf, tmpl);
+	sql_expand(d->dialect, &buf, tmpl, &catalog);
 	if ((rc = covet_buf_finish(&buf, &sql, err)) != COVET_OK)
 		return rc;
-	rc = d->query(d->ctx, sql, nparams, params, res, err);
+	if (catalog && d->query_catalog != NULL)
+		rc = d->query_catalog(d->ctx, sql, nparams, params, res, err);
+	else
+		rc = d->query(d->ctx, sql, nparams, params, res, err);
 	covet_free(&d->mem, sql);
 	return rc;
 }

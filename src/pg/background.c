@@ -192,23 +192,32 @@ run_lock_held(int64 run_id)
 
 /*
  * The run's state (palloc'd in the current memory context), NULL if there
- * is no such run; SPI connected.  *mine: the row version is this transaction's.
+ * is no such run; SPI connected.  *mine: the row version is this
+ * transaction's.  *owner (if wanted): runs.who.  Read with covet's rights
+ * (covet_pg_as_catalog), as the core reads its tables.
  */
 static char *
-run_state(int64 run_id, bool for_update, bool *mine)
+run_state(int64 run_id, bool for_update, bool *mine, char **owner)
 {
 	Oid			types[1] = {INT8OID};
 	Datum		values[1];
 	char	   *state = NULL;
+	CovetPgRights rights;
+	int			rc;
 
 	values[0] = Int64GetDatum(run_id);
-	if (SPI_execute_with_args(for_update ?
-							  "SELECT state, xmin FROM covet.runs WHERE id OPERATOR(pg_catalog.=) $1 FOR UPDATE" :
-							  "SELECT state, xmin FROM covet.runs WHERE id OPERATOR(pg_catalog.=) $1",
-							  1, types, values, NULL, false, 0) < 0)
+	covet_pg_as_catalog(&rights);
+	rc = SPI_execute_with_args(for_update ?
+							   "SELECT state, xmin, who FROM covet.runs WHERE id OPERATOR(pg_catalog.=) $1 FOR UPDATE" :
+							   "SELECT state, xmin, who FROM covet.runs WHERE id OPERATOR(pg_catalog.=) $1",
+							   1, types, values, NULL, false, 0);
+	covet_pg_rights_restore(&rights);
+	if (rc < 0)
 		elog(ERROR, "could not read covet.runs");
 	if (mine)
 		*mine = false;
+	if (owner)
+		*owner = NULL;
 	if (SPI_processed == 1)
 	{
 		bool		isnull;
@@ -217,6 +226,8 @@ run_state(int64 run_id, bool for_update, bool *mine)
 		state = SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1);
 		if (mine && !isnull)
 			*mine = TransactionIdIsCurrentTransactionId(DatumGetTransactionId(xmin));
+		if (owner)
+			*owner = SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 3);
 	}
 	SPI_freetuptable(SPI_tuptable);
 	return state;
@@ -305,14 +316,22 @@ covet_resume_background(PG_FUNCTION_ARGS)
 {
 	int64		run_id = arg_run_id(fcinfo);
 	char	   *state;
+	char	   *owner;
+	Oid			owner_oid;
 	Oid			types[1] = {INT8OID};
 	Datum		values[1];
+	CovetPgRights rights;
+	CovetError	err;
+	int			rc;
 
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed");
-	state = run_state(run_id, true, NULL);
+	state = run_state(run_id, true, NULL, &owner);
 	if (state == NULL)
 		raise_no_run(run_id);
+	/* the worker checks again, and runs the run's statements as the owner */
+	if (covet_pg_run_owner_check(run_id, owner ? owner : "", "resume", &owner_oid, &err) != COVET_OK)
+		raise_error(&err);
 	if (strcmp(state, "pending") != 0 && strcmp(state, "running") != 0 &&
 		strcmp(state, "failed") != 0 && strcmp(state, "paused") != 0)
 	{
@@ -330,10 +349,13 @@ covet_resume_background(PG_FUNCTION_ARGS)
 		covet_pg_run_lock(run_id, false);	/* raises the error */
 
 	values[0] = Int64GetDatum(run_id);
-	if (SPI_execute_with_args("UPDATE covet.runs SET state = 'pending',"
-							  " updated_at = pg_catalog.clock_timestamp()"
-							  " WHERE id OPERATOR(pg_catalog.=) $1",
-							  1, types, values, NULL, false, 0) != SPI_OK_UPDATE)
+	covet_pg_as_catalog(&rights);
+	rc = SPI_execute_with_args("UPDATE covet.runs SET state = 'pending',"
+							   " updated_at = pg_catalog.clock_timestamp()"
+							   " WHERE id OPERATOR(pg_catalog.=) $1",
+							   1, types, values, NULL, false, 0);
+	covet_pg_rights_restore(&rights);
+	if (rc != SPI_OK_UPDATE)
 		elog(ERROR, "could not update covet.runs");
 	if (SPI_finish() != SPI_OK_FINISH)
 		elog(ERROR, "SPI_finish failed");
@@ -393,7 +415,7 @@ covet_wait(PG_FUNCTION_ARGS)
 		CHECK_FOR_INTERRUPTS();
 		/* the lock first: a run seen 'running' after it was free is orphaned */
 		held = run_lock_held(run_id);
-		state = run_state(run_id, false, &mine);
+		state = run_state(run_id, false, &mine, NULL);
 		if (state == NULL)
 			raise_no_run(run_id);
 		if (strcmp(state, "completed") == 0 || strcmp(state, "failed") == 0 ||
@@ -572,7 +594,7 @@ worker_throttle(void *ctx, CovetError *err)
 		worker_sleep(Min(1000, Max(covet_max_replication_lag, POLL_MS)));
 
 		PushActiveSnapshot(GetTransactionSnapshot());
-		state = run_state(worker_run_id, false, NULL);
+		state = run_state(worker_run_id, false, NULL, NULL);
 		PopActiveSnapshot();
 		InvalidateCatalogSnapshot();
 		if (state != NULL && (strcmp(state, "paused") == 0 || strcmp(state, "cancelled") == 0))
@@ -735,7 +757,7 @@ covet_worker_main(Datum main_arg)
 		/* read it FOR UPDATE: a pause now waits until the run is 'running' */
 		MemoryContext old = MemoryContextSwitchTo(call.callcxt);
 
-		state = run_state(worker_run_id, true, NULL);
+		state = run_state(worker_run_id, true, NULL, NULL);
 		MemoryContextSwitchTo(old);
 		if (state != NULL && strcmp(state, "pending") == 0)
 		{

@@ -49,6 +49,8 @@ typedef struct CovetPgCall
 	int			maxsavepoints;
 	bool		error_pending;	/* a statement failed; rollback must follow */
 	char	   *who;
+	Oid			run_as;			/* a run's owner to run statements as, or
+								 * InvalidOid (see run_owner) */
 	bool		nonatomic;		/* a CALL that may commit (SPI_OPT_NONATOMIC) */
 	bool		worker;			/* a background worker: owns its transactions */
 	char	   *activity;		/* pg_stat_activity text to restore, or NULL */
@@ -62,6 +64,15 @@ typedef struct CovetPgCall
 	char	   *report;
 	CovetError	err;
 } CovetPgCall;
+
+/* Whose rights a statement runs with, and what to restore after it. */
+typedef struct CovetPgRights
+{
+	Oid			save_user;
+	int			save_sec;
+	int			nest;			/* GUC nest level */
+	bool		keep_settings;	/* AtEOXact_GUC's isCommit */
+} CovetPgRights;
 
 /* One core entry point behind a common signature. */
 typedef CovetStatus (*CovetPgCoreFn) (CovetDriver *d, void *arg,
@@ -86,6 +97,12 @@ extern Datum covet_pg_run_report(CovetPgCoreFn fn, void *arg, const CovetDialect
 extern void covet_pg_call_cleanup(CovetPgCall *call);
 extern void covet_pg_call_begin_worker(CovetPgCall *call, int lock_timeout_ms);
 extern void covet_pg_raise(const CovetError *err) pg_attribute_noreturn();
+extern Oid	covet_pg_extension_owner(void);
+extern void covet_pg_as_catalog(CovetPgRights *r);
+extern void covet_pg_rights_restore(CovetPgRights *r);
+extern CovetStatus covet_pg_run_owner_check(int64 run_id, const char *owner,
+											const char *action, Oid *oid,
+											CovetError *err);
 extern CovetStatus covet_pg_check_file_privilege(bool write, const char *what,
 												 const char *hint,
 												 CovetError *err);

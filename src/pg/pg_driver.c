@@ -38,6 +38,19 @@
  * transaction (pop the snapshot, SPI_finish, CommitTransactionCommand),
  * flushes table statistics, and starts the next one the same way.
  *
+ * Rights.  covet's own bookkeeping (query_catalog: the statements on
+ * covet's tables) runs as the extension's owner with search_path
+ * "pg_catalog, pg_temp", set for that one statement (a SET clause on the
+ * routines would make the procedures atomic), so a role needs only
+ * EXECUTE on covet's functions, never a grant on its tables.  Those
+ * statements hold no caller text but parameters and touch no caller
+ * table.  Everything else runs as the caller, except once run_owner has
+ * named a run's owner who is not the caller (a member of it steering its
+ * run): then each statement runs as that owner, in a security-restricted
+ * operation whose settings changes are undone after it, as PostgreSQL
+ * runs a table owner's index expressions in VACUUM.  Undo tables belong
+ * to the extension's owner; the run's owner gets SELECT and INSERT.
+ *
  * Locking.  begin_run polls pg_try_advisory_xact_lock(1668249204, 1) until
  * covet.lock_timeout; the lock is released when the caller's transaction
  * ends (see ARCHITECTURE.md for why it is the transaction-level lock).
@@ -51,8 +64,13 @@
 #include <unistd.h>
 
 #include "access/detoast.h"
+#include "access/genam.h"
+#include "access/htup_details.h"
+#include "access/table.h"
 #include "access/xact.h"
 #include "catalog/pg_authid.h"
+#include "catalog/pg_collation.h"
+#include "catalog/pg_extension.h"
 #include "catalog/pg_type.h"
 #include "executor/spi.h"
 #include "mb/pg_wchar.h"
@@ -68,9 +86,14 @@
 #include "utils/acl.h"
 #include "utils/backend_status.h"
 #include "utils/builtins.h"
+#include "utils/fmgroids.h"
 #include "utils/fmgrprotos.h"
+#include "utils/guc.h"
+#include "utils/lsyscache.h"
 #include "utils/memutils.h"
+#include "utils/plancache.h"
 #include "utils/snapmgr.h"
+#include "utils/syscache.h"
 #include "utils/timestamp.h"
 #include "utils/wait_event.h"
 
@@ -336,10 +359,9 @@ query_run(CovetPgCall *call, QueryState *q)
 }
 
 static CovetStatus
-drv_query(void *ctx, const char *sql, int nparams, const char *const *params,
-		 CovetResult *res, CovetError *err)
+query_plain(CovetPgCall *call, const char *sql, int nparams, const char *const *params,
+			CovetResult *res, CovetError *err)
 {
-	CovetPgCall *call = (CovetPgCall *) ctx;
 	QueryState	q;
 	MemoryContext oldcxt = CurrentMemoryContext;
 
@@ -368,6 +390,291 @@ drv_query(void *ctx, const char *sql, int nparams, const char *const *params,
 	PG_END_TRY();
 	MemoryContextSwitchTo(oldcxt);
 	return q.rc;
+}
+
+/* ---------------------------------------------------------------------
+ * Whose rights a statement runs with
+ * ---------------------------------------------------------------------
+ */
+
+/* The role that owns the covet extension, and so covet's tables. */
+Oid
+covet_pg_extension_owner(void)
+{
+	Relation	rel;
+	ScanKeyData key;
+	SysScanDesc scan;
+	HeapTuple	tup;
+	Oid			owner = InvalidOid;
+
+	rel = table_open(ExtensionRelationId, AccessShareLock);
+	ScanKeyInit(&key, Anum_pg_extension_extname, BTEqualStrategyNumber, F_NAMEEQ,
+				CStringGetDatum("covet"));
+	scan = systable_beginscan(rel, ExtensionNameIndexId, true, NULL, 1, &key);
+	tup = systable_getnext(scan);
+	if (HeapTupleIsValid(tup))
+		owner = ((Form_pg_extension) GETSTRUCT(tup))->extowner;
+	systable_endscan(scan);
+	table_close(rel, AccessShareLock);
+	if (!OidIsValid(owner))
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_OBJECT),
+				 errmsg("extension \"covet\" is not installed in this database")));
+	return owner;
+}
+
+/*
+ * Become the extension's owner, with search_path "pg_catalog, pg_temp",
+ * for covet's own statements; covet_pg_rights_restore goes back.
+ */
+void
+covet_pg_as_catalog(CovetPgRights *r)
+{
+	Oid			owner = covet_pg_extension_owner();
+
+	GetUserIdAndSecContext(&r->save_user, &r->save_sec);
+	r->nest = NewGUCNestLevel();
+	r->keep_settings = true;
+	(void) set_config_option("search_path", "pg_catalog, pg_temp", PGC_USERSET,
+							 PGC_S_SESSION, GUC_ACTION_SAVE, true, 0, false);
+	SetUserIdAndSecContext(owner, r->save_sec | SECURITY_LOCAL_USERID_CHANGE);
+}
+
+/*
+ * Become a run's owner for one of its statements: a security-restricted
+ * operation (no temporary objects, no SET ROLE), and whatever settings the
+ * statement changes are undone when covet_pg_rights_restore comes back.
+ */
+static void
+as_run_owner(CovetPgRights *r, Oid owner)
+{
+	GetUserIdAndSecContext(&r->save_user, &r->save_sec);
+	r->nest = NewGUCNestLevel();
+	r->keep_settings = false;
+	SetUserIdAndSecContext(owner, r->save_sec | SECURITY_LOCAL_USERID_CHANGE |
+						   SECURITY_RESTRICTED_OPERATION);
+}
+
+/*
+ * Back to the caller.  On an error there is no need: the (sub)transaction
+ * abort that follows restores both the role and the settings.
+ */
+void
+covet_pg_rights_restore(CovetPgRights *r)
+{
+	SetUserIdAndSecContext(r->save_user, r->save_sec);
+	AtEOXact_GUC(r->keep_settings, r->nest);
+}
+
+/* One statement as the extension's owner (catalog) or as the run's owner. */
+static CovetStatus
+query_with_rights(CovetPgCall *call, bool catalog, const char *sql, int nparams,
+				  const char *const *params, CovetResult *res, CovetError *err)
+{
+	CovetPgRights r;
+	CovetStatus rc;
+
+	if (catalog)
+		covet_pg_as_catalog(&r);
+	else
+		as_run_owner(&r, call->run_as);
+	PG_TRY();
+	{
+		rc = query_plain(call, sql, nparams, params, res, err);
+	}
+	PG_CATCH();
+	{
+		SetUserIdAndSecContext(r.save_user, r.save_sec);
+		PG_RE_THROW();
+	}
+	PG_END_TRY();
+	covet_pg_rights_restore(&r);
+	return rc;
+}
+
+static CovetStatus
+drv_query(void *ctx, const char *sql, int nparams, const char *const *params,
+		  CovetResult *res, CovetError *err)
+{
+	CovetPgCall *call = (CovetPgCall *) ctx;
+
+	if (OidIsValid(call->run_as) && call->run_as != GetUserId())
+		return query_with_rights(call, false, sql, nparams, params, res, err);
+	return query_plain(call, sql, nparams, params, res, err);
+}
+
+static CovetStatus
+drv_query_catalog(void *ctx, const char *sql, int nparams, const char *const *params,
+				  CovetResult *res, CovetError *err)
+{
+	return query_with_rights((CovetPgCall *) ctx, true, sql, nparams, params, res, err);
+}
+
+/*
+ * May the current user act on (action: "resume", "undo", "pause",
+ * "cancel") run_id, owned by role owner (runs.who)?  Only as a member of
+ * that role (superusers are members of every role).  *oid: the owner's
+ * role, InvalidOid when it no longer exists (then only a superuser may
+ * pause or cancel the run; nobody may run its statements).
+ */
+CovetStatus
+covet_pg_run_owner_check(int64 run_id, const char *owner, const char *action,
+						 Oid *oid, CovetError *err)
+{
+	bool		steer_only = strcmp(action, "pause") == 0 || strcmp(action, "cancel") == 0;
+
+	*oid = get_role_oid(owner, true);
+	if (!OidIsValid(*oid))
+	{
+		if (steer_only && superuser())
+			return COVET_OK;
+		covet_error_set(err, COVET_ERR_PRIVILEGE, "cannot %s run %lld: its owner, role \"%s\", does not exist",
+						action, (long long) run_id, owner);
+		strlcpy(err->sqlstate, "42704", sizeof(err->sqlstate));
+		covet_error_detail(err, "covet runs a run's statements as the role that started it.");
+		covet_error_hint(err, "A superuser may cancel the run.");
+		return COVET_ERR_PRIVILEGE;
+	}
+	if (*oid == GetUserId() || is_member_of_role(GetUserId(), *oid))
+		return COVET_OK;
+	covet_error_set(err, COVET_ERR_PRIVILEGE, "permission denied to %s run %lld of role \"%s\"",
+					action, (long long) run_id, owner);
+	covet_error_detail(err, "Only members of role \"%s\" may resume, undo, pause or cancel its runs.", owner);
+	return COVET_ERR_PRIVILEGE;
+}
+
+static CovetStatus
+drv_run_owner(void *ctx, int64_t run_id, const char *owner, const char *action,
+			  CovetError *err)
+{
+	CovetPgCall *call = (CovetPgCall *) ctx;
+	Oid			oid;
+
+	call->run_as = InvalidOid;
+	if (owner == NULL)
+		return COVET_OK;
+	if (covet_pg_run_owner_check(run_id, owner, action, &oid, err) != COVET_OK)
+		return err->code;
+	call->run_as = oid;
+	return COVET_OK;
+}
+
+/* A column's collation, schema-qualified, or NULL for its type's own. */
+static char *
+column_collation(Form_pg_attribute a)
+{
+	HeapTuple	tup;
+	Form_pg_collation c;
+	char	   *name;
+
+	if (!OidIsValid(a->attcollation) || a->attcollation == get_typcollation(a->atttypid))
+		return NULL;
+	tup = SearchSysCache1(COLLOID, ObjectIdGetDatum(a->attcollation));
+	if (!HeapTupleIsValid(tup))
+		elog(ERROR, "cache lookup failed for collation %u", a->attcollation);
+	c = (Form_pg_collation) GETSTRUCT(tup);
+	name = quote_qualified_identifier(get_namespace_name(c->collnamespace), NameStr(c->collname));
+	ReleaseSysCache(tup);
+	return name;
+}
+
+typedef struct UndoState
+{
+	const char *undo_table;
+	const char *select_sql;
+	char	   *ddl;
+	CovetError *err;
+	CovetStatus rc;
+} UndoState;
+
+/*
+ * The CREATE TABLE of an undo table: the columns of select_sql, parsed
+ * (never run) with the caller's rights, every type and collation
+ * schema-qualified.
+ */
+static void
+undo_ddl(CovetPgCall *call, UndoState *u)
+{
+	SPIPlanPtr	plan = SPI_prepare(u->select_sql, 0, NULL);
+	CachedPlanSource *src;
+	TupleDesc	desc;
+	StringInfoData buf;
+	MemoryContext old;
+	int			i;
+
+	if (plan == NULL)
+	{
+		u->rc = spi_error(u->err, SPI_result);
+		return;
+	}
+	src = (CachedPlanSource *) linitial(SPI_plan_get_plan_sources(plan));
+	desc = src->resultDesc;
+	if (desc == NULL)
+		elog(ERROR, "covet's undo query returns no columns");
+	old = MemoryContextSwitchTo(call->callcxt);
+	initStringInfo(&buf);
+	appendStringInfo(&buf, "CREATE TABLE %s (", u->undo_table);
+	for (i = 0; i < desc->natts; i++)
+	{
+		Form_pg_attribute a = TupleDescAttr(desc, i);
+		char	   *coll = column_collation(a);
+
+		appendStringInfo(&buf, "%s%s %s", i > 0 ? ", " : "",
+						 quote_identifier(NameStr(a->attname)),
+						 format_type_extended(a->atttypid, a->atttypmod,
+											  FORMAT_TYPE_TYPEMOD_GIVEN | FORMAT_TYPE_FORCE_QUALIFY));
+		if (coll != NULL)
+			appendStringInfo(&buf, " COLLATE %s", coll);
+	}
+	appendStringInfoChar(&buf, ')');
+	MemoryContextSwitchTo(old);
+	SPI_freeplan(plan);
+	u->ddl = buf.data;
+	u->rc = COVET_OK;
+}
+
+/*
+ * An undo table in schema covet: created by the extension's owner (no
+ * role needs CREATE there), its columns those of the caller's query;
+ * the caller, who owns the run, may fill and read it, and covet drops it.
+ */
+static CovetStatus
+drv_create_undo(void *ctx, const char *undo_table, const char *select_sql,
+				CovetError *err)
+{
+	CovetPgCall *call = (CovetPgCall *) ctx;
+	UndoState	u;
+	MemoryContext oldcxt = CurrentMemoryContext;
+	CovetStatus rc;
+	char	   *grant;
+
+	if (check_no_pending_error(call, err) != COVET_OK)
+		return err->code;
+	u.undo_table = undo_table;
+	u.select_sql = select_sql;
+	u.ddl = NULL;
+	u.err = err;
+	u.rc = COVET_OK;
+	PG_TRY();
+	{
+		undo_ddl(call, &u);
+	}
+	PG_CATCH();
+	{
+		u.rc = catch_error(call, err);
+	}
+	PG_END_TRY();
+	MemoryContextSwitchTo(oldcxt);
+	if (u.rc != COVET_OK)
+		return u.rc;
+	rc = drv_query_catalog(call, u.ddl, 0, NULL, NULL, err);
+	pfree(u.ddl);
+	if (rc != COVET_OK)
+		return rc;
+	grant = psprintf("GRANT SELECT, INSERT ON %s TO %s", undo_table, quote_identifier(call->who));
+	rc = drv_query_catalog(call, grant, 0, NULL, NULL, err);
+	pfree(grant);
+	return rc;
 }
 
 typedef struct ScriptState
@@ -758,7 +1065,7 @@ lock_holder_error(CovetPgCall *call, CovetError *err)
 	CovetError qerr;
 	CovetStatus rc;
 
-	rc = drv_query(call, sql, 0, NULL, &res, &qerr);
+	rc = drv_query_catalog(call, sql, 0, NULL, &res, &qerr);
 	if (rc == COVET_OK && res.nrows == 1 && COVET_VALUE(&res, 0, 0) != NULL)
 	{
 		const char *since = COVET_VALUE(&res, 0, 1);
@@ -1297,6 +1604,9 @@ call_init(CovetPgCall *call, int lock_timeout_ms, bool nonatomic)
 	d->progress = drv_progress;
 	d->set_migration = drv_set_migration;
 	d->get_migration = drv_get_migration;
+	d->query_catalog = drv_query_catalog;
+	d->run_owner = drv_run_owner;
+	d->create_undo = drv_create_undo;
 }
 
 void

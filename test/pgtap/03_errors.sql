@@ -17,7 +17,7 @@ DELETE FROM covet.history;
 DELETE FROM covet.applied;
 DELETE FROM covet.migrations;
 
-SELECT plan(58);
+SELECT plan(59);
 
 -- Run q as role r; 'SQLSTATE: message' of its error, or 'ok: '.
 CREATE FUNCTION pg_temp.as_role(r text, q text) RETURNS text
@@ -123,13 +123,13 @@ COPY (SELECT 1) TO PROGRAM 'rm -f /tmp/covet_tap_*.sql';
 CREATE ROLE covet_tap_deployer;
 SELECT is(pg_temp.as_role('covet_tap_deployer', 'SELECT covet_migrate_up()'),
 		  '42501: permission denied for function covet_migrate_up', 'no EXECUTE without a grant');
-GRANT USAGE ON SCHEMA covet TO covet_tap_deployer;
-GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA covet TO covet_tap_deployer;
 GRANT EXECUTE ON FUNCTION covet_load(text), covet_status() TO covet_tap_deployer;
 SELECT is(pg_temp.as_role('covet_tap_deployer', $$ SELECT covet_load('/tmp') $$),
 		  '42501: permission denied to read migration files', 'load refused without pg_read_server_files');
 SELECT is(pg_temp.as_role('covet_tap_deployer', 'SELECT * FROM covet_status()'),
-		  'ok: ', 'with grants, the role can read the status');
+		  'ok: ', 'with EXECUTE alone (no grant on covet''s tables), the role can read the status');
+SELECT is(pg_temp.as_role('covet_tap_deployer', 'SELECT count(*) FROM covet.migrations'),
+		  '42501: permission denied for schema covet', 'but not covet''s tables directly');
 SELECT is(current_user::text, session_user::text, 'the role was reset');
 
 SELECT * FROM finish();

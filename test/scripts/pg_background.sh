@@ -182,8 +182,6 @@ like "$out" "ERROR:  run [0-9]+ was started in this transaction and cannot run b
 
 q "CREATE ROLE covet_bg_app LOGIN PASSWORD 'covet_bg'; CREATE ROLE covet_bg_group NOLOGIN;
    GRANT USAGE ON SCHEMA covet TO covet_bg_app, covet_bg_group;
-   GRANT SELECT, INSERT, UPDATE ON covet.runs TO covet_bg_app, covet_bg_group;
-   GRANT CREATE ON SCHEMA covet TO covet_bg_app, covet_bg_group;
    GRANT EXECUTE ON FUNCTION covet_backfill_background(text, text, integer, text, boolean),
 	   covet_wait(bigint, integer) TO covet_bg_app, covet_bg_group;
    CREATE TABLE u (id int PRIMARY KEY, who text);
