@@ -99,7 +99,7 @@ c.execute("UPDATE covet_runs SET state = 'failed', last_key = NULL,"
           " where_sql = 'id <= 3) OR (1=1' WHERE id = ?", (run,))
 before = one(c, DIGEST)
 err = error_of(c, "SELECT covet_resume(?)", run)
-ok(err is not None and err.startswith("invalid where: unbalanced") and one(c, DIGEST) == before,
+ok(err is not None and err.startswith("run %d: invalid where: unbalanced" % run) and one(c, DIGEST) == before,
    "resume refuses a tampered where_sql", err)
 c.execute("UPDATE covet_runs SET where_sql = 'id <= 3', set_sql = 'n = 0; DROP TABLE canary'"
           " WHERE id = ?", (run,))
