@@ -5,7 +5,8 @@
 # What it proves, in order:
 #   setup     the packages are there (test/scripts/deps.sh all), a clean
 #             build passes with -Werror, the PostgreSQL extension installs
-#   core      the C unit tests of src/core (test/core/*.t, TAP)
+#   core      the C unit tests of src/core (test/core/*.t, TAP), built with
+#             AddressSanitizer and UndefinedBehaviorSanitizer
 #   layout    no file under src/core/ includes postgres.h or sqlite3.h
 #             (and the check itself catches such an include)
 #   sqlite    test/sqlite/NAME.sql through the sqlite3 shell matches
