@@ -26,6 +26,7 @@
 
 SQLITE_EXTENSION_INIT1
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -214,10 +215,13 @@ fn_migrate_down(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 				covet_sqlite_error_text(ctx, COVET_ERR_NULL, "%s must not be null", "steps");
 				return;
 			case SQLITE_INTEGER:
+			case SQLITE_FLOAT:
 				{
-					sqlite3_int64 v = sqlite3_value_int64(argv[0]);
+					int64_t		v;
 
-					steps = v > 1000000000 ? 1000000000 : v < -1 ? -1 : (int) v;
+					if (!covet_sqlite_value_int(ctx, argv[0], false, &v))
+						return;
+					steps = (int) v;
 					break;
 				}
 			default:
@@ -299,7 +303,61 @@ undo_op(CovetDriver *d, const void *arg, int64_t *run_id, CovetError *err)
 	return covet_batch_undo(d, *run_id, err);
 }
 
-/* An optional integer argument; false with the error set on NULL or text. */
+/*
+ * The text covet_int_parse reads for an integer argument: a whole REAL is
+ * its digits (10000.0 is 10000, 1e30 is out of range), anything else the
+ * value's own text (2.5 and 'ten' are invalid input syntax).  buf holds
+ * COVET_SQLITE_INT_TEXT bytes.  NULL when SQLite runs out of memory.
+ */
+const char *
+covet_sqlite_int_text(sqlite3_value *v, char *buf)
+{
+	if (sqlite3_value_type(v) == SQLITE_FLOAT)
+	{
+		double		d = sqlite3_value_double(v);
+
+		/* whole: every double from 2^52 on is */
+		if (isfinite(d) && (fabs(d) >= 4503599627370496.0 || d == (double) (int64_t) d))
+		{
+			snprintf(buf, COVET_SQLITE_INT_TEXT, "%.0f", d);
+			return buf;
+		}
+	}
+	return (const char *) sqlite3_value_text(v);
+}
+
+/*
+ * A value (not NULL) as an integer (bigint false) or a bigint, judged as
+ * PostgreSQL judges the same value given for that type; false with the
+ * error set.
+ */
+bool
+covet_sqlite_value_int(sqlite3_context *ctx, sqlite3_value *v, bool bigint, int64_t *out)
+{
+	char		buf[COVET_SQLITE_INT_TEXT];
+	const char *text;
+	CovetError	err;
+
+	if (sqlite3_value_type(v) == SQLITE_INTEGER)
+	{
+		*out = sqlite3_value_int64(v);
+		if (bigint || (*out >= INT32_MIN && *out <= INT32_MAX))
+			return true;
+	}
+	if ((text = covet_sqlite_int_text(v, buf)) == NULL)
+	{
+		sqlite3_result_error_nomem(ctx);
+		return false;
+	}
+	if (covet_int_parse(text, bigint, out, &err) != COVET_OK)
+	{
+		covet_sqlite_result_error(ctx, &err);
+		return false;
+	}
+	return true;
+}
+
+/* An optional bigint argument; false with the error set on NULL or a bad value. */
 bool
 covet_sqlite_arg_int(sqlite3_context *ctx, int argc, sqlite3_value **argv, int i,
 		const char *name, int64_t *out)
@@ -311,13 +369,7 @@ covet_sqlite_arg_int(sqlite3_context *ctx, int argc, sqlite3_value **argv, int i
 		covet_sqlite_error_text(ctx, COVET_ERR_NULL, "%s must not be null", name);
 		return false;
 	}
-	if (sqlite3_value_numeric_type(argv[i]) != SQLITE_INTEGER)
-	{
-		covet_sqlite_error_text(ctx, COVET_ERR_INVALID, "%s must be an integer", name);
-		return false;
-	}
-	*out = sqlite3_value_int64(argv[i]);
-	return true;
+	return covet_sqlite_value_int(ctx, argv[i], true, out);
 }
 
 typedef struct OpCall
@@ -354,6 +406,7 @@ fn_named_op(sqlite3_context *ctx, int argc, sqlite3_value **argv, const CovetOpD
 {
 	CovetConn  *conn = sqlite3_user_data(ctx);
 	OpCall		c;
+	char		intbuf[COVET_OP_MAXARGS][COVET_SQLITE_INT_TEXT];
 	int			i;
 
 	memset(&c, 0, sizeof(c));
@@ -367,6 +420,8 @@ fn_named_op(sqlite3_context *ctx, int argc, sqlite3_value **argv, const CovetOpD
 		else if (def->args[i].type == COVET_ARG_BOOL &&
 				 sqlite3_value_numeric_type(argv[i]) == SQLITE_INTEGER)
 			c.args[i] = sqlite3_value_int64(argv[i]) ? "true" : "false";
+		else if (def->args[i].type == COVET_ARG_INT)
+			c.args[i] = covet_sqlite_int_text(argv[i], intbuf[i]);
 		else
 			c.args[i] = (const char *) sqlite3_value_text(argv[i]);
 	}
@@ -394,12 +449,17 @@ fn_split_part(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 	const char *part;
 	size_t		len;
 
-	if (s == NULL || delim == NULL || sqlite3_value_type(argv[2]) == SQLITE_NULL)
+	int64_t		n;
+
+	if (s == NULL || delim == NULL || sqlite3_value_type(argv[2]) == SQLITE_NULL ||
+		sqlite3_value_type(argv[3]) == SQLITE_NULL)
 	{
 		sqlite3_result_null(ctx);
 		return;
 	}
-	if (covet_split_part(s, delim, sqlite3_value_int(argv[2]), sqlite3_value_int(argv[3]) != 0,
+	if (!covet_sqlite_value_int(ctx, argv[2], false, &n))
+		return;
+	if (covet_split_part(s, delim, (int) n, sqlite3_value_int(argv[3]) != 0,
 						 &part, &len))
 		sqlite3_result_text(ctx, part, (int) len, SQLITE_TRANSIENT);
 	else

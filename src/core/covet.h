@@ -125,6 +125,14 @@ extern void covet_checksum_compute(const char *up, const char *down,
 extern CovetStatus covet_name_check(const char *what, const char *name,
 									CovetError *err);
 
+/*
+ * intarg.c: an integer argument's text read as PostgreSQL reads an integer
+ * (bigint false) or a bigint, with its messages (out of range, invalid
+ * input syntax) and SQLSTATEs.
+ */
+extern CovetStatus covet_int_parse(const char *text, bool bigint, int64_t *out,
+								   CovetError *err);
+
 /* migfile.c: one migration file. */
 typedef struct CovetMigFile
 {

@@ -218,6 +218,69 @@ test_errors(void)
 	ok(err.code == COVET_OK && err.message[0] == '\0', "error_clear");
 }
 
+/* covet_int_parse judges as PostgreSQL 15's int4in and int8in. */
+static void
+test_int_parse(void)
+{
+	static const struct
+	{
+		const char *text;
+		bool		bigint;
+		long long	value;		/* when message is NULL */
+		const char *message;
+		const char *state;
+	}			cases[] = {
+		{"42", false, 42, NULL, NULL},
+		{" \t-17\v ", false, -17, NULL, NULL},
+		{"+2147483647", false, 2147483647LL, NULL, NULL},
+		{"-2147483648", false, -2147483647LL - 1, NULL, NULL},
+		{"007", false, 7, NULL, NULL},
+		{"2147483648", false, 0, "value \"2147483648\" is out of range for type integer", "22003"},
+		{"-2147483649", false, 0, "value \"-2147483649\" is out of range for type integer", "22003"},
+		{"99999999999999999999", false, 0,
+		"value \"99999999999999999999\" is out of range for type integer", "22003"},
+		/* digits first: too many is out of range whatever follows */
+		{"2147483649x", false, 0, "value \"2147483649x\" is out of range for type integer", "22003"},
+		{"2147483648x", false, 0, "invalid input syntax for type integer: \"2147483648x\"", "22P02"},
+		{"", false, 0, "invalid input syntax for type integer: \"\"", "22P02"},
+		{"  ", false, 0, "invalid input syntax for type integer: \"  \"", "22P02"},
+		{"-", false, 0, "invalid input syntax for type integer: \"-\"", "22P02"},
+		{"1.5", false, 0, "invalid input syntax for type integer: \"1.5\"", "22P02"},
+		{"1e3", false, 0, "invalid input syntax for type integer: \"1e3\"", "22P02"},
+		{"0x10", false, 0, "invalid input syntax for type integer: \"0x10\"", "22P02"},
+		{"1 2", false, 0, "invalid input syntax for type integer: \"1 2\"", "22P02"},
+		{"9223372036854775807", true, 9223372036854775807LL, NULL, NULL},
+		{"-9223372036854775808", true, -9223372036854775807LL - 1, NULL, NULL},
+		{"9223372036854775808", true, 0,
+		"value \"9223372036854775808\" is out of range for type bigint", "22003"},
+		{"99999999999999999999999", true, 0,
+		"value \"99999999999999999999999\" is out of range for type bigint", "22003"},
+		{"ten", true, 0, "invalid input syntax for type bigint: \"ten\"", "22P02"},
+	};
+	size_t		i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+	{
+		CovetError	err;
+		int64_t		v = -1;
+		CovetStatus rc = covet_int_parse(cases[i].text, cases[i].bigint, &v, &err);
+
+		if (cases[i].message == NULL)
+		{
+			ok(rc == COVET_OK && v == cases[i].value, "int_parse \"%s\" as %s is %lld",
+			   cases[i].text, cases[i].bigint ? "bigint" : "integer", cases[i].value);
+		}
+		else
+		{
+			is_str(rc == COVET_OK ? "accepted" : err.message, cases[i].message,
+				   "int_parse \"%s\" as %s is refused", cases[i].text,
+				   cases[i].bigint ? "bigint" : "integer");
+			is_str(covet_error_sqlstate(&err), cases[i].state, "... with SQLSTATE %s",
+				   cases[i].state);
+		}
+	}
+}
+
 int
 main(void)
 {
@@ -225,6 +288,7 @@ main(void)
 	test_buf();
 	test_expand();
 	test_errors();
+	test_int_parse();
 	is_int(tap_mem_live(), 0, "no live allocations at the end");
 	return done_testing();
 }
