@@ -62,6 +62,9 @@ extern void covet_error_clear(CovetError *err);
 extern CovetStatus covet_error_set(CovetError *err, CovetStatus code,
 								   const char *fmt,...)
 			__attribute__((format(printf, 3, 4)));
+extern CovetStatus covet_error_setv(CovetError *err, CovetStatus code,
+									const char *fmt, va_list ap)
+			__attribute__((format(printf, 3, 0)));
 extern void covet_error_detail(CovetError *err, const char *fmt,...)
 			__attribute__((format(printf, 2, 3)));
 extern void covet_error_hint(CovetError *err, const char *fmt,...)

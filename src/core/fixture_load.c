@@ -130,16 +130,15 @@ record_error(Loader *L, CovetStatus code, const char *fmt,...)
 static CovetStatus
 record_error(Loader *L, CovetStatus code, const char *fmt,...)
 {
-	char		what[600];
 	va_list		ap;
 
 	if (L->rc != COVET_OK)
 		return L->rc;
 	va_start(ap, fmt);
-	vsnprintf(what, sizeof(what), fmt, ap);
+	L->rc = covet_error_setv(L->err, code, fmt, ap);
 	va_end(ap);
-	L->rc = covet_error_set(L->err, code, "fixture record %lld (line %lld): %s",
-							(long long) L->rec.pos, (long long) L->rec.line, what);
+	covet_error_prefix(L->err, "fixture record %lld (line %lld): ",
+					   (long long) L->rec.pos, (long long) L->rec.line);
 	covet_error_detail(L->err, "Nothing was loaded.");
 	return L->rc;
 }
