@@ -40,7 +40,7 @@ SELECT 'after accepted', s FROM ai_state;
 SELECT covet_backfill('ai', 'n = n + 1', 2147483648);
 SELECT covet_backfill('ai', 'n = n + 1', 1e30);
 SELECT covet_backfill('ai', 'n = n + 1', 2.5);
-SELECT covet_backfill('ai', 'n = n + 1', 1.0e100);
+SELECT covet_backfill('ai', 'n = n + 1', -1e19);
 SELECT covet_backfill('ai', 'n = n + 1', 2.0) > 0;
 SELECT 'after values', s FROM ai_state;
 
