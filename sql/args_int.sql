@@ -64,6 +64,22 @@ SELECT covet_backfill('ai_sparse', 'n = n + 1', 10000) > 0;
 SELECT 'sparse analyzed', rows_done, batches FROM covet.runs ORDER BY id DESC LIMIT 1;
 SELECT 'sparse rows', string_agg(n::text, ' ' ORDER BY id) FROM ai_sparse;
 
+-- covet_set: lock_timeout and progress_interval are covet's GUCs; SQLite
+-- reads them the same way, with the same messages
+SELECT covet_set('progress_interval', '1.5s');
+SELECT covet_set('lock_timeout', '1min');
+SELECT covet_set('lock_timeout', ' 250 ');
+SELECT covet_set('progress_interval', '2.5');
+SELECT covet_set('progress_interval', '0');
+SELECT covet_set('lock_timeout', '99999999999999999999');
+SELECT covet_set('lock_timeout', '3000000s');
+SELECT covet_set('lock_timeout', '-1');
+SELECT covet_set('progress_interval', '5 parsecs');
+SELECT covet_set('progress_interval', 'soon');
+SELECT covet_set('progress_interval', '');
+SELECT covet_set('batch_size', '1');
+SELECT covet_set('lock_timeout', '60000');
+
 DO $$
 DECLARE
 	r record;

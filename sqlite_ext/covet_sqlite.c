@@ -26,6 +26,7 @@
 
 SQLITE_EXTENSION_INIT1
 
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -608,8 +609,9 @@ fn_set(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 	CovetConn  *conn = sqlite3_user_data(ctx);
 	const char *name = covet_sqlite_arg_text(argc, argv, 0);
 	const char *value = covet_sqlite_arg_text(argc, argv, 1);
-	char	   *end;
-	long		v;
+	CovetError	err;
+	char		text[16];
+	int			v;
 
 	if (!arg_required(ctx, name, "name") || !arg_required(ctx, value, "value"))
 		return;
@@ -629,25 +631,28 @@ fn_set(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 	}
 	if (strcmp(name, "lock_timeout") != 0 && strcmp(name, "progress_interval") != 0)
 	{
-		covet_sqlite_error_text(ctx, COVET_ERR_INVALID, "unknown covet setting \"%s\"", name);
+		covet_error_set(&err, COVET_ERR_INVALID, "unknown covet setting \"%s\"", name);
+		covet_error_hint(&err, COVET_SETTINGS_HINT);
+		covet_sqlite_result_error(ctx, &err);
 		return;
 	}
-	v = strtol(value, &end, 10);
-	if (end == value || *end != '\0' || v < 0 || v > 2147483647L)
+	if (value[0] == '\0')
 	{
-		CovetError	err;
-
-		covet_error_set(&err, COVET_ERR_INVALID,
-						"invalid value for setting \"%s\": \"%s\"", name, value);
-		covet_error_hint(&err, "%s is a number of milliseconds, 0 or more.", name);
+		covet_sqlite_error_text(ctx, COVET_ERR_INVALID, "%s must not be empty", "value");
+		return;
+	}
+	/* PostgreSQL's GUCs covet.lock_timeout and covet.progress_interval */
+	if (covet_setting_ms_parse(name, value, 0, INT_MAX, &v, &err) != COVET_OK)
+	{
 		covet_sqlite_result_error(ctx, &err);
 		return;
 	}
 	if (strcmp(name, "lock_timeout") == 0)
-		conn->lock_timeout_ms = (int) v;
+		conn->lock_timeout_ms = v;
 	else
-		conn->progress_ms = v == 0 ? -1 : (int) v;	/* 0: every batch */
-	sqlite3_result_text(ctx, value, -1, SQLITE_TRANSIENT);
+		conn->progress_ms = v == 0 ? -1 : v;	/* 0: every batch */
+	snprintf(text, sizeof(text), "%d", v);
+	sqlite3_result_text(ctx, text, -1, SQLITE_TRANSIENT);
 }
 
 /* --- registration ---------------------------------------------------------- */

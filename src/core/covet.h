@@ -136,6 +136,17 @@ extern CovetStatus covet_name_check(const char *what, const char *name,
 extern CovetStatus covet_int_parse(const char *text, bool bigint, int64_t *out,
 								   CovetError *err);
 
+/*
+ * The value of setting covet.<name>, milliseconds from min to max, read as
+ * PostgreSQL reads an integer GUC with a time unit ("1min", "1.5s"), with
+ * its messages.
+ */
+#define COVET_SETTINGS_HINT \
+	"The settings are \"lock_timeout\" and \"progress_interval\" (and \"progress_log\" on SQLite)."
+extern CovetStatus covet_setting_ms_parse(const char *name, const char *value,
+										  int min, int max, int *out,
+										  CovetError *err);
+
 /* migfile.c: one migration file. */
 typedef struct CovetMigFile
 {

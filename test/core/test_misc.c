@@ -400,6 +400,57 @@ test_error_fit(void)
 	is_str(err.message, want, "conversions as printf's");
 }
 
+/* covet_setting_ms_parse reads as PostgreSQL 15 reads lock_timeout. */
+static void
+test_setting_parse(void)
+{
+	static const struct
+	{
+		const char *value;
+		int			ms;			/* when message is NULL */
+		const char *message;
+		const char *hint;
+	}			cases[] = {
+		{"0x10", 16, NULL, NULL},
+		{"010", 8, NULL, NULL},
+		{"1.5min", 90000, NULL, NULL},
+		{"1.5", 2, NULL, NULL},
+		{"2.5", 2, NULL, NULL},
+		{"1e3", 1000, NULL, NULL},
+		{" 5 ms ", 5, NULL, NULL},
+		{"1500us", 2, NULL, NULL},
+		{"1d", 86400000, NULL, NULL},
+		{"5 msx", 0, "invalid value for parameter \"covet.lock_timeout\": \"5 msx\"",
+		"Valid units for this parameter are \"us\", \"ms\", \"s\", \"min\", \"h\", and \"d\"."},
+		{"1 min 2", 0, "invalid value for parameter \"covet.lock_timeout\": \"1 min 2\"",
+		"Valid units for this parameter are \"us\", \"ms\", \"s\", \"min\", \"h\", and \"d\"."},
+		{"abc", 0, "invalid value for parameter \"covet.lock_timeout\": \"abc\"", ""},
+		{"", 0, "invalid value for parameter \"covet.lock_timeout\": \"\"", ""},
+		{"-1", 0, "-1 ms is outside the valid range for parameter \"covet.lock_timeout\" (0 .. 2147483647)", ""},
+		{"99999999999", 0, "invalid value for parameter \"covet.lock_timeout\": \"99999999999\"",
+		"Value exceeds integer range."},
+		{"3000000s", 0, "invalid value for parameter \"covet.lock_timeout\": \"3000000s\"",
+		"Value exceeds integer range."},
+	};
+	size_t		i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+	{
+		CovetError	err;
+		int			v = -1;
+		CovetStatus rc = covet_setting_ms_parse("lock_timeout", cases[i].value, 0, 2147483647,
+												&v, &err);
+
+		if (cases[i].message == NULL)
+			ok(rc == COVET_OK && v == cases[i].ms, "setting \"%s\" is %d ms", cases[i].value,
+			   cases[i].ms);
+		else
+			ok(rc == COVET_ERR_INVALID && strcmp(err.message, cases[i].message) == 0 &&
+			   strcmp(err.hint, cases[i].hint) == 0, "setting \"%s\": %s", cases[i].value,
+			   cases[i].message);
+	}
+}
+
 int
 main(void)
 {
@@ -409,6 +460,7 @@ main(void)
 	test_errors();
 	test_int_parse();
 	test_error_fit();
+	test_setting_parse();
 	is_int(tap_mem_live(), 0, "no live allocations at the end");
 	return done_testing();
 }

@@ -79,3 +79,20 @@ INSERT INTO ai_sparse VALUES (-4611686018427387904, 0), (1, 0), (461168601842738
 SELECT covet_backfill('ai_sparse', 'n = n + 1', 2147483647) > 0;
 SELECT 'sparse', rows_done, batches FROM covet_runs ORDER BY id DESC LIMIT 1;
 SELECT 'sparse rows', group_concat(n, ' ') FROM ai_sparse;
+
+-- covet_set: lock_timeout and progress_interval read as PostgreSQL reads
+-- its GUCs covet.lock_timeout and covet.progress_interval (units, rounding,
+-- range), with its messages; the value in milliseconds comes back
+SELECT covet_set('progress_interval', '1.5s');
+SELECT covet_set('lock_timeout', '1min');
+SELECT covet_set('lock_timeout', ' 250 ');
+SELECT covet_set('progress_interval', '2.5');
+SELECT covet_set('progress_interval', '0');
+SELECT covet_set('lock_timeout', '99999999999999999999');
+SELECT covet_set('lock_timeout', '3000000s');
+SELECT covet_set('lock_timeout', '-1');
+SELECT covet_set('progress_interval', '5 parsecs');
+SELECT covet_set('progress_interval', 'soon');
+SELECT covet_set('progress_interval', '');
+SELECT covet_set('batch_size', '1');
+SELECT covet_set('lock_timeout', '60000');
