@@ -67,7 +67,7 @@ CORE_TESTS = $(patsubst %.c,%.t,$(filter-out test/core/tap.c,$(wildcard test/cor
 # libubsan come with Debian's gcc): an overflow, a leak, a misaligned or
 # otherwise undefined access stops the test with a report instead of passing.
 # The core is compiled once into test/core/obj/ and linked into each test.
-CORE_TEST_SAN = -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+CORE_TEST_SAN = -fsanitize=address,undefined,float-cast-overflow -fno-sanitize-recover=all -fno-omit-frame-pointer
 CORE_TEST_CFLAGS = -O0 -g -std=c11 -D_GNU_SOURCE $(WARN) $(CORE_TEST_SAN) -Isrc/core -Itest/core
 CORE_TEST_OBJS = $(patsubst src/core/%.c,test/core/obj/%.o,$(CORE_SRC)) test/core/obj/tap.o
 
