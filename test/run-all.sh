@@ -13,7 +13,8 @@
 #             test/sqlite/expected/NAME.out; test/sqlite/*.py (TAP, Debian's
 #             /usr/bin/python3); every NAME.sql again under valgrind (no
 #             memory errors, no definite or indirect leaks, same output)
-#   scripts   test/scripts/sqlite_*.sh (TAP: concurrency, kill -9)
+#   scripts   test/scripts/sqlite_*.sh (TAP: concurrency, kill -9, the test/sqlite
+#             scripts against a UBSan build of covet.so)
 #   postgres  inside one throw-away cluster (pg_virtualenv): pg_regress
 #             ("make installcheck"), pgTAP (pg_prove), test/scripts/pg_*.sh
 #

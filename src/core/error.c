@@ -74,9 +74,17 @@ number_buf(Pieces *ps)
 	return ps->numbers[ps->nnumbers++];
 }
 
+/* Format one argument of type T with spec into buf (when there is one). */
+#define FORMAT_ARG(T) \
+	do { \
+		T			v_ = va_arg(*ap, T); \
+		if (buf != NULL) \
+			snprintf(buf, NUMBER_LEN, spec, v_); \
+	} while (0)
+
 /*
- * One conversion: spec[0..speclen) is "%" up to and including the
- * conversion letter, with any '*' already replaced by its number.
+ * One conversion: spec is "%" up to and including the conversion letter,
+ * with any '*' already replaced by its number; lenmod its length letters.
  */
 static void
 piece_convert(Pieces *ps, const char *spec, const char *lenmod, char conv,
@@ -103,75 +111,28 @@ piece_convert(Pieces *ps, const char *spec, const char *lenmod, char conv,
 		return;
 	}
 	buf = number_buf(ps);
-	if (conv == 'f' || conv == 'F' || conv == 'e' || conv == 'E' ||
-		conv == 'g' || conv == 'G' || conv == 'a' || conv == 'A')
+	if (strchr("fFeEgGaA", conv) != NULL)
 	{
 		if (strcmp(lenmod, "L") == 0)
-		{
-			long double v = va_arg(*ap, long double);
-
-			if (buf)
-				snprintf(buf, NUMBER_LEN, spec, v);
-		}
+			FORMAT_ARG(long double);
 		else
-		{
-			double		v = va_arg(*ap, double);
-
-			if (buf)
-				snprintf(buf, NUMBER_LEN, spec, v);
-		}
+			FORMAT_ARG(double);
 	}
 	else if (conv == 'p')
-	{
-		void	   *v = va_arg(*ap, void *);
-
-		if (buf)
-			snprintf(buf, NUMBER_LEN, spec, v);
-	}
-	else if (conv == 'c' || lenmod[0] == '\0' || strcmp(lenmod, "h") == 0 ||
-			 strcmp(lenmod, "hh") == 0)
-	{
-		int			v = va_arg(*ap, int);
-
-		if (buf)
-			snprintf(buf, NUMBER_LEN, spec, v);
-	}
+		FORMAT_ARG(void *);
+	else if (conv == 'c' || lenmod[0] == '\0' || lenmod[0] == 'h')
+		FORMAT_ARG(int);
 	else if (strcmp(lenmod, "l") == 0)
-	{
-		long		v = va_arg(*ap, long);
-
-		if (buf)
-			snprintf(buf, NUMBER_LEN, spec, v);
-	}
+		FORMAT_ARG(long);
 	else if (strcmp(lenmod, "z") == 0)
-	{
-		size_t		v = va_arg(*ap, size_t);
-
-		if (buf)
-			snprintf(buf, NUMBER_LEN, spec, v);
-	}
+		FORMAT_ARG(size_t);
 	else if (strcmp(lenmod, "j") == 0)
-	{
-		intmax_t	v = va_arg(*ap, intmax_t);
-
-		if (buf)
-			snprintf(buf, NUMBER_LEN, spec, v);
-	}
+		FORMAT_ARG(intmax_t);
 	else if (strcmp(lenmod, "t") == 0)
-	{
-		ptrdiff_t	v = va_arg(*ap, ptrdiff_t);
-
-		if (buf)
-			snprintf(buf, NUMBER_LEN, spec, v);
-	}
+		FORMAT_ARG(ptrdiff_t);
 	else
-	{
-		long long	v = va_arg(*ap, long long);
-
-		if (buf)
-			snprintf(buf, NUMBER_LEN, spec, v);
-	}
-	if (buf)
+		FORMAT_ARG(long long);
+	if (buf != NULL)
 		piece_add(ps, buf, strlen(buf));
 }
 
