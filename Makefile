@@ -34,7 +34,7 @@ REGRESS_OPTS = --load-extension=covet
 WARN = -Wall -Wextra -Werror
 PG_CPPFLAGS = -Isrc/core
 PG_CFLAGS = $(WARN) -Wno-unused-parameter -Wno-sign-compare -Wno-missing-field-initializers -Isrc/core
-EXTRA_CLEAN = covet.so test/core/*.t test/core/*.o demo.db
+EXTRA_CLEAN = covet.so test/core/*.t test/core/*.o test/core/obj demo.db
 
 PG_CONFIG ?= pg_config
 PGXS := $(shell $(PG_CONFIG) --pgxs 2>/dev/null)
@@ -49,7 +49,7 @@ else
 all: covet.so
 	@echo "pg_config not found: built the SQLite extension only" >&2
 clean:
-	rm -f $(EXTRA_CLEAN)
+	rm -rf $(EXTRA_CLEAN)
 endif
 
 $(OBJS): $(CORE_HDR)
@@ -63,8 +63,24 @@ covet.so: $(CORE_SRC) $(CORE_HDR) $(SQLITE_SRC) $(wildcard sqlite_ext/*.h)
 # --- core unit tests (TAP) --------------------------------------------------
 CORE_TESTS = $(patsubst %.c,%.t,$(filter-out test/core/tap.c,$(wildcard test/core/*.c)))
 
-test/core/%.t: test/core/%.c test/core/tap.c test/core/tap.h $(CORE_SRC) $(CORE_HDR)
-	$(CC) -O0 -g -std=c11 -D_GNU_SOURCE $(WARN) -Isrc/core -Itest/core -o $@ $< test/core/tap.c $(CORE_SRC) $(FORMAT_LIBS)
+# Built with AddressSanitizer and UndefinedBehaviorSanitizer (libasan and
+# libubsan come with Debian's gcc): an overflow, a leak, a misaligned or
+# otherwise undefined access stops the test with a report instead of passing.
+# The core is compiled once into test/core/obj/ and linked into each test.
+CORE_TEST_SAN = -fsanitize=address,undefined,float-cast-overflow -fno-sanitize-recover=all -fno-omit-frame-pointer
+CORE_TEST_CFLAGS = -O0 -g -std=c11 -D_GNU_SOURCE $(WARN) $(CORE_TEST_SAN) -Isrc/core -Itest/core
+CORE_TEST_OBJS = $(patsubst src/core/%.c,test/core/obj/%.o,$(CORE_SRC)) test/core/obj/tap.o
+
+test/core/obj/%.o: src/core/%.c $(CORE_HDR)
+	@mkdir -p test/core/obj
+	$(CC) $(CORE_TEST_CFLAGS) -c -o $@ $<
+
+test/core/obj/tap.o: test/core/tap.c test/core/tap.h $(CORE_HDR)
+	@mkdir -p test/core/obj
+	$(CC) $(CORE_TEST_CFLAGS) -c -o $@ $<
+
+test/core/%.t: test/core/%.c test/core/tap.h $(CORE_TEST_OBJS)
+	$(CC) $(CORE_TEST_CFLAGS) -o $@ $< $(CORE_TEST_OBJS) $(FORMAT_LIBS)
 
 core-tests: $(CORE_TESTS)
 

@@ -158,7 +158,7 @@ CREATE FUNCTION covet_set(name text, value text)
 RETURNS text
 AS 'MODULE_PATHNAME', 'covet_set'
 LANGUAGE C VOLATILE;
-COMMENT ON FUNCTION covet_set(text, text) IS 'Change a covet setting for the session (lock_timeout, in milliseconds); returns the new value';
+COMMENT ON FUNCTION covet_set(text, text) IS 'Change a covet setting for the session (lock_timeout or progress_interval, in milliseconds or with a time unit, as SET covet.<name>); returns the new value in milliseconds';
 
 -- Running migrations is the administrator's to grant.
 REVOKE EXECUTE ON FUNCTION

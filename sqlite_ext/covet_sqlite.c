@@ -26,6 +26,8 @@
 
 SQLITE_EXTENSION_INIT1
 
+#include <limits.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -276,10 +278,13 @@ fn_migrate_down(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 				covet_sqlite_error_text(ctx, COVET_ERR_NULL, "%s must not be null", "steps");
 				return;
 			case SQLITE_INTEGER:
+			case SQLITE_FLOAT:
 				{
-					sqlite3_int64 v = sqlite3_value_int64(argv[0]);
+					int64_t		v;
 
-					steps = v > 1000000000 ? 1000000000 : v < -1 ? -1 : (int) v;
+					if (!covet_sqlite_value_int(ctx, argv[0], false, &v))
+						return;
+					steps = (int) v;
 					break;
 				}
 			default:
@@ -364,7 +369,61 @@ undo_op(CovetDriver *d, const void *arg, int64_t *run_id, CovetError *err)
 	return covet_batch_undo(d, *run_id, err);
 }
 
-/* An optional integer argument; false with the error set on NULL or text. */
+/*
+ * The text covet_int_parse reads for an integer argument: a whole REAL is
+ * its digits (10000.0 is 10000, 1e30 is out of range), anything else the
+ * value's own text (2.5 and 'ten' are invalid input syntax).  buf holds
+ * COVET_SQLITE_INT_TEXT bytes.  NULL when SQLite runs out of memory.
+ */
+const char *
+covet_sqlite_int_text(sqlite3_value *v, char *buf)
+{
+	if (sqlite3_value_type(v) == SQLITE_FLOAT)
+	{
+		double		d = sqlite3_value_double(v);
+
+		/* whole: every double from 2^52 on is */
+		if (isfinite(d) && (fabs(d) >= 4503599627370496.0 || d == (double) (int64_t) d))
+		{
+			snprintf(buf, COVET_SQLITE_INT_TEXT, "%.0f", d);
+			return buf;
+		}
+	}
+	return (const char *) sqlite3_value_text(v);
+}
+
+/*
+ * A value (not NULL) as an integer (bigint false) or a bigint, judged as
+ * PostgreSQL judges the same value given for that type; false with the
+ * error set.
+ */
+bool
+covet_sqlite_value_int(sqlite3_context *ctx, sqlite3_value *v, bool bigint, int64_t *out)
+{
+	char		buf[COVET_SQLITE_INT_TEXT];
+	const char *text;
+	CovetError	err;
+
+	if (sqlite3_value_type(v) == SQLITE_INTEGER)
+	{
+		*out = sqlite3_value_int64(v);
+		if (bigint || (*out >= INT32_MIN && *out <= INT32_MAX))
+			return true;
+	}
+	if ((text = covet_sqlite_int_text(v, buf)) == NULL)
+	{
+		sqlite3_result_error_nomem(ctx);
+		return false;
+	}
+	if (covet_int_parse(text, bigint, out, &err) != COVET_OK)
+	{
+		covet_sqlite_result_error(ctx, &err);
+		return false;
+	}
+	return true;
+}
+
+/* An optional bigint argument; false with the error set on NULL or a bad value. */
 bool
 covet_sqlite_arg_int(sqlite3_context *ctx, int argc, sqlite3_value **argv, int i,
 		const char *name, int64_t *out)
@@ -376,13 +435,7 @@ covet_sqlite_arg_int(sqlite3_context *ctx, int argc, sqlite3_value **argv, int i
 		covet_sqlite_error_text(ctx, COVET_ERR_NULL, "%s must not be null", name);
 		return false;
 	}
-	if (sqlite3_value_numeric_type(argv[i]) != SQLITE_INTEGER)
-	{
-		covet_sqlite_error_text(ctx, COVET_ERR_INVALID, "%s must be an integer", name);
-		return false;
-	}
-	*out = sqlite3_value_int64(argv[i]);
-	return true;
+	return covet_sqlite_value_int(ctx, argv[i], true, out);
 }
 
 typedef struct OpCall
@@ -419,6 +472,7 @@ fn_named_op(sqlite3_context *ctx, int argc, sqlite3_value **argv, const CovetOpD
 {
 	CovetConn  *conn = sqlite3_user_data(ctx);
 	OpCall		c;
+	char		intbuf[COVET_OP_MAXARGS][COVET_SQLITE_INT_TEXT];
 	int			i;
 
 	for (i = 0; i < argc && i < def->nargs; i++)
@@ -439,6 +493,8 @@ fn_named_op(sqlite3_context *ctx, int argc, sqlite3_value **argv, const CovetOpD
 		else if (def->args[i].type == COVET_ARG_BOOL &&
 				 sqlite3_value_numeric_type(argv[i]) == SQLITE_INTEGER)
 			c.args[i] = sqlite3_value_int64(argv[i]) ? "true" : "false";
+		else if (def->args[i].type == COVET_ARG_INT)
+			c.args[i] = covet_sqlite_int_text(argv[i], intbuf[i]);
 		else
 			c.args[i] = (const char *) sqlite3_value_text(argv[i]);
 	}
@@ -466,15 +522,19 @@ fn_split_part(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 	const char *part;
 	size_t		len;
 
+	int64_t		n;
+
 	if (!covet_sqlite_no_nul(ctx, argc, argv, "string delimiter n rest"))
 		return;
-
-	if (s == NULL || delim == NULL || sqlite3_value_type(argv[2]) == SQLITE_NULL)
+	if (s == NULL || delim == NULL || sqlite3_value_type(argv[2]) == SQLITE_NULL ||
+		sqlite3_value_type(argv[3]) == SQLITE_NULL)
 	{
 		sqlite3_result_null(ctx);
 		return;
 	}
-	if (covet_split_part(s, delim, sqlite3_value_int(argv[2]), sqlite3_value_int(argv[3]) != 0,
+	if (!covet_sqlite_value_int(ctx, argv[2], false, &n))
+		return;
+	if (covet_split_part(s, delim, (int) n, sqlite3_value_int(argv[3]) != 0,
 						 &part, &len))
 		sqlite3_result_text(ctx, part, (int) len, SQLITE_TRANSIENT);
 	else
@@ -638,8 +698,9 @@ fn_set(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 	CovetConn  *conn = sqlite3_user_data(ctx);
 	const char *name = covet_sqlite_arg_text(argc, argv, 0);
 	const char *value = covet_sqlite_arg_text(argc, argv, 1);
-	char	   *end;
-	long		v;
+	CovetError	err;
+	char		text[16];
+	int			v;
 
 	if (!covet_sqlite_no_nul(ctx, argc, argv, "name value"))
 		return;
@@ -662,25 +723,28 @@ fn_set(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 	}
 	if (strcmp(name, "lock_timeout") != 0 && strcmp(name, "progress_interval") != 0)
 	{
-		covet_sqlite_error_text(ctx, COVET_ERR_INVALID, "unknown covet setting \"%s\"", name);
+		covet_error_set(&err, COVET_ERR_INVALID, "unknown covet setting \"%s\"", name);
+		covet_error_hint(&err, COVET_SETTINGS_HINT);
+		covet_sqlite_result_error(ctx, &err);
 		return;
 	}
-	v = strtol(value, &end, 10);
-	if (end == value || *end != '\0' || v < 0 || v > 2147483647L)
+	if (value[0] == '\0')
 	{
-		CovetError	err;
-
-		covet_error_set(&err, COVET_ERR_INVALID,
-						"invalid value for setting \"%s\": \"%s\"", name, value);
-		covet_error_hint(&err, "%s is a number of milliseconds, 0 or more.", name);
+		covet_sqlite_error_text(ctx, COVET_ERR_INVALID, "%s must not be empty", "value");
+		return;
+	}
+	/* PostgreSQL's GUCs covet.lock_timeout and covet.progress_interval */
+	if (covet_setting_ms_parse(name, value, 0, INT_MAX, &v, &err) != COVET_OK)
+	{
 		covet_sqlite_result_error(ctx, &err);
 		return;
 	}
 	if (strcmp(name, "lock_timeout") == 0)
-		conn->lock_timeout_ms = (int) v;
+		conn->lock_timeout_ms = v;
 	else
-		conn->progress_ms = v == 0 ? -1 : (int) v;	/* 0: every batch */
-	sqlite3_result_text(ctx, value, -1, SQLITE_TRANSIENT);
+		conn->progress_ms = v == 0 ? -1 : v;	/* 0: every batch */
+	snprintf(text, sizeof(text), "%d", v);
+	sqlite3_result_text(ctx, text, -1, SQLITE_TRANSIENT);
 }
 
 /* --- registration ---------------------------------------------------------- */

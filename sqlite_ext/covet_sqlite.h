@@ -72,6 +72,11 @@ extern bool covet_sqlite_no_nul(sqlite3_context *ctx, int argc, sqlite3_value **
 								const char *names);
 extern bool covet_sqlite_arg_int(sqlite3_context *ctx, int argc, sqlite3_value **argv,
 								 int i, const char *name, int64_t *out);
+extern bool covet_sqlite_value_int(sqlite3_context *ctx, sqlite3_value *v, bool bigint,
+								   int64_t *out);
+/* "%.0f" of any double fits */
+#define COVET_SQLITE_INT_TEXT 320
+extern const char *covet_sqlite_int_text(sqlite3_value *v, char *buf);
 extern CovetStatus covet_sqlite_batch_end(SqliteCall *call, bool ok, CovetError *err);
 
 extern int	covet_status_vtab_register(sqlite3 *db, CovetConn *conn);

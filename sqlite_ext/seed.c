@@ -65,6 +65,8 @@ fn_fake(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 {
 	CovetFakeGen *gen;
 	CovetFakeValue v;
+	int64_t		key,
+				row;
 	bool		fresh = false;
 
 	if (!covet_sqlite_no_nul(ctx, argc, argv, "generator key row"))
@@ -78,6 +80,9 @@ fn_fake(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 		sqlite3_result_null(ctx);
 		return;
 	}
+	if (!covet_sqlite_value_int(ctx, argv[1], true, &key) ||
+		!covet_sqlite_value_int(ctx, argv[2], true, &row))
+		return;
 	gen = sqlite3_get_auxdata(ctx, 0);
 	if (gen == NULL)
 	{
@@ -96,7 +101,7 @@ fn_fake(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 		}
 		fresh = true;
 	}
-	covet_fake_eval(gen, sqlite3_value_int64(argv[1]), sqlite3_value_int64(argv[2]), &v);
+	covet_fake_eval(gen, key, row, &v);
 	covet_sqlite_result_fake(ctx, &v);
 	/* last: SQLite may free it at once when it cannot keep it */
 	if (fresh)

@@ -195,11 +195,38 @@ parse_gens(SeriesCursor *cur, const char *text)
 	return SQLITE_OK;
 }
 
+/* A bound (not NULL) as a bigint, judged as PostgreSQL's generate_series judges it. */
+static int
+series_bound(sqlite3_vtab_cursor *c, sqlite3_value *v, sqlite3_int64 *out)
+{
+	char		buf[COVET_SQLITE_INT_TEXT];
+	const char *text;
+	CovetError	err;
+	int64_t		n;
+
+	if (sqlite3_value_type(v) == SQLITE_INTEGER)
+	{
+		*out = sqlite3_value_int64(v);
+		return SQLITE_OK;
+	}
+	if ((text = covet_sqlite_int_text(v, buf)) == NULL)
+		return SQLITE_NOMEM;
+	if (covet_int_parse(text, true, &n, &err) != COVET_OK)
+	{
+		sqlite3_free(c->pVtab->zErrMsg);
+		c->pVtab->zErrMsg = sqlite3_mprintf("covet_series: %s", err.message);
+		return c->pVtab->zErrMsg ? SQLITE_ERROR : SQLITE_NOMEM;
+	}
+	*out = n;
+	return SQLITE_OK;
+}
+
 static int
 series_filter(sqlite3_vtab_cursor *c, int idxNum, const char *idxStr,
 			  int argc, sqlite3_value **argv)
 {
 	SeriesCursor *cur = (SeriesCursor *) c;
+	int			rc;
 
 	(void) idxStr;
 	free_gens(cur);
@@ -211,8 +238,9 @@ series_filter(sqlite3_vtab_cursor *c, int idxNum, const char *idxStr,
 		cur->hi = 0;
 		return SQLITE_OK;
 	}
-	cur->r = sqlite3_value_int64(argv[0]);
-	cur->hi = sqlite3_value_int64(argv[1]);
+	if ((rc = series_bound(c, argv[0], &cur->r)) != SQLITE_OK ||
+		(rc = series_bound(c, argv[1], &cur->hi)) != SQLITE_OK)
+		return rc;
 	if (idxNum == 1 && argc == 3 && sqlite3_value_type(argv[2]) != SQLITE_NULL)
 	{
 		const char *text = (const char *) sqlite3_value_text(argv[2]);

@@ -29,6 +29,8 @@
 #include <errno.h>
 #include <pwd.h>
 #include <signal.h>
+#include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -43,13 +45,23 @@
 /* How long a finished run waits for readers to let its COMMIT through. */
 #define COMMIT_WAIT_MS 10000
 
+/*
+ * A block of a call's memory.  sqlite3_malloc64 promises 8-byte alignment
+ * only, so the header is placed at the first max_align_t boundary of what
+ * it returned (raw), and the caller's bytes follow the header at another
+ * such boundary: sizeof(SqliteBlock) is a multiple of max_align_t's
+ * alignment because of the member data.
+ */
 struct SqliteBlock
 {
 	SqliteBlock *prev;
 	SqliteBlock *next;
-	/* followed by the caller's bytes, suitably aligned */
-	long double align[];
+	void	   *raw;			/* what sqlite3_malloc64 returned */
+	max_align_t data[];			/* the caller's bytes */
 };
+
+#define BLOCK_ALIGN _Alignof(max_align_t)
+#define BLOCK_OVERHEAD (sizeof(SqliteBlock) + BLOCK_ALIGN - 1)
 
 /* --- memory ---------------------------------------------------------------- */
 
@@ -57,23 +69,29 @@ static void *
 call_alloc(void *ctx, size_t size)
 {
 	SqliteCall *call = ctx;
-	SqliteBlock *b = sqlite3_malloc64(sizeof(SqliteBlock) + size);
+	void	   *raw;
+	SqliteBlock *b;
 
-	if (b == NULL)
+	if (size > SIZE_MAX - BLOCK_OVERHEAD)
 		return NULL;
+	raw = sqlite3_malloc64(BLOCK_OVERHEAD + size);
+	if (raw == NULL)
+		return NULL;
+	b = (SqliteBlock *) (((uintptr_t) raw + BLOCK_ALIGN - 1) & ~(uintptr_t) (BLOCK_ALIGN - 1));
+	b->raw = raw;
 	b->prev = NULL;
 	b->next = call->blocks;
 	if (call->blocks != NULL)
 		call->blocks->prev = b;
 	call->blocks = b;
-	return b->align;
+	return b->data;
 }
 
 static void
 call_free(void *ctx, void *ptr)
 {
 	SqliteCall *call = ctx;
-	SqliteBlock *b = (SqliteBlock *) ((char *) ptr - offsetof(SqliteBlock, align));
+	SqliteBlock *b = (SqliteBlock *) ((char *) ptr - offsetof(SqliteBlock, data));
 
 	if (b->prev != NULL)
 		b->prev->next = b->next;
@@ -81,10 +99,13 @@ call_free(void *ctx, void *ptr)
 		call->blocks = b->next;
 	if (b->next != NULL)
 		b->next->prev = b->prev;
-	sqlite3_free(b);
+	sqlite3_free(b->raw);
 }
 
-/* Memory that outlives a call (auxdata, text handed to SQLite): sqlite3_malloc. */
+/*
+ * Memory that outlives a call (auxdata, text handed to SQLite and freed by
+ * it with sqlite3_free): sqlite3_malloc64 itself, 8-byte aligned.
+ */
 static void *
 plain_alloc(void *ctx, size_t size)
 {
@@ -1233,7 +1254,7 @@ covet_sqlite_call_done(SqliteCall *call)
 		SqliteBlock *b = call->blocks;
 
 		call->blocks = b->next;
-		sqlite3_free(b);
+		sqlite3_free(b->raw);
 	}
 }
 

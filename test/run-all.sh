@@ -5,14 +5,16 @@
 # What it proves, in order:
 #   setup     the packages are there (test/scripts/deps.sh all), a clean
 #             build passes with -Werror, the PostgreSQL extension installs
-#   core      the C unit tests of src/core (test/core/*.t, TAP)
+#   core      the C unit tests of src/core (test/core/*.t, TAP), built with
+#             AddressSanitizer and UndefinedBehaviorSanitizer
 #   layout    no file under src/core/ includes postgres.h or sqlite3.h
 #             (and the check itself catches such an include)
 #   sqlite    test/sqlite/NAME.sql through the sqlite3 shell matches
 #             test/sqlite/expected/NAME.out; test/sqlite/*.py (TAP, Debian's
 #             /usr/bin/python3); every NAME.sql again under valgrind (no
 #             memory errors, no definite or indirect leaks, same output)
-#   scripts   test/scripts/sqlite_*.sh (TAP: concurrency, kill -9)
+#   scripts   test/scripts/sqlite_*.sh (TAP: concurrency, kill -9, the test/sqlite
+#             scripts against a UBSan build of covet.so)
 #   postgres  inside one throw-away cluster (pg_virtualenv): pg_regress
 #             ("make installcheck"), pgTAP (pg_prove), test/scripts/pg_*.sh
 #

@@ -48,6 +48,21 @@
 /* Key spans stay far from int64 overflow, even after growing 4x. */
 #define MAX_SPAN (INT64_MAX / 8)
 
+/*
+ * A span from a computed width, kept in [1, MAX_SPAN] before it becomes an
+ * integer: a sparse key (density 2^61) times batch_size is far beyond
+ * int64, and such a double converted as is gave nonsense, a span of 1.
+ */
+static int64_t
+span_of(double want)
+{
+	if (!(want >= 1.0))
+		return 1;
+	if (want >= (double) MAX_SPAN)
+		return MAX_SPAN;
+	return (int64_t) want;
+}
+
 const char *
 covet_run_state_name(CovetRunState state)
 {
@@ -1061,13 +1076,11 @@ run_loop(CovetDriver *d, Run *r, CovetError *err)
 		if (r->span_mode)
 		{
 			/* aim the next span at batch_size rows; grow at most 4x at a time */
-			int64_t		next = rows > 0 ? (int64_t) ((double) r->span * (double) r->batch_size / (double) rows) : r->span * 4;
+			double		want = rows > 0 ? (double) r->span * (double) r->batch_size / (double) rows : (double) r->span * 4;
 
-			if (next > r->span * 4)
-				next = r->span * 4;
-			if (next > MAX_SPAN)
-				next = MAX_SPAN;
-			r->span = next < 1 ? 1 : next;
+			if (want > (double) r->span * 4)
+				want = (double) r->span * 4;
+			r->span = span_of(want);
 		}
 		if (r->total_by_key)
 			estimate_by_key(r, end[0]);
@@ -1303,6 +1316,28 @@ integer_key(const Run *r)
 	return r->table.npk == 1 && is_integer_type(r->table.types[r->table.pk[0]]);
 }
 
+/* The lowest key of a single integer key; found false on an empty table. */
+static CovetStatus
+lowest_key(CovetDriver *d, Run *r, int64_t *lo, bool *found, CovetError *err)
+{
+	CovetBuf	b;
+	char	   *sql = NULL;
+	CovetStatus rc;
+
+	*found = false;
+	covet_buf_init(&b, &d->mem);
+	covet_buf_append(&b, "SELECT ");
+	covet_quote_ident(&b, r->table.cols[r->table.pk[0]]);
+	covet_buf_appendf(&b, " FROM %s ORDER BY ", r->table.sql_name);
+	covet_quote_ident(&b, r->table.cols[r->table.pk[0]]);
+	covet_buf_append(&b, " LIMIT 1");
+	if ((rc = covet_buf_finish(&b, &sql, err)) != COVET_OK)
+		return rc;
+	rc = query_number(d, sql, 0, NULL, lo, found, err);
+	covet_free(&d->mem, sql);
+	return rc;
+}
+
 /*
  * Span mode for a single integer key: the first span assumes the keys are
  * as dense as the estimate says (rows_total over the key range).
@@ -1310,8 +1345,6 @@ integer_key(const Run *r)
 static CovetStatus
 span_setup(CovetDriver *d, Run *r, CovetError *err)
 {
-	CovetBuf	b;
-	char	   *sql = NULL;
 	CovetStatus rc;
 	bool		found = false;
 	int64_t		lo = 0,
@@ -1322,28 +1355,17 @@ span_setup(CovetDriver *d, Run *r, CovetError *err)
 	r->total_by_key = false;
 	if (r->upper == NULL || !integer_key(r))
 		return COVET_OK;
-	covet_buf_init(&b, &d->mem);
-	covet_buf_append(&b, "SELECT ");
-	covet_quote_ident(&b, r->table.cols[r->table.pk[0]]);
-	covet_buf_appendf(&b, " FROM %s ORDER BY ", r->table.sql_name);
-	covet_quote_ident(&b, r->table.cols[r->table.pk[0]]);
-	covet_buf_append(&b, " LIMIT 1");
-	if ((rc = covet_buf_finish(&b, &sql, err)) != COVET_OK)
-		return rc;
-	rc = query_number(d, sql, 0, NULL, &lo, &found, err);
-	covet_free(&d->mem, sql);
+	rc = lowest_key(d, r, &lo, &found, err);
 	if (rc != COVET_OK || !found)
 		return rc;
 	upper = strtoll(r->upper[0], NULL, 10);
 	if (lo == INT64_MIN || upper < lo)
 		return COVET_OK;		/* odd keys: walk the index instead */
 	r->lo_key = lo - 1;
-	density = r->rows_total > 0 ? (double) (upper - lo + 1) / (double) r->rows_total : 1.0;
+	density = r->rows_total > 0 ? ((double) upper - (double) lo + 1.0) / (double) r->rows_total : 1.0;
 	if (density < 1.0)
 		density = 1.0;
-	r->span = (int64_t) ((double) r->batch_size * density);
-	if (r->span < 1)
-		r->span = 1;
+	r->span = span_of((double) r->batch_size * density);
 	r->span_mode = true;
 	r->total_by_key = r->where_sql != NULL;
 	return COVET_OK;
@@ -1386,26 +1408,27 @@ estimate_rows(CovetDriver *d, Run *r, CovetError *err)
 	}
 	if (r->where_sql == NULL && integer_key(r))
 	{
-		const char *k = r->table.cols[r->table.pk[0]];
+		/*
+		 * The key span, in C: keys from -2^62 to 2^62 span more than a
+		 * bigint holds, which SQL arithmetic would refuse (PostgreSQL) or
+		 * turn into a REAL (SQLite).
+		 */
+		int64_t		lo = 0;
+		int64_t		upper = strtoll(r->upper[0], NULL, 10);
+		int64_t		span;
 
-		covet_buf_append(&b, "SELECT CAST(");
-		covet_buf_append(&b, r->upper[0]);
-		covet_buf_append(&b, " AS bigint)");
-		covet_sql_op(&b, d->dialect, "-");
-		covet_buf_append(&b, "(SELECT ");
-		covet_quote_ident(&b, k);
-		covet_buf_appendf(&b, " FROM %s ORDER BY ", r->table.sql_name);
-		covet_quote_ident(&b, k);
-		covet_buf_append(&b, " LIMIT 1)");
-		covet_sql_op(&b, d->dialect, "+");
-		covet_buf_append(&b, "1");
+		covet_buf_free(&b);
+		rc = lowest_key(d, r, &lo, &found, err);
+		if (rc != COVET_OK || !found)
+			return rc;
+		if (__builtin_sub_overflow(upper, lo, &span) || __builtin_add_overflow(span, 1, &span))
+			span = INT64_MAX;
+		r->rows_total = span;
+		return COVET_OK;
 	}
-	else
-	{
-		covet_buf_appendf(&b, "SELECT %scount(*) FROM %s AS t", d->dialect->catalog, r->table.sql_name);
-		if (r->where_sql != NULL)
-			covet_buf_appendf(&b, " WHERE (\n%s\n)", r->where_sql);
-	}
+	covet_buf_appendf(&b, "SELECT %scount(*) FROM %s AS t", d->dialect->catalog, r->table.sql_name);
+	if (r->where_sql != NULL)
+		covet_buf_appendf(&b, " WHERE (\n%s\n)", r->where_sql);
 	if ((rc = covet_buf_finish(&b, &sql, err)) != COVET_OK)
 		return rc;
 	rc = query_number(d, sql, 0, NULL, &r->rows_total, &found, err);

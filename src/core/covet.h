@@ -62,6 +62,9 @@ extern void covet_error_clear(CovetError *err);
 extern CovetStatus covet_error_set(CovetError *err, CovetStatus code,
 								   const char *fmt,...)
 			__attribute__((format(printf, 3, 4)));
+extern CovetStatus covet_error_setv(CovetError *err, CovetStatus code,
+									const char *fmt, va_list ap)
+			__attribute__((format(printf, 3, 0)));
 extern void covet_error_detail(CovetError *err, const char *fmt,...)
 			__attribute__((format(printf, 2, 3)));
 extern void covet_error_hint(CovetError *err, const char *fmt,...)
@@ -124,6 +127,25 @@ extern void covet_checksum_compute(const char *up, const char *down,
 /* names.c: migration names are [A-Za-z0-9_.-]{1,128}. */
 extern CovetStatus covet_name_check(const char *what, const char *name,
 									CovetError *err);
+
+/*
+ * intarg.c: an integer argument's text read as PostgreSQL reads an integer
+ * (bigint false) or a bigint, with its messages (out of range, invalid
+ * input syntax) and SQLSTATEs.
+ */
+extern CovetStatus covet_int_parse(const char *text, bool bigint, int64_t *out,
+								   CovetError *err);
+
+/*
+ * The value of setting covet.<name>, milliseconds from min to max, read as
+ * PostgreSQL reads an integer GUC with a time unit ("1min", "1.5s"), with
+ * its messages.
+ */
+#define COVET_SETTINGS_HINT \
+	"The settings are \"lock_timeout\" and \"progress_interval\" (and \"progress_log\" on SQLite)."
+extern CovetStatus covet_setting_ms_parse(const char *name, const char *value,
+										  int min, int max, int *out,
+										  CovetError *err);
 
 /* migfile.c: one migration file. */
 typedef struct CovetMigFile

@@ -130,17 +130,42 @@ record_error(Loader *L, CovetStatus code, const char *fmt,...)
 static CovetStatus
 record_error(Loader *L, CovetStatus code, const char *fmt,...)
 {
-	char		what[600];
 	va_list		ap;
 
 	if (L->rc != COVET_OK)
 		return L->rc;
 	va_start(ap, fmt);
-	vsnprintf(what, sizeof(what), fmt, ap);
+	L->rc = covet_error_setv(L->err, code, fmt, ap);
 	va_end(ap);
-	L->rc = covet_error_set(L->err, code, "fixture record %lld (line %lld): %s",
-							(long long) L->rec.pos, (long long) L->rec.line, what);
+	covet_error_prefix(L->err, "fixture record %lld (line %lld): ",
+					   (long long) L->rec.pos, (long long) L->rec.line);
 	covet_error_detail(L->err, "Nothing was loaded.");
+	return L->rc;
+}
+
+/*
+ * A name holding U+0000, which no SQL identifier can hold: refused before
+ * it is cut short at the NUL (it was reported as another field "given
+ * twice", or as "id" when it was "id\u0000x").
+ */
+static CovetStatus
+nul_error(Loader *L, const char *fmt,...)
+			__attribute__((format(printf, 2, 3)));
+
+static CovetStatus
+nul_error(Loader *L, const char *fmt,...)
+{
+	va_list		ap;
+
+	if (L->rc != COVET_OK)
+		return L->rc;
+	va_start(ap, fmt);
+	L->rc = covet_error_setv(L->err, COVET_ERR_INVALID, fmt, ap);
+	va_end(ap);
+	covet_error_prefix(L->err, "fixture record %lld (line %lld): ",
+					   (long long) L->rec.pos, (long long) L->rec.line);
+	covet_error_detail(L->err, "Nothing was loaded.");
+	memcpy(L->err->sqlstate, "22P05", 6);	/* untranslatable_character */
 	return L->rc;
 }
 
@@ -175,6 +200,8 @@ rec_model(Loader *L, const char *s, size_t len)
 
 	if (r->has_model)
 		return record_error(L, COVET_ERR_PARSE, "\"model\" given twice");
+	if (memchr(s, '\0', len) != NULL)
+		return nul_error(L, "the model name contains U+0000");
 	r->has_model = true;
 	covet_buf_reset(&r->model);
 	covet_buf_appendn(&r->model, s, len);
@@ -221,6 +248,18 @@ rec_value(Loader *L, const char *name, size_t nlen, const char *val, size_t vlen
 		r->pk_scalar = true;
 		name = "";
 		nlen = 0;
+	}
+	else if (memchr(name, '\0', nlen) != NULL)
+	{
+		int			pos = 1;
+		int			i;
+
+		/* the position among the record's fields, or its pk members */
+		for (i = 0; i < r->nfields; i++)
+			pos += r->is_pk[i] == pk && r->arena.data[r->name_off[i]] != '\0';
+		if (pk)
+			return nul_error(L, "the name of primary key member %d contains U+0000", pos);
+		return nul_error(L, "the name of field %d contains U+0000", pos);
 	}
 	r->name_off[r->nfields] = r->arena.len;
 	covet_buf_appendn(&r->arena, name, nlen);
@@ -1149,6 +1188,8 @@ j_map_key(void *ctx, const unsigned char *s, size_t len)
 				p->state = J_PK;
 			else if (len == 6 && memcmp(s, "fields", 6) == 0)
 				p->state = J_FIELDS_START;
+			else if (memchr(s, '\0', len) != NULL)
+				return nul_error(p->L, "a key of the record contains U+0000"), 0;
 			else
 			{
 				covet_buf_reset(&p->key);
@@ -1560,6 +1601,7 @@ y_record(YParser *y)
 				for (;;)
 				{
 					char	   *name;
+					size_t		nlen;
 
 					if (y_next(y) != COVET_OK)
 						return L->rc;
@@ -1567,15 +1609,15 @@ y_record(YParser *y)
 						break;
 					if (y->ev.type != YAML_SCALAR_EVENT)
 						return record_error(L, COVET_ERR_PARSE, "a \"pk\" member must be a scalar");
-					name = covet_strndup(&L->d->mem, (const char *) y->ev.data.scalar.value,
-										 y->ev.data.scalar.length);
+					nlen = y->ev.data.scalar.length;
+					name = covet_strndup(&L->d->mem, (const char *) y->ev.data.scalar.value, nlen);
 					if (name == NULL)
 						return oom(L);
 					covet_buf_reset(v);
 					if (y_next(y) == COVET_OK && y->ev.type != YAML_SCALAR_EVENT)
 						record_error(L, COVET_ERR_PARSE, "a \"pk\" member must be a scalar");
 					if (L->rc == COVET_OK && y_value_json(y, v, 0) == COVET_OK)
-						rec_value(L, name, strlen(name), v->data, v->len, true);
+						rec_value(L, name, nlen, v->data, v->len, true);
 					covet_free(&L->d->mem, name);
 					if (L->rc != COVET_OK)
 						return L->rc;
@@ -1593,6 +1635,7 @@ y_record(YParser *y)
 			for (;;)
 			{
 				char	   *name;
+				size_t		nlen;
 
 				if (y_next(y) != COVET_OK)
 					return L->rc;
@@ -1600,18 +1643,21 @@ y_record(YParser *y)
 					break;
 				if (y->ev.type != YAML_SCALAR_EVENT)
 					return syntax_error(L, y_line(y), "field names must be scalars");
-				name = covet_strndup(&L->d->mem, (const char *) y->ev.data.scalar.value,
-									 y->ev.data.scalar.length);
+				nlen = y->ev.data.scalar.length;
+				name = covet_strndup(&L->d->mem, (const char *) y->ev.data.scalar.value, nlen);
 				if (name == NULL)
 					return oom(L);
 				covet_buf_reset(v);
 				if (y_next(y) == COVET_OK && y_value_json(y, v, 0) == COVET_OK)
-					rec_value(L, name, strlen(name), v->data, v->len, false);
+					rec_value(L, name, nlen, v->data, v->len, false);
 				covet_free(&L->d->mem, name);
 				if (L->rc != COVET_OK)
 					return L->rc;
 			}
 		}
+		else if (y->ev.type == YAML_SCALAR_EVENT &&
+				 memchr(y->ev.data.scalar.value, '\0', y->ev.data.scalar.length) != NULL)
+			return nul_error(L, "a key of the record contains U+0000");
 		else if (y->ev.type == YAML_SCALAR_EVENT)
 		{
 			char		key[100];
@@ -1788,6 +1834,16 @@ c_field(void *s, size_t len, void *data)
 		if (text == NULL || len == 0)
 		{
 			syntax_error(L, c->row_line, "empty column name in the CSV header");
+			return;
+		}
+		if (memchr(text, '\0', len) != NULL)
+		{
+			char		what[80];
+
+			snprintf(what, sizeof(what), "column name %d of the CSV header contains U+0000",
+					 c->nheader + 1);
+			syntax_error(L, c->row_line, what);
+			memcpy(L->err->sqlstate, "22P05", 6);
 			return;
 		}
 		nh = covet_alloc(&L->d->mem, sizeof(char *) * (size_t) (c->nheader + 1));

@@ -206,14 +206,13 @@ parse_error(MigParser *p, int line, const char *fmt,...)
 static CovetStatus
 parse_error(MigParser *p, int line, const char *fmt,...)
 {
-	char		what[sizeof(p->err->message)];
 	va_list		ap;
 
 	va_start(ap, fmt);
-	vsnprintf(what, sizeof(what), fmt, ap);
+	covet_error_setv(p->err, COVET_ERR_PARSE, fmt, ap);
 	va_end(ap);
-	return covet_error_set(p->err, COVET_ERR_PARSE, "%s:%d: %s",
-						   p->filename, line, what);
+	covet_error_prefix(p->err, "%s:%d: ", p->filename, line);
+	return COVET_ERR_PARSE;
 }
 
 /* Turn an error from a name check into a parse error at a place. */

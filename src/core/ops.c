@@ -178,11 +178,11 @@ check_args(const Args *a, CovetOp *op, CovetError *err)
 			continue;
 		if (d->type == COVET_ARG_INT)
 		{
-			char	   *end;
-			long long	x = strtoll(v, &end, 10);
+			int64_t		x;
+			CovetStatus rc = covet_int_parse(v, false, &x, err);
 
-			if (end == v || *end != '\0')
-				return covet_error_set(err, COVET_ERR_INVALID, "%s must be an integer", d->name);
+			if (rc != COVET_OK)
+				return rc;
 			if (strcmp(d->name, "batch_size") == 0)
 				op->batch_size = x;
 		}

@@ -407,29 +407,35 @@ covet_status(PG_FUNCTION_ARGS)
 	return (Datum) 0;
 }
 
-/* covet_set(name, value): change a covet setting for the session. */
+/*
+ * covet_set(name, value): change a covet setting for the session (the GUCs
+ * covet.lock_timeout and covet.progress_interval); SQLite reads the value
+ * with the same rules and messages (covet_setting_ms_parse).
+ */
 PG_FUNCTION_INFO_V1(covet_set);
 Datum
 covet_set(PG_FUNCTION_ARGS)
 {
 	char	   *name = arg_text(fcinfo, 0, "name", true);
 	char	   *value = arg_text(fcinfo, 1, "value", true);
+	bool		lock = strcmp(name, "lock_timeout") == 0;
 
-	if (strcmp(name, "lock_timeout") != 0)
+	if (!lock && strcmp(name, "progress_interval") != 0)
 	{
 		CovetError	err;
 
 		covet_error_set(&err, COVET_ERR_INVALID, "unknown covet setting \"%s\"",
 						name);
-		covet_error_hint(&err, "The only setting is \"lock_timeout\".");
+		covet_error_hint(&err, COVET_SETTINGS_HINT);
 		covet_pg_raise(&err);
 	}
 	if (value[0] == '\0')
 		raise_empty("value");
-	(void) set_config_option("covet.lock_timeout", value,
+	(void) set_config_option(lock ? "covet.lock_timeout" : "covet.progress_interval", value,
 							 superuser() ? PGC_SUSET : PGC_USERSET,
 							 PGC_S_SESSION, GUC_ACTION_SET, true, 0, false);
-	PG_RETURN_TEXT_P(cstring_to_text(psprintf("%d", covet_lock_timeout)));
+	PG_RETURN_TEXT_P(cstring_to_text(psprintf("%d", lock ? covet_lock_timeout :
+											  covet_progress_interval)));
 }
 
 /* ---------------------------------------------------------------------

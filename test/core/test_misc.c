@@ -2,12 +2,15 @@
  *
  * test_misc.c
  *		The small parts of the core: name checks, CovetBuf, SQL template
- *		expansion for both dialects, CovetError and SQLSTATE mapping.
+ *		expansion for both dialects, CovetError and SQLSTATE mapping, long
+ *		messages that keep their end, integer arguments read as PostgreSQL
+ *		reads them.
  *
  *-------------------------------------------------------------------------
  */
 #include "tap.h"
 
+#include <stdio.h>
 #include <string.h>
 
 static void
@@ -243,6 +246,236 @@ test_errors(void)
 	ok(err.code == COVET_OK && err.message[0] == '\0', "error_clear");
 }
 
+/* covet_int_parse judges as PostgreSQL 15's int4in and int8in. */
+static void
+test_int_parse(void)
+{
+	static const struct
+	{
+		const char *text;
+		bool		bigint;
+		long long	value;		/* when message is NULL */
+		const char *message;
+		const char *state;
+	}			cases[] = {
+		{"42", false, 42, NULL, NULL},
+		{" \t-17\v ", false, -17, NULL, NULL},
+		{"+2147483647", false, 2147483647LL, NULL, NULL},
+		{"-2147483648", false, -2147483647LL - 1, NULL, NULL},
+		{"007", false, 7, NULL, NULL},
+		{"2147483648", false, 0, "value \"2147483648\" is out of range for type integer", "22003"},
+		{"-2147483649", false, 0, "value \"-2147483649\" is out of range for type integer", "22003"},
+		{"99999999999999999999", false, 0,
+		"value \"99999999999999999999\" is out of range for type integer", "22003"},
+		/* digits first: too many is out of range whatever follows */
+		{"2147483649x", false, 0, "value \"2147483649x\" is out of range for type integer", "22003"},
+		{"2147483648x", false, 0, "invalid input syntax for type integer: \"2147483648x\"", "22P02"},
+		{"", false, 0, "invalid input syntax for type integer: \"\"", "22P02"},
+		{"  ", false, 0, "invalid input syntax for type integer: \"  \"", "22P02"},
+		{"-", false, 0, "invalid input syntax for type integer: \"-\"", "22P02"},
+		{"1.5", false, 0, "invalid input syntax for type integer: \"1.5\"", "22P02"},
+		{"1e3", false, 0, "invalid input syntax for type integer: \"1e3\"", "22P02"},
+		{"0x10", false, 0, "invalid input syntax for type integer: \"0x10\"", "22P02"},
+		{"1 2", false, 0, "invalid input syntax for type integer: \"1 2\"", "22P02"},
+		{"9223372036854775807", true, 9223372036854775807LL, NULL, NULL},
+		{"-9223372036854775808", true, -9223372036854775807LL - 1, NULL, NULL},
+		{"9223372036854775808", true, 0,
+		"value \"9223372036854775808\" is out of range for type bigint", "22003"},
+		{"99999999999999999999999", true, 0,
+		"value \"99999999999999999999999\" is out of range for type bigint", "22003"},
+		{"ten", true, 0, "invalid input syntax for type bigint: \"ten\"", "22P02"},
+	};
+	size_t		i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+	{
+		CovetError	err;
+		int64_t		v = -1;
+		CovetStatus rc = covet_int_parse(cases[i].text, cases[i].bigint, &v, &err);
+
+		if (cases[i].message == NULL)
+		{
+			ok(rc == COVET_OK && v == cases[i].value, "int_parse \"%s\" as %s is %lld",
+			   cases[i].text, cases[i].bigint ? "bigint" : "integer", cases[i].value);
+		}
+		else
+		{
+			is_str(rc == COVET_OK ? "accepted" : err.message, cases[i].message,
+				   "int_parse \"%s\" as %s is refused", cases[i].text,
+				   cases[i].bigint ? "bigint" : "integer");
+			is_str(covet_error_sqlstate(&err), cases[i].state, "... with SQLSTATE %s",
+				   cases[i].state);
+		}
+	}
+}
+
+static bool
+valid_utf8(const char *s)
+{
+	const unsigned char *p = (const unsigned char *) s;
+
+	while (*p)
+	{
+		int			n = *p < 0x80 ? 0 : (*p & 0xE0) == 0xC0 ? 1 : (*p & 0xF0) == 0xE0 ? 2 :
+			(*p & 0xF8) == 0xF0 ? 3 : -1;
+
+		if (n < 0)
+			return false;
+		p++;
+		while (n-- > 0)
+			if ((*p++ & 0xC0) != 0x80)
+				return false;
+	}
+	return true;
+}
+
+static bool
+ends_with(const char *s, const char *end)
+{
+	size_t		n = strlen(s),
+				m = strlen(end);
+
+	return n >= m && strcmp(s + n - m, end) == 0;
+}
+
+/* A text longer than its buffer keeps its end: the middle gives way. */
+static void
+test_error_fit(void)
+{
+	CovetError	err;
+	char		longname[5001];
+	char		utf8[6001];
+	char		exact[1024];
+	char		want[256];
+	char		parts[40][31];
+	int			i;
+
+	memset(longname, 'a', 5000);
+	longname[5000] = '\0';
+	covet_error_set(&err, COVET_ERR_NOT_FOUND, "column \"%s\" of table \"%s\" does not exist",
+					longname, "t");
+	is_int((long long) strlen(err.message), 1023, "a long message fills the buffer");
+	ok(strncmp(err.message, "column \"aaaa", 12) == 0, "it keeps its start");
+	ok(ends_with(err.message, "aaaa\" of table \"t\" does not exist"),
+	   "and its end, the reason: %s", err.message + 980);
+	ok(strstr(err.message, "a...a") != NULL, "the middle of the long name is \"...\"");
+
+	/* exactly the room: unchanged; one more byte: cut */
+	memset(exact, 'x', 1023);
+	exact[1023] = '\0';
+	covet_error_set(&err, COVET_ERR_SQL, "%s", exact);
+	is_str(err.message, exact, "1,023 bytes fit as they are");
+	covet_error_set(&err, COVET_ERR_SQL, "%s!", exact);
+	ok(strlen(err.message) == 1023 && ends_with(err.message, "xx!") &&
+	   strstr(err.message, "...") != NULL, "1,024 bytes are cut in the middle");
+
+	/* a prefix in front of a long message: the message's end survives */
+	covet_error_set(&err, COVET_ERR_SQL, "%s", longname);
+	covet_error_prefix(&err, "migration \"%s\" failed: ", "0001_x");
+	ok(strncmp(err.message, "migration \"0001_x\" failed: aaa", 30) == 0 &&
+	   strlen(err.message) == 1023 && strstr(err.message, "...") != NULL,
+	   "prefix: in front, the message cut in its middle");
+	snprintf(want, sizeof(want), "%s does not exist", "aaaa");
+	covet_error_set(&err, COVET_ERR_SQL, "%s does not exist", longname);
+	covet_error_prefix(&err, "migration \"%s\" failed: ", "0001_x");
+	ok(ends_with(err.message, want), "prefix keeps the reason at the end");
+
+	/* detail (1,024) and hint (512) alike */
+	covet_error_detail(&err, "The key was (%s), the row %d.", longname, 7);
+	ok(strlen(err.detail) == 1023 && ends_with(err.detail, "aaa), the row 7."),
+	   "detail keeps its end");
+	covet_error_hint(&err, "Rename \"%s\" first.", longname);
+	ok(strlen(err.hint) == 511 && ends_with(err.hint, "aaa\" first."), "hint keeps its end");
+
+	/* a cut never splits a UTF-8 character */
+	for (i = 0; i < 3000; i++)
+		memcpy(utf8 + 2 * i, "\xc3\xa9", 2);
+	utf8[6000] = '\0';
+	covet_error_set(&err, COVET_ERR_NOT_FOUND, "column \"%s\" does not exist", utf8);
+	ok(valid_utf8(err.message) && ends_with(err.message, "\xc3\xa9\" does not exist"),
+	   "a cut in two-byte characters leaves valid UTF-8");
+	covet_error_set(&err, COVET_ERR_NOT_FOUND, "x%s", utf8);
+	ok(valid_utf8(err.message) && strlen(err.message) <= 1023, "... also at an odd offset");
+
+	/* no piece long enough: the middle of the whole text */
+	for (i = 0; i < 40; i++)
+	{
+		memset(parts[i], 'a' + i % 26, 30);
+		parts[i][30] = '\0';
+	}
+	covet_error_set(&err, COVET_ERR_SQL,
+					"%s%s%s%s%s%s%s%s%s%s%s%s%s%s%s%s%s%s%s%s"
+					"%s%s%s%s%s%s%s%s%s%s%s%s%s%s%s%s%s%s%s%s",
+					parts[0], parts[1], parts[2], parts[3], parts[4], parts[5], parts[6],
+					parts[7], parts[8], parts[9], parts[10], parts[11], parts[12], parts[13],
+					parts[14], parts[15], parts[16], parts[17], parts[18], parts[19],
+					parts[20], parts[21], parts[22], parts[23], parts[24], parts[25],
+					parts[26], parts[27], parts[28], parts[29], parts[30], parts[31],
+					parts[32], parts[33], parts[34], parts[35], parts[36], parts[37],
+					parts[38], parts[39]);
+	ok(strlen(err.message) == 1023 && strncmp(err.message, parts[0], 30) == 0 &&
+	   ends_with(err.message, parts[39]) && strstr(err.message, "...") != NULL,
+	   "many short pieces: the middle of the whole text gives way");
+
+	/* the conversions covet uses format as printf formats them */
+	snprintf(want, sizeof(want), "%lld|%d|%zu|%.3s|%.*s|%5s|%-5s|%%|%x|%.1f",
+			 -12345678901LL, -7, (size_t) 42, "abcdef", 2, "xyz", "ab", "cd", 255u, 2.25);
+	covet_error_set(&err, COVET_ERR_SQL, "%lld|%d|%zu|%.3s|%.*s|%5s|%-5s|%%|%x|%.1f",
+					-12345678901LL, -7, (size_t) 42, "abcdef", 2, "xyz", "ab", "cd", 255u, 2.25);
+	is_str(err.message, want, "conversions as printf's");
+}
+
+/* covet_setting_ms_parse reads as PostgreSQL 15 reads lock_timeout. */
+static void
+test_setting_parse(void)
+{
+	static const struct
+	{
+		const char *value;
+		int			ms;			/* when message is NULL */
+		const char *message;
+		const char *hint;
+	}			cases[] = {
+		{"0x10", 16, NULL, NULL},
+		{"010", 8, NULL, NULL},
+		{"1.5min", 90000, NULL, NULL},
+		{"1.5", 2, NULL, NULL},
+		{"2.5", 2, NULL, NULL},
+		{"1e3", 1000, NULL, NULL},
+		{" 5 ms ", 5, NULL, NULL},
+		{"1500us", 2, NULL, NULL},
+		{"1d", 86400000, NULL, NULL},
+		{"5 msx", 0, "invalid value for parameter \"covet.lock_timeout\": \"5 msx\"",
+		"Valid units for this parameter are \"us\", \"ms\", \"s\", \"min\", \"h\", and \"d\"."},
+		{"1 min 2", 0, "invalid value for parameter \"covet.lock_timeout\": \"1 min 2\"",
+		"Valid units for this parameter are \"us\", \"ms\", \"s\", \"min\", \"h\", and \"d\"."},
+		{"abc", 0, "invalid value for parameter \"covet.lock_timeout\": \"abc\"", ""},
+		{"", 0, "invalid value for parameter \"covet.lock_timeout\": \"\"", ""},
+		{"-1", 0, "-1 ms is outside the valid range for parameter \"covet.lock_timeout\" (0 .. 2147483647)", ""},
+		{"99999999999", 0, "invalid value for parameter \"covet.lock_timeout\": \"99999999999\"",
+		"Value exceeds integer range."},
+		{"3000000s", 0, "invalid value for parameter \"covet.lock_timeout\": \"3000000s\"",
+		"Value exceeds integer range."},
+	};
+	size_t		i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+	{
+		CovetError	err;
+		int			v = -1;
+		CovetStatus rc = covet_setting_ms_parse("lock_timeout", cases[i].value, 0, 2147483647,
+												&v, &err);
+
+		if (cases[i].message == NULL)
+			ok(rc == COVET_OK && v == cases[i].ms, "setting \"%s\" is %d ms", cases[i].value,
+			   cases[i].ms);
+		else
+			ok(rc == COVET_ERR_INVALID && strcmp(err.message, cases[i].message) == 0 &&
+			   strcmp(err.hint, cases[i].hint) == 0, "setting \"%s\": %s", cases[i].value,
+			   cases[i].message);
+	}
+}
+
 int
 main(void)
 {
@@ -250,6 +483,9 @@ main(void)
 	test_buf();
 	test_expand();
 	test_errors();
+	test_int_parse();
+	test_error_fit();
+	test_setting_parse();
 	is_int(tap_mem_live(), 0, "no live allocations at the end");
 	return done_testing();
 }

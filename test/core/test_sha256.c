@@ -27,7 +27,7 @@ main(void)
 	char		out[COVET_CHECKSUM_LEN + 1];
 	char		out2[COVET_CHECKSUM_LEN + 1];
 	char	   *big;
-	char		buf[300];
+	char		buf[200 + 1 + 130]; /* up, a NUL, down (at most 199 and 129) */
 	bool		stream_ok = true;
 	size_t		i;
 

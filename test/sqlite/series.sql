@@ -35,3 +35,10 @@ SELECT covet_seed('narrow', 50, '{"score": "int(1, 1000)"}', 9);
 SELECT covet_seed('wide', 50, '{"score": "int(1, 1000)"}', 9);
 SELECT count(*), count(DISTINCT n.email), count(DISTINCT n.score) > 40 FROM narrow n JOIN wide w USING (id)
  WHERE n.email = w.email AND n.score = w.score AND n.x63 = w.x63;
+-- bounds are bigints, judged as PostgreSQL's generate_series(bigint, bigint)
+-- judges them: digits in text and whole REALs count, nothing is truncated
+SELECT count(*) FROM covet_series(1, '3');
+SELECT count(*) FROM covet_series(1, 3.0);
+SELECT count(*) FROM covet_series(1.5, 3);
+SELECT count(*) FROM covet_series('x', 3);
+SELECT count(*) FROM covet_series(1, '99999999999999999999');
