@@ -161,24 +161,7 @@ static const char *first_word(const char *p);
 static bool
 tail_is_empty(const char *p)
 {
-	for (;;)
-	{
-		while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r' || *p == '\f')
-			p++;
-		if (p[0] == '-' && p[1] == '-')
-		{
-			while (*p && *p != '\n')
-				p++;
-		}
-		else if (p[0] == '/' && p[1] == '*' && p[2] != '\0')
-		{
-			const char *end = strstr(p + 2, "*/");
-
-			p = end ? end + 2 : p + strlen(p);
-		}
-		else
-			return *p == '\0';
-	}
+	return *first_word(p) == '\0';
 }
 
 /*
@@ -360,7 +343,11 @@ done:
 	return rc;
 }
 
-/* Skip white space and comments; return the first keyword's start. */
+/*
+ * Skip white space and comments as SQLite's tokenizer does (a "--" comment
+ * ends at a line feed, "/" "*" runs to its "*" "/" or to the end, but is a
+ * slash when nothing follows it); return the first keyword's start.
+ */
 static const char *
 first_word(const char *p)
 {
@@ -373,7 +360,7 @@ first_word(const char *p)
 			while (*p && *p != '\n')
 				p++;
 		}
-		else if (p[0] == '/' && p[1] == '*')
+		else if (p[0] == '/' && p[1] == '*' && p[2] != '\0')
 		{
 			const char *end = strstr(p + 2, "*/");
 
