@@ -18,7 +18,7 @@
  *
  *-------------------------------------------------------------------------
  */
-#include "covet.h"
+#include "ops.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -359,6 +359,11 @@ mapping_sql(CovetMem *mem, const char *json, const char *column, bool case_sensi
 			goto bad;
 		if (!covet_json_read_string(&val, &p, &why))
 			goto bad_string;
+		if (key.failed || val.failed)
+		{
+			rc = covet_error_set(err, COVET_ERR_NOMEM, "out of memory");
+			goto done;
+		}
 		covet_buf_append(set, " WHEN ");
 		if (count > 0)
 			covet_buf_append(where, ", ");
@@ -1045,4 +1050,12 @@ covet_text_converts(const char *text, const char *type, bool *ok, CovetError *er
 		return COVET_ERR_INVALID;
 	}
 	return COVET_OK;
+}
+
+CovetStatus
+covet_mapping_sql(CovetMem *mem, const char *json, const char *column,
+				  bool case_sensitive, CovetBuf *set, CovetBuf *where,
+				  CovetError *err)
+{
+	return mapping_sql(mem, json, column, case_sensitive, set, where, err);
 }

@@ -212,13 +212,17 @@ skip_space(const char *p)
 	return p;
 }
 
-/* One identifier: "quoted" (kept) or bare (folded to lower case). */
+/*
+ * One identifier: "quoted" (kept) or bare (folded to lower case).  NULL when
+ * there is none, or (*oom set) when memory ran out.
+ */
 static const char *
-read_ident(CovetMem *mem, const char *p, char **out)
+read_ident(CovetMem *mem, const char *p, char **out, bool *oom)
 {
 	CovetBuf	b;
 
 	*out = NULL;
+	*oom = false;
 	covet_buf_init(&b, mem);
 	if (*p == '"')
 	{
@@ -248,6 +252,7 @@ read_ident(CovetMem *mem, const char *p, char **out)
 	}
 	if (b.failed || b.data == NULL)
 	{
+		*oom = b.failed;
 		covet_buf_free(&b);
 		return NULL;
 	}
@@ -283,6 +288,7 @@ covet_sql_set_targets(CovetMem *mem, const char *set_sql, char ***names, int *n,
 		for (;;)
 		{
 			char	   *name;
+			bool		oom;
 
 			if (count == cap)
 			{
@@ -298,8 +304,12 @@ covet_sql_set_targets(CovetMem *mem, const char *set_sql, char ***names, int *n,
 				list = nl;
 				cap = cap ? cap * 2 : 8;
 			}
-			if ((p = read_ident(mem, p, &name)) == NULL)
+			if ((p = read_ident(mem, p, &name, &oom)) == NULL)
+			{
+				if (oom)
+					goto nomem;
 				goto bad;
+			}
 			list[count++] = name;
 			p = skip_space(p);
 			if (!multi || *p != ',')
