@@ -1,0 +1,230 @@
+/*-------------------------------------------------------------------------
+ *
+ * fuzz_oom.c
+ *		Fuzz target: the parsers with an allocator that fails.
+ *
+ * The input is a selector byte, two bytes of N, and the text: the N-th
+ * allocation (counting from 0) and every later one fail, covet's own and
+ * those of libyaml and libcsv, which call malloc themselves; this harness
+ * interposes them: libyaml calls yaml_malloc, yaml_realloc and
+ * yaml_strdup through its PLT (so the executable's win), and covet's call
+ * of csv_init is answered here, handing libcsv a realloc that fails too.
+ * yajl gets covet's allocator (src/core/yajl_mem.c).
+ *
+ * What must hold: no crash, no leak, and a call during which an
+ * allocation failed does not succeed; it fails with covet's "out of
+ * memory" (COVET_ERR_NOMEM), or with the engine error the fake driver had
+ * already raised when the failure came (the search for a failing record
+ * gives up quietly on its probes).
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "fuzz.h"
+#include "ops.h"
+#include "seed_json.h"
+
+#include <csv.h>
+#include <dlfcn.h>
+
+/* --- libyaml's allocation functions -------------------------------------- */
+
+void	   *yaml_malloc(size_t size);
+void	   *yaml_realloc(void *ptr, size_t size);
+char	   *yaml_strdup(const char *s);
+
+void *
+yaml_malloc(size_t size)
+{
+	return fuzz_should_fail() ? NULL : malloc(size ? size : 1);
+}
+
+void *
+yaml_realloc(void *ptr, size_t size)
+{
+	if (fuzz_should_fail())
+		return NULL;
+	return ptr ? realloc(ptr, size ? size : 1) : malloc(size ? size : 1);
+}
+
+char *
+yaml_strdup(const char *s)
+{
+	if (s == NULL)
+		return NULL;
+	return fuzz_should_fail() ? NULL : strdup(s);
+}
+
+/* --- libcsv: covet's csv_init, with a realloc that can fail ---------------- */
+
+static void *
+csv_realloc(void *ptr, size_t size)
+{
+	return fuzz_should_fail() ? NULL : realloc(ptr, size);
+}
+
+int
+csv_init(struct csv_parser *p, unsigned char options)
+{
+	static int	(*real) (struct csv_parser *, unsigned char);
+	int			rc;
+
+	if (real == NULL)
+		*(void **) &real = dlsym(RTLD_NEXT, "csv_init");
+	if (real == NULL)
+		abort();
+	rc = real(p, options);
+	if (rc == 0)
+		csv_set_realloc_func(p, csv_realloc);
+	return rc;
+}
+
+/* --- the parsers ----------------------------------------------------------- */
+
+static CovetStatus
+run_migfile(const uint8_t *data, size_t size, CovetError *err)
+{
+	char	   *text = fuzz_text(data, size);
+	CovetMigFile f;
+	CovetStatus rc = covet_migfile_parse(&fuzz_mem, "0001_oom.sql", text, size, &f, err);
+	int			i;
+
+	if (rc == COVET_OK)
+	{
+		covet_free(&fuzz_mem, f.name);
+		covet_free(&fuzz_mem, f.up);
+		covet_free(&fuzz_mem, f.down);
+		covet_free(&fuzz_mem, f.kind);
+		for (i = 0; i < f.ndepends; i++)
+			covet_free(&fuzz_mem, f.depends[i]);
+		covet_free(&fuzz_mem, f.depends);
+	}
+	free(text);
+	return rc;
+}
+
+static CovetStatus
+run_seed_spec(const uint8_t *data, size_t size, CovetError *err)
+{
+	char	   *text = fuzz_text(data, size);
+	CovetJson  *j = NULL;
+	CovetFakeGen *g = NULL;
+	CovetStatus rc = covet_json_parse(&fuzz_mem, text, &j, err);
+
+	covet_json_free(&fuzz_mem, j);
+	if (rc == COVET_OK)
+	{
+		rc = covet_fake_parse(&fuzz_mem, text, &g, err);
+		if (rc == COVET_OK)
+			covet_fake_free(&fuzz_mem, g);
+		else if (rc != COVET_ERR_NOMEM)
+			rc = COVET_OK;		/* not a generator: fine */
+	}
+	free(text);
+	return rc;
+}
+
+static CovetStatus
+run_mapping(const uint8_t *data, size_t size, CovetError *err)
+{
+	char	   *text = fuzz_text(data, size);
+	CovetBuf	set,
+				where;
+	char	   *s = NULL,
+			   *w = NULL;
+	CovetStatus rc;
+
+	covet_buf_init(&set, &fuzz_mem);
+	covet_buf_init(&where, &fuzz_mem);
+	rc = covet_mapping_sql(&fuzz_mem, text, "status", false, &set, &where, err);
+	if (rc == COVET_OK)
+		rc = covet_buf_finish(&set, &s, err);
+	if (rc == COVET_OK)
+		rc = covet_buf_finish(&where, &w, err);
+	covet_buf_free(&set);
+	covet_buf_free(&where);
+	covet_free(&fuzz_mem, s);
+	covet_free(&fuzz_mem, w);
+	free(text);
+	return rc;
+}
+
+static CovetStatus
+run_set_targets(const uint8_t *data, size_t size, CovetError *err)
+{
+	char	   *text = fuzz_text(data, size);
+	char	  **names;
+	int			n,
+				i;
+	CovetStatus rc = covet_sql_check_fragment("set", text, err);
+
+	if (rc != COVET_OK)
+		rc = COVET_OK;			/* not a set list: nothing to fail */
+	else if ((rc = covet_sql_set_targets(&fuzz_mem, text, &names, &n, err)) == COVET_OK)
+	{
+		for (i = 0; i < n; i++)
+			covet_free(&fuzz_mem, names[i]);
+		covet_free(&fuzz_mem, names);
+	}
+	free(text);
+	return rc;
+}
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	CovetError	err;
+	CovetStatus rc = COVET_OK;
+	unsigned	selector;
+	long		n;
+	const CovetDialect *dl;
+
+	if (size < 3)
+		return 0;
+	selector = data[0];
+	n = (long) data[1] | ((long) data[2] << 8);
+	dl = (selector & 8) ? &covet_dialect_sqlite : &covet_dialect_postgres;
+	data += 3;
+	size -= 3;
+
+	covet_error_clear(&err);
+	fuzz_fail_after(n);
+	switch (selector % 8)
+	{
+		case 0:
+			rc = fuzz_load(dl, data, size, COVET_FORMAT_JSON, COVET_CONFLICT_ERROR, &err);
+			break;
+		case 1:
+			rc = fuzz_load(dl, data, size, COVET_FORMAT_YAML, COVET_CONFLICT_ERROR, &err);
+			break;
+		case 2:
+			rc = fuzz_load(dl, data, size, COVET_FORMAT_CSV, COVET_CONFLICT_IGNORE, &err);
+			break;
+		case 3:
+			rc = run_migfile(data, size, &err);
+			break;
+		case 4:
+			rc = run_seed_spec(data, size, &err);
+			break;
+		case 5:
+			rc = run_mapping(data, size, &err);
+			break;
+		case 6:
+			rc = run_set_targets(data, size, &err);
+			break;
+		default:
+			rc = fuzz_load(dl, data, size, COVET_FORMAT_JSON, COVET_CONFLICT_UPDATE, &err);
+			break;
+	}
+	fuzz_fail_at = -1;			/* disarm; fuzz_failed stays */
+	if (getenv("FUZZ_VERBOSE") != NULL)
+		fprintf(stderr, "selector %u, fail at %ld: %ld refused, status %d: %s\n",
+				selector, n, fuzz_failed, (int) rc, rc == COVET_OK ? "ok" : err.message);
+	fuzz_check_error(rc, &err);
+	if (fuzz_failed > 0 && rc != COVET_ERR_NOMEM && rc != COVET_ERR_SQL)
+	{
+		fprintf(stderr, "an allocation failed, but the call gave status %d: %s\n",
+				(int) rc, rc == COVET_OK ? "success" : err.message);
+		abort();
+	}
+	return 0;
+}
