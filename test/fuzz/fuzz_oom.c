@@ -3,7 +3,8 @@
  * fuzz_oom.c
  *		Fuzz target: the parsers with an allocator that fails.
  *
- * The input is a selector byte, two bytes of N, and the text: the N-th
+ * The input is a selector byte (the parser; 8: the SQLite dialect; 16: a
+ * sweep, below), two bytes of N, and the text: the N-th
  * allocation (counting from 0) and every later one fail, covet's own and
  * those of libyaml and libcsv, which call malloc themselves; this harness
  * interposes them: libyaml calls yaml_malloc, yaml_realloc and
@@ -169,22 +170,13 @@ run_set_targets(const uint8_t *data, size_t size, CovetError *err)
 	return rc;
 }
 
-int
-LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+/* One call with the n-th allocation failing; true if one failed. */
+static bool
+one_run(unsigned selector, long n, const uint8_t *data, size_t size)
 {
+	const CovetDialect *dl = (selector & 8) ? &covet_dialect_sqlite : &covet_dialect_postgres;
 	CovetError	err;
 	CovetStatus rc = COVET_OK;
-	unsigned	selector;
-	long		n;
-	const CovetDialect *dl;
-
-	if (size < 3)
-		return 0;
-	selector = data[0];
-	n = (long) data[1] | ((long) data[2] << 8);
-	dl = (selector & 8) ? &covet_dialect_sqlite : &covet_dialect_postgres;
-	data += 3;
-	size -= 3;
 
 	covet_error_clear(&err);
 	fuzz_fail_after(n);
@@ -222,9 +214,37 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	fuzz_check_error(rc, &err);
 	if (fuzz_failed > 0 && rc != COVET_ERR_NOMEM && rc != COVET_ERR_SQL)
 	{
-		fprintf(stderr, "an allocation failed, but the call gave status %d: %s\n",
-				(int) rc, rc == COVET_OK ? "success" : err.message);
+		fprintf(stderr, "allocation %ld failed, but the call gave status %d: %s\n",
+				n, (int) rc, rc == COVET_OK ? "success" : err.message);
 		abort();
 	}
+	return fuzz_failed > 0;
+}
+
+/*
+ * Selector bit 16: a sweep, every allocation from the n-th on failing in
+ * turn (one call each) until a call makes no more allocations than that.
+ */
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	unsigned	selector;
+	long		n;
+
+	if (size < 3)
+		return 0;
+	selector = data[0];
+	n = (long) data[1] | ((long) data[2] << 8);
+	data += 3;
+	size -= 3;
+	if (selector & 16)
+	{
+		long		last = n + 20000;
+
+		while (n < last && one_run(selector, n, data, size))
+			n++;
+	}
+	else
+		one_run(selector, n, data, size);
 	return 0;
 }
