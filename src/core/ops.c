@@ -351,6 +351,8 @@ mapping_sql(CovetMem *mem, const char *json, const char *column, bool case_sensi
 			goto bad;
 		if (!covet_json_read_string(&key, &p, &why))
 			goto bad_string;
+		if (key.failed)
+			goto nomem;
 		p = json_space(p);
 		if (*p++ != ':')
 			goto bad;
@@ -359,11 +361,8 @@ mapping_sql(CovetMem *mem, const char *json, const char *column, bool case_sensi
 			goto bad;
 		if (!covet_json_read_string(&val, &p, &why))
 			goto bad_string;
-		if (key.failed || val.failed)
-		{
-			rc = covet_error_set(err, COVET_ERR_NOMEM, "out of memory");
-			goto done;
-		}
+		if (val.failed)
+			goto nomem;
 		covet_buf_append(set, " WHEN ");
 		if (count > 0)
 			covet_buf_append(where, ", ");
@@ -400,6 +399,9 @@ bad:
 	rc = covet_error_set(err, COVET_ERR_INVALID, "invalid mapping: expected a JSON object of strings");
 	covet_error_detail(err, "The mapping was: %.300s", json);
 	covet_error_hint(err, "For example: {\"new\": \"pending\", \"done\": \"finished\"}.");
+	goto done;
+nomem:
+	rc = covet_error_set(err, COVET_ERR_NOMEM, "out of memory");
 	goto done;
 bad_string:
 	rc = covet_error_set(err, COVET_ERR_INVALID, "invalid mapping: %s at character %d",
