@@ -1150,13 +1150,8 @@ j_map_key(void *ctx, const unsigned char *s, size_t len)
 			else if (len == 6 && memcmp(s, "fields", 6) == 0)
 				p->state = J_FIELDS_START;
 			else
-			{
-				covet_buf_reset(&p->key);
-				covet_buf_appendn(&p->key, (const char *) s, len);
-				covet_buf_append(&p->key, "");
-				return record_error(p->L, COVET_ERR_PARSE, "unknown key \"%s\" (a record has \"model\", \"pk\" and \"fields\")",
-									p->key.failed ? "?" : p->key.data), 0;
-			}
+				return record_error(p->L, COVET_ERR_PARSE, "unknown key \"%.*s\" (a record has \"model\", \"pk\" and \"fields\")",
+									(int) (len > 60 ? 60 : len), (const char *) s), 0;
 			return 1;
 		case J_PK_OBJECT:
 		case J_FIELDS:
