@@ -320,6 +320,7 @@ mapping_sql(CovetMem *mem, const char *json, const char *column, bool case_sensi
 	const char *p = json_space(json);
 	const char *why = NULL;
 	int			count = 0;
+	bool		ok;
 	CovetStatus rc = COVET_OK;
 
 	covet_buf_init(&key, mem);
@@ -349,20 +350,22 @@ mapping_sql(CovetMem *mem, const char *json, const char *column, bool case_sensi
 		}
 		if (*p != '"')
 			goto bad;
-		if (!covet_json_read_string(&key, &p, &why))
-			goto bad_string;
+		ok = covet_json_read_string(&key, &p, &why);
 		if (key.failed)
-			goto nomem;
+			goto nomem;		/* first: the string may look bad after it */
+		if (!ok)
+			goto bad_string;
 		p = json_space(p);
 		if (*p++ != ':')
 			goto bad;
 		p = json_space(p);
 		if (*p != '"')
 			goto bad;
-		if (!covet_json_read_string(&val, &p, &why))
-			goto bad_string;
+		ok = covet_json_read_string(&val, &p, &why);
 		if (val.failed)
-			goto nomem;
+			goto nomem;		/* first: the string may look bad after it */
+		if (!ok)
+			goto bad_string;
 		covet_buf_append(set, " WHEN ");
 		if (count > 0)
 			covet_buf_append(where, ", ");
