@@ -1314,7 +1314,11 @@ y_next(YParser *y)
 	{
 		char		what[300];
 
-		if (y->parser.error == YAML_MEMORY_ERROR)
+		/*
+		 * libyaml (0.2.5) fails without naming an error where some of its
+		 * allocations fail (yaml_parser_scan_tag): that is out of memory too.
+		 */
+		if (y->parser.error == YAML_MEMORY_ERROR || y->parser.error == YAML_NO_ERROR)
 			return oom(y->L);
 
 		snprintf(what, sizeof(what), "%s%s%s",

@@ -387,6 +387,8 @@ mapping_sql(CovetMem *mem, const char *json, const char *column, bool case_sensi
 	}
 	if (*json_space(p + 1) != '\0')
 		goto bad;
+	if (set->failed || where->failed)
+		goto nomem;
 	if (count == 0)
 	{
 		rc = covet_error_set(err, COVET_ERR_INVALID, "mapping must not be empty");
@@ -399,6 +401,8 @@ mapping_sql(CovetMem *mem, const char *json, const char *column, bool case_sensi
 	covet_buf_appendc(where, ')');
 	goto done;
 bad:
+	if (set->failed || where->failed)
+		goto nomem;				/* what failed first */
 	rc = covet_error_set(err, COVET_ERR_INVALID, "invalid mapping: expected a JSON object of strings");
 	covet_error_detail(err, "The mapping was: %.300s", json);
 	covet_error_hint(err, "For example: {\"new\": \"pending\", \"done\": \"finished\"}.");
@@ -407,6 +411,8 @@ nomem:
 	rc = covet_error_set(err, COVET_ERR_NOMEM, "out of memory");
 	goto done;
 bad_string:
+	if (set->failed || where->failed)
+		goto nomem;
 	rc = covet_error_set(err, COVET_ERR_INVALID, "invalid mapping: %s at character %d",
 						 why, (int) (p - json) + 1);
 	covet_error_detail(err, "The mapping was: %.300s", json);

@@ -37,7 +37,8 @@
  * past covet frees them with it.
  *
  * libyaml and libcsv need none of this: they check what malloc and
- * realloc return and report it (YAML_MEMORY_ERROR, CSV_ENOMEM), which
+ * realloc return and report it (YAML_MEMORY_ERROR, CSV_ENOMEM; libyaml
+ * 0.2.5 also fails with no error named in a few such places), which
  * fixture_load.c turns into the same out-of-memory error.  They call
  * malloc themselves (libcsv's realloc hook takes no context pointer, so
  * covet's allocator cannot be handed to it); fixture_load.c frees their
