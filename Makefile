@@ -6,6 +6,9 @@
 #   make demo       apply examples/ to a SQLite file and print covet_status()
 #   make test       install what the tests need (as root), run every suite
 #   make bench      print the benchmarks
+#   make fuzz       fuzz every parser (test/fuzz/, clang's libFuzzer with
+#                   ASan and UBSan) for FUZZ_SECONDS (default 60) seconds
+#                   per target; "make test" runs their corpora once
 #
 # The SQLite half builds without PostgreSQL's development files, so "make
 # covet.so" and "make demo" work on a machine with SQLite only.
@@ -84,7 +87,7 @@ test/core/%.t: test/core/%.c test/core/tap.h $(CORE_TEST_OBJS)
 
 core-tests: $(CORE_TESTS)
 
-.PHONY: demo test bench core-tests
+.PHONY: demo test bench core-tests fuzz
 
 demo:
 	@bash test/scripts/deps.sh sqlite
@@ -96,3 +99,6 @@ test:
 
 bench:
 	@bash test/bench/run.sh
+
+fuzz:
+	@bash test/fuzz/run.sh fuzz

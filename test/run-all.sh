@@ -7,6 +7,8 @@
 #             build passes with -Werror, the PostgreSQL extension installs
 #   core      the C unit tests of src/core (test/core/*.t, TAP), built with
 #             AddressSanitizer and UndefinedBehaviorSanitizer
+#   fuzz      every fuzz target's corpus once (test/fuzz/run.sh corpus:
+#             gcc with ASan and UBSan, one test per target)
 #   layout    no file under src/core/ includes postgres.h or sqlite3.h
 #             (and the check itself catches such an include)
 #   sqlite    test/sqlite/NAME.sql through the sqlite3 shell matches
@@ -347,6 +349,12 @@ else
 	build_errors "$LOGS/core-build.log"
 fi
 suite_end "core"
+
+# --- fuzz corpora --------------------------------------------------------------
+
+suite_begin "fuzz corpora (test/fuzz/corpus, gcc ASan and UBSan)"
+run_tap "fuzz corpora" "$LOGS/fuzz-corpora.log" bash test/fuzz/run.sh corpus
+suite_end "fuzz corpora"
 
 # --- layout -----------------------------------------------------------------
 

@@ -15,11 +15,11 @@
  *-------------------------------------------------------------------------
  */
 #include "fixture.h"
+#include "yajl_mem.h"
 
 #include <stdio.h>
 #include <string.h>
 #include <yaml.h>
-#include <yajl/yajl_parse.h>
 
 #define DUMP_PAGE 1000
 
@@ -229,6 +229,22 @@ static const yajl_callbacks yaml_from_json = {
 	yj_start_map, yj_key, yj_end_map, yj_start_array, yj_end_array
 };
 
+typedef struct JsonToYaml
+{
+	const char *frag;
+	size_t		len;
+	bool		ok;
+} JsonToYaml;
+
+static void
+json_to_yaml(yajl_handle h, void *arg)
+{
+	JsonToYaml *jy = arg;
+
+	jy->ok = yajl_parse(h, (const unsigned char *) jy->frag, jy->len) == yajl_status_ok &&
+		yajl_complete_parse(h) == yajl_status_ok;
+}
+
 /* One value (JSON text from the dialect's SQL) as YAML events. */
 static CovetStatus
 y_value(Dumper *dm, const char *frag, CovetError *err)
@@ -246,17 +262,14 @@ y_value(Dumper *dm, const char *frag, CovetError *err)
 	}
 	else if (frag[0] == '{' || frag[0] == '[')
 	{
-		yajl_handle h = yajl_alloc(&yaml_from_json, NULL, dm);
+		JsonToYaml	jy = {frag, len, false};
+		CovetStatus rc;
 
-		if (h == NULL)
-			return covet_error_set(err, COVET_ERR_NOMEM, "out of memory");
-		if (yajl_parse(h, (const unsigned char *) frag, len) != yajl_status_ok ||
-			yajl_complete_parse(h) != yajl_status_ok)
-		{
-			yajl_free(h);
+		rc = covet_yajl_run(&dm->d->mem, &yaml_from_json, dm, json_to_yaml, &jy, err);
+		if (rc != COVET_OK)
+			return rc;
+		if (!jy.ok)
 			return covet_error_set(err, COVET_ERR_INTERNAL, "malformed JSON value from the database: %.60s", frag);
-		}
-		yajl_free(h);
 	}
 	else
 		y_plain(dm, frag, len);

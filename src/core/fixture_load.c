@@ -31,6 +31,7 @@
  *-------------------------------------------------------------------------
  */
 #include "fixture.h"
+#include "yajl_mem.h"
 
 #include <csv.h>
 #include <stdio.h>
@@ -38,7 +39,6 @@
 #include <string.h>
 #include <strings.h>
 #include <yaml.h>
-#include <yajl/yajl_parse.h>
 
 #define BATCH_RECORDS 2000
 #define BATCH_BYTES (4 * 1024 * 1024)
@@ -1191,13 +1191,8 @@ j_map_key(void *ctx, const unsigned char *s, size_t len)
 			else if (memchr(s, '\0', len) != NULL)
 				return nul_error(p->L, "a key of the record contains U+0000"), 0;
 			else
-			{
-				covet_buf_reset(&p->key);
-				covet_buf_appendn(&p->key, (const char *) s, len);
-				covet_buf_append(&p->key, "");
-				return record_error(p->L, COVET_ERR_PARSE, "unknown key \"%s\" (a record has \"model\", \"pk\" and \"fields\")",
-									p->key.failed ? "?" : p->key.data), 0;
-			}
+				return record_error(p->L, COVET_ERR_PARSE, "unknown key \"%.*s\" (a record has \"model\", \"pk\" and \"fields\")",
+									(int) (len > 60 ? 60 : len), (const char *) s), 0;
 			return 1;
 		case J_PK_OBJECT:
 		case J_FIELDS:
@@ -1261,41 +1256,6 @@ static const yajl_callbacks json_callbacks = {
 	j_start_map, j_map_key, j_end_map, j_start_array, j_end_array
 };
 
-/* yajl allocates through the driver's memory too */
-static void *
-yj_malloc(void *ctx, size_t size)
-{
-	size_t	   *p = covet_alloc(ctx, size + sizeof(max_align_t));
-
-	if (p == NULL)
-		return NULL;
-	*p = size;
-	return (char *) p + sizeof(max_align_t);
-}
-
-static void
-yj_free(void *ctx, void *ptr)
-{
-	if (ptr != NULL)
-		covet_free(ctx, (char *) ptr - sizeof(max_align_t));
-}
-
-static void *
-yj_realloc(void *ctx, void *ptr, size_t size)
-{
-	void	   *n;
-	size_t		old;
-
-	if (ptr == NULL)
-		return yj_malloc(ctx, size);
-	old = *(size_t *) ((char *) ptr - sizeof(max_align_t));
-	if ((n = yj_malloc(ctx, size)) == NULL)
-		return NULL;
-	memcpy(n, ptr, old < size ? old : size);
-	yj_free(ctx, ptr);
-	return n;
-}
-
 static void
 yajl_message(JParser *p, yajl_handle h, const unsigned char *text, size_t len)
 {
@@ -1312,45 +1272,64 @@ yajl_message(JParser *p, yajl_handle h, const unsigned char *text, size_t len)
 	syntax_error(p->L, p->line, buf);
 }
 
+typedef struct JInput
+{
+	JParser    *p;
+	const char *data;
+	size_t		len;
+} JInput;
+
+/* The parse, inside covet_yajl_run: all its state is in *in. */
+static void
+json_body(yajl_handle h, void *arg)
+{
+	JInput	   *in = arg;
+	JParser    *p = in->p;
+	Loader	   *L = p->L;
+	size_t		off = 0;
+
+	/* line by line, so that callbacks and errors know their line */
+	while (off < in->len && L->rc == COVET_OK)
+	{
+		const char *nl = memchr(in->data + off, '\n', in->len - off);
+		size_t		n = nl ? (size_t) (nl - (in->data + off)) + 1 : in->len - off;
+
+		p->line++;
+		if (yajl_parse(h, (const unsigned char *) in->data + off, n) != yajl_status_ok)
+		{
+			if (L->rc == COVET_OK)
+				yajl_message(p, h, (const unsigned char *) in->data + off, n);
+			return;
+		}
+		off += n;
+	}
+	if (p->line == 0)
+		p->line = 1;
+	if (L->rc == COVET_OK && yajl_complete_parse(h) != yajl_status_ok && L->rc == COVET_OK)
+		yajl_message(p, h, NULL, 0);
+}
+
 static CovetStatus
 parse_json(Loader *L, const char *data, size_t len)
 {
-	yajl_alloc_funcs af = {yj_malloc, yj_realloc, yj_free, &L->d->mem};
 	JParser		p;
-	yajl_handle h;
-	size_t		off = 0;
-	yajl_status st = yajl_status_ok;
+	JInput		in;
+	CovetError	nomem;
 
 	memset(&p, 0, sizeof(p));
 	p.L = L;
 	p.state = J_TOP;
 	covet_buf_init(&p.key, &L->d->mem);
 	covet_buf_init(&p.cap, &L->d->mem);
-	if ((h = yajl_alloc(&json_callbacks, &af, &p)) == NULL)
-		return oom(L);
-	/* line by line, so that callbacks and errors know their line */
-	while (off < len && L->rc == COVET_OK)
-	{
-		const char *nl = memchr(data + off, '\n', len - off);
-		size_t		n = nl ? (size_t) (nl - (data + off)) + 1 : len - off;
-
-		p.line++;
-		st = yajl_parse(h, (const unsigned char *) data + off, n);
-		if (st != yajl_status_ok)
-		{
-			if (L->rc == COVET_OK)
-				yajl_message(&p, h, (const unsigned char *) data + off, n);
-			break;
-		}
-		off += n;
-	}
+	in.p = &p;
+	in.data = data;
+	in.len = len;
+	if (covet_yajl_run(&L->d->mem, &json_callbacks, &p, json_body, &in, &nomem) != COVET_OK)
+		oom(L);
 	if (p.line == 0)
 		p.line = 1;
-	if (L->rc == COVET_OK && yajl_complete_parse(h) != yajl_status_ok && L->rc == COVET_OK)
-		yajl_message(&p, h, NULL, 0);
 	if (L->rc == COVET_OK && p.state != J_DONE)
 		syntax_error(L, p.line, "unexpected end of input");
-	yajl_free(h);
 	covet_buf_free(&p.key);
 	covet_buf_free(&p.cap);
 	return L->rc;
@@ -1375,6 +1354,13 @@ y_next(YParser *y)
 	if (!yaml_parser_parse(&y->parser, &y->ev))
 	{
 		char		what[300];
+
+		/*
+		 * libyaml (0.2.5) fails without naming an error where some of its
+		 * allocations fail (yaml_parser_scan_tag): that is out of memory too.
+		 */
+		if (y->parser.error == YAML_MEMORY_ERROR || y->parser.error == YAML_NO_ERROR)
+			return oom(y->L);
 
 		snprintf(what, sizeof(what), "%s%s%s",
 				 y->parser.problem ? y->parser.problem : "syntax error",
@@ -1748,6 +1734,22 @@ c_space(unsigned char c)
 	return 0;					/* white space is data */
 }
 
+typedef struct JsonCheck
+{
+	const char *s;
+	size_t		len;
+	bool		valid;
+} JsonCheck;
+
+static void
+json_check(yajl_handle h, void *arg)
+{
+	JsonCheck  *jc = arg;
+
+	jc->valid = yajl_parse(h, (const unsigned char *) jc->s, jc->len) == yajl_status_ok &&
+		yajl_complete_parse(h) == yajl_status_ok;
+}
+
 /* Text of a CSV field as a JSON value for a column of this kind. */
 static void
 csv_json(Loader *L, CovetBuf *out, const char *s, size_t len, CovetFixtureKind kind)
@@ -1788,15 +1790,15 @@ csv_json(Loader *L, CovetBuf *out, const char *s, size_t len, CovetFixtureKind k
 		case COVET_FX_JSON:
 		case COVET_FX_ARRAY:
 			{
-				yajl_alloc_funcs af = {yj_malloc, yj_realloc, yj_free, &L->d->mem};
-				yajl_handle h = yajl_alloc(NULL, &af, NULL);
-				bool		valid = h != NULL &&
-					yajl_parse(h, (const unsigned char *) s, len) == yajl_status_ok &&
-					yajl_complete_parse(h) == yajl_status_ok;
+				JsonCheck	jc = {s, len, false};
+				CovetError	nomem;
 
-				if (h != NULL)
-					yajl_free(h);
-				if (valid)
+				if (covet_yajl_run(&L->d->mem, NULL, NULL, json_check, &jc, &nomem) != COVET_OK)
+				{
+					out->failed = true;
+					return;
+				}
+				if (jc.valid)
 				{
 					covet_buf_appendn(out, s, len);
 					return;
@@ -1944,6 +1946,21 @@ c_row(int ch, void *data)
 	rec_end(L);
 }
 
+/* libcsv stopped: out of memory (its buffer could not grow) or bad CSV */
+static void
+csv_failure(Loader *L, struct csv_parser *cp, int64_t line)
+{
+	char		what[200];
+
+	if (csv_error(cp) == CSV_ENOMEM || csv_error(cp) == CSV_ETOOBIG)
+	{
+		oom(L);
+		return;
+	}
+	snprintf(what, sizeof(what), "%s", csv_strerror(csv_error(cp)));
+	syntax_error(L, line, what);
+}
+
 static CovetStatus
 parse_csv(Loader *L, const char *data, size_t len, const char *table)
 {
@@ -1980,21 +1997,11 @@ parse_csv(Loader *L, const char *data, size_t len, const char *table)
 
 		c.line++;
 		if (csv_parse(&cp, data + off, n, c_field, c_row, &c) != n && L->rc == COVET_OK)
-		{
-			char		what[200];
-
-			snprintf(what, sizeof(what), "%s", csv_strerror(csv_error(&cp)));
-			syntax_error(L, c.line, what);
-		}
+			csv_failure(L, &cp, c.line);
 		off += n;
 	}
 	if (L->rc == COVET_OK && csv_fini(&cp, c_field, c_row, &c) != 0 && L->rc == COVET_OK)
-	{
-		char		what[200];
-
-		snprintf(what, sizeof(what), "%s", csv_strerror(csv_error(&cp)));
-		syntax_error(L, c.line, what);
-	}
+		csv_failure(L, &cp, c.line);
 	if (L->rc == COVET_OK && c.row == 0)
 		syntax_error(L, 1, "no header row");
 	csv_free(&cp);

@@ -19,7 +19,7 @@
  *
  *-------------------------------------------------------------------------
  */
-#include "covet.h"
+#include "ops.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -382,6 +382,7 @@ mapping_sql(CovetMem *mem, const CovetDialect *dl, const char *json, const char 
 	const char *p = json_space(json);
 	const char *why = NULL;
 	int			count = 0;
+	bool		ok;
 	CovetStatus rc = COVET_OK;
 
 	covet_buf_init(&key, mem);
@@ -402,7 +403,10 @@ mapping_sql(CovetMem *mem, const CovetDialect *dl, const char *json, const char 
 		}
 		if (*p != '"')
 			goto bad;
-		if (!covet_json_read_string(&key, &p, &why))
+		ok = covet_json_read_string(&key, &p, &why);
+		if (key.failed)
+			goto nomem;		/* first: the string may look bad after it */
+		if (!ok)
 			goto bad_string;
 		p = json_space(p);
 		if (*p++ != ':')
@@ -410,7 +414,10 @@ mapping_sql(CovetMem *mem, const CovetDialect *dl, const char *json, const char 
 		p = json_space(p);
 		if (*p != '"')
 			goto bad;
-		if (!covet_json_read_string(&val, &p, &why))
+		ok = covet_json_read_string(&val, &p, &why);
+		if (val.failed)
+			goto nomem;		/* first: the string may look bad after it */
+		if (!ok)
 			goto bad_string;
 		covet_buf_append(set, " WHEN ");
 		append_folded(set, dl, column, !case_sensitive);
@@ -435,6 +442,8 @@ mapping_sql(CovetMem *mem, const CovetDialect *dl, const char *json, const char 
 	}
 	if (*json_space(p + 1) != '\0')
 		goto bad;
+	if (set->failed || where->failed)
+		goto nomem;
 	if (count == 0)
 	{
 		rc = covet_error_set(err, COVET_ERR_INVALID, "mapping must not be empty");
@@ -447,11 +456,18 @@ mapping_sql(CovetMem *mem, const CovetDialect *dl, const char *json, const char 
 	covet_buf_append(where, dl->in_close);
 	goto done;
 bad:
+	if (set->failed || where->failed)
+		goto nomem;				/* what failed first */
 	rc = covet_error_set(err, COVET_ERR_INVALID, "invalid mapping: expected a JSON object of strings");
 	covet_error_detail(err, "The mapping was: %.300s", json);
 	covet_error_hint(err, "For example: {\"new\": \"pending\", \"done\": \"finished\"}.");
 	goto done;
+nomem:
+	rc = covet_error_set(err, COVET_ERR_NOMEM, "out of memory");
+	goto done;
 bad_string:
+	if (set->failed || where->failed)
+		goto nomem;
 	rc = covet_error_set(err, COVET_ERR_INVALID, "invalid mapping: %s at character %d",
 						 why, (int) (p - json) + 1);
 	covet_error_detail(err, "The mapping was: %.300s", json);
@@ -1120,4 +1136,12 @@ covet_text_converts(const char *text, const char *type, bool *ok, CovetError *er
 		return COVET_ERR_INVALID;
 	}
 	return COVET_OK;
+}
+
+CovetStatus
+covet_mapping_sql(CovetMem *mem, const CovetDialect *dialect, const char *json,
+				  const char *column, bool case_sensitive, CovetBuf *set,
+				  CovetBuf *where, CovetError *err)
+{
+	return mapping_sql(mem, dialect, json, column, case_sensitive, set, where, err);
 }

@@ -50,7 +50,11 @@ parse_string(Parser *ps, char **out)
 	covet_buf_init(&b, ps->mem);
 	if (!covet_json_read_string(&b, &ps->p, &why))
 	{
+		bool		oom = b.failed;	/* first: the string may look bad after it */
+
 		covet_buf_free(&b);
+		if (oom)
+			return covet_error_set(ps->err, COVET_ERR_NOMEM, "out of memory");
 		return syntax(ps, why);
 	}
 	return covet_buf_finish(&b, out, ps->err);

@@ -432,15 +432,17 @@ skip_space(CovetEngine engine, const char *p)
 
 /*
  * One identifier: "quoted" (and in SQLite `quoted` or [quoted]) kept as
- * it is, bare folded to lower case.
+ * it is, bare folded to lower case.  NULL when there is none, or (*oom
+ * set) when memory ran out.
  */
 static const char *
-read_ident(CovetEngine engine, CovetMem *mem, const char *p, char **out)
+read_ident(CovetEngine engine, CovetMem *mem, const char *p, char **out, bool *oom)
 {
 	CovetBuf	b;
 	char		close = *p == '[' ? ']' : *p;
 
 	*out = NULL;
+	*oom = false;
 	covet_buf_init(&b, mem);
 	if (*p == '"' || (engine == COVET_ENGINE_SQLITE && (*p == '`' || *p == '[')))
 	{
@@ -470,6 +472,7 @@ read_ident(CovetEngine engine, CovetMem *mem, const char *p, char **out)
 	}
 	if (b.failed || b.data == NULL)
 	{
+		*oom = b.failed;
 		covet_buf_free(&b);
 		return NULL;
 	}
@@ -505,6 +508,7 @@ covet_sql_set_targets(CovetEngine engine, CovetMem *mem, const char *set_sql,
 		for (;;)
 		{
 			char	   *name;
+			bool		oom;
 
 			if (count == cap)
 			{
@@ -520,8 +524,12 @@ covet_sql_set_targets(CovetEngine engine, CovetMem *mem, const char *set_sql,
 				list = nl;
 				cap = cap ? cap * 2 : 8;
 			}
-			if ((p = read_ident(engine, mem, p, &name)) == NULL)
+			if ((p = read_ident(engine, mem, p, &name, &oom)) == NULL)
+			{
+				if (oom)
+					goto nomem;
 				goto bad;
+			}
 			list[count++] = name;
 			p = skip_space(engine, p);
 			if (!multi || *p != ',')

@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
-# deps.sh [sqlite|all]: make sure the Debian 12 packages that covet's build
+# deps.sh [sqlite|all|fuzz]: make sure the Debian 12 packages that covet's build
 # and tests need are installed.
 #
 #   sqlite  what the SQLite extension and its tests need (the default)
 #   all     plus PostgreSQL 15, its development files, pgTAP, pg_prove,
 #           valgrind (the full "make test")
+#   fuzz    what "make fuzz" needs on top of sqlite: clang and its
+#           libFuzzer runtime (-fsanitize=fuzzer)
 #
 # As root, missing packages are installed (apt-get update runs once, and only
 # if something is missing).  As another user, the missing packages and the
@@ -20,12 +22,14 @@ sqlite_pkgs=(gcc make libc6-dev sqlite3 libsqlite3-dev python3 libyaml-dev libya
 pg_pkgs=(postgresql-15 postgresql-server-dev-15 postgresql-15-pgtap
 	libtap-parser-sourcehandler-pgtap-perl postgresql-common valgrind
 	procps)
+fuzz_pkgs=(clang libclang-rt-14-dev)
 
 case $set_name in
 sqlite) wanted=("${sqlite_pkgs[@]}") ;;
 all) wanted=("${sqlite_pkgs[@]}" "${pg_pkgs[@]}") ;;
+fuzz) wanted=("${sqlite_pkgs[@]}" "${fuzz_pkgs[@]}") ;;
 *)
-	echo "usage: $0 [sqlite|all]" >&2
+	echo "usage: $0 [sqlite|all|fuzz]" >&2
 	exit 2
 	;;
 esac

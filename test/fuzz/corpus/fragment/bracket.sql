@@ -1,0 +1,1 @@
+[n] = 1; DROP TABLE canary

@@ -1,0 +1,1 @@
+n = n + 1 --; DROP TABLE canary; SELECT 1 FROM t

@@ -1,0 +1,1 @@
+n = E'\'; DROP TABLE canary; --'

@@ -1,0 +1,1 @@
+n = 1; DELETE FROM t

@@ -1,0 +1,1 @@
+n = n + 1, name = lower(name)

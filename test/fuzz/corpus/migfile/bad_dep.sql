@@ -1,0 +1,3 @@
+-- covet:depends ../etc/passwd
+-- covet:up
+SELECT 1;

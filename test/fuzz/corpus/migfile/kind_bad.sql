@@ -1,0 +1,3 @@
+-- covet:kind nonsense
+-- covet:up
+x

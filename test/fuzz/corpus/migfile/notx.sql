@@ -1,0 +1,3 @@
+-- covet:no-transaction
+-- covet:up
+CREATE INDEX CONCURRENTLY i ON t (a);

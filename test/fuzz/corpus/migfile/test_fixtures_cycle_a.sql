@@ -1,0 +1,3 @@
+-- covet:depends b
+-- covet:up
+CREATE TABLE ca (id int);

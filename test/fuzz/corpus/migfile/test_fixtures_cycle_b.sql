@@ -1,0 +1,3 @@
+-- covet:depends c
+-- covet:up
+CREATE TABLE cb (id int);

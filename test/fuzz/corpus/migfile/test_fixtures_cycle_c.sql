@@ -1,0 +1,3 @@
+-- covet:depends a
+-- covet:up
+CREATE TABLE cc (id int);

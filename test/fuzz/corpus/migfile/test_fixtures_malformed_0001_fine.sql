@@ -1,0 +1,4 @@
+-- covet:up
+CREATE TABLE fine (id int);
+-- covet:down
+DROP TABLE fine;

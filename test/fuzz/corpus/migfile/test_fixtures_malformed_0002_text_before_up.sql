@@ -1,0 +1,5 @@
+-- a comment is fine here
+
+CREATE TABLE oops (id int);
+-- covet:up
+SELECT 1;

@@ -1,0 +1,3 @@
+-- covet:frobnicate
+-- covet:up
+SELECT 1;
