@@ -205,6 +205,9 @@ run_state(int64 run_id, bool for_update, bool *mine, char **owner)
 	CovetPgRights rights;
 	int			rc;
 
+	/* SPI leaves its procedure memory current, which a commit frees */
+	MemoryContext cxt = CurrentMemoryContext;
+
 	values[0] = Int64GetDatum(run_id);
 	covet_pg_as_catalog(&rights);
 	rc = SPI_execute_with_args(for_update ?
@@ -223,11 +226,14 @@ run_state(int64 run_id, bool for_update, bool *mine, char **owner)
 		bool		isnull;
 		Datum		xmin = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2, &isnull);
 
+		MemoryContext old = MemoryContextSwitchTo(cxt);
+
 		state = SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1);
 		if (mine && !isnull)
 			*mine = TransactionIdIsCurrentTransactionId(DatumGetTransactionId(xmin));
 		if (owner)
 			*owner = SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 3);
+		MemoryContextSwitchTo(old);
 	}
 	SPI_freetuptable(SPI_tuptable);
 	return state;
@@ -271,6 +277,25 @@ covet_pg_background_launch(int64 run_id)
 		covet_error_detail(&err, "A background worker takes at most %d bytes of it; it has %d.",
 						   (int) sizeof(args.search_path) - 1, (int) strlen(search_path));
 		covet_error_hint(&err, "SET search_path to the schemas the operation needs, or qualify names with their schema.");
+		raise_error(&err);
+	}
+
+	/*
+	 * Inside a SECURITY DEFINER routine or a security-restricted operation
+	 * (a run's own statements, an index expression, a materialized view)
+	 * the current user is one the session could not SET ROLE to, and the
+	 * worker could not keep the restriction: a run's SQL there could get
+	 * the session user's rights.  Refuse.
+	 */
+	if (InLocalUserIdChange() || InSecurityRestrictedOperation())
+	{
+		CovetError	err;
+
+		covet_error_set(&err, COVET_ERR_PRIVILEGE,
+						"cannot start a background run inside a security-definer function or a security-restricted operation");
+		covet_error_detail(&err, "A background worker runs as a role the session could SET ROLE to; here the current role is \"%s\".",
+						   GetUserNameFromId(GetUserId(), false));
+		covet_error_hint(&err, "Call the _background form from a session of the role that owns the run, or use the _commit form.");
 		raise_error(&err);
 	}
 

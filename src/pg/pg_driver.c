@@ -46,7 +46,8 @@
  * statements hold no caller text but parameters and touch no caller
  * table.  Everything else runs as the caller, except once run_owner has
  * named a run's owner who is not the caller (a member of it steering its
- * run): then each statement runs as that owner, in a security-restricted
+ * run), or in a background worker, whose session user is the launcher's:
+ * then each statement runs as that owner, in a security-restricted
  * operation whose settings changes are undone after it, as PostgreSQL
  * runs a table owner's index expressions in VACUUM.  Undo tables belong
  * to the extension's owner; the run's owner gets SELECT and INSERT.
@@ -498,7 +499,11 @@ drv_query(void *ctx, const char *sql, int nparams, const char *const *params,
 {
 	CovetPgCall *call = (CovetPgCall *) ctx;
 
-	if (OidIsValid(call->run_as) && call->run_as != GetUserId())
+	/*
+	 * A worker runs its run's statements restricted even as the owner: its
+	 * session user is the launcher's, which RESET ROLE would give back.
+	 */
+	if (OidIsValid(call->run_as) && (call->run_as != GetUserId() || call->worker))
 		return query_with_rights(call, false, sql, nparams, params, res, err);
 	return query_plain(call, sql, nparams, params, res, err);
 }

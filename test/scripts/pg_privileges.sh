@@ -26,6 +26,10 @@
 # without its privileges (NOINHERIT) may resume and undo its runs, which run
 # as the deployer.  A run whose owner was dropped cannot be resumed by
 # anyone (42704); a superuser may cancel it.
+# A background run cannot be started inside a security-definer function or
+# a security-restricted operation (where a worker would lose the
+# restriction), and a worker runs its run's SQL restricted, so RESET ROLE
+# cannot reach the session user.
 # A runs row naming another table as its undo table, or holding a second
 # statement, is refused.  The
 # deployer cannot read or write server files through covet_load,
@@ -288,6 +292,52 @@ is "$(psql -X -qAt -d "$DB" -c "SELECT covet_resume($rg)" -c "SHOW search_path" 
 \"\$user\", public" "a setting the deployer's SQL changes does not stay in the superuser's session"
 is "$(as $DEP "SELECT covet_resume($rs)")" "ERROR:  42501" "the deployer still cannot resume the superuser's run"
 is "$(q "SELECT covet_cancel($ru)")" "$ru" "the superuser may cancel the other deployer's run"
+
+# --- background workers never give a run's SQL the session user's rights ---------------
+
+psql -X -q -v ON_ERROR_STOP=1 -d "$DB" >/dev/null 2>&1 <<'SQL'
+-- gives up the current role if it can, then records who it is
+CREATE FUNCTION app.esc(n int) RETURNS int LANGUAGE plpgsql AS $$
+BEGIN
+	EXECUTE 'RESET ROLE';
+	INSERT INTO app.audit VALUES ('esc', current_user, session_user);
+	RETURN n;
+END $$;
+-- past key 20, once app.flag says so, starts a background run on app.u
+CREATE FUNCTION app.launch(id int) RETURNS int LANGUAGE plpgsql AS $$
+BEGIN
+	IF id > 20 AND NOT (SELECT fail FROM app.flag) THEN
+		PERFORM covet_backfill_background('app.u', 'n = app.esc(n)', 10);
+	END IF;
+	RETURN 0;
+END $$;
+SQL
+q "DELETE FROM app.audit" >/dev/null
+as $DEP "CREATE FUNCTION app.helper() RETURNS bigint SECURITY DEFINER LANGUAGE sql
+	AS \$\$ SELECT covet_backfill_background('app.t', 'n = app.esc(n)', 10) \$\$" >/dev/null
+nruns=$(q "SELECT count(*) FROM covet.runs")
+is "$(psql -X -qAt -v VERBOSITY=verbose -d "$DB" -c "SELECT app.helper()" 2>&1 | head -n 1)" \
+	"ERROR:  42501: cannot start a background run inside a security-definer function or a security-restricted operation" \
+	"a deployer's SECURITY DEFINER function called by the superuser cannot start a background run"
+is "$(q "SELECT count(*) FROM covet.runs")" "$nruns" "no run was made"
+
+q "UPDATE app.flag SET fail = true" >/dev/null
+as $DEP "CALL covet_backfill_commit('app.t', 'n = app.boom(id, n) + app.launch(id)', 10)" >/dev/null 2>&1
+rw=$(q "SELECT max(id) FROM covet.runs WHERE table_name = 'app.t'")
+nu=$(q "SELECT count(*) FROM covet.runs WHERE table_name = 'app.u'")
+q "UPDATE app.flag SET fail = false" >/dev/null
+like "$(psql -X -qAt -d "$DB" -c "CALL covet_resume_commit($rw)" 2>&1)" \
+	"cannot start a background run inside a security-definer function or a security-restricted operation" \
+	"resumed by the superuser, the deployer's SQL cannot start a background run"
+sleep 1
+is "$(q "SELECT count(*) FROM covet.runs WHERE table_name = 'app.u'")|$(q "SELECT count(*) FROM app.audit WHERE tbl = 'esc'")" \
+	"$nu|0" "no run on app.u was made and nothing ran"
+
+rv=$(psql -X -qAt -d "$DB" -c "SET ROLE $DEP" -c "SELECT covet_backfill_background('app.t', 'n = app.esc(n)', 10)" 2>&1)
+is "$(q "SELECT covet_wait($rv, 30000)")" "failed" \
+	"a worker started under SET ROLE runs the run's SQL restricted: RESET ROLE fails"
+is "$(q "SELECT count(*) FROM app.audit WHERE tbl = 'esc'")" "0" "no statement of it ran as the superuser"
+q "DROP FUNCTION app.helper(); DROP FUNCTION app.launch(int); DROP FUNCTION app.esc(int)" >/dev/null
 
 # --- a runs row naming another table as its undo table ------------------------------
 
