@@ -1185,10 +1185,11 @@ fragment_statement(CovetDriver *d, const Run *r, const char *set, bool guard,
  * Have the engine read the run's SQL, without running it: each stored
  * fragment through covet_fragment_check, then each statement that embeds
  * them through the driver's check_statement.  At creation, and again
- * before resume or undo runs what the runs row holds.
+ * (stored: a fragment's error then names the run) before resume or undo
+ * runs what the runs row holds.
  */
 static CovetStatus
-check_run_sql(CovetDriver *d, const Run *r, bool reverse, CovetError *err)
+check_run_sql(CovetDriver *d, const Run *r, bool reverse, bool stored, CovetError *err)
 {
 	const char *set = reverse ? r->reverse_set : r->kind == COVET_OP_DELETE ? NULL : r->set_sql;
 	const char *what = reverse ? "reverse_expr" : set == NULL ? "where" :
@@ -1198,7 +1199,11 @@ check_run_sql(CovetDriver *d, const Run *r, bool reverse, CovetError *err)
 
 	if ((set != NULL && (rc = covet_fragment_check(d, reverse ? "reverse_expr" : "set", set, err)) != COVET_OK) ||
 		(r->where_sql != NULL && (rc = covet_fragment_check(d, "where", r->where_sql, err)) != COVET_OK))
+	{
+		if (stored && rc != COVET_ERR_NOMEM)
+			covet_error_prefix(err, "run %s: ", r->id_text);
 		return rc;
+	}
 	if (!reverse && set == NULL && r->kind == COVET_OP_UPDATE)
 		return covet_error_set(err, COVET_ERR_INVALID, "the run has no SET list");
 	if ((rc = fragment_statement(d, r, set, set != NULL, &sql, err)) != COVET_OK)
@@ -1234,7 +1239,7 @@ validate_fragments(CovetDriver *d, const Run *r, CovetError *err)
 
 		if (reverse && r->reverse_set == NULL)
 			break;
-		if ((rc = check_run_sql(d, r, reverse, err)) != COVET_OK ||
+		if ((rc = check_run_sql(d, r, reverse, false, err)) != COVET_OK ||
 			(rc = fragment_statement(d, r, reverse ? r->reverse_set :
 									 r->kind == COVET_OP_DELETE ? NULL : r->set_sql,
 									 false, &sql, err)) != COVET_OK)
@@ -2041,13 +2046,6 @@ run_load(CovetDriver *d, int64_t run_id, const char *action, Run *r, char **stat
 		rc = covet_error_set(err, COVET_ERR_NOMEM, "out of memory");
 	if (rc == COVET_OK)
 		rc = check_undo_name(d, r, err);
-	/* stored SQL is checked again before it runs, as when it was stored */
-	if (rc == COVET_OK && r->set_sql != NULL)
-		rc = covet_fragment_check(d, "set", r->set_sql, err);
-	if (rc == COVET_OK && r->where_sql != NULL)
-		rc = covet_fragment_check(d, "where", r->where_sql, err);
-	if (rc == COVET_OK && r->reverse_set != NULL)
-		rc = covet_fragment_check(d, "reverse_expr", r->reverse_set, err);
 	if (rc != COVET_OK && rc != COVET_ERR_NOMEM)
 		covet_error_prefix(err, "run %lld: ", (long long) run_id);
 done:
@@ -2084,7 +2082,7 @@ covet_batch_resume(CovetDriver *d, int64_t run_id, int progress_ms, CovetError *
 		goto done;
 	}
 	/* stored SQL is read by the engine again before any of it runs */
-	if ((rc = check_run_sql(d, &r, false, err)) != COVET_OK)
+	if ((rc = check_run_sql(d, &r, false, true, err)) != COVET_OK)
 		goto done;
 	if ((rc = build_statements(d, &r, err)) != COVET_OK)
 		goto done;
@@ -2146,7 +2144,7 @@ covet_batch_undo(CovetDriver *d, int64_t run_id, CovetError *err)
 		rc = COVET_ERR_STATE;
 		goto done;
 	}
-	if (r.undo_table == NULL && (rc = check_run_sql(d, &r, true, err)) != COVET_OK)
+	if (r.undo_table == NULL && (rc = check_run_sql(d, &r, true, true, err)) != COVET_OK)
 		goto done;
 	covet_buf_init(&b, &d->mem);
 	if (r.undo_table != NULL && r.kind == COVET_OP_DELETE)
