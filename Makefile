@@ -17,7 +17,7 @@ all:
 
 EXTENSION = covet
 MODULE_big = covet_pg
-DATA = sql/covet--0.1.0.sql
+DATA = sql/covet--0.1.0.sql sql/covet--0.1.0--0.2.0.sql
 PGFILEDESC = "covet - schema and data migrations inside the database"
 
 CORE_SRC = $(sort $(wildcard src/core/*.c))

@@ -323,7 +323,7 @@ else
 		fail "make install" "not root, and the PostgreSQL extension is not installed: run \"make install\" (or \"make test\") as root"
 		PG_OK=0
 	elif cmp -s covet_pg.so "$libdir/covet_pg.so" &&
-		cmp -s sql/covet--0.1.0.sql "$sharedir/extension/covet--0.1.0.sql"; then
+		cmp -s sql/covet--0.1.0--0.2.0.sql "$sharedir/extension/covet--0.1.0--0.2.0.sql"; then
 		pass "extension installed (not root: using the installed copy, the same as this build)"
 	else
 		pass "extension installed (not root: using the installed copy)"

@@ -24,7 +24,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define COVET_VERSION "0.1.0"
+#define COVET_VERSION "0.2.0"
 
 /* Longest migration name accepted. */
 #define COVET_NAME_MAX 128

@@ -24,7 +24,7 @@
  *
  * PostgreSQL's tables come from the extension script; SQLite's are created
  * on first use from schema_ddl below, which must stay equivalent to
- * sql/covet--0.1.0.sql.
+ * sql/covet--0.1.0.sql with sql/covet--0.1.0--0.2.0.sql applied.
  *
  *-------------------------------------------------------------------------
  */
@@ -41,7 +41,11 @@ static const char *const sqlite_schema[] = {
 	" depends_on text NOT NULL DEFAULT '',"
 	" atomic integer NOT NULL DEFAULT 1,"
 	" checksum text NOT NULL,"
-	" defined_at text NOT NULL)",
+	" defined_at text NOT NULL,"
+	" repeatable integer NOT NULL DEFAULT 0,"
+	" version text,"
+	" source text,"
+	" format text)",
 	"CREATE TABLE IF NOT EXISTS covet_applied ("
 	" name text PRIMARY KEY REFERENCES covet_migrations (name),"
 	" checksum text NOT NULL,"
@@ -53,14 +57,25 @@ static const char *const sqlite_schema[] = {
 	"CREATE TABLE IF NOT EXISTS covet_history ("
 	" id integer PRIMARY KEY,"
 	" name text NOT NULL,"
-	" action text NOT NULL CHECK (action IN ('apply', 'rollback')),"
+	" action text NOT NULL CHECK (action IN ('apply', 'rollback', 'baseline', 'fake',"
+	" 'repair', 'adopt', 'retry', 'forget', 'incomplete')),"
 	" checksum text NOT NULL,"
 	" started_at text NOT NULL,"
 	" duration_ms integer NOT NULL,"
 	" statements integer NOT NULL,"
 	" rows integer NOT NULL,"
 	" who text NOT NULL,"
-	" outcome text NOT NULL)",
+	" outcome text NOT NULL,"
+	" detail text)",
+	"CREATE TABLE IF NOT EXISTS covet_incomplete ("
+	" name text PRIMARY KEY REFERENCES covet_migrations (name),"
+	" action text NOT NULL CHECK (action IN ('apply', 'rollback')),"
+	" statement integer NOT NULL DEFAULT 0,"
+	" checksum text NOT NULL,"
+	" started_at text NOT NULL,"
+	" updated_at text NOT NULL,"
+	" who text NOT NULL,"
+	" error text)",
 	"CREATE TABLE IF NOT EXISTS covet_lock ("
 	" id integer PRIMARY KEY CHECK (id = 1),"
 	" pid integer NOT NULL,"

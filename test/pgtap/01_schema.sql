@@ -11,7 +11,7 @@ BEGIN;
 CREATE EXTENSION IF NOT EXISTS pgtap;
 CREATE EXTENSION IF NOT EXISTS covet;
 
-SELECT plan(75);
+SELECT plan(76);
 
 -- The schema the functions were created in.
 SELECT n.nspname AS ext_schema
@@ -19,7 +19,7 @@ SELECT n.nspname AS ext_schema
  WHERE e.extname = 'covet' \gset
 
 SELECT has_extension('covet');
-SELECT is((SELECT extversion FROM pg_extension WHERE extname = 'covet'), '0.1.0', 'extension version 0.1.0');
+SELECT is((SELECT extversion FROM pg_extension WHERE extname = 'covet'), '0.2.0', 'extension version 0.2.0');
 SELECT is((SELECT extrelocatable FROM pg_extension WHERE extname = 'covet'), false, 'not relocatable');
 SELECT has_schema('covet');
 
@@ -29,11 +29,14 @@ SELECT has_table('covet', 'applied', 'covet.applied exists');
 SELECT has_table('covet', 'history', 'covet.history exists');
 SELECT has_view('covet', 'lock', 'covet.lock exists');
 SELECT columns_are('covet', 'migrations',
-	ARRAY['name', 'kind', 'up_sql', 'down_sql', 'depends_on', 'atomic', 'checksum', 'defined_at']);
+	ARRAY['name', 'kind', 'up_sql', 'down_sql', 'depends_on', 'atomic', 'checksum', 'defined_at',
+		  'repeatable', 'version', 'source', 'format']);
 SELECT columns_are('covet', 'applied',
 	ARRAY['name', 'checksum', 'applied_at', 'duration_ms', 'statements', 'rows', 'who']);
 SELECT columns_are('covet', 'history',
-	ARRAY['id', 'name', 'action', 'checksum', 'started_at', 'duration_ms', 'statements', 'rows', 'who', 'outcome']);
+	ARRAY['id', 'name', 'action', 'checksum', 'started_at', 'duration_ms', 'statements', 'rows', 'who', 'outcome', 'detail']);
+SELECT columns_are('covet', 'incomplete',
+	ARRAY['name', 'action', 'statement', 'checksum', 'started_at', 'updated_at', 'who', 'error']);
 SELECT columns_are('covet', 'lock', ARRAY['pid', 'who', 'application_name', 'since']);
 SELECT col_is_pk('covet', 'migrations', 'name', 'migrations keyed by name');
 SELECT col_is_pk('covet', 'applied', 'name', 'applied keyed by name');
@@ -104,7 +107,7 @@ SELECT isnt_strict(:'ext_schema', 'covet_define', ARRAY['text', 'text', 'text', 
 SELECT isnt_strict(:'ext_schema', 'covet_migrate_up', ARRAY['text', 'boolean']);
 SELECT is((SELECT proparallel::text FROM pg_proc WHERE oid = 'covet_version()'::regprocedure),
 		  's', 'covet_version is PARALLEL SAFE');
-SELECT is(covet_version(), '0.1.0', 'covet_version()');
+SELECT is(covet_version(), '0.2.0', 'covet_version()');
 
 -- Privileges: nothing for PUBLIC, so nothing for a fresh role.
 CREATE ROLE covet_tap_nobody;
@@ -144,7 +147,7 @@ $$, 'every object of the extension has a comment');
 -- pg_dump keeps covet's rows.
 SELECT set_eq($$ SELECT unnest(extconfig)::regclass::text FROM pg_extension WHERE extname = 'covet' $$,
 			  ARRAY['covet.migrations', 'covet.applied', 'covet.history', 'covet.history_id_seq',
-					'covet.runs', 'covet.runs_id_seq'],
+					'covet.runs', 'covet.runs_id_seq', 'covet.incomplete'],
 			  'the tables and the history sequence are dumped');
 
 -- The setting.

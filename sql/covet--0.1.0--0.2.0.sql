@@ -1,0 +1,43 @@
+/*
+ * covet 0.1.0 -> 0.2.0 (ALTER EXTENSION covet UPDATE; CREATE EXTENSION runs
+ * covet--0.1.0.sql and then this script).
+ *
+ * covet--0.1.0.sql is frozen: what 0.1.0 installed.  Every change to covet's
+ * tables and routines since goes here, in the order it was made.
+ */
+\echo Use "ALTER EXTENSION covet UPDATE TO '0.2.0'" to load this file. \quit
+
+-- Migrations read as other tools wrote them, repeatable migrations.
+ALTER TABLE covet.migrations
+	ADD COLUMN repeatable boolean NOT NULL DEFAULT false,
+	ADD COLUMN version text,
+	ADD COLUMN source text,
+	ADD COLUMN format text;
+COMMENT ON COLUMN covet.migrations.repeatable IS 'Re-applied after the versioned migrations whenever its checksum changes (Flyway R__, -- covet:repeatable)';
+COMMENT ON COLUMN covet.migrations.version IS 'The version in the file name as the tool that wrote it spells it (golang-migrate, dbmate, goose, Flyway), used by covet_adopt; NULL for covet''s own names';
+COMMENT ON COLUMN covet.migrations.source IS 'The file (or file name given to covet_load_text) the definition was read from; NULL for covet_define';
+COMMENT ON COLUMN covet.migrations.format IS 'The format the file was read as: covet, golang-migrate, dbmate, goose, flyway, sqitch; NULL for covet_define';
+
+-- Every action on a migration, with what it needs to say.
+ALTER TABLE covet.history DROP CONSTRAINT history_action_check;
+ALTER TABLE covet.history ADD CONSTRAINT history_action_check CHECK (action IN
+	('apply', 'rollback', 'baseline', 'fake', 'repair', 'adopt', 'retry', 'forget', 'incomplete'));
+ALTER TABLE covet.history ADD COLUMN detail text;
+COMMENT ON COLUMN covet.history.detail IS 'What the action needs to say beyond its outcome: the old checksum of a repair, the blocking sessions of a lock-timeout retry, the statement an incomplete migration reached';
+COMMENT ON TABLE covet.history IS 'Every action on a migration, append-only; a failed transactional migration leaves no apply row';
+
+-- Non-transactional migrations that started and did not finish.
+CREATE TABLE covet.incomplete (
+	name text PRIMARY KEY REFERENCES covet.migrations (name),
+	action text NOT NULL CHECK (action IN ('apply', 'rollback')),
+	statement integer NOT NULL DEFAULT 0,
+	checksum text NOT NULL,
+	started_at timestamptz NOT NULL,
+	updated_at timestamptz NOT NULL,
+	who text NOT NULL,
+	error text
+);
+COMMENT ON TABLE covet.incomplete IS 'Non-transactional migrations (run statement by statement at top level) that started and have not finished';
+COMMENT ON COLUMN covet.incomplete.statement IS 'How many of the migration''s statements have committed; the next run continues after them';
+REVOKE ALL ON covet.incomplete FROM PUBLIC;
+SELECT pg_catalog.pg_extension_config_dump('covet.incomplete', '');
