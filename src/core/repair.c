@@ -716,9 +716,9 @@ applied_sequence(CovetDriver *d, const CovetDownNode *nodes, int n, int64_t *seq
 
 	rc = covet_sql_run(d,
 					   "SELECT a.name FROM {applied} a ORDER BY"
-					   " (SELECT {pg}max(h.id) FROM {history} h WHERE h.name {=} a.name"
+					   " coalesce((SELECT {pg}max(h.id) FROM {history} h WHERE h.name {=} a.name"
 					   " AND (h.action {=} 'apply' OR h.action {=} 'baseline' OR h.action {=} 'fake'"
-					   " OR h.action {=} 'adopt')),"
+					   " OR h.action {=} 'adopt')), 0),"
 					   " a.applied_at, a.name",
 					   0, NULL, &res, err);
 	if (rc != COVET_OK)

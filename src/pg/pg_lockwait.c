@@ -129,6 +129,9 @@ drv_lock_guard(void *ctx, bool on, CovetError *err)
 	{
 		char		value[32];
 
+		/* guards of an earlier transaction were ended by its end */
+		while (nguards > 0 && guards[nguards - 1].lxid != MyProc->lxid)
+			nguards--;
 		if (nguards == MAX_GUARDS)
 			return covet_error_set(err, COVET_ERR_INTERNAL,
 								   "lock timeout guards nested too deeply");
