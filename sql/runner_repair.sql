@@ -122,6 +122,27 @@ SELECT covet_mark_rolled_back('0010_none');
 SELECT covet_migrate_down(2);
 SELECT count(*) FROM pg_class WHERE relname IN ('rp_h', 'rp_i', 'rp_j');
 
+-- The same read from files: an empty down section, a comment-only one, none.
+\set edir `d=$(mktemp -d /tmp/covet_regress.XXXXXX) && cp -r test/fixtures/emptydown "$d/" && chmod -R a+rX "$d" && echo "$d/emptydown"`
+\setenv EDIR :edir
+SELECT replace(covet_load(:'edir'), :'edir', '<dir>');
+SELECT name, quote_nullable(down_sql) FROM covet.migrations WHERE name IN ('0001_empty', '0002_comment', '0003_none') ORDER BY name;
+SELECT covet_migrate_up('0003_none');
+SELECT covet_migrate_down(3);
+SELECT covet_mark_rolled_back('0003_none');
+SELECT covet_migrate_down(2);
+SELECT name, state FROM covet_status() WHERE name IN ('0001_empty', '0002_comment', '0003_none');
+SELECT count(*) FROM pg_class WHERE relname IN ('ed_one', 'ed_two', 'ed_three');
+\! rm -rf "$(dirname "$EDIR")"
+-- A definition stored without a down section, applied, then given an empty
+-- one: same checksum, so it is redefined, not refused.
+SELECT covet_define('0011_later', 'CREATE TABLE rp_k (id int)');
+SELECT covet_apply('0011_later');
+SELECT covet_define('0011_later', 'CREATE TABLE rp_k (id int)', '  ');
+SELECT covet_define('0011_later', 'CREATE TABLE rp_k (id int)', '');
+SELECT covet_migrate_down(1);
+SELECT name, state FROM covet_status() WHERE name = '0011_later';
+
 -- Every writing function is revoked from PUBLIC.
 SELECT p.oid::regprocedure, has_function_privilege('public', p.oid, 'EXECUTE')
 FROM pg_proc p
@@ -129,5 +150,6 @@ WHERE p.proname IN ('covet_baseline', 'covet_mark_applied', 'covet_mark_rolled_b
 					'covet_repair', 'covet_forget')
 ORDER BY p.oid::regprocedure::text;
 
-DROP TABLE rp_a, rp_b, rp_c, rp_d, rp_e, rp_g, rp_h, rp_i, rp_j, rp_hotfix;
+DROP TABLE rp_a, rp_b, rp_c, rp_d, rp_e, rp_g, rp_h, rp_i, rp_j, rp_k, rp_hotfix,
+	ed_one, ed_two, ed_three;
 DROP EXTENSION covet;

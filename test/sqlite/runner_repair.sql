@@ -116,3 +116,21 @@ SELECT covet_mark_rolled_back('0010_none');
 SELECT covet_migrate_down(2);
 SELECT count(*) FROM sqlite_master WHERE name IN ('h', 'i', 'j');
 SELECT count(*) FROM covet_lock;
+-- the same read from files: an empty down section, a comment-only one, none
+SELECT covet_load('test/fixtures/emptydown');
+SELECT name, quote(down_sql) FROM covet_migrations WHERE name IN ('0001_empty', '0002_comment', '0003_none') ORDER BY name;
+SELECT covet_migrate_up('0003_none');
+SELECT covet_migrate_down(3);
+SELECT covet_mark_rolled_back('0003_none');
+SELECT covet_migrate_down(2);
+SELECT name, state FROM covet_status() WHERE name IN ('0001_empty', '0002_comment', '0003_none');
+SELECT count(*) FROM sqlite_master WHERE name IN ('ed_one', 'ed_two', 'ed_three');
+-- a definition stored without a down section, applied, then given an empty
+-- one: same checksum, so it is redefined, not refused
+SELECT covet_define('0011_later', 'CREATE TABLE k (id integer)');
+SELECT covet_apply('0011_later');
+SELECT covet_define('0011_later', 'CREATE TABLE k (id integer)', '  ');
+SELECT covet_define('0011_later', 'CREATE TABLE k (id integer)', '');
+SELECT covet_migrate_down(1);
+SELECT name, state FROM covet_status() WHERE name = '0011_later';
+SELECT count(*) FROM covet_lock;
