@@ -7,9 +7,11 @@
  * transaction through the driver (begin_run), checks everything it can
  * before the first migration runs (names, targets, dependencies, cycles,
  * checksum drift, missing down sections), then runs each migration in its
- * own savepoint together with its `applied` and `history` rows.  A failure
- * rolls the savepoint back and ends the run with end_run(commit = false),
- * so the database is as it was before the call.  A dry run wraps the
+ * own savepoint together with its `applied` and `history` rows (a migration
+ * that timed out waiting for a lock is rolled back and tried again:
+ * covet_lock_retry, retry.c).  A failure rolls the savepoint back and ends
+ * the run with end_run(commit = false), so the database is as it was
+ * before the call.  A dry run wraps the
  * migrations in one more savepoint that is always rolled back, and reports
  * the first error instead of raising it.
  *
