@@ -122,13 +122,14 @@ defs_load(CovetDriver *d, Adopt *a, CovetError *err)
 	return COVET_OK;
 }
 
+/* Is a migration of this format loaded and not applied? */
 static bool
 has_format(const Adopt *a, const char *format)
 {
 	int			i;
 
 	for (i = 0; i < a->n; i++)
-		if (strcmp(a->defs[i].format, format) == 0)
+		if (strcmp(a->defs[i].format, format) == 0 && !a->defs[i].applied)
 			return true;
 	return false;
 }

@@ -1087,7 +1087,9 @@ status_fill(CovetDriver *d, RunState *st, CovetResult *out, CovetError *err)
 		cols[7] = m->who;
 		cols[8] = m->actual;
 		cols[9] = m->applied_checksum;
-		cols[10] = applied ? (strcmp(m->applied_checksum, m->actual) != 0 ? "true" : "false") : NULL;
+		/* a changed repeatable migration is due again, not drift */
+		cols[10] = applied ? (!m->repeatable &&
+							  strcmp(m->applied_checksum, m->actual) != 0 ? "true" : "false") : NULL;
 		for (c = 0; c < COVET_STATUS_NCOLS; c++)
 		{
 			if (cols[c] == NULL)
