@@ -306,34 +306,41 @@ listed(char **names, int n, const char *name)
 	return false;
 }
 
+/*
+ * Is path there (a file or a directory)?  An error reading it counts as
+ * not there: drivers list only the .sql files of a directory.
+ */
+static CovetStatus
+path_exists(CovetDriver *d, const char *dir, const char *name, bool *exists,
+			char ***names, int *n, CovetError *err)
+{
+	char	   *p = join_path(d, dir, name);
+	bool		is_dir = false;
+	CovetError	ignore;
+
+	*exists = false;
+	*names = NULL;
+	*n = 0;
+	if (p == NULL)
+		return covet_error_set(err, COVET_ERR_NOMEM, "out of memory");
+	covet_error_clear(&ignore);
+	if (d->list_dir(d->ctx, p, &is_dir, names, n, &ignore) == COVET_OK)
+		*exists = true;
+	else if (ignore.code == COVET_ERR_NOMEM || ignore.code == COVET_ERR_PRIVILEGE)
+		*err = ignore;
+	covet_free(&d->mem, p);
+	return *exists || (ignore.code != COVET_ERR_NOMEM && ignore.code != COVET_ERR_PRIVILEGE) ?
+		COVET_OK : err->code;
+}
+
 /* The files of one sqitch subdirectory ("deploy", "revert"); none if absent. */
 static CovetStatus
 list_sub(CovetDriver *d, const char *dir, const char *sub, char ***names,
 		 int *n, CovetError *err)
 {
-	char	   *p = join_path(d, dir, sub);
-	char	   *top = join_path(d, dir, "");
-	bool		is_dir = false;
-	CovetStatus rc;
-	char	  **all = NULL;
-	int			nall = 0;
+	bool		exists;
 
-	*names = NULL;
-	*n = 0;
-	if (p == NULL || top == NULL)
-	{
-		covet_free(&d->mem, p);
-		covet_free(&d->mem, top);
-		return covet_error_set(err, COVET_ERR_NOMEM, "out of memory");
-	}
-	/* list the parent first: a missing subdirectory is no error */
-	rc = d->list_dir(d->ctx, top, &is_dir, &all, &nall, err);
-	if (rc == COVET_OK && listed(all, nall, sub))
-		rc = d->list_dir(d->ctx, p, &is_dir, names, n, err);
-	free_names(d, all, nall);
-	covet_free(&d->mem, p);
-	covet_free(&d->mem, top);
-	return rc;
+	return path_exists(d, dir, sub, &exists, names, n, err);
 }
 
 /* One sqitch script of change c in sub ("deploy"/"revert"); *found false if absent. */
@@ -568,11 +575,17 @@ covet_runner_load(CovetDriver *d, const char *path, char **report,
 	}
 	else
 	{
+		bool		plan = false;
+		char	  **none = NULL;
+		int			nnone = 0;
+
 		set.is_dir = true;
 		qsort(names, (size_t) nnames, sizeof(char *), compare_names);
-		if (listed(names, nnames, "sqitch.plan"))
+		rc = path_exists(d, path, "sqitch.plan", &plan, &none, &nnone, err);
+		free_names(d, none, nnone);
+		if (rc == COVET_OK && plan)
 			rc = read_sqitch(d, &set, names, nnames, err);
-		else
+		else if (rc == COVET_OK)
 			rc = read_files(d, &set, names, nnames, err);
 	}
 	if (rc == COVET_OK)
