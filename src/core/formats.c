@@ -604,12 +604,6 @@ find_sections(Parse *p, CovetFormat f, const char *text, size_t len,
 				covet_error_detail(p->err, "The first is on line %d.", sec->up_line);
 				return COVET_ERR_PARSE;
 			}
-			if (state == 2)
-			{
-				perr(p, line, "\"%s\" after \"%s\"", upm, downm);
-				covet_error_hint(p->err, "The down section follows the up section.");
-				return COVET_ERR_PARSE;
-			}
 			sec->up_line = line;
 			sec->up_start = next;
 			state = 1;
