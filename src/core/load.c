@@ -736,7 +736,7 @@ text_body(CovetDriver *d, void *arg, CovetBuf *report, CovetError *err)
 		{
 			rc = covet_error_set(err, COVET_ERR_PARSE,
 								 "%s: no up migration loaded for this down file", a->filename);
-			covet_error_hint(err, "Load the up half (%s) first.",
+			covet_error_hint(err, "Load the up half (%s) first: send up halves before down halves.",
 							 p->format == COVET_FMT_FLYWAY ? "the V script of the same version" :
 							 p->format == COVET_FMT_SQITCH ? "the deploy script" : "the .up.sql file");
 			goto done;
