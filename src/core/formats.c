@@ -430,7 +430,13 @@ parse_flyway(Parse *p, const char *text, size_t len, CovetPiece *out)
 	else if ((out->version = covet_strndup(p->mem, base + 1,
 										   flyway_version_len(base + 1))) == NULL)
 		return nomem(p);
-	/* as it is: Flyway's checksum (covet_adopt) is over the file's lines */
+	/*
+	 * As it is but for its final line ends (which psql's `cat` drops):
+	 * Flyway's checksum (covet_adopt) is over the file's lines, and final
+	 * line ends add no line.
+	 */
+	while (len > 0 && (text[len - 1] == '\n' || text[len - 1] == '\r'))
+		len--;
 	if ((body = covet_strndup(p->mem, text, len)) == NULL)
 		return nomem(p);
 	if (base[0] == 'U')

@@ -185,8 +185,9 @@ test_parsers(void)
 		   "goose NO TRANSACTION, lower case");
 
 	e = (Expect) {COVET_PIECE_DEF, COVET_FMT_FLYWAY, "V1_1__init", "1_1",
-	"CREATE TABLE a (id int);\n", "(null)", true, false};
-	parses("V1_1__init.sql", "CREATE TABLE a (id int);\n", &e, "Flyway V, text as it is");
+	"\n  CREATE TABLE a (id int);  ", "(null)", true, false};
+	parses("V1_1__init.sql", "\n  CREATE TABLE a (id int);  \r\n\n", &e,
+		   "Flyway V, text as it is but for its final line ends");
 	e = (Expect) {COVET_PIECE_DOWN, COVET_FMT_FLYWAY, "U1_1__undo", "1_1",
 	NULL, "DROP TABLE a;", true, false};
 	parses("U1_1__undo.sql", "DROP TABLE a;", &e, "Flyway U");
