@@ -123,6 +123,12 @@ SELECT pg_temp.load('gone', :'srvdir');
 \! rm "$SRVDIR"/gone/10_orders.up.sql "$SRVDIR"/gone/10_orders.down.sql
 SELECT pg_temp.load('gone', :'srvdir');
 
+-- repeatable migrations are never rolled back; 1.0 is version 1 (Flyway)
+SELECT pg_temp.try($$SELECT covet_migrate_down('r_counts')$$, '');
+SELECT count(*) FROM covet.applied WHERE name = 'r_counts';
+SELECT pg_temp.text('V77__seventy_seven.sql', 'CREATE TABLE v77 (id int);');
+SELECT pg_temp.text('U77.0__undo.sql', 'DROP TABLE v77;');
+
 -- covet_adopt: a fresh start with each tool's history table
 DROP EXTENSION covet;
 DROP TABLE gm_orders, gm_users, dm_users, gs_users, gs_orders, lt_t, lt_v, lt_s, sq_users, sq_orders, sq_items CASCADE;

@@ -91,6 +91,28 @@ vtok(const char *p, bool after_digit)
 	return VT_BYTE;
 }
 
+/*
+ * After a digit run: skip parts that are all zeros up to the version's end
+ * ("1.0" is "1", as in Flyway); p unchanged if a non-zero part follows.
+ */
+static const char *
+zero_parts(const char *p)
+{
+	const char *q = p;
+
+	while (is_vsep(*q) && is_digit(q[1]))
+	{
+		const char *r = q + 1;
+
+		while (*r == '0')
+			r++;
+		if (is_digit(*r))
+			return p;
+		q = r;
+	}
+	return q;
+}
+
 int
 covet_version_cmp_loose(const char *a, const char *b)
 {
@@ -102,6 +124,17 @@ covet_version_cmp_loose(const char *a, const char *b)
 		VTok		ta = vtok(a, ad);
 		VTok		tb = vtok(b, bd);
 
+		/* a version that goes on sorts after one that ends here */
+		if ((ta == VT_SEP) != (tb == VT_SEP))
+		{
+			const char **p = ta == VT_SEP ? &a : &b;
+			const char *rest = zero_parts(*p);
+
+			if (rest == *p)
+				return ta == VT_SEP ? 1 : -1;
+			*p = rest;			/* only zeros: the same version so far */
+			continue;
+		}
 		if (ta == VT_END || tb == VT_END)
 			return (ta != VT_END) - (tb != VT_END);
 		if (ta == VT_NUM && tb == VT_NUM)
@@ -137,9 +170,6 @@ covet_version_cmp_loose(const char *a, const char *b)
 			ad = bd = false;
 			continue;
 		}
-		/* a version that goes on sorts after one that ends here */
-		if (ta == VT_SEP || tb == VT_SEP)
-			return ta == VT_SEP ? 1 : -1;
 		if (ta == VT_NUM || tb == VT_NUM)
 			return (unsigned char) *a < (unsigned char) *b ? -1 : 1;
 		if (*a != *b)

@@ -86,7 +86,8 @@ extern int	covet_format_by_name(const char *filename);
  * Compare two names or versions as versions: runs of digits compare as
  * numbers, a '.', '_' or '-' between two digit runs is a version separator
  * (so "1_1" equals "1.1") and sorts after the end of a version ("1" <
- * "1.1" < "1.2" < "1.10" < "2" < "10"); other characters compare as bytes.
+ * "1.1" < "1.2" < "1.10" < "2" < "10"), unless only zero parts follow
+ * ("1.0" equals "1", as in Flyway); other characters compare as bytes.
  * Equal versions spelled differently are ordered by strcmp, so the order
  * is total.
  */

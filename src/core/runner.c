@@ -788,8 +788,10 @@ down_body(CovetDriver *d, RunState *st, const void *arg, CovetBuf *report,
 		rc = covet_error_set(err, COVET_ERR_NOMEM, "out of memory");
 		goto done;
 	}
+	/* repeatable migrations are applied again, never rolled back */
 	for (i = 0; i < st->n; i++)
-		if (st->migs[st->order[i]].applied_checksum != NULL)
+		if (st->migs[st->order[i]].applied_checksum != NULL &&
+			!st->migs[st->order[i]].repeatable)
 			applied[napplied++] = st->order[i];
 
 	if (a->target != NULL)
@@ -798,6 +800,13 @@ down_body(CovetDriver *d, RunState *st, const void *arg, CovetBuf *report,
 
 		if ((rc = state_find_required(st, a->target, &target, err)) != COVET_OK)
 			goto done;
+		if (st->migs[target].repeatable)
+		{
+			rc = covet_error_set(err, COVET_ERR_STATE,
+								 "migration \"%s\" is repeatable", a->target);
+			covet_error_hint(err, "Repeatable migrations are applied again, never rolled back; name a versioned migration.");
+			goto done;
+		}
 		if (st->migs[target].applied_checksum == NULL)
 		{
 			rc = covet_error_set(err, COVET_ERR_STATE,

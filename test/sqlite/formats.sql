@@ -105,3 +105,9 @@ SELECT covet_load('results/formats-gone');
 .system rm results/formats-gone/10_orders.up.sql results/formats-gone/10_orders.down.sql
 SELECT covet_load('results/formats-gone');
 .system rm -rf results/formats-gone
+-- repeatable migrations are never rolled back
+SELECT covet_migrate_down('r_counts');
+SELECT count(*) FROM covet_applied WHERE name = 'r_counts';
+-- versions: 1.0 is 1 (Flyway), so an undo U1.0 completes V1
+SELECT covet_load_text('V77__seventy_seven.sql', 'CREATE TABLE v77 (id int);');
+SELECT covet_load_text('U77.0__undo.sql', 'DROP TABLE v77;');
