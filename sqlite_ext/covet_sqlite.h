@@ -85,5 +85,6 @@ extern int	covet_series_vtab_register(sqlite3 *db);
 /* Each feature registers its own SQL functions (fixtures.c, seed.c). */
 extern int	covet_fixtures_register(sqlite3 *db, CovetConn *conn, char **pzErrMsg);
 extern int	covet_seed_register(sqlite3 *db, CovetConn *conn, char **pzErrMsg);
+extern int	covet_formats_register(sqlite3 *db, CovetConn *conn, char **pzErrMsg);
 
 #endif							/* COVET_SQLITE_H */

@@ -158,6 +158,7 @@ typedef struct CovetMigFile
 	int			ndepends;
 	char	   *kind;			/* "schema" (default) or "data" */
 	bool		atomic;			/* false with "-- covet:no-transaction" */
+	bool		repeatable;		/* "-- covet:repeatable" (formats.h) */
 } CovetMigFile;
 
 extern CovetStatus covet_migfile_parse(CovetMem *mem, const char *filename,
