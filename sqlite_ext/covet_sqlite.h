@@ -56,6 +56,7 @@ extern void covet_sqlite_call_init(SqliteCall *call, CovetConn *conn);
 extern void covet_sqlite_call_done(SqliteCall *call);
 extern CovetStatus covet_sqlite_ensure_schema(SqliteCall *call, CovetError *err);
 extern bool covet_sqlite_schema_exists(SqliteCall *call);
+extern CovetStatus covet_sqlite_schema_check(SqliteCall *call, CovetError *err);
 extern CovetStatus covet_sqlite_batch_begin(SqliteCall *call, CovetError *err);
 extern CovetStatus covet_sqlite_exec(SqliteCall *call, const char *sql, CovetError *err);
 extern CovetStatus covet_sqlite_check_no_writer(SqliteCall *call, const char *what,

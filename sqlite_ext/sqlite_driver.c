@@ -1245,42 +1245,4 @@ covet_sqlite_call_done(SqliteCall *call)
 	}
 }
 
-bool
-covet_sqlite_schema_exists(SqliteCall *call)
-{
-	CovetResult res = {0};
-	CovetError	ignore;
-	bool		exists = false;
-
-	if (drv_query(call, "SELECT 1 FROM sqlite_master WHERE type = 'table'"
-				  " AND name = 'covet_migrations'", 0, NULL, &res, &ignore) == COVET_OK)
-		exists = res.nrows == 1;
-	covet_result_free(&call->driver, &res);
-	return exists;
-}
-
-CovetStatus
-covet_sqlite_ensure_schema(SqliteCall *call, CovetError *err)
-{
-	const char *const *ddl;
-	bool		own = sqlite3_get_autocommit(call->db) != 0;
-	CovetStatus rc = COVET_OK;
-	CovetError	ignore;
-
-	if (covet_sqlite_schema_exists(call))
-		return COVET_OK;
-	if (own && (rc = covet_sqlite_exec(call, "BEGIN IMMEDIATE", err)) != COVET_OK)
-		return rc;
-	for (ddl = covet_dialect_sqlite.schema_ddl; rc == COVET_OK && *ddl != NULL; ddl++)
-		rc = covet_sqlite_exec(call, *ddl, err);
-	if (own && rc == COVET_OK)
-		rc = covet_sqlite_exec(call, "COMMIT", err);
-	if (own && rc != COVET_OK && !sqlite3_get_autocommit(call->db))
-	{
-		bool		busy = call->busy;
-
-		covet_sqlite_exec(call, "ROLLBACK", &ignore);
-		call->busy = busy;
-	}
-	return rc;
-}
+/* covet_sqlite_schema_exists, covet_sqlite_ensure_schema: sqlite_schema.c */

@@ -191,6 +191,31 @@ typedef enum CovetEngine
 	COVET_ENGINE_SQLITE
 } CovetEngine;
 
+/*
+ * One step of the upgrade of SQLite's tables (dialect.c, "Upgrading
+ * covet's tables" in ARCHITECTURE.md).  A database at schema version v
+ * runs, in list order, every step whose version is above v; then every
+ * statement of schema_ddl (CREATE ... IF NOT EXISTS: new tables); then
+ * records the version.
+ */
+typedef enum CovetSchemaStepKind
+{
+	COVET_STEP_ADD_COLUMN,		/* ALTER TABLE table ADD COLUMN sql, unless
+								 * the column is there */
+	COVET_STEP_REBUILD,			/* table made again from schema_ddl (a CHECK
+								 * or constraint changed): common columns
+								 * copied */
+	COVET_STEP_SQL				/* sql as it is */
+} CovetSchemaStepKind;
+
+typedef struct CovetSchemaStep
+{
+	int			version;		/* the schema version this step belongs to */
+	CovetSchemaStepKind kind;
+	const char *table;
+	const char *sql;
+} CovetSchemaStep;
+
 typedef struct CovetDialect
 {
 	CovetEngine engine;
@@ -201,6 +226,8 @@ typedef struct CovetDialect
 	const char *ts_param_open;	/* wraps a parameter read as a timestamp */
 	const char *ts_param_close;
 	const char *const *schema_ddl;	/* NULL-terminated; NULL if installed */
+	int			schema_version; /* SQLite: what schema_ddl creates */
+	const CovetSchemaStep *schema_steps;	/* ends with version 0 */
 	bool		cast_key_params;	/* CAST text parameters to the key's type */
 	/* One parameter {1}: the table name (quoted in PostgreSQL); columns:
 	 * schema, table, column, type, key position (0 = none), kind,
