@@ -73,6 +73,14 @@ extern bool covet_sqlite_no_nul(sqlite3_context *ctx, int argc, sqlite3_value **
 								const char *names);
 extern bool covet_sqlite_arg_int(sqlite3_context *ctx, int argc, sqlite3_value **argv,
 								 int i, const char *name, int64_t *out);
+/* pg_only.c: PostgreSQL-only names say so on SQLite. */
+extern int	covet_pg_only_register(sqlite3 *db, char **pzErrMsg);
+
+extern bool covet_sqlite_arg_bool(sqlite3_context *ctx, int argc, sqlite3_value **argv,
+								  int i, const char *function, const char *name, bool dflt,
+								  bool *out);
+extern bool covet_sqlite_value_bool(sqlite3_context *ctx, sqlite3_value *v,
+									const char *function, const char *name, bool *out);
 extern bool covet_sqlite_value_int(sqlite3_context *ctx, sqlite3_value *v, bool bigint,
 								   int64_t *out);
 /* "%.0f" of any double fits */

@@ -129,6 +129,15 @@ extern CovetStatus covet_name_check(const char *what, const char *name,
 									CovetError *err);
 
 /*
+ * boolarg.c: a boolean argument's text read as PostgreSQL's boolin reads
+ * it ("invalid input syntax for type boolean", 22P02, otherwise);
+ * covet_bool_arg adds the DETAIL "Argument <name> of <function>."
+ */
+extern CovetStatus covet_bool_parse(const char *text, bool *out, CovetError *err);
+extern CovetStatus covet_bool_arg(const char *function, const char *name,
+								  const char *text, bool *out, CovetError *err);
+
+/*
  * intarg.c: an integer argument's text read as PostgreSQL reads an integer
  * (bigint false) or a bigint, with its messages (out of range, invalid
  * input syntax) and SQLSTATEs.

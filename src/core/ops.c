@@ -21,6 +21,7 @@
  */
 #include "ops.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -140,16 +141,14 @@ given(const Args *a, const char *name)
 	return i >= 0 && i < a->n;
 }
 
+/* A boolean as PostgreSQL reads one (boolarg.c), its error naming it. */
 static CovetStatus
-parse_bool(const char *name, const char *text, bool *out, CovetError *err)
+parse_bool(const Args *a, const char *name, const char *text, bool *out, CovetError *err)
 {
-	if (strcmp(text, "true") == 0 || strcmp(text, "t") == 0 || strcmp(text, "1") == 0)
-		*out = true;
-	else if (strcmp(text, "false") == 0 || strcmp(text, "f") == 0 || strcmp(text, "0") == 0)
-		*out = false;
-	else
-		return covet_error_set(err, COVET_ERR_INVALID, "%s must be true or false", name);
-	return COVET_OK;
+	char		function[64];
+
+	snprintf(function, sizeof(function), "covet_%s", a->def->name);
+	return covet_bool_arg(function, name, text, out, err);
 }
 
 /*
@@ -189,7 +188,7 @@ check_args(const Args *a, CovetOp *op, CovetError *err)
 		else if (d->type == COVET_ARG_BOOL)
 		{
 			bool		b;
-			CovetStatus rc = parse_bool(d->name, v, &b, err);
+			CovetStatus rc = parse_bool(a, d->name, v, &b, err);
 
 			if (rc != COVET_OK)
 				return rc;
@@ -200,7 +199,7 @@ check_args(const Args *a, CovetOp *op, CovetError *err)
 		op->batch_size = 10000;
 	op->keep_undo = true;
 	if (given(a, "undo") && arg(a, "undo") != NULL)
-		parse_bool("undo", arg(a, "undo"), &op->keep_undo, err);
+		parse_bool(a, "undo", arg(a, "undo"), &op->keep_undo, err);
 	return COVET_OK;
 }
 
@@ -211,7 +210,7 @@ bool_arg(const Args *a, const char *name, bool dflt)
 	CovetError	ignore;
 
 	if (given(a, name) && arg(a, name) != NULL)
-		parse_bool(name, arg(a, name), &b, &ignore);
+		parse_bool(a, name, arg(a, name), &b, &ignore);
 	return b;
 }
 
