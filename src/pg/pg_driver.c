@@ -1573,6 +1573,7 @@ call_init(CovetPgCall *call, int lock_timeout_ms, bool nonatomic)
 {
 	CovetDriver *d = &call->driver;
 
+	covet_pg_check_version();
 	memset(call, 0, sizeof(*call));
 	call->callercxt = CurrentMemoryContext;
 	call->nonatomic = nonatomic;
