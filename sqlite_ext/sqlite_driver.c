@@ -232,6 +232,30 @@ drv_check_statement(void *ctx, const char *sql, CovetSqlShape shape, int nparams
 	return rc;
 }
 
+/*
+ * The driver's check_syntax: SQLite has no parse-only call, so the probe
+ * names a table that does not exist; SQLite looks tables up only after
+ * the whole statement has parsed, so "no such table" means it parsed.
+ */
+static CovetStatus
+drv_check_syntax(void *ctx, const char *sql, CovetSqlShape shape, CovetError *err)
+{
+	SqliteCall *call = ctx;
+	sqlite3_stmt *stmt = NULL;
+	CovetStatus rc = prepare_one(call, sql, 0, &stmt, err);
+
+	(void) shape;
+	sqlite3_finalize(stmt);
+	if (rc == COVET_ERR_SQL)
+	{
+		if (strcmp(err->message, "no such table: " COVET_FRAGMENT_PROBE) == 0)
+			return COVET_OK;
+		err->code = COVET_ERR_INVALID;
+		return COVET_ERR_INVALID;
+	}
+	return rc;
+}
+
 static CovetStatus
 drv_query(void *ctx, const char *sql, int nparams, const char *const *params,
 		  CovetResult *res, CovetError *err)
@@ -1210,6 +1234,7 @@ covet_sqlite_call_init(SqliteCall *call, CovetConn *conn)
 	call->driver.exec_script = drv_exec_script;
 	call->driver.check_statement = drv_check_statement;
 	call->driver.check_fragment = NULL;	/* the tokenizer is not exposed */
+	call->driver.check_syntax = drv_check_syntax;
 	call->driver.savepoint_begin = drv_savepoint_begin;
 	call->driver.savepoint_release = drv_savepoint_release;
 	call->driver.savepoint_rollback = drv_savepoint_rollback;

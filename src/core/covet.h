@@ -415,6 +415,16 @@ typedef struct CovetDriver
 									CovetError *err);
 	CovetStatus (*check_fragment) (void *ctx, const char *what,
 								   const char *fragment, CovetError *err);
+
+	/*
+	 * check_syntax (optional): does sql parse as one statement of the
+	 * shape, names unresolved?  sql names the table
+	 * COVET_FRAGMENT_PROBE, which does not exist (PostgreSQL: raw_parser;
+	 * SQLite: prepare, where "no such table" means the text parsed).  The
+	 * error's message is the engine's own.
+	 */
+	CovetStatus (*check_syntax) (void *ctx, const char *sql, CovetSqlShape shape,
+								 CovetError *err);
 	/* Nested savepoints (subtransactions). */
 	CovetStatus (*savepoint_begin) (void *ctx, CovetError *err);
 	CovetStatus (*savepoint_release) (void *ctx, CovetError *err);
@@ -612,6 +622,22 @@ extern CovetStatus covet_sql_check_fragment(CovetEngine engine, const char *what
 											const char *sql, CovetError *err);
 extern CovetStatus covet_fragment_check(CovetDriver *d, const char *what,
 										const char *sql, CovetError *err);
+/*
+ * fragparse.c: a caller's fragment read by the engine's parser in a probe
+ * statement of its own (an expression, a SET list), so that a fragment
+ * that does not parse is reported with the caller's text and the
+ * argument's name ("invalid where expression \"id <\"", DETAIL the
+ * engine's message), the same message on both engines.
+ */
+#define COVET_FRAGMENT_PROBE "covet_fragment_probe"
+typedef enum CovetFragKind
+{
+	COVET_FRAG_EXPR,			/* one expression */
+	COVET_FRAG_SET				/* a SET list */
+} CovetFragKind;
+extern CovetStatus covet_fragment_parse(CovetDriver *d, const char *what,
+										CovetFragKind kind, const char *sql,
+										CovetError *err);
 extern CovetStatus covet_sql_set_targets(CovetEngine engine, CovetMem *mem,
 										 const char *set_sql, char ***names,
 										 int *n, CovetError *err);

@@ -141,6 +141,22 @@ given(const Args *a, const char *name)
 	return i >= 0 && i < a->n;
 }
 
+/*
+ * A caller's fragment: covet's scanner and the engine's tokenizer
+ * (sqlfrag.c), then the engine's parser alone (fragparse.c), so that one
+ * that does not parse is reported with its own text.
+ */
+static CovetStatus
+fragment(CovetDriver *d, const char *what, CovetFragKind kind, const char *sql,
+		 CovetError *err)
+{
+	CovetStatus rc = covet_fragment_check(d, what, sql, err);
+
+	if (rc == COVET_OK)
+		rc = covet_fragment_parse(d, what, kind, sql, err);
+	return rc;
+}
+
 /* A boolean as PostgreSQL reads one (boolarg.c), its error naming it. */
 static CovetStatus
 parse_bool(const Args *a, const char *name, const char *text, bool *out, CovetError *err)
@@ -689,12 +705,12 @@ build(CovetDriver *d, const CovetTableInfo *t, const Args *a, CovetBuf *set,
 
 	if (strcmp(name, "backfill") == 0)
 	{
-		if ((rc = covet_fragment_check(d, "set", arg(a, "set"), err)) != COVET_OK)
+		if ((rc = fragment(d, "set", COVET_FRAG_SET, arg(a, "set"), err)) != COVET_OK)
 			return rc;
 		covet_buf_append(set, arg(a, "set"));
 		if ((x = arg(a, "where")) != NULL)
 		{
-			if ((rc = covet_fragment_check(d, "where", x, err)) != COVET_OK)
+			if ((rc = fragment(d, "where", COVET_FRAG_EXPR, x, err)) != COVET_OK)
 				return rc;
 			covet_buf_append(where, x);
 		}
@@ -708,7 +724,7 @@ build(CovetDriver *d, const CovetTableInfo *t, const Args *a, CovetBuf *set,
 		covet_buf_append(set, " = ");
 		if ((x = arg(a, "transform")) != NULL)
 		{
-			if ((rc = covet_fragment_check(d, "transform", x, err)) != COVET_OK)
+			if ((rc = fragment(d, "transform", COVET_FRAG_EXPR, x, err)) != COVET_OK)
 				return rc;
 			append_expr_on(set, x, col);
 		}
@@ -718,14 +734,14 @@ build(CovetDriver *d, const CovetTableInfo *t, const Args *a, CovetBuf *set,
 	else if (strcmp(name, "transform_field") == 0)
 	{
 		if ((rc = target(t, "field", arg(a, "field"), &col, err)) != COVET_OK ||
-			(rc = covet_fragment_check(d, "expr", arg(a, "expr"), err)) != COVET_OK)
+			(rc = fragment(d, "expr", COVET_FRAG_EXPR, arg(a, "expr"), err)) != COVET_OK)
 			return rc;
 		covet_quote_ident(set, col);
 		covet_buf_append(set, " = ");
 		append_expr_on(set, arg(a, "expr"), col);
 		if ((x = arg(a, "reverse_expr")) != NULL)
 		{
-			if ((rc = covet_fragment_check(d, "reverse_expr", x, err)) != COVET_OK)
+			if ((rc = fragment(d, "reverse_expr", COVET_FRAG_EXPR, x, err)) != COVET_OK)
 				return rc;
 			covet_quote_ident(reverse, col);
 			covet_buf_append(reverse, " = ");
@@ -735,7 +751,7 @@ build(CovetDriver *d, const CovetTableInfo *t, const Args *a, CovetBuf *set,
 	else if (strcmp(name, "populate_field") == 0)
 	{
 		if ((rc = target(t, "field", arg(a, "field"), &col, err)) != COVET_OK ||
-			(rc = covet_fragment_check(d, "value", arg(a, "value"), err)) != COVET_OK)
+			(rc = fragment(d, "value", COVET_FRAG_EXPR, arg(a, "value"), err)) != COVET_OK)
 			return rc;
 		covet_quote_ident(set, col);
 		covet_buf_append(set, " = (\n");
@@ -748,7 +764,7 @@ build(CovetDriver *d, const CovetTableInfo *t, const Args *a, CovetBuf *set,
 		}
 		if ((x = arg(a, "where")) != NULL)
 		{
-			if ((rc = covet_fragment_check(d, "where", x, err)) != COVET_OK)
+			if ((rc = fragment(d, "where", COVET_FRAG_EXPR, x, err)) != COVET_OK)
 				return rc;
 			if (where->len > 0)
 				covet_buf_append(where, " AND (\n");
