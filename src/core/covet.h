@@ -633,11 +633,15 @@ extern CovetStatus covet_fragment_check(CovetDriver *d, const char *what,
 typedef enum CovetFragKind
 {
 	COVET_FRAG_EXPR,			/* one expression */
-	COVET_FRAG_SET				/* a SET list */
+	COVET_FRAG_SET,				/* a SET list */
+	COVET_FRAG_ORDER_BY			/* an ORDER BY list */
 } CovetFragKind;
 extern CovetStatus covet_fragment_parse(CovetDriver *d, const char *what,
 										CovetFragKind kind, const char *sql,
 										CovetError *err);
+extern CovetStatus covet_sql_order_by(CovetEngine engine, CovetMem *mem,
+									  const char *list, bool reverse, char **out,
+									  CovetError *err);
 extern CovetStatus covet_sql_set_targets(CovetEngine engine, CovetMem *mem,
 										 const char *set_sql, char ***names,
 										 int *n, CovetError *err);

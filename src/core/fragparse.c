@@ -12,6 +12,7 @@
  *
  *		expression:  SELECT (\n<fragment>\n) FROM covet_fragment_probe
  *		SET list:    UPDATE covet_fragment_probe SET\n<fragment>\n
+ *		ORDER BY:    SELECT 1 FROM covet_fragment_probe ORDER BY\n<fragment>\n, 1 LIMIT 1
  *
  * and the driver's check_syntax parses it without resolving names.  A
  * failure is
@@ -36,7 +37,7 @@
 static const char *
 noun(CovetFragKind kind)
 {
-	return kind == COVET_FRAG_SET ? "list" : "expression";
+	return kind == COVET_FRAG_EXPR ? "expression" : "list";
 }
 
 CovetStatus
@@ -55,6 +56,9 @@ covet_fragment_parse(CovetDriver *d, const char *what, CovetFragKind kind,
 	covet_buf_init(&b, &d->mem);
 	if (kind == COVET_FRAG_SET)
 		covet_buf_appendf(&b, "UPDATE %s SET\n%s\n", COVET_FRAGMENT_PROBE, sql);
+	else if (kind == COVET_FRAG_ORDER_BY)
+		/* what follows fails to parse after a LIMIT or OFFSET in the list */
+		covet_buf_appendf(&b, "SELECT 1 FROM %s ORDER BY\n%s\n, 1 LIMIT 1", COVET_FRAGMENT_PROBE, sql);
 	else
 		covet_buf_appendf(&b, "SELECT (\n%s\n) FROM %s", sql, COVET_FRAGMENT_PROBE);
 	if ((rc = covet_buf_finish(&b, &probe, err)) != COVET_OK)
@@ -87,6 +91,8 @@ covet_fragment_parse(CovetDriver *d, const char *what, CovetFragKind kind,
 	covet_error_detail(err, "%s", perr.message);
 	if (kind == COVET_FRAG_SET)
 		covet_error_hint(err, "Give a SET list such as \"a = 1, b = b + 1\"; covet adds the rest of the statement.");
+	else if (kind == COVET_FRAG_ORDER_BY)
+		covet_error_hint(err, "Give an ORDER BY list such as \"created_at DESC, id\".");
 	else
 		covet_error_hint(err, "Give one SQL expression; covet adds the rest of the statement.");
 	return COVET_ERR_INVALID;

@@ -574,6 +574,89 @@ append_null_safe_eq(CovetBuf *b, const CovetDialect *dl, const char *column)
 	}
 }
 
+/* Is text one bare identifier (a column name as 0.1.0's order_by took it)? */
+static bool
+bare_word(const char *text)
+{
+	const char *p = text;
+
+	if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || *p == '_'))
+		return false;
+	for (p++; *p; p++)
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || *p == '_' ||
+			  (*p >= '0' && *p <= '9') || *p == '$'))
+			return false;
+	return true;
+}
+
+/* alias."k1" or (alias."k1", alias."k2"): the key */
+static void
+append_key_tuple(CovetBuf *b, const CovetTableInfo *t, const char *alias, bool parens)
+{
+	int			i;
+
+	if (parens && t->npk > 1)
+		covet_buf_appendc(b, '(');
+	for (i = 0; i < t->npk; i++)
+	{
+		if (i > 0)
+			covet_buf_append(b, ", ");
+		covet_buf_appendf(b, "%s.", alias);
+		covet_quote_ident(b, t->cols[t->pk[i]]);
+	}
+	if (parens && t->npk > 1)
+		covet_buf_appendc(b, ')');
+}
+
+/*
+ * dedup with an ORDER BY list: delete a row unless it is the first of its
+ * twins in the list's order (keep first) or the last (keep last: the list
+ * reversed), the key breaking ties:
+ *
+ *   t.k <> (SELECT d.k FROM tbl AS d WHERE <twins> ORDER BY
+ *           <list, each item's direction and NULLS spelled out>,
+ *           d.k ASC|DESC LIMIT 1)
+ *
+ * The list's names resolve to d, the inner table.  It has passed the
+ * fragment checks and the engine's parser as an ORDER BY list alone.
+ */
+static CovetStatus
+dedup_ordered(CovetDriver *d, const CovetTableInfo *t, char **cols, int n,
+			  const char *order, bool last, CovetBuf *where, CovetError *err)
+{
+	const CovetDialect *dl = d->dialect;
+	char	   *list = NULL;
+	CovetStatus rc;
+	int			i;
+
+	if ((rc = fragment(d, "order_by", COVET_FRAG_ORDER_BY, order, err)) != COVET_OK ||
+		(rc = covet_sql_order_by(dl->engine, &d->mem, order, last, &list, err)) != COVET_OK)
+		return rc;
+	append_key_tuple(where, t, "t", true);
+	covet_buf_appendc(where, ' ');
+	covet_sql_op(where, dl, "<>");
+	covet_buf_append(where, " (SELECT ");
+	append_key_tuple(where, t, "d", false);
+	covet_buf_appendf(where, " FROM %s AS d WHERE ", t->sql_name);
+	for (i = 0; i < n; i++)
+	{
+		if (i > 0)
+			covet_buf_append(where, " AND ");
+		append_null_safe_eq(where, dl, cols[i]);
+	}
+	covet_buf_append(where, " ORDER BY\n");
+	covet_buf_append(where, list);
+	for (i = 0; i < t->npk; i++)
+	{
+		covet_buf_append(where, ",\nd.");
+		covet_quote_ident(where, t->cols[t->pk[i]]);
+		covet_buf_append(where, last ? " DESC" : " ASC");
+	}
+	covet_buf_append(where, "\nLIMIT 1)");
+	covet_free(&d->mem, list);
+	return COVET_OK;
+}
+
 /* (alias."c1", alias."k1", ...): the order columns then the key */
 static void
 append_order_tuple(CovetBuf *b, const CovetTableInfo *t, const char *order,
@@ -901,13 +984,31 @@ build(CovetDriver *d, const CovetTableInfo *t, const Args *a, CovetBuf *set,
 		if ((rc = split_names(mem, "unique_fields", arg(a, "unique_fields"), &cols, &n, err)) != COVET_OK)
 			return rc;
 		if ((rc = columns(mem, t, "unique_fields", cols, n, err)) != COVET_OK ||
-			(order != NULL && (rc = column(t, "order_by", order, &order, err)) != COVET_OK))
+			(order != NULL && bare_word(order) &&
+			 (rc = column(t, "order_by", order, &order, err)) != COVET_OK))
 		{
 			free_list(mem, cols, n);
 			return rc;
 		}
-		/* delete a row when an earlier (keep first) or later (keep last) twin exists */
 		op->kind = COVET_OP_DELETE;
+		if (order != NULL)
+		{
+			CovetBuf	q;
+			char	   *quoted = NULL;
+
+			/* a bare column name: as the table spells it */
+			covet_buf_init(&q, mem);
+			if (bare_word(arg(a, "order_by")))
+				covet_quote_ident(&q, order);
+			else
+				covet_buf_append(&q, order);
+			if ((rc = covet_buf_finish(&q, &quoted, err)) == COVET_OK)
+				rc = dedup_ordered(d, t, cols, n, quoted, strcmp(keep, "last") == 0, where, err);
+			covet_free(mem, quoted);
+			free_list(mem, cols, n);
+			return rc;
+		}
+		/* delete a row when an earlier (keep first) or later (keep last) twin exists */
 		covet_buf_appendf(where, "EXISTS (SELECT 1 FROM %s AS d WHERE ", t->sql_name);
 		for (i = 0; i < n; i++)
 		{

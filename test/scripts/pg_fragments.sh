@@ -77,4 +77,36 @@ is "$(sqlite3 "$TMP/s.db" "SELECT group_concat(a || b, ' ') FROM t; SELECT count
 is "$(psql -X -qAt -d "$DB" -c "SELECT covet_backfill('t', 'a = a + 1', 10, 'id = 1')" 2>/dev/null)|$(q "SELECT a FROM t WHERE id = 1")" "1|11" \
 	"a fragment that parses runs as before"
 
+# covet_dedup's order_by: an ORDER BY list as the seed guide writes it,
+# read alike by both engines (NULLs placed as PostgreSQL places them).
+check "covet_dedup('t', 'b', 'first', 'a LIMIT 1')" 'invalid order_by list "a LIMIT 1"'
+check "covet_dedup('t', 'b', 'first', 'a DESC,')" 'invalid order_by list "a DESC,"'
+check "covet_dedup('t', 'b', 'first', 'a UNION SELECT 1')" 'invalid order_by list "a UNION SELECT 1"'
+check "covet_dedup('t', 'b', 'first', 'a DESC NULLS')" 'invalid order_by list "a DESC NULLS"'
+DEDUP="CREATE TABLE u (id integer PRIMARY KEY, email text, created_at text, score integer);
+INSERT INTO u VALUES (1, 'a', '2020-01-03', 1), (2, 'a', '2020-01-01', 5), (3, 'a', NULL, 3),
+ (4, 'b', '2020-02-01', 2), (5, 'b', '2020-02-01', 9), (6, 'c', NULL, 1), (7, NULL, 'x', 1), (8, NULL, 'y', 2);"
+q "$DEDUP" >/dev/null
+sqlite3 "$TMP/s.db" "$DEDUP"
+# emails: a (1, 2, 3), b (4, 5), c (6), NULL (7, 8: twins, as NULL-safe equal)
+dedup() {
+	local pg sq rid
+	rid=$(psql -X -qAt -d "$DB" -c "SELECT covet_dedup('u', 'email', '$1', '$2')" 2>/dev/null)
+	pg=$(q "SELECT string_agg(id::text, ',' ORDER BY id) FROM u")
+	psql -X -qAt -d "$DB" -c "SELECT covet_undo($rid)" >/dev/null 2>&1
+	rid=$(sqlite3 "$TMP/s.db" ".load ./covet" "SELECT covet_dedup('u', 'email', '$1', '$2')" 2>&1)
+	sq=$(sqlite3 "$TMP/s.db" "SELECT group_concat(id, ',') FROM (SELECT id FROM u ORDER BY id)")
+	sqlite3 "$TMP/s.db" ".load ./covet" "SELECT covet_undo($rid)" >/dev/null 2>&1
+	is "$pg" "$3" "PostgreSQL: dedup keep $1 order_by '$2'"
+	is "$sq" "$3" "SQLite: dedup keep $1 order_by '$2'"
+}
+dedup first "created_at ASC" "2,4,6,7"
+dedup first "created_at" "2,4,6,7"
+dedup first "created_at DESC, id" "3,4,6,8"
+dedup first "created_at DESC NULLS LAST, id DESC" "1,5,6,8"
+dedup last "created_at NULLS FIRST" "1,5,6,8"
+dedup last "created_at ASC" "3,5,6,8"
+dedup first "score * -1" "2,5,6,8"
+dedup first "lower(email), score DESC -- comment" "2,5,6,8"
+
 done_testing
