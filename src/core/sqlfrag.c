@@ -662,6 +662,9 @@ order_item(CovetEngine engine, CovetBuf *out, const char *p, const char *end, bo
 	}
 	while (p < expr_end && (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r' || *p == '\f'))
 		p++;
+	while (expr_end > p && (expr_end[-1] == ' ' || expr_end[-1] == '\t' || expr_end[-1] == '\n' ||
+							expr_end[-1] == '\f'))
+		expr_end--;
 	covet_buf_appendf(out, "%.*s\n%s NULLS %s", (int) (expr_end - p), p,
 					  desc ? "DESC" : "ASC", nulls == 1 ? "FIRST" : "LAST");
 	return true;
