@@ -146,6 +146,9 @@ CALLS = {
     "covet_migrate_up": ([None, False], False),
     "covet_apply": (["m1", False], False),
     "covet_migrate_down": ([1, False], True),
+    # the commit-per-migration forms, once SQLite registers them
+    "covet_migrate_up_commit": ([None, False], False),
+    "covet_migrate_down_commit": ([1, False], True),
     "covet_backfill": (["t", "n = n + 1", 100, None, True], False),
     "covet_copy_field": (["t", "v", "w", None, 100, True], False),
     "covet_transform_field": (["t", "n", "n + 1", None, 100, True], False),
@@ -218,7 +221,9 @@ for fn in sorted(REAL):
     for pos, arg in sorted(bools.items()):
         checked += 1
         if fn not in CALLS or arg not in MEANING:
-            ok(False, "boolean argument %s of %s has a check in engines.py" % (arg, fn))
+            ok(False, "boolean argument %s of %s has a check in engines.py" % (arg, fn),
+               "add a valid call of %s to CALLS and, for a new argument name, what %s does to"
+               " MEANING" % (fn, arg))
             continue
         template, applied = CALLS[fn]
         # refused, naming the argument
