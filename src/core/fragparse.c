@@ -15,7 +15,9 @@
  *		ORDER BY:    SELECT 1 FROM covet_fragment_probe ORDER BY\n<fragment>\n, 1 LIMIT 1
  *
  * and the driver's check_syntax parses it without resolving names.  A
- * failure is
+ * failing expression is parsed once more as a bare WHERE, whose error
+ * (when it fails there too) is the DETAIL: the engine's words then point
+ * at the caller's text, not at covet's parenthesis.  A failure is
  *
  *		invalid where expression "id <"
  *		DETAIL: syntax error at end of input        (the engine's words)
@@ -72,6 +74,29 @@ covet_fragment_parse(CovetDriver *d, const char *what, CovetFragKind kind,
 	{
 		*err = perr;
 		return rc;
+	}
+	/*
+	 * The engine's words about the parenthesis covet put around an
+	 * expression would point at covet's text: when the expression fails
+	 * as a bare WHERE too, say what the engine says of that.
+	 */
+	if (kind == COVET_FRAG_EXPR)
+	{
+		CovetError	bare;
+
+		covet_buf_init(&b, &d->mem);
+		covet_buf_appendf(&b, "SELECT 1 FROM %s WHERE\n%s\n", COVET_FRAGMENT_PROBE, sql);
+		if ((rc = covet_buf_finish(&b, &probe, err)) != COVET_OK)
+			return rc;
+		rc = d->check_syntax(d->ctx, probe, COVET_SQL_SELECT, &bare);
+		covet_free(&d->mem, probe);
+		if (rc == COVET_ERR_NOMEM)
+		{
+			*err = bare;
+			return rc;
+		}
+		if (rc != COVET_OK)
+			perr = bare;
 	}
 	len = strlen(sql);
 	if (len > FRAG_QUOTE_MAX)
