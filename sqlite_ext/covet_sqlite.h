@@ -82,6 +82,12 @@ extern CovetStatus covet_sqlite_batch_end(SqliteCall *call, bool ok, CovetError 
 extern int	covet_status_vtab_register(sqlite3 *db, CovetConn *conn);
 extern int	covet_series_vtab_register(sqlite3 *db);
 
+/* commit.c: the runner's commit-per-migration forms */
+extern void covet_sqlite_fn_migrate_up_commit(sqlite3_context *ctx, int argc,
+											  sqlite3_value **argv);
+extern void covet_sqlite_fn_migrate_down_commit(sqlite3_context *ctx, int argc,
+												sqlite3_value **argv);
+
 /* Each feature registers its own SQL functions (fixtures.c, seed.c). */
 extern int	covet_fixtures_register(sqlite3 *db, CovetConn *conn, char **pzErrMsg);
 extern int	covet_seed_register(sqlite3 *db, CovetConn *conn, char **pzErrMsg);
