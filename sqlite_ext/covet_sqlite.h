@@ -49,6 +49,7 @@ typedef struct SqliteCall
 	int			saved_busy_ms;	/* the host's busy timeout, restored */
 	int			saved_temp_store;	/* -1, or the host's temp_store, restored */
 	bool		busy;			/* the last failure was SQLITE_BUSY/LOCKED */
+	bool		fk_restore;		/* the run turned foreign_keys off: back on at end_run */
 	char		who[128];
 } SqliteCall;
 
