@@ -779,6 +779,16 @@ extern CovetStatus covet_batch_undo(CovetDriver *d, int64_t run_id,
 									CovetError *err);
 
 /*
+ * batch_twin.c: an identical unfinished run (same op and args) refuses a
+ * new one, unless the migration that started it runs again under a
+ * _commit form: then *twin_id is that run, to resume (see the file).
+ */
+extern CovetStatus covet_batch_twin(CovetDriver *d, const CovetOp *op,
+									int64_t *twin_id, CovetError *err);
+extern CovetStatus covet_batch_twin_completed(CovetDriver *d, int64_t run_id,
+											  bool *yes, CovetError *err);
+
+/*
  * Seeding: fake data (seed_gen.c) and covet_seed (seed.c).
  *
  * A generator spec is text, e.g. "email", "int(1, 100)",
