@@ -16,7 +16,8 @@
  * CALL covet_<op>_commit(...) commits per batch, and whose runner died.
  * The next covet_migrate_up_commit runs the migration again, and the run
  * it starts is the one it started before: that run (same migration, started
- * after the migration's last history row, nobody carrying it out) is
+ * after the migration's last history row other than a failed attempt's,
+ * 'incomplete', or a lock timeout's, 'retry'; nobody carrying it out) is
  * resumed from its checkpoint instead of refused, and one it already
  * completed is not run again (covet_batch_twin_completed) before the
  * migration is recorded applied.  The driver says whether the migration
@@ -35,7 +36,8 @@
 static const char *const twin_sql =
 "SELECT r.id, r.state, r.table_name,"
 " CASE WHEN {3} IS NOT NULL AND r.migration {=} {3} AND NOT EXISTS"
-" (SELECT 1 FROM {history} h WHERE h.name {=} r.migration AND h.started_at {>} r.started_at)"
+" (SELECT 1 FROM {history} h WHERE h.name {=} r.migration AND h.started_at {>} r.started_at"
+" AND h.action NOT IN ('incomplete', 'retry'))"
 " THEN 1 ELSE 0 END"
 " FROM {runs} r WHERE r.op {=} {1} AND r.args {=} {2}"
 " AND r.state IN ('pending', 'running', 'failed', 'paused', 'completed')"
@@ -148,7 +150,8 @@ covet_batch_twin_completed(CovetDriver *d, int64_t run_id, bool *yes,
 					   "SELECT 1 FROM {runs} r WHERE r.id {=} CAST({1} AS bigint)"
 					   " AND r.state = 'completed' AND r.migration {=} {2} AND NOT EXISTS"
 					   " (SELECT 1 FROM {history} h WHERE h.name {=} r.migration"
-					   " AND h.started_at {>} r.started_at)",
+					   " AND h.started_at {>} r.started_at"
+					   " AND h.action NOT IN ('incomplete', 'retry'))",
 					   2, p, &res, err);
 	*yes = rc == COVET_OK && res.nrows == 1;
 	covet_result_free(d, &res);
