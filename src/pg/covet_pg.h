@@ -121,6 +121,12 @@ extern int	covet_background_start_timeout;
 /* pg_commit.c */
 extern void covet_pg_runner_unlock(CovetPgCall *call);
 
+/* pg_lockwait.c: lock timeouts of migration statements, retried. */
+extern int	covet_ddl_lock_timeout;
+extern int	covet_ddl_lock_retries;
+extern void covet_pg_lockwait_init(CovetDriver *d);
+extern void covet_pg_lock_guard_reset(void);
+
 /* background.c */
 extern bool covet_pg_run_lock_try(int64 run_id, bool session);
 extern void covet_pg_run_lock(int64 run_id, bool session);

@@ -1686,6 +1686,7 @@ call_init(CovetPgCall *call, int lock_timeout_ms, bool nonatomic)
 	d->query_catalog = drv_query_catalog;
 	d->run_owner = drv_run_owner;
 	d->create_undo = drv_create_undo;
+	covet_pg_lockwait_init(d);
 }
 
 void
@@ -1761,6 +1762,7 @@ covet_pg_call_run(CovetPgCall *call, CovetPgCoreFn fn, void *arg)
 		MemoryContextSwitchTo(call->callercxt);
 		memcpy(current_migration, migration, sizeof(migration));
 		current_migration_commits = commits;
+		covet_pg_lock_guard_reset();
 		if (call->nsavepoints == 0)
 			PG_RE_THROW();
 		edata = CopyErrorData();

@@ -118,10 +118,12 @@ SELECT table_privs_are('covet', 'history', 'covet_tap_nobody', ARRAY[]::text[]);
 SELECT table_privs_are('covet', 'lock', 'covet_tap_nobody', ARRAY[]::text[]);
 SELECT is(has_schema_privilege('public', 'covet', 'USAGE'), false, 'PUBLIC has no USAGE on schema covet');
 SELECT is(array_agg(p.oid::regprocedure::text ORDER BY p.oid::regprocedure::text),
-		  ARRAY['covet_apply(text,boolean)', 'covet_define(text,text,text,text,text)',
-				'covet_load(text)', 'covet_migrate_down(integer,boolean)',
+		  ARRAY['covet_apply(text,boolean)', 'covet_baseline(text)',
+				'covet_define(text,text,text,text,text)', 'covet_forget(text)',
+				'covet_load(text)', 'covet_mark_applied(text)',
+				'covet_mark_rolled_back(text)', 'covet_migrate_down(integer,boolean)',
 				'covet_migrate_down(text,boolean)', 'covet_migrate_up(text,boolean)',
-				'covet_status()', 'covet_wait(bigint,integer)'],
+				'covet_repair(text)', 'covet_status()', 'covet_wait(bigint,integer)'],
 		  'the runner functions are not executable by a fresh role')
   FROM pg_proc p JOIN pg_depend d ON d.objid = p.oid AND d.classid = 'pg_proc'::regclass
  WHERE d.refobjid = (SELECT oid FROM pg_extension WHERE extname = 'covet')
