@@ -54,7 +54,10 @@
  *
  * Locking.  begin_run polls pg_try_advisory_xact_lock(1668249204, 1) until
  * covet.lock_timeout; the lock is released when the caller's transaction
- * ends (see ARCHITECTURE.md for why it is the transaction-level lock).
+ * ends (see ARCHITECTURE.md for why it is the transaction-level lock).  The
+ * procedures that commit per migration (runner_session, pg_commit.c) poll
+ * the session-level lock on the same key instead, and release it on their
+ * way out.
  *
  *-------------------------------------------------------------------------
  */
