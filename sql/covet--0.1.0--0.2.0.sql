@@ -82,6 +82,24 @@ REVOKE EXECUTE ON FUNCTION
 	covet_forget(text)
 FROM PUBLIC;
 
+-- Other tools' migrations, migration text from the client, adoption
+-- (formats: src/core/formats.c, load.c, adopt.c).
+COMMENT ON FUNCTION covet_load(text) IS 'Define the migrations in a server-side file or directory: covet''s format, golang-migrate, dbmate, goose, Flyway or sqitch (one format per directory); the report names the format and definitions whose file is gone; needs pg_read_server_files';
+
+CREATE FUNCTION covet_load_text(filename text, text text)
+RETURNS text
+AS 'MODULE_PATHNAME', 'covet_load_text'
+LANGUAGE C VOLATILE;
+COMMENT ON FUNCTION covet_load_text(text, text) IS 'Define the migrations of one file''s text sent by the client, read as covet_load reads the file of that name; a down half (X.down.sql, U1__x.sql, revert/x.sql) completes the definition its up half made';
+
+CREATE FUNCTION covet_adopt()
+RETURNS text
+AS 'MODULE_PATHNAME', 'covet_adopt'
+LANGUAGE C VOLATILE;
+COMMENT ON FUNCTION covet_adopt() IS 'Mark applied, without running them, the loaded migrations that the history table of the tool they came from (schema_migrations, goose_db_version, flyway_schema_history, sqitch.changes) says are applied (history action adopt)';
+
+REVOKE EXECUTE ON FUNCTION covet_load_text(text, text), covet_adopt() FROM PUBLIC;
+
 -- Commit per migration (issue 12, "Commit per migration, on both engines"):
 -- procedures that commit each migration with its applied and history rows
 -- (src/core/commit.c, src/pg/pg_commit.c).  CALLed at top level only; inside

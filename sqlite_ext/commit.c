@@ -42,59 +42,6 @@ drv_step_commit(void *ctx, CovetError *err)
 }
 
 /*
- * A boolean argument read as PostgreSQL's boolean input reads it: an
- * integer (0 is false), or text t/true/y/yes/on/1, f/false/n/no/off/0 in
- * any case, or a unique prefix, with white space around.  false with the
- * error set.
- */
-static bool
-arg_bool(sqlite3_context *ctx, sqlite3_value *v, const char *name, const char *fname,
-		 bool *out)
-{
-	static const struct
-	{
-		const char *word;
-		size_t		min;		/* shortest prefix accepted */
-		bool		value;
-	}			words[] = {
-		{"true", 1, true}, {"yes", 1, true}, {"on", 2, true}, {"1", 1, true},
-		{"false", 1, false}, {"no", 1, false}, {"off", 2, false}, {"0", 1, false},
-	};
-	const char *text;
-	size_t		len;
-	size_t		i;
-	CovetError	err;
-
-	if (sqlite3_value_type(v) == SQLITE_INTEGER)
-	{
-		*out = sqlite3_value_int64(v) != 0;
-		return true;
-	}
-	text = (const char *) sqlite3_value_text(v);
-	if (text == NULL)
-		text = "";
-	while (*text == ' ' || *text == '\t' || *text == '\n' || *text == '\r')
-		text++;
-	len = strlen(text);
-	while (len > 0 && (text[len - 1] == ' ' || text[len - 1] == '\t' ||
-					   text[len - 1] == '\n' || text[len - 1] == '\r'))
-		len--;
-	for (i = 0; i < sizeof(words) / sizeof(words[0]); i++)
-		if (len >= words[i].min && len <= strlen(words[i].word) &&
-			sqlite3_strnicmp(text, words[i].word, (int) len) == 0)
-		{
-			*out = words[i].value;
-			return true;
-		}
-	covet_error_set(&err, COVET_ERR_INVALID, "invalid input syntax for type boolean: \"%s\"",
-					(const char *) sqlite3_value_text(v));
-	strncpy(err.sqlstate, "22P02", sizeof(err.sqlstate));
-	covet_error_detail(&err, "Argument %s of %s.", name, fname);
-	covet_sqlite_result_error(ctx, &err);
-	return false;
-}
-
-/*
  * The common start: no NUL in the arguments, a dry_run that is not NULL,
  * autocommit mode.  false with the error set.
  */
@@ -108,16 +55,8 @@ commit_args(sqlite3_context *ctx, int argc, sqlite3_value **argv,
 	*dry_run = false;
 	if (!covet_sqlite_no_nul(ctx, argc, argv, names))
 		return false;
-	if (argc > 1)
-	{
-		if (sqlite3_value_type(argv[1]) == SQLITE_NULL)
-		{
-			covet_sqlite_error_text(ctx, COVET_ERR_NULL, "%s must not be null", "dry_run");
-			return false;
-		}
-		if (!arg_bool(ctx, argv[1], "dry_run", fname, dry_run))
-			return false;
-	}
+	if (!covet_sqlite_arg_bool(ctx, argc, argv, 1, fname, "dry_run", false, dry_run))
+		return false;
 	if (!sqlite3_get_autocommit(db))
 	{
 		covet_error_set(&err, COVET_ERR_STATE,

@@ -125,12 +125,41 @@ covet_sqlite_no_nul(sqlite3_context *ctx, int argc, sqlite3_value **argv,
 	return true;
 }
 
-/* A required boolean argument (absent = false); false on a NULL, with the error set. */
-static bool
-arg_bool(sqlite3_context *ctx, int argc, sqlite3_value **argv, int i,
-		 const char *name, bool *out)
+/*
+ * A value (not NULL) as a boolean, read as PostgreSQL reads a boolean's
+ * text (boolarg.c): 1/0, true/false, yes/no, on/off, any case, ...; an
+ * integer by its digits (only 1 and 0 are booleans).  false with the
+ * error set, naming the argument and the function.
+ */
+bool
+covet_sqlite_value_bool(sqlite3_context *ctx, sqlite3_value *v, const char *function,
+						const char *name, bool *out)
 {
-	*out = false;
+	const char *text = (const char *) sqlite3_value_text(v);
+	CovetError	err;
+
+	if (text == NULL)
+	{
+		sqlite3_result_error_nomem(ctx);
+		return false;
+	}
+	if (covet_bool_arg(function, name, text, out, &err) != COVET_OK)
+	{
+		covet_sqlite_result_error(ctx, &err);
+		return false;
+	}
+	return true;
+}
+
+/*
+ * Boolean argument i of function: dflt when absent; a NULL is an error.
+ * false with the error set.
+ */
+bool
+covet_sqlite_arg_bool(sqlite3_context *ctx, int argc, sqlite3_value **argv, int i,
+					  const char *function, const char *name, bool dflt, bool *out)
+{
+	*out = dflt;
 	if (i >= argc)
 		return true;
 	if (sqlite3_value_type(argv[i]) == SQLITE_NULL)
@@ -138,8 +167,7 @@ arg_bool(sqlite3_context *ctx, int argc, sqlite3_value **argv, int i,
 		covet_sqlite_error_text(ctx, COVET_ERR_NULL, "%s must not be null", name);
 		return false;
 	}
-	*out = sqlite3_value_int(argv[i]) != 0;
-	return true;
+	return covet_sqlite_value_bool(ctx, argv[i], function, name, out);
 }
 
 static bool
@@ -249,7 +277,7 @@ fn_migrate_up(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 	if (!covet_sqlite_no_nul(ctx, argc, argv, "target dry_run"))
 		return;
 
-	if (!arg_bool(ctx, argc, argv, 1, "dry_run", &dry_run))
+	if (!covet_sqlite_arg_bool(ctx, argc, argv, 1, "covet_migrate_up", "dry_run", false, &dry_run))
 		return;
 	covet_sqlite_call_init(&call, sqlite3_user_data(ctx));
 	rc = covet_runner_up(&call.driver, covet_sqlite_arg_text(argc, argv, 0), dry_run, &report, &err);
@@ -293,7 +321,7 @@ fn_migrate_down(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 				break;
 		}
 	}
-	if (!arg_bool(ctx, argc, argv, 1, "dry_run", &dry_run))
+	if (!covet_sqlite_arg_bool(ctx, argc, argv, 1, "covet_migrate_down", "dry_run", false, &dry_run))
 		return;
 	covet_sqlite_call_init(&call, sqlite3_user_data(ctx));
 	rc = covet_runner_down(&call.driver, steps, target, dry_run, &report, &err);
@@ -312,7 +340,7 @@ fn_apply(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 	if (!covet_sqlite_no_nul(ctx, argc, argv, "name dry_run"))
 		return;
 
-	if (!arg_bool(ctx, argc, argv, 1, "dry_run", &dry_run))
+	if (!covet_sqlite_arg_bool(ctx, argc, argv, 1, "covet_apply", "dry_run", false, &dry_run))
 		return;
 	covet_sqlite_call_init(&call, sqlite3_user_data(ctx));
 	rc = covet_runner_apply(&call.driver, covet_sqlite_arg_text(argc, argv, 0), dry_run, &report, &err);
@@ -554,6 +582,7 @@ fn_named_op(sqlite3_context *ctx, int argc, sqlite3_value **argv, const CovetOpD
 	CovetConn  *conn = sqlite3_user_data(ctx);
 	OpCall		c;
 	char		intbuf[COVET_OP_MAXARGS][COVET_SQLITE_INT_TEXT];
+	char		function[64];
 	int			i;
 
 	for (i = 0; i < argc && i < def->nargs; i++)
@@ -563,6 +592,7 @@ fn_named_op(sqlite3_context *ctx, int argc, sqlite3_value **argv, const CovetOpD
 									def->args[i].name);
 			return;
 		}
+	snprintf(function, sizeof(function), "covet_%s", def->name);
 	memset(&c, 0, sizeof(c));
 	c.name = def->name;
 	c.nargs = argc;
@@ -571,9 +601,14 @@ fn_named_op(sqlite3_context *ctx, int argc, sqlite3_value **argv, const CovetOpD
 	{
 		if (sqlite3_value_type(argv[i]) == SQLITE_NULL)
 			c.args[i] = NULL;
-		else if (def->args[i].type == COVET_ARG_BOOL &&
-				 sqlite3_value_numeric_type(argv[i]) == SQLITE_INTEGER)
-			c.args[i] = sqlite3_value_int64(argv[i]) ? "true" : "false";
+		else if (i < def->nargs && def->args[i].type == COVET_ARG_BOOL)
+		{
+			bool		b;
+
+			if (!covet_sqlite_value_bool(ctx, argv[i], function, def->args[i].name, &b))
+				return;
+			c.args[i] = b ? "true" : "false";
+		}
 		else if (def->args[i].type == COVET_ARG_INT)
 			c.args[i] = covet_sqlite_int_text(argv[i], intbuf[i]);
 		else
@@ -602,8 +637,8 @@ fn_split_part(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 	const char *delim = covet_sqlite_arg_text(argc, argv, 1);
 	const char *part;
 	size_t		len;
-
 	int64_t		n;
+	bool		rest;
 
 	if (!covet_sqlite_no_nul(ctx, argc, argv, "string delimiter n rest"))
 		return;
@@ -613,10 +648,10 @@ fn_split_part(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 		sqlite3_result_null(ctx);
 		return;
 	}
-	if (!covet_sqlite_value_int(ctx, argv[2], false, &n))
+	if (!covet_sqlite_value_int(ctx, argv[2], false, &n) ||
+		!covet_sqlite_value_bool(ctx, argv[3], "covet_split_part", "rest", &rest))
 		return;
-	if (covet_split_part(s, delim, (int) n, sqlite3_value_int(argv[3]) != 0,
-						 &part, &len))
+	if (covet_split_part(s, delim, (int) n, rest, &part, &len))
 		sqlite3_result_text(ctx, part, (int) len, SQLITE_TRANSIENT);
 	else
 		sqlite3_result_null(ctx);
@@ -949,7 +984,9 @@ sqlite3_covet_init(sqlite3 *db, char **pzErrMsg, const sqlite3_api_routines *pAp
 		}
 	}
 	if ((rc = covet_fixtures_register(db, conn, pzErrMsg)) != SQLITE_OK ||
-		(rc = covet_seed_register(db, conn, pzErrMsg)) != SQLITE_OK)
+		(rc = covet_seed_register(db, conn, pzErrMsg)) != SQLITE_OK ||
+		(rc = covet_formats_register(db, conn, pzErrMsg)) != SQLITE_OK ||
+		(rc = covet_pg_only_register(db, pzErrMsg)) != SQLITE_OK)
 		return rc;
 	return SQLITE_OK;
 }

@@ -58,6 +58,7 @@ extern void covet_sqlite_call_init(SqliteCall *call, CovetConn *conn);
 extern void covet_sqlite_call_done(SqliteCall *call);
 extern CovetStatus covet_sqlite_ensure_schema(SqliteCall *call, CovetError *err);
 extern bool covet_sqlite_schema_exists(SqliteCall *call);
+extern CovetStatus covet_sqlite_schema_check(SqliteCall *call, CovetError *err);
 extern CovetStatus covet_sqlite_batch_begin(SqliteCall *call, CovetError *err);
 extern CovetStatus covet_sqlite_exec(SqliteCall *call, const char *sql, CovetError *err);
 extern CovetStatus covet_sqlite_check_no_writer(SqliteCall *call, const char *what,
@@ -74,6 +75,14 @@ extern bool covet_sqlite_no_nul(sqlite3_context *ctx, int argc, sqlite3_value **
 								const char *names);
 extern bool covet_sqlite_arg_int(sqlite3_context *ctx, int argc, sqlite3_value **argv,
 								 int i, const char *name, int64_t *out);
+/* pg_only.c: PostgreSQL-only names say so on SQLite. */
+extern int	covet_pg_only_register(sqlite3 *db, char **pzErrMsg);
+
+extern bool covet_sqlite_arg_bool(sqlite3_context *ctx, int argc, sqlite3_value **argv,
+								  int i, const char *function, const char *name, bool dflt,
+								  bool *out);
+extern bool covet_sqlite_value_bool(sqlite3_context *ctx, sqlite3_value *v,
+									const char *function, const char *name, bool *out);
 extern bool covet_sqlite_value_int(sqlite3_context *ctx, sqlite3_value *v, bool bigint,
 								   int64_t *out);
 /* "%.0f" of any double fits */
@@ -93,5 +102,6 @@ extern void covet_sqlite_fn_migrate_down_commit(sqlite3_context *ctx, int argc,
 /* Each feature registers its own SQL functions (fixtures.c, seed.c). */
 extern int	covet_fixtures_register(sqlite3 *db, CovetConn *conn, char **pzErrMsg);
 extern int	covet_seed_register(sqlite3 *db, CovetConn *conn, char **pzErrMsg);
+extern int	covet_formats_register(sqlite3 *db, CovetConn *conn, char **pzErrMsg);
 
 #endif							/* COVET_SQLITE_H */

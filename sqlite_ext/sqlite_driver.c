@@ -242,6 +242,30 @@ drv_check_statement(void *ctx, const char *sql, CovetSqlShape shape, int nparams
 	return rc;
 }
 
+/*
+ * The driver's check_syntax: SQLite has no parse-only call, so the probe
+ * names a table that does not exist; SQLite looks tables up only after
+ * the whole statement has parsed, so "no such table" means it parsed.
+ */
+static CovetStatus
+drv_check_syntax(void *ctx, const char *sql, CovetSqlShape shape, CovetError *err)
+{
+	SqliteCall *call = ctx;
+	sqlite3_stmt *stmt = NULL;
+	CovetStatus rc = prepare_one(call, sql, 0, &stmt, err);
+
+	(void) shape;
+	sqlite3_finalize(stmt);
+	if (rc == COVET_ERR_SQL)
+	{
+		if (strcmp(err->message, "no such table: " COVET_FRAGMENT_PROBE) == 0)
+			return COVET_OK;
+		err->code = COVET_ERR_INVALID;
+		return COVET_ERR_INVALID;
+	}
+	return rc;
+}
+
 static CovetStatus
 drv_query(void *ctx, const char *sql, int nparams, const char *const *params,
 		  CovetResult *res, CovetError *err)
@@ -1280,6 +1304,7 @@ covet_sqlite_call_init(SqliteCall *call, CovetConn *conn)
 	call->driver.exec_script = drv_exec_script;
 	call->driver.check_statement = drv_check_statement;
 	call->driver.check_fragment = NULL;	/* the tokenizer is not exposed */
+	call->driver.check_syntax = drv_check_syntax;
 	call->driver.savepoint_begin = drv_savepoint_begin;
 	call->driver.savepoint_release = drv_savepoint_release;
 	call->driver.savepoint_rollback = drv_savepoint_rollback;
@@ -1316,42 +1341,4 @@ covet_sqlite_call_done(SqliteCall *call)
 	}
 }
 
-bool
-covet_sqlite_schema_exists(SqliteCall *call)
-{
-	CovetResult res = {0};
-	CovetError	ignore;
-	bool		exists = false;
-
-	if (drv_query(call, "SELECT 1 FROM sqlite_master WHERE type = 'table'"
-				  " AND name = 'covet_migrations'", 0, NULL, &res, &ignore) == COVET_OK)
-		exists = res.nrows == 1;
-	covet_result_free(&call->driver, &res);
-	return exists;
-}
-
-CovetStatus
-covet_sqlite_ensure_schema(SqliteCall *call, CovetError *err)
-{
-	const char *const *ddl;
-	bool		own = sqlite3_get_autocommit(call->db) != 0;
-	CovetStatus rc = COVET_OK;
-	CovetError	ignore;
-
-	if (covet_sqlite_schema_exists(call))
-		return COVET_OK;
-	if (own && (rc = covet_sqlite_exec(call, "BEGIN IMMEDIATE", err)) != COVET_OK)
-		return rc;
-	for (ddl = covet_dialect_sqlite.schema_ddl; rc == COVET_OK && *ddl != NULL; ddl++)
-		rc = covet_sqlite_exec(call, *ddl, err);
-	if (own && rc == COVET_OK)
-		rc = covet_sqlite_exec(call, "COMMIT", err);
-	if (own && rc != COVET_OK && !sqlite3_get_autocommit(call->db))
-	{
-		bool		busy = call->busy;
-
-		covet_sqlite_exec(call, "ROLLBACK", &ignore);
-		call->busy = busy;
-	}
-	return rc;
-}
+/* covet_sqlite_schema_exists, covet_sqlite_ensure_schema: sqlite_schema.c */

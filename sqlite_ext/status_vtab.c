@@ -137,10 +137,14 @@ status_filter(sqlite3_vtab_cursor *c, int idxNum, const char *idxStr,
 	cur->have_call = true;
 	if (!covet_sqlite_schema_exists(&cur->call))
 		return SQLITE_OK;
-	if (covet_runner_status(&cur->call.driver, &cur->rows, &err) != COVET_OK)
+	/* a read cannot upgrade an earlier release's tables (DDL under a SELECT) */
+	if (covet_sqlite_schema_check(&cur->call, &err) != COVET_OK ||
+		covet_runner_status(&cur->call.driver, &cur->rows, &err) != COVET_OK)
 	{
 		sqlite3_free(vt->base.zErrMsg);
-		vt->base.zErrMsg = sqlite3_mprintf("%s", err.message);
+		vt->base.zErrMsg = sqlite3_mprintf("%s%s%s%s%s", err.message,
+										   err.detail[0] ? "\nDETAIL: " : "", err.detail,
+										   err.hint[0] ? "\nHINT: " : "", err.hint);
 		return err.code == COVET_ERR_NOMEM ? SQLITE_NOMEM : SQLITE_ERROR;
 	}
 	return SQLITE_OK;

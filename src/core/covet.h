@@ -129,6 +129,15 @@ extern CovetStatus covet_name_check(const char *what, const char *name,
 									CovetError *err);
 
 /*
+ * boolarg.c: a boolean argument's text read as PostgreSQL's boolin reads
+ * it ("invalid input syntax for type boolean", 22P02, otherwise);
+ * covet_bool_arg adds the DETAIL "Argument <name> of <function>."
+ */
+extern CovetStatus covet_bool_parse(const char *text, bool *out, CovetError *err);
+extern CovetStatus covet_bool_arg(const char *function, const char *name,
+								  const char *text, bool *out, CovetError *err);
+
+/*
  * intarg.c: an integer argument's text read as PostgreSQL reads an integer
  * (bigint false) or a bigint, with its messages (out of range, invalid
  * input syntax) and SQLSTATEs.
@@ -158,6 +167,7 @@ typedef struct CovetMigFile
 	int			ndepends;
 	char	   *kind;			/* "schema" (default) or "data" */
 	bool		atomic;			/* false with "-- covet:no-transaction" */
+	bool		repeatable;		/* "-- covet:repeatable" (formats.h) */
 } CovetMigFile;
 
 extern CovetStatus covet_migfile_parse(CovetMem *mem, const char *filename,
@@ -192,6 +202,31 @@ typedef enum CovetEngine
 	COVET_ENGINE_SQLITE
 } CovetEngine;
 
+/*
+ * One step of the upgrade of SQLite's tables (dialect.c, "Upgrading
+ * covet's tables" in ARCHITECTURE.md).  A database at schema version v
+ * runs, in list order, every step whose version is above v; then every
+ * statement of schema_ddl (CREATE ... IF NOT EXISTS: new tables); then
+ * records the version.
+ */
+typedef enum CovetSchemaStepKind
+{
+	COVET_STEP_ADD_COLUMN,		/* ALTER TABLE table ADD COLUMN sql, unless
+								 * the column is there */
+	COVET_STEP_REBUILD,			/* table made again from schema_ddl (a CHECK
+								 * or constraint changed): common columns
+								 * copied */
+	COVET_STEP_SQL				/* sql as it is */
+} CovetSchemaStepKind;
+
+typedef struct CovetSchemaStep
+{
+	int			version;		/* the schema version this step belongs to */
+	CovetSchemaStepKind kind;
+	const char *table;
+	const char *sql;
+} CovetSchemaStep;
+
 typedef struct CovetDialect
 {
 	CovetEngine engine;
@@ -202,6 +237,8 @@ typedef struct CovetDialect
 	const char *ts_param_open;	/* wraps a parameter read as a timestamp */
 	const char *ts_param_close;
 	const char *const *schema_ddl;	/* NULL-terminated; NULL if installed */
+	int			schema_version; /* SQLite: what schema_ddl creates */
+	const CovetSchemaStep *schema_steps;	/* ends with version 0 */
 	bool		cast_key_params;	/* CAST text parameters to the key's type */
 	/* One parameter {1}: the table name (quoted in PostgreSQL); columns:
 	 * schema, table, column, type, key position (0 = none), kind,
@@ -380,6 +417,16 @@ typedef struct CovetDriver
 									CovetError *err);
 	CovetStatus (*check_fragment) (void *ctx, const char *what,
 								   const char *fragment, CovetError *err);
+
+	/*
+	 * check_syntax (optional): does sql parse as one statement of the
+	 * shape, names unresolved?  sql names the table
+	 * COVET_FRAGMENT_PROBE, which does not exist (PostgreSQL: raw_parser;
+	 * SQLite: prepare, where "no such table" means the text parsed).  The
+	 * error's message is the engine's own.
+	 */
+	CovetStatus (*check_syntax) (void *ctx, const char *sql, CovetSqlShape shape,
+								 CovetError *err);
 	/* Nested savepoints (subtransactions). */
 	CovetStatus (*savepoint_begin) (void *ctx, CovetError *err);
 	CovetStatus (*savepoint_release) (void *ctx, CovetError *err);
@@ -659,6 +706,26 @@ extern CovetStatus covet_sql_check_fragment(CovetEngine engine, const char *what
 											const char *sql, CovetError *err);
 extern CovetStatus covet_fragment_check(CovetDriver *d, const char *what,
 										const char *sql, CovetError *err);
+/*
+ * fragparse.c: a caller's fragment read by the engine's parser in a probe
+ * statement of its own (an expression, a SET list), so that a fragment
+ * that does not parse is reported with the caller's text and the
+ * argument's name ("invalid where expression \"id <\"", DETAIL the
+ * engine's message), the same message on both engines.
+ */
+#define COVET_FRAGMENT_PROBE "covet_fragment_probe"
+typedef enum CovetFragKind
+{
+	COVET_FRAG_EXPR,			/* one expression */
+	COVET_FRAG_SET,				/* a SET list */
+	COVET_FRAG_ORDER_BY			/* an ORDER BY list */
+} CovetFragKind;
+extern CovetStatus covet_fragment_parse(CovetDriver *d, const char *what,
+										CovetFragKind kind, const char *sql,
+										CovetError *err);
+extern CovetStatus covet_sql_order_by(CovetEngine engine, CovetMem *mem,
+									  const char *list, bool reverse, char **out,
+									  CovetError *err);
 extern CovetStatus covet_sql_set_targets(CovetEngine engine, CovetMem *mem,
 										 const char *set_sql, char ***names,
 										 int *n, CovetError *err);

@@ -112,7 +112,35 @@ static const char *const sqlite_schema[] = {
 	" finished_at text,"
 	" error text,"
 	" error_key text)",
+	"CREATE TABLE IF NOT EXISTS covet_meta ("
+	" key text PRIMARY KEY,"
+	" value text NOT NULL)",
 	NULL
+};
+
+/*
+ * The version of the tables sqlite_schema creates (covet_meta's
+ * schema_version), and how a database written by an earlier release gets
+ * there.  1: 0.1.0 (no covet_meta).  2: 0.2.0.
+ *
+ * Changing a table above means one more entry here, with the version the
+ * change ships in (bump SQLITE_SCHEMA_VERSION once per release): a column
+ * added at the END of its CREATE TABLE above is COVET_STEP_ADD_COLUMN with
+ * the same definition (the stored CREATE text then matches a new
+ * database's, which test/sqlite/upgrade.py checks); a changed constraint
+ * is COVET_STEP_REBUILD; a new table needs no step (schema_ddl runs after
+ * the steps).
+ */
+#define SQLITE_SCHEMA_VERSION 2
+
+static const CovetSchemaStep sqlite_schema_steps[] = {
+	{2, COVET_STEP_ADD_COLUMN, "covet_migrations", "repeatable integer NOT NULL DEFAULT 0"},
+	{2, COVET_STEP_ADD_COLUMN, "covet_migrations", "version text"},
+	{2, COVET_STEP_ADD_COLUMN, "covet_migrations", "source text"},
+	{2, COVET_STEP_ADD_COLUMN, "covet_migrations", "format text"},
+	/* the CHECK on action took the new actions; detail comes with it */
+	{2, COVET_STEP_REBUILD, "covet_history", NULL},
+	{0, COVET_STEP_SQL, NULL, NULL}
 };
 
 /*
@@ -267,6 +295,8 @@ const CovetDialect covet_dialect_sqlite = {
 	.ts_param_open = "",
 	.ts_param_close = "",
 	.schema_ddl = sqlite_schema,
+	.schema_version = SQLITE_SCHEMA_VERSION,
+	.schema_steps = sqlite_schema_steps,
 	.cast_key_params = true,
 	.describe_sql = sqlite_describe,
 	.check_key_storage = true,

@@ -43,7 +43,8 @@
 
 #define DIRECTIVE_HINT \
 	"The directives are \"-- covet:up\", \"-- covet:down\", " \
-	"\"-- covet:depends\", \"-- covet:kind\" and \"-- covet:no-transaction\"."
+	"\"-- covet:depends\", \"-- covet:kind\", \"-- covet:no-transaction\" " \
+	"and \"-- covet:repeatable\"."
 
 /* A growing list of distinct, checked names. */
 typedef struct NameList
@@ -69,6 +70,7 @@ typedef struct MigParser
 	const char *kind;			/* a static string */
 	int			kind_line;		/* 0 = no kind directive yet */
 	bool		atomic;
+	bool		repeatable;
 	int			up_line;		/* 0 = no up section yet */
 	size_t		up_start;
 	size_t		up_end;
@@ -245,7 +247,8 @@ parse_directive(MigParser *p, ParseState *state, int line,
 {
 #define WORD_IS(w)	(wordlen == sizeof(w) - 1 && memcmp(word, w, wordlen) == 0)
 
-	if (WORD_IS("up") || WORD_IS("down") || WORD_IS("no-transaction"))
+	if (WORD_IS("up") || WORD_IS("down") || WORD_IS("no-transaction") ||
+		WORD_IS("repeatable"))
 	{
 		if (argslen > 0)
 		{
@@ -352,6 +355,11 @@ parse_directive(MigParser *p, ParseState *state, int line,
 			return COVET_ERR_PARSE;
 		}
 		p->kind_line = line;
+		return COVET_OK;
+	}
+	if (WORD_IS("repeatable"))
+	{
+		p->repeatable = true;
 		return COVET_OK;
 	}
 	/* no-transaction */
@@ -546,6 +554,7 @@ covet_migfile_parse(CovetMem *mem, const char *filename, const char *text,
 	out->ndepends = p.depends.n;
 	out->kind = kind;
 	out->atomic = p.atomic;
+	out->repeatable = p.repeatable;
 	return COVET_OK;
 
 nomem:

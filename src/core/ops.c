@@ -21,6 +21,7 @@
  */
 #include "ops.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -140,16 +141,30 @@ given(const Args *a, const char *name)
 	return i >= 0 && i < a->n;
 }
 
+/*
+ * A caller's fragment: covet's scanner and the engine's tokenizer
+ * (sqlfrag.c), then the engine's parser alone (fragparse.c), so that one
+ * that does not parse is reported with its own text.
+ */
 static CovetStatus
-parse_bool(const char *name, const char *text, bool *out, CovetError *err)
+fragment(CovetDriver *d, const char *what, CovetFragKind kind, const char *sql,
+		 CovetError *err)
 {
-	if (strcmp(text, "true") == 0 || strcmp(text, "t") == 0 || strcmp(text, "1") == 0)
-		*out = true;
-	else if (strcmp(text, "false") == 0 || strcmp(text, "f") == 0 || strcmp(text, "0") == 0)
-		*out = false;
-	else
-		return covet_error_set(err, COVET_ERR_INVALID, "%s must be true or false", name);
-	return COVET_OK;
+	CovetStatus rc = covet_fragment_check(d, what, sql, err);
+
+	if (rc == COVET_OK)
+		rc = covet_fragment_parse(d, what, kind, sql, err);
+	return rc;
+}
+
+/* A boolean as PostgreSQL reads one (boolarg.c), its error naming it. */
+static CovetStatus
+parse_bool(const Args *a, const char *name, const char *text, bool *out, CovetError *err)
+{
+	char		function[64];
+
+	snprintf(function, sizeof(function), "covet_%s", a->def->name);
+	return covet_bool_arg(function, name, text, out, err);
 }
 
 /*
@@ -189,7 +204,7 @@ check_args(const Args *a, CovetOp *op, CovetError *err)
 		else if (d->type == COVET_ARG_BOOL)
 		{
 			bool		b;
-			CovetStatus rc = parse_bool(d->name, v, &b, err);
+			CovetStatus rc = parse_bool(a, d->name, v, &b, err);
 
 			if (rc != COVET_OK)
 				return rc;
@@ -200,7 +215,7 @@ check_args(const Args *a, CovetOp *op, CovetError *err)
 		op->batch_size = 10000;
 	op->keep_undo = true;
 	if (given(a, "undo") && arg(a, "undo") != NULL)
-		parse_bool("undo", arg(a, "undo"), &op->keep_undo, err);
+		parse_bool(a, "undo", arg(a, "undo"), &op->keep_undo, err);
 	return COVET_OK;
 }
 
@@ -211,7 +226,7 @@ bool_arg(const Args *a, const char *name, bool dflt)
 	CovetError	ignore;
 
 	if (given(a, name) && arg(a, name) != NULL)
-		parse_bool(name, arg(a, name), &b, &ignore);
+		parse_bool(a, name, arg(a, name), &b, &ignore);
 	return b;
 }
 
@@ -559,6 +574,89 @@ append_null_safe_eq(CovetBuf *b, const CovetDialect *dl, const char *column)
 	}
 }
 
+/* Is text one bare identifier (a column name as 0.1.0's order_by took it)? */
+static bool
+bare_word(const char *text)
+{
+	const char *p = text;
+
+	if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || *p == '_'))
+		return false;
+	for (p++; *p; p++)
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || *p == '_' ||
+			  (*p >= '0' && *p <= '9') || *p == '$'))
+			return false;
+	return true;
+}
+
+/* alias."k1" or (alias."k1", alias."k2"): the key */
+static void
+append_key_tuple(CovetBuf *b, const CovetTableInfo *t, const char *alias, bool parens)
+{
+	int			i;
+
+	if (parens && t->npk > 1)
+		covet_buf_appendc(b, '(');
+	for (i = 0; i < t->npk; i++)
+	{
+		if (i > 0)
+			covet_buf_append(b, ", ");
+		covet_buf_appendf(b, "%s.", alias);
+		covet_quote_ident(b, t->cols[t->pk[i]]);
+	}
+	if (parens && t->npk > 1)
+		covet_buf_appendc(b, ')');
+}
+
+/*
+ * dedup with an ORDER BY list: delete a row unless it is the first of its
+ * twins in the list's order (keep first) or the last (keep last: the list
+ * reversed), the key breaking ties:
+ *
+ *   t.k <> (SELECT d.k FROM tbl AS d WHERE <twins> ORDER BY
+ *           <list, each item's direction and NULLS spelled out>,
+ *           d.k ASC|DESC LIMIT 1)
+ *
+ * The list's names resolve to d, the inner table.  It has passed the
+ * fragment checks and the engine's parser as an ORDER BY list alone.
+ */
+static CovetStatus
+dedup_ordered(CovetDriver *d, const CovetTableInfo *t, char **cols, int n,
+			  const char *order, bool last, CovetBuf *where, CovetError *err)
+{
+	const CovetDialect *dl = d->dialect;
+	char	   *list = NULL;
+	CovetStatus rc;
+	int			i;
+
+	if ((rc = fragment(d, "order_by", COVET_FRAG_ORDER_BY, order, err)) != COVET_OK ||
+		(rc = covet_sql_order_by(dl->engine, &d->mem, order, last, &list, err)) != COVET_OK)
+		return rc;
+	append_key_tuple(where, t, "t", true);
+	covet_buf_appendc(where, ' ');
+	covet_sql_op(where, dl, "<>");
+	covet_buf_append(where, " (SELECT ");
+	append_key_tuple(where, t, "d", false);
+	covet_buf_appendf(where, " FROM %s AS d WHERE ", t->sql_name);
+	for (i = 0; i < n; i++)
+	{
+		if (i > 0)
+			covet_buf_append(where, " AND ");
+		append_null_safe_eq(where, dl, cols[i]);
+	}
+	covet_buf_append(where, " ORDER BY\n");
+	covet_buf_append(where, list);
+	for (i = 0; i < t->npk; i++)
+	{
+		covet_buf_append(where, ",\nd.");
+		covet_quote_ident(where, t->cols[t->pk[i]]);
+		covet_buf_append(where, last ? " DESC" : " ASC");
+	}
+	covet_buf_append(where, "\nLIMIT 1)");
+	covet_free(&d->mem, list);
+	return COVET_OK;
+}
+
 /* (alias."c1", alias."k1", ...): the order columns then the key */
 static void
 append_order_tuple(CovetBuf *b, const CovetTableInfo *t, const char *order,
@@ -690,12 +788,12 @@ build(CovetDriver *d, const CovetTableInfo *t, const Args *a, CovetBuf *set,
 
 	if (strcmp(name, "backfill") == 0)
 	{
-		if ((rc = covet_fragment_check(d, "set", arg(a, "set"), err)) != COVET_OK)
+		if ((rc = fragment(d, "set", COVET_FRAG_SET, arg(a, "set"), err)) != COVET_OK)
 			return rc;
 		covet_buf_append(set, arg(a, "set"));
 		if ((x = arg(a, "where")) != NULL)
 		{
-			if ((rc = covet_fragment_check(d, "where", x, err)) != COVET_OK)
+			if ((rc = fragment(d, "where", COVET_FRAG_EXPR, x, err)) != COVET_OK)
 				return rc;
 			covet_buf_append(where, x);
 		}
@@ -709,7 +807,7 @@ build(CovetDriver *d, const CovetTableInfo *t, const Args *a, CovetBuf *set,
 		covet_buf_append(set, " = ");
 		if ((x = arg(a, "transform")) != NULL)
 		{
-			if ((rc = covet_fragment_check(d, "transform", x, err)) != COVET_OK)
+			if ((rc = fragment(d, "transform", COVET_FRAG_EXPR, x, err)) != COVET_OK)
 				return rc;
 			append_expr_on(set, x, col);
 		}
@@ -719,14 +817,14 @@ build(CovetDriver *d, const CovetTableInfo *t, const Args *a, CovetBuf *set,
 	else if (strcmp(name, "transform_field") == 0)
 	{
 		if ((rc = target(t, "field", arg(a, "field"), &col, err)) != COVET_OK ||
-			(rc = covet_fragment_check(d, "expr", arg(a, "expr"), err)) != COVET_OK)
+			(rc = fragment(d, "expr", COVET_FRAG_EXPR, arg(a, "expr"), err)) != COVET_OK)
 			return rc;
 		covet_quote_ident(set, col);
 		covet_buf_append(set, " = ");
 		append_expr_on(set, arg(a, "expr"), col);
 		if ((x = arg(a, "reverse_expr")) != NULL)
 		{
-			if ((rc = covet_fragment_check(d, "reverse_expr", x, err)) != COVET_OK)
+			if ((rc = fragment(d, "reverse_expr", COVET_FRAG_EXPR, x, err)) != COVET_OK)
 				return rc;
 			covet_quote_ident(reverse, col);
 			covet_buf_append(reverse, " = ");
@@ -736,7 +834,7 @@ build(CovetDriver *d, const CovetTableInfo *t, const Args *a, CovetBuf *set,
 	else if (strcmp(name, "populate_field") == 0)
 	{
 		if ((rc = target(t, "field", arg(a, "field"), &col, err)) != COVET_OK ||
-			(rc = covet_fragment_check(d, "value", arg(a, "value"), err)) != COVET_OK)
+			(rc = fragment(d, "value", COVET_FRAG_EXPR, arg(a, "value"), err)) != COVET_OK)
 			return rc;
 		covet_quote_ident(set, col);
 		covet_buf_append(set, " = (\n");
@@ -749,7 +847,7 @@ build(CovetDriver *d, const CovetTableInfo *t, const Args *a, CovetBuf *set,
 		}
 		if ((x = arg(a, "where")) != NULL)
 		{
-			if ((rc = covet_fragment_check(d, "where", x, err)) != COVET_OK)
+			if ((rc = fragment(d, "where", COVET_FRAG_EXPR, x, err)) != COVET_OK)
 				return rc;
 			if (where->len > 0)
 				covet_buf_append(where, " AND (\n");
@@ -886,13 +984,31 @@ build(CovetDriver *d, const CovetTableInfo *t, const Args *a, CovetBuf *set,
 		if ((rc = split_names(mem, "unique_fields", arg(a, "unique_fields"), &cols, &n, err)) != COVET_OK)
 			return rc;
 		if ((rc = columns(mem, t, "unique_fields", cols, n, err)) != COVET_OK ||
-			(order != NULL && (rc = column(t, "order_by", order, &order, err)) != COVET_OK))
+			(order != NULL && bare_word(order) &&
+			 (rc = column(t, "order_by", order, &order, err)) != COVET_OK))
 		{
 			free_list(mem, cols, n);
 			return rc;
 		}
-		/* delete a row when an earlier (keep first) or later (keep last) twin exists */
 		op->kind = COVET_OP_DELETE;
+		if (order != NULL)
+		{
+			CovetBuf	q;
+			char	   *quoted = NULL;
+
+			/* a bare column name: as the table spells it */
+			covet_buf_init(&q, mem);
+			if (bare_word(arg(a, "order_by")))
+				covet_quote_ident(&q, order);
+			else
+				covet_buf_append(&q, order);
+			if ((rc = covet_buf_finish(&q, &quoted, err)) == COVET_OK)
+				rc = dedup_ordered(d, t, cols, n, quoted, strcmp(keep, "last") == 0, where, err);
+			covet_free(mem, quoted);
+			free_list(mem, cols, n);
+			return rc;
+		}
+		/* delete a row when an earlier (keep first) or later (keep last) twin exists */
 		covet_buf_appendf(where, "EXISTS (SELECT 1 FROM %s AS d WHERE ", t->sql_name);
 		for (i = 0; i < n; i++)
 		{

@@ -5,7 +5,11 @@
  *
  * Kahn's algorithm over a min-heap of the ready migrations keyed by name,
  * so among migrations whose dependencies are all placed the smallest name
- * (strcmp) goes next.  The order is therefore a pure function of the set
+ * goes next, names compared as versions (covet_version_cmp: digit runs as
+ * numbers, so 2_x < 10_x and V1_1__a < V1_10__b; names of equal length
+ * such as covet's timestamps keep their strcmp order).  Formats without
+ * dependencies (golang-migrate, dbmate, goose, Flyway) are thereby
+ * ordered by version.  The order is therefore a pure function of the set
  * of migrations and their dependencies, whatever order they are given in.
  *
  * Names are found through an index sorted by name (binary search), and
@@ -24,6 +28,7 @@
  *-------------------------------------------------------------------------
  */
 #include "covet.h"
+#include "formats.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -35,6 +40,19 @@ typedef struct PlanName
 	const char *name;
 	int			node;			/* index into nodes */
 } PlanName;
+
+/* Names in version order (node = rank in the name index). */
+static int
+plan_version_cmp(const void *a, const void *b)
+{
+	const PlanName *x = a;
+	const PlanName *y = b;
+	int			c = covet_version_cmp(x->name, y->name);
+
+	if (c != 0)
+		return c;
+	return (x->node > y->node) - (x->node < y->node);
+}
 
 static int
 plan_name_cmp(const void *a, const void *b)
@@ -240,6 +258,8 @@ covet_plan_order(CovetMem *mem, const CovetNode *nodes, int n, int **order,
 	int		   *outrank = NULL;
 	int		   *indeg = NULL;
 	int		   *heap = NULL;
+	PlanName   *vorder = NULL;	/* ranks in version order */
+	int		   *vpos = NULL;	/* rank -> position in vorder */
 	bool	   *placed = NULL;
 	int		   *result = NULL;
 	size_t		nedges = 0;
@@ -285,10 +305,12 @@ covet_plan_order(CovetMem *mem, const CovetNode *nodes, int n, int **order,
 	outrank = covet_alloc(mem, sizeof(int) * nedges);
 	indeg = covet_alloc(mem, sizeof(int) * (size_t) n);
 	heap = covet_alloc(mem, sizeof(int) * (size_t) n);
+	vorder = covet_alloc(mem, sizeof(PlanName) * (size_t) n);
+	vpos = covet_alloc(mem, sizeof(int) * (size_t) n);
 	placed = covet_alloc0(mem, sizeof(bool) * (size_t) n);
 	result = covet_alloc(mem, sizeof(int) * (size_t) n);
 	if (!index || !depstart || !deprank || !outstart || !outrank ||
-		!indeg || !heap || !placed || !result)
+		!indeg || !heap || !placed || !result || !vorder || !vpos)
 	{
 		rc = covet_error_set(err, COVET_ERR_NOMEM, "out of memory");
 		goto done;
@@ -362,20 +384,30 @@ covet_plan_order(CovetMem *mem, const CovetNode *nodes, int n, int **order,
 		outstart[r] = outstart[r - 1];
 	outstart[0] = 0;
 
-	/* Kahn's algorithm, smallest ready name first. */
+	/* The heap's keys: positions in version order. */
+	for (r = 0; r < n; r++)
+	{
+		vorder[r].name = index[r].name;
+		vorder[r].node = r;
+	}
+	qsort(vorder, (size_t) n, sizeof(PlanName), plan_version_cmp);
+	for (i = 0; i < n; i++)
+		vpos[vorder[i].node] = i;
+
+	/* Kahn's algorithm, smallest ready name (as a version) first. */
 	for (r = 0; r < n; r++)
 		if (indeg[r] == 0)
-			heap_push(heap, &nheap, r);
+			heap_push(heap, &nheap, vpos[r]);
 	while (nheap > 0)
 	{
 		int			j;
 
-		r = heap_pop(heap, &nheap);
+		r = vorder[heap_pop(heap, &nheap)].node;
 		placed[r] = true;
 		result[nplaced++] = index[r].node;
 		for (j = outstart[r]; j < outstart[r + 1]; j++)
 			if (--indeg[outrank[j]] == 0)
-				heap_push(heap, &nheap, outrank[j]);
+				heap_push(heap, &nheap, vpos[outrank[j]]);
 	}
 
 	if (nplaced < n)
@@ -396,6 +428,8 @@ done:
 	covet_free(mem, outrank);
 	covet_free(mem, indeg);
 	covet_free(mem, heap);
+	covet_free(mem, vorder);
+	covet_free(mem, vpos);
 	covet_free(mem, placed);
 	covet_free(mem, result);
 	return rc;

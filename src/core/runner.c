@@ -24,6 +24,7 @@
  *-------------------------------------------------------------------------
  */
 #include "covet.h"
+#include "formats.h"
 #include "repair.h"
 
 #include <stdio.h>
@@ -47,6 +48,7 @@ typedef struct Migration
 	char	  **deps;
 	int			ndeps;
 	bool		atomic;
+	bool		repeatable;		/* re-applied when its checksum changes */
 } Migration;
 
 typedef struct RunState
@@ -64,7 +66,7 @@ typedef enum Direction
 	DIR_DOWN
 } Direction;
 
-#define MIG_COLS 13
+#define MIG_COLS 14
 
 static CovetStatus has_undoable_runs(CovetDriver *d, const Migration *m, bool *yes,
 									 CovetError *err);
@@ -72,7 +74,8 @@ static CovetStatus has_undoable_runs(CovetDriver *d, const Migration *m, bool *y
 static const char *const load_sql =
 "SELECT m.name, m.kind, m.up_sql, m.down_sql, m.depends_on, m.checksum,"
 " CASE WHEN m.atomic THEN 1 ELSE 0 END,"
-" a.checksum, a.applied_at, a.duration_ms, a.rows, a.who, a.name"
+" a.checksum, a.applied_at, a.duration_ms, a.rows, a.who, a.name,"
+" CASE WHEN m.repeatable THEN 1 ELSE 0 END"
 " FROM {migrations} m LEFT JOIN {applied} a ON a.name {=} m.name"
 " ORDER BY m.name";
 
@@ -155,6 +158,7 @@ state_load(CovetDriver *d, RunState *st, CovetError *err)
 		m->duration_ms = COVET_VALUE(&st->res, i, 9);
 		m->rows = COVET_VALUE(&st->res, i, 10);
 		m->who = COVET_VALUE(&st->res, i, 11);
+		m->repeatable = strcmp(COVET_VALUE(&st->res, i, 13), "1") == 0;
 		if (m->up == NULL || m->name == NULL)
 		{
 			covet_free(&d->mem, nodes);
@@ -260,7 +264,8 @@ state_check_drift(const RunState *st, CovetError *err)
 	{
 		const Migration *m = &st->migs[i];
 
-		if (m->applied_checksum != NULL && strcmp(m->applied_checksum, m->actual) != 0)
+		if (m->applied_checksum != NULL && !m->repeatable &&
+			strcmp(m->applied_checksum, m->actual) != 0)
 			return drift_error(m, err);
 	}
 	return COVET_OK;
@@ -338,7 +343,11 @@ record_step(CovetDriver *d, const Migration *m, Direction dir,
 	{
 		const char *p[] = {m->name, m->actual, started_at, dur, stmts, rows, who};
 
-		rc = covet_sql_run(d,
+		/* a repeatable migration applied again replaces its applied row */
+		rc = !m->repeatable ? COVET_OK :
+			covet_sql_run(d, "DELETE FROM {applied} WHERE name {=} {1}", 1, p, NULL, err);
+		if (rc == COVET_OK)
+			rc = covet_sql_run(d,
 						   "INSERT INTO {applied} (name, checksum, applied_at, duration_ms,"
 						   " statements, rows, who) VALUES ({1}, {2}, {t3},"
 						   " CAST({4} AS bigint), CAST({5} AS integer), CAST({6} AS bigint), {7})",
@@ -655,6 +664,31 @@ typedef struct UpArgs
 	bool		dry_run;
 } UpArgs;
 
+/*
+ * The repeatable migrations due after the versioned ones, in plan order:
+ * those not applied or whose text changed since they were.  None when the
+ * target is a versioned migration; only the target when it is repeatable.
+ */
+static int
+repeatables_due(const RunState *st, int target, int *out)
+{
+	int			n = 0;
+	int			i;
+
+	if (target >= 0 && !st->migs[target].repeatable)
+		return 0;
+	for (i = 0; i < st->n; i++)
+	{
+		const Migration *m = &st->migs[st->order[i]];
+
+		if (!m->repeatable || (target >= 0 && st->order[i] != target))
+			continue;
+		if (m->applied_checksum == NULL || strcmp(m->applied_checksum, m->actual) != 0)
+			out[n++] = st->order[i];
+	}
+	return n;
+}
+
 static CovetStatus
 up_body(CovetDriver *d, RunState *st, const void *arg, CovetBuf *report,
 		CovetError *err)
@@ -680,11 +714,12 @@ up_body(CovetDriver *d, RunState *st, const void *arg, CovetBuf *report,
 	{
 		int			k = st->order[i];
 
-		if (st->migs[k].applied_checksum == NULL)
+		if (st->migs[k].applied_checksum == NULL && !st->migs[k].repeatable)
 			todo[ntodo++] = k;
 		if (k == target)
 			break;
 	}
+	ntodo += repeatables_due(st, target, todo + ntodo);
 	rc = run_list(d, st, todo, ntodo, DIR_UP, a->dry_run, report, err);
 	covet_free(&d->mem, todo);
 	return rc;
@@ -791,6 +826,13 @@ down_body(CovetDriver *d, RunState *st, const void *arg, CovetBuf *report,
 	{
 		if ((rc = state_find_required(st, a->target, &target, err)) != COVET_OK)
 			return rc;
+		if (st->migs[target].repeatable)
+		{
+			covet_error_set(err, COVET_ERR_STATE,
+							"migration \"%s\" is repeatable", a->target);
+			covet_error_hint(err, "Repeatable migrations are applied again, never rolled back; name a versioned migration.");
+			return COVET_ERR_STATE;
+		}
 		if (st->migs[target].applied_checksum == NULL)
 		{
 			covet_error_set(err, COVET_ERR_STATE,
@@ -806,8 +848,9 @@ down_body(CovetDriver *d, RunState *st, const void *arg, CovetBuf *report,
 		rc = covet_error_set(err, COVET_ERR_NOMEM, "out of memory");
 		goto done;
 	}
+	/* repeatable migrations are applied again, never rolled back */
 	for (i = 0; i < st->n; i++)
-		if (st->migs[i].applied_checksum != NULL)
+		if (st->migs[i].applied_checksum != NULL && !st->migs[i].repeatable)
 		{
 			if (i == target)
 				target = napplied;
@@ -849,25 +892,9 @@ covet_runner_down(CovetDriver *d, int steps, const char *target, bool dry_run,
 	return with_run(d, down_body, &a, true, report, err);
 }
 
-/* --- define and load ----------------------------------------------------- */
+/* --- define ------------------------------------------------------------- */
 
-typedef enum DefineOutcome
-{
-	DEFINED_NEW,
-	DEFINED_CHANGED,
-	DEFINED_SAME
-} DefineOutcome;
-
-typedef struct Definition
-{
-	const char *name;
-	const char *up;
-	const char *down;			/* NULL: none */
-	char	  **deps;
-	int			ndeps;
-	const char *kind;
-	bool		atomic;
-} Definition;
+typedef CovetDefinition Definition;
 
 static bool
 is_blank(const char *s)
@@ -879,8 +906,8 @@ is_blank(const char *s)
 }
 
 /* Check a definition's fields; nothing is read or written. */
-static CovetStatus
-definition_check(const Definition *def, CovetError *err)
+CovetStatus
+covet_definition_check(const Definition *def, CovetError *err)
 {
 	CovetStatus rc;
 	int			i;
@@ -909,10 +936,20 @@ definition_check(const Definition *def, CovetError *err)
 	return COVET_OK;
 }
 
-/* Insert or update one definition; the run is open. */
-static CovetStatus
-definition_store(CovetDriver *d, const Definition *def, DefineOutcome *outcome,
-				 CovetError *err)
+static bool
+same_text(const char *a, const char *b)
+{
+	return (a == NULL && b == NULL) || (a != NULL && b != NULL && strcmp(a, b) == 0);
+}
+
+/*
+ * Insert or update one definition; the run is open.  An applied migration
+ * whose text changes is refused, unless it is repeatable (it is applied
+ * again by the next covet_migrate_up).
+ */
+CovetStatus
+covet_definition_store(CovetDriver *d, const Definition *def,
+					   CovetDefineOutcome *outcome, CovetError *err)
 {
 	char		sum[COVET_CHECKSUM_LEN + 1];
 	CovetResult res = {0};
@@ -938,6 +975,7 @@ definition_store(CovetDriver *d, const Definition *def, DefineOutcome *outcome,
 	rc = covet_sql_run(d,
 					   "SELECT m.checksum, m.depends_on, m.kind,"
 					   " CASE WHEN m.atomic THEN 1 ELSE 0 END, a.checksum,"
+					   " CASE WHEN m.repeatable THEN 1 ELSE 0 END, m.version, m.source, m.format,"
 					   " CASE WHEN m.down_sql IS NULL THEN 0 ELSE 1 END"
 					   " FROM {migrations} m LEFT JOIN {applied} a ON a.name {=} m.name"
 					   " WHERE m.name {=} {1}", 1, p1, &res, err);
@@ -946,14 +984,17 @@ definition_store(CovetDriver *d, const Definition *def, DefineOutcome *outcome,
 	if (res.nrows == 0)
 	{
 		const char *p[] = {def->name, def->kind, def->up, def->down, deps_text,
-		def->atomic ? "1" : "0", sum};
+			def->atomic ? "1" : "0", sum, def->repeatable ? "1" : "0",
+		def->version, def->source, def->format};
 
-		*outcome = DEFINED_NEW;
+		*outcome = COVET_DEFINED_NEW;
 		rc = covet_sql_run(d,
 						   "INSERT INTO {migrations} (name, kind, up_sql, down_sql,"
-						   " depends_on, atomic, checksum, defined_at) VALUES ({1}, {2},"
-						   " {3}, {4}, {5}, CAST({6} AS boolean), {7}, {now})",
-						   7, p, NULL, err);
+						   " depends_on, atomic, checksum, defined_at, repeatable, version,"
+						   " source, format) VALUES ({1}, {2}, {3}, {4}, {5},"
+						   " CAST({6} AS boolean), {7}, {now}, CAST({8} AS boolean), {9},"
+						   " {10}, {11})",
+						   11, p, NULL, err);
 	}
 	else
 	{
@@ -962,9 +1003,13 @@ definition_store(CovetDriver *d, const Definition *def, DefineOutcome *outcome,
 			strcmp(COVET_VALUE(&res, 0, 1), deps_text) == 0 &&
 			strcmp(COVET_VALUE(&res, 0, 2), def->kind) == 0 &&
 			strcmp(COVET_VALUE(&res, 0, 3), def->atomic ? "1" : "0") == 0 &&
-			strcmp(COVET_VALUE(&res, 0, 5), def->down ? "1" : "0") == 0;
+			strcmp(COVET_VALUE(&res, 0, 5), def->repeatable ? "1" : "0") == 0 &&
+			same_text(COVET_VALUE(&res, 0, 6), def->version) &&
+			same_text(COVET_VALUE(&res, 0, 7), def->source) &&
+			same_text(COVET_VALUE(&res, 0, 8), def->format) &&
+			strcmp(COVET_VALUE(&res, 0, 9), def->down ? "1" : "0") == 0;
 
-		if (applied != NULL && strcmp(applied, sum) != 0)
+		if (applied != NULL && strcmp(applied, sum) != 0 && !def->repeatable)
 		{
 			rc = covet_error_set(err, COVET_ERR_CHECKSUM,
 								 "migration \"%s\" is applied and its text has changed",
@@ -973,18 +1018,20 @@ definition_store(CovetDriver *d, const Definition *def, DefineOutcome *outcome,
 			covet_error_hint(err, "Write a new migration instead of editing an applied one.");
 		}
 		else if (same)
-			*outcome = DEFINED_SAME;
+			*outcome = COVET_DEFINED_SAME;
 		else
 		{
 			const char *p[] = {def->name, def->kind, def->up, def->down, deps_text,
-			def->atomic ? "1" : "0", sum};
+				def->atomic ? "1" : "0", sum, def->repeatable ? "1" : "0",
+			def->version, def->source, def->format};
 
-			*outcome = DEFINED_CHANGED;
+			*outcome = COVET_DEFINED_CHANGED;
 			rc = covet_sql_run(d,
 							   "UPDATE {migrations} SET kind = {2}, up_sql = {3}, down_sql = {4},"
 							   " depends_on = {5}, atomic = CAST({6} AS boolean), checksum = {7},"
-							   " defined_at = {now} WHERE name {=} {1}",
-							   7, p, NULL, err);
+							   " defined_at = {now}, repeatable = CAST({8} AS boolean),"
+							   " version = {9}, source = {10}, format = {11} WHERE name {=} {1}",
+							   11, p, NULL, err);
 		}
 	}
 done:
@@ -998,15 +1045,15 @@ define_body(CovetDriver *d, RunState *st, const void *arg, CovetBuf *report,
 			CovetError *err)
 {
 	const Definition *def = arg;
-	DefineOutcome outcome;
+	CovetDefineOutcome outcome;
 	CovetStatus rc;
 
 	(void) st;					/* a definition needs no run state */
-	if ((rc = definition_store(d, def, &outcome, err)) != COVET_OK)
+	if ((rc = covet_definition_store(d, def, &outcome, err)) != COVET_OK)
 		return rc;
 	covet_buf_appendf(report, "%s %s",
-					  outcome == DEFINED_NEW ? "defined" :
-					  outcome == DEFINED_CHANGED ? "redefined" : "unchanged",
+					  outcome == COVET_DEFINED_NEW ? "defined" :
+					  outcome == COVET_DEFINED_CHANGED ? "redefined" : "unchanged",
 					  def->name);
 	return COVET_OK;
 }
@@ -1029,158 +1076,37 @@ covet_runner_define(CovetDriver *d, const CovetDefine *in, char **report,
 		return rc;
 	rc = covet_depends_split(&d->mem, in->depends_on, &def.deps, &def.ndeps, err);
 	if (rc == COVET_OK)
-		rc = definition_check(&def, err);
+		rc = covet_definition_check(&def, err);
 	if (rc == COVET_OK)
 		rc = with_run(d, define_body, &def, false, report, err);
 	free_names(d, def.deps, def.ndeps);
 	return rc;
 }
 
-typedef struct LoadSet
+/* The frame of load.c and adopt.c: with_run without the run state. */
+typedef struct FrameArgs
 {
-	const char *path;
-	CovetMigFile *files;
-	int			n;
-} LoadSet;
+	CovetFrameBody body;
+	void	   *arg;
+} FrameArgs;
 
 static CovetStatus
-load_body(CovetDriver *d, RunState *st, const void *arg, CovetBuf *report,
-		  CovetError *err)
+frame_body(CovetDriver *d, RunState *st, const void *arg, CovetBuf *report,
+		   CovetError *err)
 {
-	const LoadSet *set = arg;
-	int			counts[3] = {0, 0, 0};
-	int			i;
+	const FrameArgs *f = arg;
 
-	(void) st;					/* definitions need no run state */
-	for (i = 0; i < set->n; i++)
-	{
-		const CovetMigFile *f = &set->files[i];
-		Definition	def = {f->name, f->up, f->down, f->depends, f->ndepends,
-		f->kind, f->atomic};
-		DefineOutcome outcome;
-		CovetStatus rc;
-
-		if ((rc = definition_check(&def, err)) != COVET_OK ||
-			(rc = definition_store(d, &def, &outcome, err)) != COVET_OK)
-		{
-			covet_error_prefix(err, "%s: ", f->name);
-			return rc;
-		}
-		counts[outcome]++;
-	}
-	covet_buf_appendf(report, "loaded %d %s from %s (%d new, %d redefined, %d unchanged)",
-					  set->n, plural(set->n, "migration", "migrations"), set->path,
-					  counts[DEFINED_NEW], counts[DEFINED_CHANGED], counts[DEFINED_SAME]);
-	return COVET_OK;
-}
-
-static int
-compare_names(const void *a, const void *b)
-{
-	return strcmp(*(char *const *) a, *(char *const *) b);
-}
-
-static bool
-ends_with(const char *s, const char *suffix)
-{
-	size_t		n = strlen(s),
-				m = strlen(suffix);
-
-	return n >= m && strcmp(s + n - m, suffix) == 0;
-}
-
-/* Read and parse one file; errors name it as path. */
-static CovetStatus
-load_file(CovetDriver *d, const char *path, CovetMigFile *out, CovetError *err)
-{
-	char	   *text = NULL;
-	size_t		len = 0;
-	CovetStatus rc;
-
-	if ((rc = d->read_file(d->ctx, path, &text, &len, err)) != COVET_OK)
-		return rc;
-	rc = covet_migfile_parse(&d->mem, path, text, len, out, err);
-	covet_free(&d->mem, text);
-	return rc;
-}
-
-static void
-migfile_free(CovetDriver *d, CovetMigFile *f)
-{
-	covet_free(&d->mem, f->name);
-	covet_free(&d->mem, f->up);
-	covet_free(&d->mem, f->down);
-	covet_free(&d->mem, f->kind);
-	free_names(d, f->depends, f->ndepends);
+	(void) st;
+	return f->body(d, f->arg, report, err);
 }
 
 CovetStatus
-covet_runner_load(CovetDriver *d, const char *path, char **report,
-				  CovetError *err)
+covet_runner_frame(CovetDriver *d, CovetFrameBody body, void *arg,
+				   char **report, CovetError *err)
 {
-	LoadSet		set = {path, NULL, 0};
-	char	  **names = NULL;
-	int			nnames = 0;
-	bool		is_dir = false;
-	CovetBuf	full;
-	CovetStatus rc;
-	int			i;
+	FrameArgs	f = {body, arg};
 
-	*report = NULL;
-	covet_buf_init(&full, &d->mem);
-	if (path == NULL)
-		return covet_error_set(err, COVET_ERR_NULL, "path must not be null");
-	if (*path == '\0')
-		return covet_error_set(err, COVET_ERR_INVALID, "path must not be empty");
-	if ((rc = d->list_dir(d->ctx, path, &is_dir, &names, &nnames, err)) != COVET_OK)
-		return rc;
-	if (!is_dir)
-	{
-		set.files = covet_alloc0(&d->mem, sizeof(CovetMigFile));
-		if (set.files == NULL)
-			rc = covet_error_set(err, COVET_ERR_NOMEM, "out of memory");
-		else if ((rc = load_file(d, path, &set.files[0], err)) == COVET_OK)
-			set.n = 1;
-	}
-	else
-	{
-		int			nsql = 0;
-
-		qsort(names, (size_t) nnames, sizeof(char *), compare_names);
-		set.files = covet_alloc0(&d->mem, sizeof(CovetMigFile) * (size_t) (nnames + 1));
-		if (set.files == NULL)
-			rc = covet_error_set(err, COVET_ERR_NOMEM, "out of memory");
-		for (i = 0; rc == COVET_OK && i < nnames; i++)
-		{
-			char	   *file;
-
-			if (!ends_with(names[i], ".sql"))
-				continue;
-			covet_buf_reset(&full);
-			covet_buf_append(&full, path);
-			if (!ends_with(path, "/"))
-				covet_buf_appendc(&full, '/');
-			covet_buf_append(&full, names[i]);
-			if (full.failed)
-			{
-				rc = covet_error_set(err, COVET_ERR_NOMEM, "out of memory");
-				break;
-			}
-			file = full.data;
-			rc = load_file(d, file, &set.files[nsql], err);
-			if (rc == COVET_OK)
-				set.n = ++nsql;
-		}
-	}
-	if (rc == COVET_OK)
-		rc = with_run(d, load_body, &set, false, report, err);
-
-	covet_buf_free(&full);
-	free_names(d, names, nnames);
-	for (i = 0; i < set.n; i++)
-		migfile_free(d, &set.files[i]);
-	covet_free(&d->mem, set.files);
-	return rc;
+	return with_run(d, frame_body, &f, false, report, err);
 }
 
 /* --- status -------------------------------------------------------------- */
@@ -1213,7 +1139,9 @@ status_fill(CovetDriver *d, RunState *st, CovetResult *out, CovetError *err)
 		cols[7] = m->who;
 		cols[8] = m->actual;
 		cols[9] = m->applied_checksum;
-		cols[10] = applied ? (strcmp(m->applied_checksum, m->actual) != 0 ? "true" : "false") : NULL;
+		/* a changed repeatable migration is due again, not drift */
+		cols[10] = applied ? (!m->repeatable &&
+							  strcmp(m->applied_checksum, m->actual) != 0 ? "true" : "false") : NULL;
 		for (c = 0; c < COVET_STATUS_NCOLS; c++)
 		{
 			if (cols[c] == NULL)

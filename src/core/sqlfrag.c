@@ -582,3 +582,142 @@ bad:
 	covet_error_detail(err, "The set was: %.300s", set_sql);
 	return COVET_ERR_INVALID;
 }
+
+/* Is the token [p, end) the bare word w (any case)? */
+static bool
+is_word(const char *p, const char *end, const char *w)
+{
+	size_t		n = strlen(w);
+	size_t		i;
+
+	if ((size_t) (end - p) != n)
+		return false;
+	for (i = 0; i < n; i++)
+		if ((p[i] | 0x20) != w[i])
+			return false;
+	return true;
+}
+
+#define ORDER_MAX_TOKENS 4
+
+/*
+ * One ORDER BY item [p, end): the expression, then ASC/DESC and NULLS
+ * FIRST/LAST as given or as PostgreSQL's defaults (ASC; NULLS LAST for
+ * ASC, FIRST for DESC), flipped with reverse.  The expression keeps its
+ * own line, so a "--" comment in it ends there.
+ */
+static bool
+order_item(CovetEngine engine, CovetBuf *out, const char *p, const char *end, bool reverse)
+{
+	const char *starts[ORDER_MAX_TOKENS] = {0};
+	const char *ends[ORDER_MAX_TOKENS] = {0};
+	const char *q = p;
+	const char *expr_end;
+	int			n = 0;
+	bool		desc = false;
+	int			nulls = 0;		/* 0 default, 1 first, 2 last */
+
+	/* the last few significant tokens, to find the modifiers */
+	while (q < end)
+	{
+		const char *next;
+		const char *problem;
+		TokKind		kind = scan_token(engine, q, &next, &problem);
+
+		if (kind == TOK_END || kind == TOK_BAD)
+			break;
+		if (kind != TOK_SPACE)
+		{
+			memmove(starts, starts + (n == ORDER_MAX_TOKENS), sizeof(char *) * (ORDER_MAX_TOKENS - 1));
+			memmove(ends, ends + (n == ORDER_MAX_TOKENS), sizeof(char *) * (ORDER_MAX_TOKENS - 1));
+			if (n < ORDER_MAX_TOKENS)
+				n++;
+			starts[n - 1] = q;
+			ends[n - 1] = next > end ? end : next;
+		}
+		q = next;
+	}
+	if (n == 0)
+		return false;
+	expr_end = end;
+	if (n >= 3 && is_word(starts[n - 2], ends[n - 2], "nulls") &&
+		(is_word(starts[n - 1], ends[n - 1], "first") || is_word(starts[n - 1], ends[n - 1], "last")))
+	{
+		nulls = is_word(starts[n - 1], ends[n - 1], "first") ? 1 : 2;
+		expr_end = starts[n - 2];
+		n -= 2;
+	}
+	if (n >= 2 && (is_word(starts[n - 1], ends[n - 1], "asc") ||
+				   is_word(starts[n - 1], ends[n - 1], "desc")))
+	{
+		desc = is_word(starts[n - 1], ends[n - 1], "desc");
+		expr_end = starts[n - 1];
+	}
+	if (nulls == 0)
+		nulls = desc ? 1 : 2;
+	if (reverse)
+	{
+		desc = !desc;
+		nulls = 3 - nulls;
+	}
+	while (p < expr_end && (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r' || *p == '\f'))
+		p++;
+	while (expr_end > p && (expr_end[-1] == ' ' || expr_end[-1] == '\t' || expr_end[-1] == '\n' ||
+							expr_end[-1] == '\f'))
+		expr_end--;
+	covet_buf_appendf(out, "%.*s\n%s NULLS %s", (int) (expr_end - p), p,
+					  desc ? "DESC" : "ASC", nulls == 1 ? "FIRST" : "LAST");
+	return true;
+}
+
+/*
+ * An ORDER BY list (it has passed covet_sql_check_fragment and the
+ * engine's parser) with every item's direction and NULLS placement
+ * spelled out, so that both engines order alike (SQLite's default puts
+ * NULLs first, PostgreSQL's last), and reversed with reverse (dedup's
+ * keep last).  Items are split at top-level commas.
+ */
+CovetStatus
+covet_sql_order_by(CovetEngine engine, CovetMem *mem, const char *list, bool reverse,
+				   char **out, CovetError *err)
+{
+	CovetBuf	b;
+	const char *p = list;
+	const char *item = list;
+	int			depth = 0;
+	bool		first = true;
+
+	*out = NULL;
+	covet_buf_init(&b, mem);
+	for (;;)
+	{
+		const char *next;
+		const char *problem;
+		TokKind		kind = scan_token(engine, p, &next, &problem);
+
+		if (kind == TOK_BAD)
+			break;
+		if (kind == TOK_LP)
+			depth++;
+		else if (kind == TOK_RP)
+			depth--;
+		if (kind == TOK_END || (kind == TOK_COMMA && depth == 0))
+		{
+			if (!first)
+				covet_buf_append(&b, ",\n");
+			if (!order_item(engine, &b, item, p, reverse))
+			{
+				covet_buf_free(&b);
+				covet_error_set(err, COVET_ERR_INVALID, "invalid order_by list: an item is empty");
+				covet_error_detail(err, "The order_by was: %.300s", list);
+				return COVET_ERR_INVALID;
+			}
+			first = false;
+			if (kind == TOK_END)
+				break;
+			item = next;
+		}
+		p = next;
+	}
+	return covet_buf_finish(&b, out, err);
+}

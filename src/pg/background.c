@@ -349,6 +349,7 @@ covet_resume_background(PG_FUNCTION_ARGS)
 	CovetError	err;
 	int			rc;
 
+	covet_pg_check_version();
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed");
 	state = run_state(run_id, true, NULL, &owner);
@@ -429,6 +430,7 @@ covet_wait(PG_FUNCTION_ARGS)
 		raise_error(&err);
 	}
 
+	covet_pg_check_version();
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed");
 	for (;;)

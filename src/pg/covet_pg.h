@@ -91,6 +91,7 @@ extern void covet_pg_script_end(CovetPgScript *script);
 
 /* The dialect of a call (pg_dialect.c), allocated in cxt. */
 extern const CovetDialect *covet_pg_dialect(MemoryContext cxt);
+extern void covet_pg_check_version(void);
 
 extern void covet_pg_call_begin(CovetPgCall *call, int lock_timeout_ms);
 extern void covet_pg_call_begin_batch(CovetPgCall *call, int lock_timeout_ms,

@@ -32,6 +32,8 @@
 
 #include "covet_pg.h"
 
+#include <stdlib.h>
+
 /* The schema covet is installed in, or InvalidOid (as PG 16's get_extension_schema). */
 static Oid
 extension_schema(void)
@@ -55,6 +57,80 @@ extension_schema(void)
 	systable_endscan(scan);
 	table_close(rel, AccessShareLock);
 	return result;
+}
+
+/* Is a (like "0.10.1") a later release than b (dot-separated numbers)? */
+static bool
+newer_version(const char *a, const char *b)
+{
+	while (*a || *b)
+	{
+		long		x = strtol(a, (char **) &a, 10);
+		long		y = strtol(b, (char **) &b, 10);
+
+		if (x != y)
+			return x > y;
+		if (*a == '.')
+			a++;
+		else if (*a)
+			return false;
+		if (*b == '.')
+			b++;
+		else if (*b)
+			return false;
+	}
+	return false;
+}
+
+/*
+ * The library and the installed extension must be the same version: a
+ * library of 0.2.0 over 0.1.0's tables would read columns that are not
+ * there.  Checked on the first call of each backend, and again whenever
+ * the extension's OID changes (dropped and created again); the catalog
+ * is read directly, which needs no privilege.  During CREATE and ALTER
+ * EXTENSION, extversion already names the version being installed.
+ */
+void
+covet_pg_check_version(void)
+{
+	static Oid	verified = InvalidOid;
+	Oid			ext = get_extension_oid("covet", true);
+	Relation	rel;
+	ScanKeyData key;
+	SysScanDesc scan;
+	HeapTuple	tuple;
+	char	   *version = NULL;
+
+	if (!OidIsValid(ext) || ext == verified)
+		return;
+	rel = table_open(ExtensionRelationId, AccessShareLock);
+	ScanKeyInit(&key, Anum_pg_extension_oid, BTEqualStrategyNumber, F_OIDEQ,
+				ObjectIdGetDatum(ext));
+	scan = systable_beginscan(rel, ExtensionOidIndexId, true, NULL, 1, &key);
+	tuple = systable_getnext(scan);
+	if (HeapTupleIsValid(tuple))
+	{
+		bool		isnull;
+		Datum		d = heap_getattr(tuple, Anum_pg_extension_extversion,
+									 RelationGetDescr(rel), &isnull);
+
+		if (!isnull)
+			version = text_to_cstring(DatumGetTextPP(d));
+	}
+	systable_endscan(scan);
+	table_close(rel, AccessShareLock);
+	if (version != NULL && strcmp(version, COVET_VERSION) == 0)
+	{
+		verified = ext;
+		return;
+	}
+	ereport(ERROR,
+			(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+			 errmsg("covet's tables are at version %s and this library is %s",
+					version ? version : "(unknown)", COVET_VERSION),
+			 errhint("%s", version != NULL && newer_version(version, COVET_VERSION) ?
+					 "A newer covet is installed in this database; install that release's library." :
+					 "Run ALTER EXTENSION covet UPDATE.")));
 }
 
 const CovetDialect *

@@ -1006,6 +1006,15 @@ drv_check_statement(void *ctx, const char *sql, CovetSqlShape shape, int nparams
 	return parse_check((CovetPgCall *) ctx, statement_check_run, &c);
 }
 
+/* check_syntax: raw_parser reads one statement of the shape (no names resolved). */
+static CovetStatus
+drv_check_syntax(void *ctx, const char *sql, CovetSqlShape shape, CovetError *err)
+{
+	ParseCheck	c = {sql, NULL, shape, 0, err, COVET_OK};
+
+	return parse_check((CovetPgCall *) ctx, statement_check_run, &c);
+}
+
 /* check_fragment: the fragment alone through core_yylex. */
 static CovetStatus
 drv_check_fragment(void *ctx, const char *what, const char *fragment, CovetError *err)
@@ -1648,6 +1657,7 @@ call_init(CovetPgCall *call, int lock_timeout_ms, bool nonatomic)
 {
 	CovetDriver *d = &call->driver;
 
+	covet_pg_check_version();
 	memset(call, 0, sizeof(*call));
 	call->callercxt = CurrentMemoryContext;
 	call->nonatomic = nonatomic;
@@ -1668,6 +1678,7 @@ call_init(CovetPgCall *call, int lock_timeout_ms, bool nonatomic)
 	d->exec_script = drv_exec_script;
 	d->check_statement = drv_check_statement;
 	d->check_fragment = drv_check_fragment;
+	d->check_syntax = drv_check_syntax;
 	d->savepoint_begin = drv_savepoint_begin;
 	d->savepoint_release = drv_savepoint_release;
 	d->savepoint_rollback = drv_savepoint_rollback;

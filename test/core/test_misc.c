@@ -476,9 +476,51 @@ test_setting_parse(void)
 	}
 }
 
+/* covet_bool_parse judges as PostgreSQL 15's boolin. */
+static void
+test_bool_parse(void)
+{
+	static const struct
+	{
+		const char *text;
+		int			want;		/* 1 true, 0 false, -1 invalid */
+	}			cases[] = {
+		{"true", 1}, {"TRUE", 1}, {"True", 1}, {"t", 1}, {"tr", 1}, {"tru", 1},
+		{"yes", 1}, {"Y", 1}, {"ye", 1}, {"on", 1}, {"ON", 1}, {"1", 1},
+		{"  true  ", 1}, {"\tyes\n", 1},
+		{"false", 0}, {"FALSE", 0}, {"f", 0}, {"fal", 0}, {"no", 0}, {"N", 0},
+		{"off", 0}, {"of", 0}, {"OFF", 0}, {"0", 0}, {" 0 ", 0},
+		{"", -1}, {"   ", -1}, {"maybe", -1}, {"o", -1}, {"onn", -1},
+		{"offf", -1}, {"truee", -1}, {"yess", -1}, {"2", -1}, {"10", -1},
+		{"01", -1}, {"-1", -1}, {"1.0", -1}, {"t rue", -1}, {"nope", -1},
+		{"enable", -1}
+	};
+	size_t		i;
+	CovetError	err;
+	bool		v;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+	{
+		CovetStatus rc = covet_bool_parse(cases[i].text, &v, &err);
+
+		if (cases[i].want < 0)
+			is_int(rc, COVET_ERR_INVALID, "boolean \"%s\" refused", cases[i].text);
+		else
+			ok(rc == COVET_OK && v == (cases[i].want == 1), "boolean \"%s\" is %s",
+			   cases[i].text, cases[i].want ? "true" : "false");
+	}
+	covet_bool_parse("maybe", &v, &err);
+	is_str(err.message, "invalid input syntax for type boolean: \"maybe\"", "boolin's message");
+	is_str(covet_error_sqlstate(&err), "22P02", "and SQLSTATE");
+	covet_bool_arg("covet_migrate_up", "dry_run", " nah ", &v, &err);
+	is_str(err.message, "invalid input syntax for type boolean: \" nah \"", "the text as given");
+	is_str(err.detail, "Argument dry_run of covet_migrate_up.", "covet_bool_arg names the argument");
+}
+
 int
 main(void)
 {
+	test_bool_parse();
 	test_names();
 	test_buf();
 	test_expand();

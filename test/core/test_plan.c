@@ -154,7 +154,13 @@ test_order(void)
 	int		   *order = (int *) &err;
 
 	order_is("c b a", "a b c", "ties by name");
-	order_is("b10 b2 b1", "b1 b10 b2", "ties by strcmp, not numerically");
+	order_is("b10 b2 b1", "b1 b2 b10", "ties as versions: digit runs as numbers");
+	order_is("V1_10__b V1_1__a V2__c V1__z V1.2__y", "V1__z V1_1__a V1.2__y V1_10__b V2__c",
+			 "Flyway versions: 1 < 1.1 < 1.2 < 1.10 < 2");
+	order_is("20240102120000_a 20240101130000_b 20231231000000_c",
+			 "20231231000000_c 20240101130000_b 20240102120000_a",
+			 "timestamps of equal length keep their order");
+	order_is("10_c:2_b 2_b 1_a", "1_a 2_b 10_c", "dependencies, then versions");
 	order_is("a:c b c", "b c a", "dependencies first");
 	order_is("a:z z", "z a", "dependency before a smaller name");
 	order_is("d:b,c b:a c:a a", "a b c d", "diamond");

@@ -151,9 +151,40 @@ test_targets(void)
 	targets(PG, "= 1", "(error)", "no target");
 }
 
+/* An ORDER BY list with every item's direction and NULLS spelled out. */
+static void
+order_by(CovetEngine engine, const char *list, bool reverse, const char *want, const char *name)
+{
+	CovetError	err;
+	char	   *out = NULL;
+	CovetStatus rc = covet_sql_order_by(engine, tap_mem(), list, reverse, &out, &err);
+
+	is_str(rc == COVET_OK ? out : "(error)", want, "order_by: %s", name);
+	covet_free(tap_mem(), out);
+}
+
+static void
+test_order_by(void)
+{
+	order_by(PG, "created_at", false, "created_at\nASC NULLS LAST", "defaults as PostgreSQL's");
+	order_by(SQ, "created_at DESC", false, "created_at\nDESC NULLS FIRST", "DESC puts NULLs first");
+	order_by(PG, "created_at DESC, id", true,
+			 "created_at\nASC NULLS LAST,\nid\nDESC NULLS FIRST", "reversed");
+	order_by(SQ, "a nulls FIRST, b Desc Nulls Last", true,
+			 "a\nDESC NULLS LAST,\nb\nASC NULLS FIRST", "explicit NULLS flipped, any case");
+	order_by(PG, "f(a, b) DESC, \"desc\"", false,
+			 "f(a, b)\nDESC NULLS FIRST,\n\"desc\"\nASC NULLS LAST", "commas in calls, a quoted \"desc\"");
+	order_by(SQ, "a -- x, y\n, b", false, "a -- x, y\nASC NULLS LAST,\nb\nASC NULLS LAST",
+			 "a comment keeps its line");
+	order_by(PG, "nulls", false, "nulls\nASC NULLS LAST", "a column named nulls");
+	order_by(PG, "a,,b", false, "(error)", "an empty item");
+	order_by(PG, "a,", false, "(error)", "a trailing comma");
+}
+
 int
 main(void)
 {
+	test_order_by();
 	test_common();
 	test_postgres();
 	test_sqlite();

@@ -3,7 +3,9 @@
  * fuzz_fragment.c
  *		Fuzz target: a caller's SQL fragment (covet_sql_check_fragment) as
  *		a set list, and the targets of a set list that passed
- *		(covet_sql_set_targets), as each engine's scanner reads it.
+ *		(covet_sql_set_targets), and the same text as an ORDER BY list
+ *		(covet_sql_order_by, both directions), as each engine's scanner
+ *		reads it.
  *
  *-------------------------------------------------------------------------
  */
@@ -31,6 +33,14 @@ one_engine(CovetEngine engine, const char *text)
 			for (i = 0; i < n; i++)
 				covet_free(&fuzz_mem, names[i]);
 			covet_free(&fuzz_mem, names);
+		}
+		for (i = 0; i < 2; i++)
+		{
+			char	   *list = NULL;
+
+			rc = covet_sql_order_by(engine, &fuzz_mem, text, i == 1, &list, &err);
+			fuzz_check_error(rc, &err);
+			covet_free(&fuzz_mem, list);
 		}
 	}
 }

@@ -118,9 +118,9 @@ SELECT table_privs_are('covet', 'history', 'covet_tap_nobody', ARRAY[]::text[]);
 SELECT table_privs_are('covet', 'lock', 'covet_tap_nobody', ARRAY[]::text[]);
 SELECT is(has_schema_privilege('public', 'covet', 'USAGE'), false, 'PUBLIC has no USAGE on schema covet');
 SELECT is(array_agg(p.oid::regprocedure::text ORDER BY p.oid::regprocedure::text),
-		  ARRAY['covet_apply(text,boolean)', 'covet_baseline(text)',
+		  ARRAY['covet_adopt()', 'covet_apply(text,boolean)', 'covet_baseline(text)',
 				'covet_define(text,text,text,text,text)', 'covet_forget(text)',
-				'covet_load(text)', 'covet_mark_applied(text)',
+				'covet_load(text)', 'covet_load_text(text,text)', 'covet_mark_applied(text)',
 				'covet_mark_rolled_back(text)', 'covet_migrate_down(integer,boolean)',
 				'covet_migrate_down(text,boolean)', 'covet_migrate_up(text,boolean)',
 				'covet_repair(text)', 'covet_status()', 'covet_wait(bigint,integer)'],

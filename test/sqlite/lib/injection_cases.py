@@ -1,8 +1,9 @@
 """The injection suite's cases, one list for both engines.
 
 Every expression argument (set, where, transform, expr, reverse_expr,
-value, target_type) and every identifier argument (table_name, source,
-dest, dests, sources, field, unique_fields, order_by, keep) of every named
+value, target_type, and order_by, an ORDER BY list, with shapes of its
+own) and every identifier argument (table_name, source, dest, dests,
+sources, field, unique_fields, keep) of every named
 operation gets each hostile shape below in place of a valid value, the
 other arguments staying valid.  Each call must fail, the table "canary"
 must still exist and the digest of table t must not change.  LEGIT holds
@@ -45,9 +46,10 @@ NAMES = {
     "dedup": ["table_name", "unique_fields", "keep", "order_by", "batch_size", "undo"],
 }
 
-EXPRESSIONS = {"set", "where", "transform", "expr", "reverse_expr", "value", "target_type"}
+EXPRESSIONS = {"set", "where", "transform", "expr", "reverse_expr", "value", "target_type",
+               "order_by"}
 IDENTIFIERS = {"table_name", "source", "dest", "dests", "sources", "field", "unique_fields",
-               "order_by", "keep"}
+               "keep"}
 
 # Hostile shapes; {E} is the argument's valid value.  Each is an error in
 # both engines' real reading, and does damage (drops canary, or changes
@@ -84,6 +86,22 @@ EXPR_SHAPES = [
     ("10 KB string, paren", "{E} AND '" + BIG + "' = '') OR (1=1"),
     ("10 KB comment, semicolon", "{E} /*" + BIG + "*/; DROP TABLE canary"),
     ("NUL", "{E}\x00; DROP TABLE canary"),
+]
+
+# order_by is an ORDER BY list: nothing may follow the list in covet's
+# statement (LIMIT, OFFSET, a set operation, a locking clause, a second
+# statement).
+ORDER_SHAPES = [
+    ("LIMIT", "{E} LIMIT 0"),
+    ("OFFSET", "{E} OFFSET 1"),
+    ("LIMIT, comma", "{E} LIMIT 1, 1"),
+    ("UNION", "{E} UNION SELECT 1"),
+    ("paren UNION", "{E}) UNION (SELECT 1"),
+    ("FOR UPDATE", "{E} FOR UPDATE"),
+    ("DESC, semicolon", "{E} DESC; DROP TABLE canary"),
+    ("subquery, semicolon", "(SELECT 1); DROP TABLE canary; SELECT ({E}"),
+    ("NULLS, comment", "{E} NULLS FIRST --\r; DROP TABLE canary"),
+    ("trailing comma", "{E},"),
 ]
 
 IDENT_SHAPES = [
@@ -136,6 +154,8 @@ def cases(engine):
             if name not in EXPRESSIONS and name not in IDENTIFIERS:
                 continue
             shapes = EXPR_SHAPES if name in EXPRESSIONS else IDENT_SHAPES
+            if name == "order_by":
+                shapes = EXPR_SHAPES + ORDER_SHAPES
             for shape, tmpl in shapes:
                 if "\x00" in tmpl and engine == "pg":
                     continue        # PostgreSQL text cannot hold NUL
