@@ -883,6 +883,8 @@ static const struct
 	{"covet_migrate_up", 0, 2, RUNS_SQL, fn_migrate_up},
 	{"covet_migrate_down", 0, 2, RUNS_SQL, fn_migrate_down},
 	{"covet_apply", 1, 2, RUNS_SQL, fn_apply},
+	{"covet_migrate_up_commit", 0, 2, RUNS_SQL, covet_sqlite_fn_migrate_up_commit},
+	{"covet_migrate_down_commit", 0, 2, RUNS_SQL, covet_sqlite_fn_migrate_down_commit},
 	{"covet_baseline", 1, 1, RUNS_SQL, fn_baseline},
 	{"covet_mark_applied", 1, 1, RUNS_SQL, fn_mark_applied},
 	{"covet_mark_rolled_back", 1, 1, RUNS_SQL, fn_mark_rolled_back},

@@ -26,6 +26,7 @@ typedef struct CovetConn
 	bool		running;		/* a runner call is under way */
 	int			batch_depth;	/* batched operations under way */
 	char		migration[COVET_NAME_MAX + 1];	/* being applied, or "" */
+	bool		migration_commits;	/* ... by a _commit form (batch_twin.c) */
 	char	   *progress_log;	/* "stderr", a file name, or NULL */
 	int			progress_ms;
 } CovetConn;
@@ -49,6 +50,7 @@ typedef struct SqliteCall
 	int			saved_busy_ms;	/* the host's busy timeout, restored */
 	int			saved_temp_store;	/* -1, or the host's temp_store, restored */
 	bool		busy;			/* the last failure was SQLITE_BUSY/LOCKED */
+	bool		fk_restore;		/* the run turned foreign_keys off: back on at end_run */
 	char		who[128];
 } SqliteCall;
 
@@ -90,6 +92,12 @@ extern CovetStatus covet_sqlite_batch_end(SqliteCall *call, bool ok, CovetError 
 
 extern int	covet_status_vtab_register(sqlite3 *db, CovetConn *conn);
 extern int	covet_series_vtab_register(sqlite3 *db);
+
+/* commit.c: the runner's commit-per-migration forms */
+extern void covet_sqlite_fn_migrate_up_commit(sqlite3_context *ctx, int argc,
+											  sqlite3_value **argv);
+extern void covet_sqlite_fn_migrate_down_commit(sqlite3_context *ctx, int argc,
+												sqlite3_value **argv);
 
 /* Each feature registers its own SQL functions (fixtures.c, seed.c). */
 extern int	covet_fixtures_register(sqlite3 *db, CovetConn *conn, char **pzErrMsg);

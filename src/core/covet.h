@@ -540,6 +540,45 @@ typedef struct CovetDriver
 								const char *select_sql, CovetError *err);
 
 	/*
+	 * Commit per migration (commit.c; covet_migrate_up_commit and
+	 * covet_migrate_down_commit).  Optional: NULL means this call cannot
+	 * commit, and the _commit forms refuse.  step_commit commits the
+	 * migration just recorded (its work, its applied and history rows)
+	 * and opens the next transaction; the runner lock stays held.
+	 */
+	CovetStatus (*step_commit) (void *ctx, CovetError *err);
+
+	/*
+	 * Optional, with step_commit: for a driver whose errors outside a
+	 * savepoint cannot come back to the core (PostgreSQL).  When set, a
+	 * migration of a commit-per-migration run has no savepoint of its own,
+	 * so that what it calls may commit (CALL covet_backfill_commit(...)
+	 * commits per batch); before it runs the core hands the driver the
+	 * text to put before the message of an error it raises and the detail
+	 * to add (which migrations stayed applied), NULL, NULL after it.  The
+	 * error then ends the call, and its transaction, at once.
+	 */
+	void		(*step_failure_text) (void *ctx, const char *prefix, const char *detail);
+
+	/*
+	 * Optional: is the migration being applied (get_migration) run by a
+	 * _commit form?  Then a run it starts that is identical to an
+	 * unfinished run the same migration started before is resumed, not
+	 * refused (batch.c).
+	 */
+	bool		(*migration_commits) (void *ctx);
+
+	/*
+	 * Optional (NULL: nobody else can be carrying a run out).  Is another
+	 * process carrying run_id out right now?  PostgreSQL: somebody holds
+	 * the run lock (1668249202, run_id).
+	 */
+	bool		(*run_alive) (void *ctx, int64_t run_id);
+
+	/* Set by commit.c for the length of a commit-per-migration run. */
+	bool		commit_steps;
+
+	/*
 	 * Lock timeouts of migration statements, retried (retry.c).  Optional:
 	 * with lock_guard NULL a migration runs once as it is (SQLite, where
 	 * the busy timeout applies).  ddl_lock_timeout_ms (0: off) and
@@ -598,6 +637,30 @@ extern CovetStatus covet_runner_down(CovetDriver *d, int steps,
 extern CovetStatus covet_runner_apply(CovetDriver *d, const char *name,
 									  bool dry_run, char **report,
 									  CovetError *err);
+
+/*
+ * commit.c: the same runs, each migration committed with its applied and
+ * history rows (the driver's step_commit) while the runner lock stays
+ * held.  A failure rolls back that migration only; the error names it and
+ * its DETAIL lists those this call committed.  A dry run commits nothing
+ * and is the same as covet_runner_up's.  Without step_commit (a call
+ * inside a transaction) they refuse.
+ */
+extern CovetStatus covet_runner_up_commit(CovetDriver *d, const char *target,
+										  bool dry_run, char **report,
+										  CovetError *err);
+extern CovetStatus covet_runner_down_commit(CovetDriver *d, int steps,
+											const char *target, bool dry_run,
+											char **report, CovetError *err);
+
+/* Used by runner.c's run loop in a commit-per-migration run. */
+extern void covet_commit_step_begin(CovetDriver *d, const char *name, bool up,
+									const CovetBuf *done);
+extern CovetStatus covet_commit_step_end(CovetDriver *d, const char *name,
+										 CovetBuf *done, CovetError *err);
+extern void covet_commit_step_failed(CovetDriver *d, bool up, const CovetBuf *done,
+									 CovetError *err);
+extern void covet_commit_detail(CovetBuf *out, bool up, const CovetBuf *done);
 
 /*
  * covet_status(): one row per defined migration in plan order (name order
@@ -801,6 +864,16 @@ extern CovetStatus covet_batch_set_state(CovetDriver *d, int64_t run_id,
 										 CovetRunState state, CovetError *err);
 extern CovetStatus covet_batch_undo(CovetDriver *d, int64_t run_id,
 									CovetError *err);
+
+/*
+ * batch_twin.c: an identical unfinished run (same op and args) refuses a
+ * new one, unless the migration that started it runs again under a
+ * _commit form: then *twin_id is that run, to resume (see the file).
+ */
+extern CovetStatus covet_batch_twin(CovetDriver *d, const CovetOp *op,
+									int64_t *twin_id, CovetError *err);
+extern CovetStatus covet_batch_twin_completed(CovetDriver *d, int64_t run_id,
+											  bool *yes, CovetError *err);
 
 /*
  * Seeding: fake data (seed_gen.c) and covet_seed (seed.c).

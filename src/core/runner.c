@@ -11,9 +11,11 @@
  * that timed out waiting for a lock is rolled back and tried again:
  * covet_lock_retry, retry.c).  A failure rolls the savepoint back and ends
  * the run with end_run(commit = false), so the database is as it was
- * before the call.  A dry run wraps the
- * migrations in one more savepoint that is always rolled back, and reports
- * the first error instead of raising it.
+ * before the call.  A dry run wraps the migrations in one more savepoint
+ * that is always rolled back, and raises the first error after that
+ * rollback (naming the statement; DETAIL: the report so far).  With the
+ * driver's commit_steps set (commit.c) each migration is committed after
+ * its rows are written instead.
  *
  * Migrations are few (thousands at most), so the whole definition table is
  * read into memory for a run; memory comes from the driver and is freed on
@@ -477,13 +479,16 @@ run_step(CovetDriver *d, const Migration *m, Direction dir,
 	CovetStatus rc;
 	CovetError	ignore;
 
+	/* commit.c: a step whose errors end the call has no savepoint */
+	bool		bare = d->commit_steps && d->step_failure_text != NULL;
+
 	*failed_sql = false;
 	memset(stats, 0, sizeof(*stats));
 	if ((rc = d->check_interrupts(d->ctx, err)) != COVET_OK)
 		return rc;
 	if ((rc = clock_text(d, &started_at, err)) != COVET_OK)
 		return rc;
-	if ((rc = d->savepoint_begin(d->ctx, err)) != COVET_OK)
+	if (!bare && (rc = d->savepoint_begin(d->ctx, err)) != COVET_OK)
 		goto done;
 	t0 = d->clock_ms(d->ctx);
 	if (d->set_migration)
@@ -502,7 +507,9 @@ run_step(CovetDriver *d, const Migration *m, Direction dir,
 		rc = record_step(d, m, dir, started_at, d->clock_ms(d->ctx) - t0, stats, err);
 	else if (rc == COVET_ERR_SQL)
 		*failed_sql = true;
-	if (rc == COVET_OK)
+	if (bare)
+		;
+	else if (rc == COVET_OK)
 		rc = d->savepoint_release(d->ctx, err);
 	else if (d->savepoint_rollback(d->ctx, &ignore) != COVET_OK)
 	{
@@ -533,9 +540,11 @@ step_attempt(CovetDriver *d, void *arg, CovetError *err)
 }
 
 /*
- * Run the migrations at idx[0..n-1] in that order.  Outside a dry run the
- * first failure is returned as an error naming the migration; in a dry run
- * it is reported and the rest are skipped, and everything is rolled back.
+ * Run the migrations at idx[0..n-1] in that order.  The first failure is
+ * returned as an error naming the migration.  In a dry run everything is
+ * rolled back first, and the error names the statement too, with the
+ * report of what ran before it as DETAIL.  In a commit-per-migration run
+ * (commit.c) each migration is committed after it is recorded.
  */
 static CovetStatus
 run_list(CovetDriver *d, RunState *st, const int *idx, int n, Direction dir,
@@ -543,6 +552,8 @@ run_list(CovetDriver *d, RunState *st, const int *idx, int n, Direction dir,
 {
 	const char *verb;
 	CovetStatus rc;
+	CovetBuf	done;			/* commit.c: the names committed so far */
+	int			failed_at = 0;	/* dry run: the failing statement */
 	int			i;
 
 	for (i = 0; i < n; i++)
@@ -557,6 +568,7 @@ run_list(CovetDriver *d, RunState *st, const int *idx, int n, Direction dir,
 		report_line(report, dir == DIR_UP ? "nothing to apply" : "nothing to roll back");
 	if (dry_run && (rc = d->savepoint_begin(d->ctx, err)) != COVET_OK)
 		return rc;
+	covet_buf_init(&done, &d->mem);
 	for (i = 0, rc = COVET_OK; i < n; i++)
 	{
 		const Migration *m = &st->migs[idx[i]];
@@ -564,7 +576,11 @@ run_list(CovetDriver *d, RunState *st, const int *idx, int n, Direction dir,
 		bool		failed_sql;
 		StepAttempt sa = {m, dir, &stats, &failed_sql};
 
+		if (d->commit_steps)
+			covet_commit_step_begin(d, m->name, dir == DIR_UP, &done);
 		rc = covet_lock_retry(d, m->name, m->actual, step_attempt, &sa, err);
+		if (rc == COVET_OK && d->commit_steps)
+			rc = covet_commit_step_end(d, m->name, &done, err);
 		if (rc == COVET_OK)
 		{
 			report_counts(report, verb, m->name, &stats);
@@ -572,17 +588,17 @@ run_list(CovetDriver *d, RunState *st, const int *idx, int n, Direction dir,
 		}
 		if (dry_run && failed_sql)
 		{
-			if (report->len > 0)
-				covet_buf_appendc(report, '\n');
-			covet_buf_appendf(report, "would fail %s at statement %d: %s",
-							  m->name, stats.statements + 1, err->message);
-			covet_error_clear(err);
-			rc = COVET_OK;
+			covet_error_prefix(err, "dry run: migration \"%s\" failed at statement %d: ",
+							   m->name, stats.statements + 1);
+			failed_at = stats.statements + 1;
 		}
 		else if (failed_sql)
 			covet_error_prefix(err, "migration \"%s\" failed: ", m->name);
+		if (d->commit_steps)
+			covet_commit_step_failed(d, dir == DIR_UP, &done, err);
 		break;
 	}
+	covet_buf_free(&done);
 	if (dry_run)
 	{
 		CovetError	rb;
@@ -592,6 +608,9 @@ run_list(CovetDriver *d, RunState *st, const int *idx, int n, Direction dir,
 			*err = rb;
 			rc = rb.code;
 		}
+		if (failed_at > 0)
+			covet_error_detail(err, "%s", report->len > 0 ? report->data :
+							   "No migration ran before it.");
 		report_line(report, "dry run: nothing was changed");
 	}
 	return rc;

@@ -57,6 +57,10 @@ typedef struct CovetPgCall
 	/* an atomic batch's statements: what their ERROR is re-raised with */
 	char	   *failure_prefix;
 	char	   *failure_hint;
+	char	   *failure_detail; /* added to the error's DETAIL (pg_commit.c) */
+	/* pg_commit.c: the runner lock is the session-level one, across commits */
+	bool		runner_session;
+	bool		runner_locked;	/* ... and this call holds it */
 	CovetDriver driver;
 
 	/* Outcome of covet_pg_call_run. */
@@ -114,6 +118,9 @@ extern int	covet_progress_interval;
 extern int	covet_batch_sleep;
 extern int	covet_max_replication_lag;
 extern int	covet_background_start_timeout;
+
+/* pg_commit.c */
+extern void covet_pg_runner_unlock(CovetPgCall *call);
 
 /* pg_lockwait.c: lock timeouts of migration statements, retried. */
 extern int	covet_ddl_lock_timeout;

@@ -54,7 +54,10 @@
  *
  * Locking.  begin_run polls pg_try_advisory_xact_lock(1668249204, 1) until
  * covet.lock_timeout; the lock is released when the caller's transaction
- * ends (see ARCHITECTURE.md for why it is the transaction-level lock).
+ * ends (see ARCHITECTURE.md for why it is the transaction-level lock).  The
+ * procedures that commit per migration (runner_session, pg_commit.c) poll
+ * the session-level lock on the same key instead, and release it on their
+ * way out.
  *
  *-------------------------------------------------------------------------
  */
@@ -151,6 +154,10 @@ catch_error(CovetPgCall *call, CovetError *err)
 		edata->message = psprintf("%s%s", call->failure_prefix,
 								  edata->message ? edata->message : "unknown error");
 		edata->hint = call->failure_hint ? pstrdup(call->failure_hint) : edata->hint;
+		if (call->failure_detail != NULL)
+			edata->detail = edata->detail ?
+				psprintf("%s\n%s", edata->detail, call->failure_detail) :
+				pstrdup(call->failure_detail);
 		ReThrowError(edata);
 	}
 	if (call->nsavepoints == 0)
@@ -691,6 +698,8 @@ typedef struct ScriptState
 	CovetStatus rc;
 } ScriptState;
 
+static bool first_token_is_call(const char *text);
+
 static void
 script_run(CovetPgCall *call, ScriptState *s)
 {
@@ -702,7 +711,25 @@ script_run(CovetPgCall *call, ScriptState *s)
 		int			spirc;
 
 		CHECK_FOR_INTERRUPTS();
-		spirc = SPI_execute(text, false, 0);
+
+		/*
+		 * A migration of a procedure that commits per migration (no
+		 * savepoint open, pg_commit.c): its CALL statements run nonatomic,
+		 * as PL/pgSQL runs them, so that CALL covet_backfill_commit(...)
+		 * commits per batch.  Other statements run as usual: nonatomic
+		 * execution would give them no snapshot of their own.
+		 */
+		if (call->nonatomic && !call->worker && call->nsavepoints == 0 &&
+			call->driver.commit_steps && first_token_is_call(text))
+		{
+			SPIExecuteOptions opts;
+
+			memset(&opts, 0, sizeof(opts));
+			opts.allow_nonatomic = true;
+			spirc = SPI_execute_extended(text, &opts);
+		}
+		else
+			spirc = SPI_execute(text, false, 0);
 		if (spirc < 0)
 		{
 			s->rc = spi_error(s->err, spirc);
@@ -807,6 +834,22 @@ lex_count(const char *text, LexCount *c)
 			c->params++;
 	}
 	scanner_finish(scanner);
+}
+
+/* Is the first token of a statement the keyword CALL? */
+static bool
+first_token_is_call(const char *text)
+{
+	core_yy_extra_type yyextra;
+	core_yyscan_t scanner;
+	core_YYSTYPE yylval;
+	YYLTYPE		yylloc;
+	int			tok;
+
+	scanner = scanner_init(text, &yyextra, &ScanKeywords, ScanKeywordTokens);
+	tok = core_yylex(&yylval, &yylloc, scanner);
+	scanner_finish(scanner);
+	return tok == CALL;
 }
 
 typedef struct ParseCheck
@@ -1098,12 +1141,24 @@ lock_holder_error(CovetPgCall *call, CovetError *err)
 		covet_result_free(&call->driver, &res);
 }
 
+/*
+ * The transaction-level lock, or for a procedure that commits per
+ * migration (runner_session, pg_commit.c) the session-level one on the
+ * same key, which it releases on every way out.
+ */
 static bool
-lock_try(void)
+lock_try(CovetPgCall *call)
 {
-	return DatumGetBool(DirectFunctionCall2(pg_try_advisory_xact_lock_int4,
-											Int32GetDatum(COVET_LOCK_CLASSID),
-											Int32GetDatum(COVET_LOCK_OBJID)));
+	if (!call->runner_session)
+		return DatumGetBool(DirectFunctionCall2(pg_try_advisory_xact_lock_int4,
+												Int32GetDatum(COVET_LOCK_CLASSID),
+												Int32GetDatum(COVET_LOCK_OBJID)));
+	if (!call->runner_locked)
+		call->runner_locked =
+			DatumGetBool(DirectFunctionCall2(pg_try_advisory_lock_int4,
+											 Int32GetDatum(COVET_LOCK_CLASSID),
+											 Int32GetDatum(COVET_LOCK_OBJID)));
+	return call->runner_locked;
 }
 
 static CovetStatus
@@ -1121,7 +1176,7 @@ drv_begin_run(void *ctx, CovetError *err)
 	}
 
 	start = GetCurrentTimestamp();
-	while (!lock_try())
+	while (!lock_try(call))
 	{
 		if (TimestampDifferenceExceeds(start, GetCurrentTimestamp(),
 									   call->driver.lock_timeout_ms))
@@ -1475,10 +1530,30 @@ drv_check_interrupts(void *ctx, CovetError *err)
  */
 static char current_migration[COVET_NAME_MAX + 1];
 
+/* ... and whether a _commit form applies it (batch_twin.c) */
+static bool current_migration_commits;
+
 static void
 drv_set_migration(void *ctx, const char *name)
 {
 	strlcpy(current_migration, name ? name : "", sizeof(current_migration));
+	current_migration_commits = name != NULL && ((CovetPgCall *) ctx)->driver.commit_steps;
+}
+
+static bool
+drv_migration_commits(void *ctx)
+{
+	return current_migration[0] != '\0' && current_migration_commits;
+}
+
+/* Does another process hold the run lock (1668249202, run_id)? */
+static bool
+drv_run_alive(void *ctx, int64_t run_id)
+{
+	if (!covet_pg_run_lock_try(run_id, true))
+		return true;
+	covet_pg_run_unlock(run_id);
+	return false;
 }
 
 static const char *
@@ -1620,6 +1695,8 @@ call_init(CovetPgCall *call, int lock_timeout_ms, bool nonatomic)
 	d->progress = drv_progress;
 	d->set_migration = drv_set_migration;
 	d->get_migration = drv_get_migration;
+	d->migration_commits = drv_migration_commits;
+	d->run_alive = drv_run_alive;
 	d->query_catalog = drv_query_catalog;
 	d->run_owner = drv_run_owner;
 	d->create_undo = drv_create_undo;
@@ -1685,6 +1762,7 @@ void
 covet_pg_call_run(CovetPgCall *call, CovetPgCoreFn fn, void *arg)
 {
 	char		migration[sizeof(current_migration)];
+	bool		commits = current_migration_commits;
 
 	memcpy(migration, current_migration, sizeof(migration));
 	PG_TRY();
@@ -1697,6 +1775,7 @@ covet_pg_call_run(CovetPgCall *call, CovetPgCoreFn fn, void *arg)
 
 		MemoryContextSwitchTo(call->callercxt);
 		memcpy(current_migration, migration, sizeof(migration));
+		current_migration_commits = commits;
 		covet_pg_lock_guard_reset();
 		if (call->nsavepoints == 0)
 			PG_RE_THROW();
@@ -1708,6 +1787,7 @@ covet_pg_call_run(CovetPgCall *call, CovetPgCoreFn fn, void *arg)
 	}
 	PG_END_TRY();
 	memcpy(current_migration, migration, sizeof(migration));
+	current_migration_commits = commits;
 
 	if (call->nsavepoints > 0)
 	{

@@ -11,7 +11,7 @@ BEGIN;
 CREATE EXTENSION IF NOT EXISTS pgtap;
 CREATE EXTENSION IF NOT EXISTS covet;
 
-SELECT plan(76);
+SELECT plan(77);
 
 -- The schema the functions were created in.
 SELECT n.nspname AS ext_schema
@@ -130,6 +130,13 @@ SELECT is(array_agg(p.oid::regprocedure::text ORDER BY p.oid::regprocedure::text
    AND p.prokind = 'f' AND p.prorettype <> 'bigint'::regtype	-- batched operations: 04_batch.sql
    AND p.proname !~ '^covet_(dump|load)data'	-- fixtures: 06_fixtures.sql
    AND p.proname NOT IN ('covet_seed', 'covet_fake')	-- seeding: 07_seed.sql
+   AND NOT has_function_privilege('covet_tap_nobody', p.oid, 'EXECUTE');
+SELECT is(array_agg(p.oid::regprocedure::text ORDER BY p.oid::regprocedure::text),
+		  ARRAY['covet_migrate_down_commit(integer,boolean,text)', 'covet_migrate_down_commit(text,boolean,text)',
+				'covet_migrate_up_commit(text,boolean,text)'],
+		  'the runner procedures are not executable by a fresh role')
+  FROM pg_proc p
+ WHERE p.proname ~ '^covet_migrate_.*_commit$' AND p.prokind = 'p'
    AND NOT has_function_privilege('covet_tap_nobody', p.oid, 'EXECUTE');
 SELECT is(has_function_privilege('covet_tap_nobody', 'covet_checksum(text,text)', 'EXECUTE'),
 		  true, 'covet_checksum is executable by anyone');

@@ -172,7 +172,7 @@ def run(c, fn, args):
 def dry_run(c, fn, args):
     report = run(c, fn, args)
     exists = table_exists(c, "m1")
-    if fn == "covet_migrate_down":
+    if fn in ("covet_migrate_down", "covet_migrate_down_commit"):
         return exists
     return not exists and "dry run" in report
 
