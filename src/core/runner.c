@@ -268,13 +268,7 @@ check_runnable(CovetDriver *d, const Migration *m, Direction dir, CovetError *er
 	CovetStatus rc;
 
 	if (!m->atomic)
-	{
-		covet_error_set(err, COVET_ERR_STATE,
-						"migration \"%s\" is marked no-transaction, which this version cannot run",
-						m->name);
-		covet_error_hint(err, "Remove \"-- covet:no-transaction\"; every migration runs in a transaction.");
-		return COVET_ERR_STATE;
-	}
+		return covet_toplevel_refuse(m->name, dir == DIR_UP, err);
 	if (dir == DIR_DOWN && m->down == NULL)
 	{
 		if ((rc = has_undoable_runs(d, m, &undoable, err)) != COVET_OK)
@@ -825,6 +819,7 @@ typedef struct Definition
 	int			ndeps;
 	const char *kind;
 	bool		atomic;
+	char		notice[512];	/* why it runs outside a transaction, or "" */
 } Definition;
 
 static bool
@@ -960,6 +955,8 @@ define_body(CovetDriver *d, RunState *st, const void *arg, CovetBuf *report,
 	(void) st;					/* a definition needs no run state */
 	if ((rc = definition_store(d, def, &outcome, err)) != COVET_OK)
 		return rc;
+	if (def->notice[0] != '\0' && outcome != DEFINED_SAME)
+		d->notice(d->ctx, def->notice);
 	covet_buf_appendf(report, "%s %s",
 					  outcome == DEFINED_NEW ? "defined" :
 					  outcome == DEFINED_CHANGED ? "redefined" : "unchanged",
@@ -983,6 +980,8 @@ covet_runner_define(CovetDriver *d, const CovetDefine *in, char **report,
 	def.atomic = in->atomic;
 	if ((rc = covet_name_check("migration name", in->name, err)) != COVET_OK)
 		return rc;
+	covet_toplevel_detect(d->dialect->engine, def.name, def.up, def.down,
+						  &def.atomic, def.notice, sizeof(def.notice));
 	rc = covet_depends_split(&d->mem, in->depends_on, &def.deps, &def.ndeps, err);
 	if (rc == COVET_OK)
 		rc = definition_check(&def, err);
@@ -1012,16 +1011,20 @@ load_body(CovetDriver *d, RunState *st, const void *arg, CovetBuf *report,
 	{
 		const CovetMigFile *f = &set->files[i];
 		Definition	def = {f->name, f->up, f->down, f->depends, f->ndepends,
-		f->kind, f->atomic};
+		f->kind, f->atomic, ""};
 		DefineOutcome outcome;
 		CovetStatus rc;
 
+		covet_toplevel_detect(d->dialect->engine, def.name, def.up, def.down,
+							  &def.atomic, def.notice, sizeof(def.notice));
 		if ((rc = definition_check(&def, err)) != COVET_OK ||
 			(rc = definition_store(d, &def, &outcome, err)) != COVET_OK)
 		{
 			covet_error_prefix(err, "%s: ", f->name);
 			return rc;
 		}
+		if (def.notice[0] != '\0' && outcome != DEFINED_SAME)
+			d->notice(d->ctx, def.notice);
 		counts[outcome]++;
 	}
 	covet_buf_appendf(report, "loaded %d %s from %s (%d new, %d redefined, %d unchanged)",

@@ -114,6 +114,10 @@ extern int	covet_batch_sleep;
 extern int	covet_max_replication_lag;
 extern int	covet_background_start_timeout;
 
+/* toplevel.c: the driver's exec_toplevel (a worker runs the statements) */
+extern CovetStatus covet_pg_exec_toplevel(void *ctx, const CovetToplevelJob *job,
+										  CovetToplevelResult *out, CovetError *err);
+
 /* background.c */
 extern bool covet_pg_run_lock_try(int64 run_id, bool session);
 extern void covet_pg_run_lock(int64 run_id, bool session);
