@@ -41,3 +41,35 @@ COMMENT ON TABLE covet.incomplete IS 'Non-transactional migrations (run statemen
 COMMENT ON COLUMN covet.incomplete.statement IS 'How many of the migration''s statements have committed; the next run continues after them';
 REVOKE ALL ON covet.incomplete FROM PUBLIC;
 SELECT pg_catalog.pg_extension_config_dump('covet.incomplete', '');
+
+-- Commit per migration (issue 12, "Commit per migration, on both engines"):
+-- procedures that commit each migration with its applied and history rows
+-- (src/core/commit.c, src/pg/pg_commit.c).  CALLed at top level only; inside
+-- a transaction block or a function they refuse.  The report comes back as
+-- the INOUT parameter report.
+CREATE PROCEDURE covet_migrate_up_commit(target text DEFAULT NULL,
+										 dry_run boolean DEFAULT false,
+										 INOUT report text DEFAULT NULL)
+AS 'MODULE_PATHNAME', 'covet_migrate_up_commit'
+LANGUAGE C;
+COMMENT ON PROCEDURE covet_migrate_up_commit(text, boolean, text) IS 'Apply pending migrations in dependency order, up to and including target (NULL: all), committing each with its history row; CALL at top level';
+
+CREATE PROCEDURE covet_migrate_down_commit(steps integer DEFAULT 1,
+										   dry_run boolean DEFAULT false,
+										   INOUT report text DEFAULT NULL)
+AS 'MODULE_PATHNAME', 'covet_migrate_down_commit_steps'
+LANGUAGE C;
+COMMENT ON PROCEDURE covet_migrate_down_commit(integer, boolean, text) IS 'Roll back the last steps applied migrations, latest first, committing each; CALL at top level';
+
+CREATE PROCEDURE covet_migrate_down_commit(target text,
+										   dry_run boolean DEFAULT false,
+										   INOUT report text DEFAULT NULL)
+AS 'MODULE_PATHNAME', 'covet_migrate_down_commit_target'
+LANGUAGE C;
+COMMENT ON PROCEDURE covet_migrate_down_commit(text, boolean, text) IS 'Roll back applied migrations, latest first, until target is the last one applied, committing each; CALL at top level';
+
+REVOKE EXECUTE ON PROCEDURE
+	covet_migrate_up_commit(text, boolean, text),
+	covet_migrate_down_commit(integer, boolean, text),
+	covet_migrate_down_commit(text, boolean, text)
+FROM PUBLIC;

@@ -37,7 +37,8 @@ SELECT * FROM dr_state;
 SELECT id FROM dr_one ORDER BY id;
 SELECT covet_migrate_up(dry_run => true);
 
--- A failure in a dry run is reported, not raised; nothing after it runs.
+-- A failure in a dry run is raised after everything is rolled back, naming
+-- the statement, with the report so far as DETAIL; nothing after it runs.
 SELECT covet_define('d_four', 'INSERT INTO dr_three VALUES (1);
 INSERT INTO dr_three VALUES (2);
 INSERT INTO dr_missing VALUES (3);

@@ -767,6 +767,8 @@ static const struct
 	{"covet_migrate_up", 0, 2, RUNS_SQL, fn_migrate_up},
 	{"covet_migrate_down", 0, 2, RUNS_SQL, fn_migrate_down},
 	{"covet_apply", 1, 2, RUNS_SQL, fn_apply},
+	{"covet_migrate_up_commit", 0, 2, RUNS_SQL, covet_sqlite_fn_migrate_up_commit},
+	{"covet_migrate_down_commit", 0, 2, RUNS_SQL, covet_sqlite_fn_migrate_down_commit},
 	{"covet_set", 2, 2, RUNS_SQL, fn_set},
 	{"covet_resume", 1, 1, RUNS_SQL, fn_resume},
 	{"covet_undo", 1, 1, RUNS_SQL, fn_undo},

@@ -49,6 +49,7 @@ typedef struct SqliteCall
 	int			saved_busy_ms;	/* the host's busy timeout, restored */
 	int			saved_temp_store;	/* -1, or the host's temp_store, restored */
 	bool		busy;			/* the last failure was SQLITE_BUSY/LOCKED */
+	bool		fk_restore;		/* the run turned foreign_keys off: back on at end_run */
 	char		who[128];
 } SqliteCall;
 
@@ -85,6 +86,12 @@ extern CovetStatus covet_sqlite_exec_toplevel(void *ctx, const CovetToplevelJob 
 
 extern int	covet_status_vtab_register(sqlite3 *db, CovetConn *conn);
 extern int	covet_series_vtab_register(sqlite3 *db);
+
+/* commit.c: the runner's commit-per-migration forms */
+extern void covet_sqlite_fn_migrate_up_commit(sqlite3_context *ctx, int argc,
+											  sqlite3_value **argv);
+extern void covet_sqlite_fn_migrate_down_commit(sqlite3_context *ctx, int argc,
+												sqlite3_value **argv);
 
 /* Each feature registers its own SQL functions (fixtures.c, seed.c). */
 extern int	covet_fixtures_register(sqlite3 *db, CovetConn *conn, char **pzErrMsg);

@@ -16,6 +16,16 @@
  * IMMEDIATE transaction; on success the lock row is deleted in that same
  * transaction, on failure after the ROLLBACK.
  *
+ * Foreign keys.  On a connection with foreign_keys=ON, a run in its own
+ * transaction turns them off before its BEGIN IMMEDIATE (the pragma is a
+ * no-op inside a transaction, so a migration's own PRAGMA foreign_keys=OFF
+ * cannot) and back on in end_run, on every path: SQLite's 12-step table
+ * rebuild drops the old table, which with foreign keys on would delete
+ * (ON DELETE CASCADE) or refuse for every child row.  Each migration's text
+ * is then followed by PRAGMA foreign_key_check, before its savepoint is
+ * released and so before anything commits: a violation fails the migration
+ * naming the table and rowid (fk_check), as Django's schema editor does.
+ *
  * Inside a transaction the host opened, covet cannot commit: the run is a
  * savepoint in the host's transaction, and SQLite's own write lock keeps
  * other runners out.  A run inside a statement that writes is refused: a
@@ -391,6 +401,43 @@ is_transaction_control(const char *sql)
 	return false;
 }
 
+/*
+ * After a migration that ran with foreign keys off (fk_restore): every
+ * reference must still hold.  The first violation is named (table, rowid,
+ * the parent it refers to), with the number of rows that violate one.
+ */
+static CovetStatus
+fk_check(SqliteCall *call, CovetError *err)
+{
+	CovetResult res = {0};
+	CovetStatus rc;
+
+	rc = drv_query(call, "SELECT v.\"table\", v.rowid, v.parent,"
+				   " (SELECT count(*) FROM pragma_foreign_key_check)"
+				   " FROM pragma_foreign_key_check AS v LIMIT 1", 0, NULL, &res, err);
+	if (rc == COVET_OK && res.nrows == 1)
+	{
+		const char *rowid = COVET_VALUE(&res, 0, 1);
+		const char *count = COVET_VALUE(&res, 0, 3);
+
+		if (rowid != NULL)
+			covet_error_set(err, COVET_ERR_SQL,
+							"foreign key violation: row %s of table \"%s\" refers to a missing row of \"%s\"",
+							rowid, COVET_VALUE(&res, 0, 0), COVET_VALUE(&res, 0, 2));
+		else
+			covet_error_set(err, COVET_ERR_SQL,
+							"foreign key violation: a row of table \"%s\" refers to a missing row of \"%s\"",
+							COVET_VALUE(&res, 0, 0), COVET_VALUE(&res, 0, 2));
+		strncpy(err->sqlstate, "23503", sizeof(err->sqlstate));
+		covet_error_detail(err, "%s %s a foreign key (PRAGMA foreign_key_check).",
+						   count, strcmp(count, "1") == 0 ? "row violates" : "rows violate");
+		covet_error_hint(err, "covet runs migrations with foreign_keys off, as a table rebuild needs, and checks every reference before it commits.");
+		rc = COVET_ERR_SQL;
+	}
+	covet_result_free(&call->driver, &res);
+	return rc;
+}
+
 static CovetStatus
 drv_exec_script(void *ctx, const char *sql, CovetScriptStats *stats,
 				CovetError *err)
@@ -434,7 +481,7 @@ drv_exec_script(void *ctx, const char *sql, CovetScriptStats *stats,
 		sqlite3_finalize(stmt);
 		stats->statements++;
 	}
-	return COVET_OK;
+	return call->fk_restore ? fk_check(call, err) : COVET_OK;
 }
 
 /* --- savepoints ------------------------------------------------------------ */
@@ -737,6 +784,15 @@ drv_begin_run(void *ctx, CovetError *err)
 
 		sqlite3_busy_timeout(call->db, left > 0 ? (int) left : 0);
 	}
+	/* foreign keys off for the run (see the file's header) */
+	if (query_int(call, "PRAGMA foreign_keys", 0) == 1 &&
+		(rc = covet_sqlite_exec(call, "PRAGMA foreign_keys = OFF", err)) == COVET_OK)
+		call->fk_restore = true;
+	if (rc != COVET_OK)
+	{
+		lock_row_drop(call);
+		return rc;
+	}
 	if ((rc = covet_sqlite_exec(call, "BEGIN IMMEDIATE", err)) != COVET_OK)
 	{
 		if (call->busy)
@@ -788,6 +844,11 @@ drv_end_run(void *ctx, bool commit, CovetError *err)
 			call->lock_row = false;
 		if (!sqlite3_get_autocommit(call->db))
 			covet_sqlite_exec(call, "ROLLBACK", &ignore);
+	}
+	if (call->fk_restore && sqlite3_get_autocommit(call->db))
+	{
+		covet_sqlite_exec(call, "PRAGMA foreign_keys = ON", &ignore);
+		call->fk_restore = false;
 	}
 	if (call->lock_row)
 	{

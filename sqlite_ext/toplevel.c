@@ -29,6 +29,9 @@
  * they ran (they cannot share a transaction).  So after a crash (kill -9)
  * the row is never behind what committed.
  *
+ * A run that turned foreign keys off (sqlite_driver.c) turns them off again
+ * after the migration, whatever its own PRAGMA foreign_keys left.
+ *
  * On an error the open transaction, the file's or covet's, is rolled back
  * and the statement's number comes back; the connection is in autocommit
  * mode again.  A run that had its own transaction open when called (the
@@ -182,6 +185,9 @@ covet_sqlite_exec_toplevel(void *ctx, const CovetToplevelJob *job,
 	}
 	if (!sqlite3_get_autocommit(call->db))
 		covet_sqlite_exec(call, "ROLLBACK", &ignore);
+	/* the run keeps foreign keys off (sqlite_driver.c), whatever the file did */
+	if (call->fk_restore)
+		covet_sqlite_exec(call, "PRAGMA foreign_keys = OFF", &ignore);
 	if (reopen)
 	{
 		CovetStatus rc2 = covet_sqlite_exec(call, "BEGIN IMMEDIATE", rc == COVET_OK ? err : &ignore);

@@ -529,6 +529,45 @@ typedef struct CovetDriver
 	 */
 	CovetStatus (*exec_toplevel) (void *ctx, const CovetToplevelJob *job,
 								  CovetToplevelResult *out, CovetError *err);
+
+	/*
+	 * Commit per migration (commit.c; covet_migrate_up_commit and
+	 * covet_migrate_down_commit).  Optional: NULL means this call cannot
+	 * commit, and the _commit forms refuse.  step_commit commits the
+	 * migration just recorded (its work, its applied and history rows)
+	 * and opens the next transaction; the runner lock stays held.
+	 */
+	CovetStatus (*step_commit) (void *ctx, CovetError *err);
+
+	/*
+	 * Optional, with step_commit: for a driver whose errors outside a
+	 * savepoint cannot come back to the core (PostgreSQL).  When set, a
+	 * migration of a commit-per-migration run has no savepoint of its own,
+	 * so that what it calls may commit (CALL covet_backfill_commit(...)
+	 * commits per batch); before it runs the core hands the driver the
+	 * text to put before the message of an error it raises and the detail
+	 * to add (which migrations stayed applied), NULL, NULL after it.  The
+	 * error then ends the call, and its transaction, at once.
+	 */
+	void		(*step_failure_text) (void *ctx, const char *prefix, const char *detail);
+
+	/*
+	 * Optional: is the migration being applied (get_migration) run by a
+	 * _commit form?  Then a run it starts that is identical to an
+	 * unfinished run the same migration started before is resumed, not
+	 * refused (batch.c).
+	 */
+	bool		(*migration_commits) (void *ctx);
+
+	/*
+	 * Optional (NULL: nobody else can be carrying a run out).  Is another
+	 * process carrying run_id out right now?  PostgreSQL: somebody holds
+	 * the run lock (1668249202, run_id).
+	 */
+	bool		(*run_alive) (void *ctx, int64_t run_id);
+
+	/* Set by commit.c for the length of a commit-per-migration run. */
+	bool		commit_steps;
 } CovetDriver;
 
 extern void covet_result_free(CovetDriver *d, CovetResult *res);
@@ -570,6 +609,30 @@ extern CovetStatus covet_runner_down(CovetDriver *d, int steps,
 extern CovetStatus covet_runner_apply(CovetDriver *d, const char *name,
 									  bool dry_run, char **report,
 									  CovetError *err);
+
+/*
+ * commit.c: the same runs, each migration committed with its applied and
+ * history rows (the driver's step_commit) while the runner lock stays
+ * held.  A failure rolls back that migration only; the error names it and
+ * its DETAIL lists those this call committed.  A dry run commits nothing
+ * and is the same as covet_runner_up's.  Without step_commit (a call
+ * inside a transaction) they refuse.
+ */
+extern CovetStatus covet_runner_up_commit(CovetDriver *d, const char *target,
+										  bool dry_run, char **report,
+										  CovetError *err);
+extern CovetStatus covet_runner_down_commit(CovetDriver *d, int steps,
+											const char *target, bool dry_run,
+											char **report, CovetError *err);
+
+/* Used by runner.c's run loop in a commit-per-migration run. */
+extern void covet_commit_step_begin(CovetDriver *d, const char *name, bool up,
+									const CovetBuf *done);
+extern CovetStatus covet_commit_step_end(CovetDriver *d, const char *name,
+										 CovetBuf *done, CovetError *err);
+extern void covet_commit_step_failed(CovetDriver *d, bool up, const CovetBuf *done,
+									 CovetError *err);
+extern void covet_commit_detail(CovetBuf *out, bool up, const CovetBuf *done);
 
 /*
  * covet_status(): one row per defined migration in plan order (name order
@@ -665,8 +728,8 @@ extern bool covet_stmt_needs_toplevel(CovetEngine engine, const char *up,
 
 /*
  * toplevel.c: one non-transactional migration, statement by statement
- * (covet.incomplete keeps how far it got).  commit commits the run's work
- * so far and opens the next transaction.  On success the incomplete row
+ * (covet.incomplete keeps how far it got), in a commit-per-migration run
+ * (the driver's step_commit commits what is before it).  On success the incomplete row
  * is deleted in the open transaction, for the caller to commit with the
  * migration's applied and history rows; on failure the row keeps the
  * statement reached and the error, a history row "incomplete" is
@@ -679,7 +742,6 @@ typedef struct CovetToplevelStep
 	const char *sql;
 	const char *checksum;		/* of the migration's current text */
 	const char *started_at;		/* as {now} gives it */
-	CovetStatus (*commit) (CovetDriver *d, CovetError *err);
 } CovetToplevelStep;
 
 extern CovetStatus covet_toplevel_run(CovetDriver *d, const CovetToplevelStep *step,

@@ -10,8 +10,10 @@
  * own savepoint together with its `applied` and `history` rows.  A failure
  * rolls the savepoint back and ends the run with end_run(commit = false),
  * so the database is as it was before the call.  A dry run wraps the
- * migrations in one more savepoint that is always rolled back, and reports
- * the first error instead of raising it.
+ * migrations in one more savepoint that is always rolled back, and raises
+ * the first error after that rollback (naming the statement; DETAIL: the
+ * report so far).  With the driver's commit_steps set (commit.c) each
+ * migration is committed after its rows are written instead.
  *
  * Migrations are few (thousands at most), so the whole definition table is
  * read into memory for a run; memory comes from the driver and is freed on
@@ -262,12 +264,14 @@ state_check_drift(const RunState *st, CovetError *err)
 }
 
 static CovetStatus
-check_runnable(CovetDriver *d, const Migration *m, Direction dir, CovetError *err)
+check_runnable(CovetDriver *d, const Migration *m, Direction dir, bool dry_run,
+			   CovetError *err)
 {
 	bool		undoable = false;
 	CovetStatus rc;
 
-	if (!m->atomic)
+	/* toplevel.c: only a commit-per-migration run can leave its transaction */
+	if (!m->atomic && !d->commit_steps && !dry_run)
 		return covet_toplevel_refuse(m->name, dir == DIR_UP, err);
 	if (dir == DIR_DOWN && m->down == NULL)
 	{
@@ -445,6 +449,35 @@ clock_text(CovetDriver *d, char **out, CovetError *err)
 }
 
 /*
+ * A non-transactional migration (toplevel.c): its statements commit one by
+ * one outside this run's transaction; then applied and history are written
+ * in the transaction in which its incomplete row is deleted.  In a dry run
+ * nothing of it runs (none of it could be rolled back).
+ */
+static CovetStatus
+run_step_toplevel(CovetDriver *d, const Migration *m, Direction dir,
+				  const char *started_at, CovetScriptStats *stats, CovetError *err)
+{
+	CovetToplevelStep step = {m->name, dir == DIR_UP ? "apply" : "rollback",
+	dir == DIR_UP ? m->up : m->down, m->actual, started_at};
+	int64_t		t0 = d->clock_ms(d->ctx);
+	CovetStatus rc;
+
+	if (!d->commit_steps)
+		return COVET_OK;
+	if (dir == DIR_DOWN && m->down == NULL)
+		return undo_runs(d, m, stats, err);
+	if (d->set_migration)
+		d->set_migration(d->ctx, m->name);
+	rc = covet_toplevel_run(d, &step, stats, err);
+	if (d->set_migration)
+		d->set_migration(d->ctx, NULL);
+	if (rc == COVET_OK)
+		rc = record_step(d, m, dir, started_at, d->clock_ms(d->ctx) - t0, stats, err);
+	return rc;
+}
+
+/*
  * Run one migration in its own savepoint.  *failed_sql is set when the
  * migration's own SQL failed (the savepoint is rolled back and err holds
  * the engine's message); any other error is returned as is.
@@ -459,13 +492,21 @@ run_step(CovetDriver *d, const Migration *m, Direction dir,
 	CovetStatus rc;
 	CovetError	ignore;
 
+	/* commit.c: a step whose errors end the call has no savepoint */
+	bool		bare = d->commit_steps && d->step_failure_text != NULL;
+
 	*failed_sql = false;
 	memset(stats, 0, sizeof(*stats));
 	if ((rc = d->check_interrupts(d->ctx, err)) != COVET_OK)
 		return rc;
 	if ((rc = clock_text(d, &started_at, err)) != COVET_OK)
 		return rc;
-	if ((rc = d->savepoint_begin(d->ctx, err)) != COVET_OK)
+	if (!m->atomic)
+	{
+		rc = run_step_toplevel(d, m, dir, started_at, stats, err);
+		goto done;
+	}
+	if (!bare && (rc = d->savepoint_begin(d->ctx, err)) != COVET_OK)
 		goto done;
 	t0 = d->clock_ms(d->ctx);
 	if (d->set_migration)
@@ -484,7 +525,9 @@ run_step(CovetDriver *d, const Migration *m, Direction dir,
 		rc = record_step(d, m, dir, started_at, d->clock_ms(d->ctx) - t0, stats, err);
 	else if (rc == COVET_ERR_SQL)
 		*failed_sql = true;
-	if (rc == COVET_OK)
+	if (bare)
+		;
+	else if (rc == COVET_OK)
 		rc = d->savepoint_release(d->ctx, err);
 	else if (d->savepoint_rollback(d->ctx, &ignore) != COVET_OK)
 	{
@@ -498,9 +541,11 @@ done:
 }
 
 /*
- * Run the migrations at idx[0..n-1] in that order.  Outside a dry run the
- * first failure is returned as an error naming the migration; in a dry run
- * it is reported and the rest are skipped, and everything is rolled back.
+ * Run the migrations at idx[0..n-1] in that order.  The first failure is
+ * returned as an error naming the migration.  In a dry run everything is
+ * rolled back first, and the error names the statement too, with the
+ * report of what ran before it as DETAIL.  In a commit-per-migration run
+ * (commit.c) each migration is committed after it is recorded.
  */
 static CovetStatus
 run_list(CovetDriver *d, RunState *st, const int *idx, int n, Direction dir,
@@ -508,10 +553,12 @@ run_list(CovetDriver *d, RunState *st, const int *idx, int n, Direction dir,
 {
 	const char *verb;
 	CovetStatus rc;
+	CovetBuf	done;			/* commit.c: the names committed so far */
+	int			failed_at = 0;	/* dry run: the failing statement */
 	int			i;
 
 	for (i = 0; i < n; i++)
-		if ((rc = check_runnable(d, &st->migs[idx[i]], dir, err)) != COVET_OK)
+		if ((rc = check_runnable(d, &st->migs[idx[i]], dir, dry_run, err)) != COVET_OK)
 			return rc;
 	if (dir == DIR_UP)
 		verb = dry_run ? "would apply" : "applied";
@@ -522,13 +569,18 @@ run_list(CovetDriver *d, RunState *st, const int *idx, int n, Direction dir,
 		report_line(report, dir == DIR_UP ? "nothing to apply" : "nothing to roll back");
 	if (dry_run && (rc = d->savepoint_begin(d->ctx, err)) != COVET_OK)
 		return rc;
+	covet_buf_init(&done, &d->mem);
 	for (i = 0, rc = COVET_OK; i < n; i++)
 	{
 		const Migration *m = &st->migs[idx[i]];
 		CovetScriptStats stats;
 		bool		failed_sql;
 
+		if (d->commit_steps)
+			covet_commit_step_begin(d, m->name, dir == DIR_UP, &done);
 		rc = run_step(d, m, dir, &stats, &failed_sql, err);
+		if (rc == COVET_OK && d->commit_steps)
+			rc = covet_commit_step_end(d, m->name, &done, err);
 		if (rc == COVET_OK)
 		{
 			report_counts(report, verb, m->name, &stats);
@@ -536,17 +588,17 @@ run_list(CovetDriver *d, RunState *st, const int *idx, int n, Direction dir,
 		}
 		if (dry_run && failed_sql)
 		{
-			if (report->len > 0)
-				covet_buf_appendc(report, '\n');
-			covet_buf_appendf(report, "would fail %s at statement %d: %s",
-							  m->name, stats.statements + 1, err->message);
-			covet_error_clear(err);
-			rc = COVET_OK;
+			covet_error_prefix(err, "dry run: migration \"%s\" failed at statement %d: ",
+							   m->name, stats.statements + 1);
+			failed_at = stats.statements + 1;
 		}
 		else if (failed_sql)
 			covet_error_prefix(err, "migration \"%s\" failed: ", m->name);
+		if (d->commit_steps)
+			covet_commit_step_failed(d, dir == DIR_UP, &done, err);
 		break;
 	}
+	covet_buf_free(&done);
 	if (dry_run)
 	{
 		CovetError	rb;
@@ -556,6 +608,9 @@ run_list(CovetDriver *d, RunState *st, const int *idx, int n, Direction dir,
 			*err = rb;
 			rc = rb.code;
 		}
+		if (failed_at > 0)
+			covet_error_detail(err, "%s", report->len > 0 ? report->data :
+							   "No migration ran before it.");
 		report_line(report, "dry run: nothing was changed");
 	}
 	return rc;

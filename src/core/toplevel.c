@@ -160,7 +160,7 @@ incomplete_fail(CovetDriver *d, const CovetToplevelStep *step,
 						   8, p, NULL, err);
 	}
 	if (rc == COVET_OK)
-		rc = step->commit(d, err);
+		rc = d->step_commit(d->ctx, err);
 	return rc;
 }
 
@@ -201,7 +201,7 @@ covet_toplevel_run(CovetDriver *d, const CovetToplevelStep *step,
 	CovetStatus rc;
 
 	memset(stats, 0, sizeof(*stats));
-	if (d->exec_toplevel == NULL)
+	if (d->exec_toplevel == NULL || d->step_commit == NULL)
 	{
 		covet_error_set(err, COVET_ERR_STATE,
 						"migration \"%s\" runs outside a transaction, which is not possible here",
@@ -209,7 +209,7 @@ covet_toplevel_run(CovetDriver *d, const CovetToplevelStep *step,
 		return COVET_ERR_STATE;
 	}
 	if ((rc = incomplete_begin(d, step, &skip, &retry, err)) != COVET_OK ||
-		(rc = step->commit(d, err)) != COVET_OK)
+		(rc = d->step_commit(d->ctx, err)) != COVET_OK)
 		return rc;
 	t0 = d->clock_ms(d->ctx);
 	rc = run_statements(d, step, skip, retry, &res, err);

@@ -57,6 +57,10 @@ typedef struct CovetPgCall
 	/* an atomic batch's statements: what their ERROR is re-raised with */
 	char	   *failure_prefix;
 	char	   *failure_hint;
+	char	   *failure_detail; /* added to the error's DETAIL (pg_commit.c) */
+	/* pg_commit.c: the runner lock is the session-level one, across commits */
+	bool		runner_session;
+	bool		runner_locked;	/* ... and this call holds it */
 	CovetDriver driver;
 
 	/* Outcome of covet_pg_call_run. */
@@ -117,6 +121,9 @@ extern int	covet_background_start_timeout;
 /* toplevel.c: the driver's exec_toplevel (a worker runs the statements) */
 extern CovetStatus covet_pg_exec_toplevel(void *ctx, const CovetToplevelJob *job,
 										  CovetToplevelResult *out, CovetError *err);
+
+/* pg_commit.c */
+extern void covet_pg_runner_unlock(CovetPgCall *call);
 
 /* background.c */
 extern bool covet_pg_run_lock_try(int64 run_id, bool session);

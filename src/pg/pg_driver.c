@@ -151,6 +151,10 @@ catch_error(CovetPgCall *call, CovetError *err)
 		edata->message = psprintf("%s%s", call->failure_prefix,
 								  edata->message ? edata->message : "unknown error");
 		edata->hint = call->failure_hint ? pstrdup(call->failure_hint) : edata->hint;
+		if (call->failure_detail != NULL)
+			edata->detail = edata->detail ?
+				psprintf("%s\n%s", edata->detail, call->failure_detail) :
+				pstrdup(call->failure_detail);
 		ReThrowError(edata);
 	}
 	if (call->nsavepoints == 0)
@@ -691,6 +695,8 @@ typedef struct ScriptState
 	CovetStatus rc;
 } ScriptState;
 
+static bool first_token_is_call(const char *text);
+
 static void
 script_run(CovetPgCall *call, ScriptState *s)
 {
@@ -702,7 +708,25 @@ script_run(CovetPgCall *call, ScriptState *s)
 		int			spirc;
 
 		CHECK_FOR_INTERRUPTS();
-		spirc = SPI_execute(text, false, 0);
+
+		/*
+		 * A migration of a procedure that commits per migration (no
+		 * savepoint open, pg_commit.c): its CALL statements run nonatomic,
+		 * as PL/pgSQL runs them, so that CALL covet_backfill_commit(...)
+		 * commits per batch.  Other statements run as usual: nonatomic
+		 * execution would give them no snapshot of their own.
+		 */
+		if (call->nonatomic && !call->worker && call->nsavepoints == 0 &&
+			call->driver.commit_steps && first_token_is_call(text))
+		{
+			SPIExecuteOptions opts;
+
+			memset(&opts, 0, sizeof(opts));
+			opts.allow_nonatomic = true;
+			spirc = SPI_execute_extended(text, &opts);
+		}
+		else
+			spirc = SPI_execute(text, false, 0);
 		if (spirc < 0)
 		{
 			s->rc = spi_error(s->err, spirc);
@@ -807,6 +831,22 @@ lex_count(const char *text, LexCount *c)
 			c->params++;
 	}
 	scanner_finish(scanner);
+}
+
+/* Is the first token of a statement the keyword CALL? */
+static bool
+first_token_is_call(const char *text)
+{
+	core_yy_extra_type yyextra;
+	core_yyscan_t scanner;
+	core_YYSTYPE yylval;
+	YYLTYPE		yylloc;
+	int			tok;
+
+	scanner = scanner_init(text, &yyextra, &ScanKeywords, ScanKeywordTokens);
+	tok = core_yylex(&yylval, &yylloc, scanner);
+	scanner_finish(scanner);
+	return tok == CALL;
 }
 
 typedef struct ParseCheck
@@ -1089,12 +1129,24 @@ lock_holder_error(CovetPgCall *call, CovetError *err)
 		covet_result_free(&call->driver, &res);
 }
 
+/*
+ * The transaction-level lock, or for a procedure that commits per
+ * migration (runner_session, pg_commit.c) the session-level one on the
+ * same key, which it releases on every way out.
+ */
 static bool
-lock_try(void)
+lock_try(CovetPgCall *call)
 {
-	return DatumGetBool(DirectFunctionCall2(pg_try_advisory_xact_lock_int4,
-											Int32GetDatum(COVET_LOCK_CLASSID),
-											Int32GetDatum(COVET_LOCK_OBJID)));
+	if (!call->runner_session)
+		return DatumGetBool(DirectFunctionCall2(pg_try_advisory_xact_lock_int4,
+												Int32GetDatum(COVET_LOCK_CLASSID),
+												Int32GetDatum(COVET_LOCK_OBJID)));
+	if (!call->runner_locked)
+		call->runner_locked =
+			DatumGetBool(DirectFunctionCall2(pg_try_advisory_lock_int4,
+											 Int32GetDatum(COVET_LOCK_CLASSID),
+											 Int32GetDatum(COVET_LOCK_OBJID)));
+	return call->runner_locked;
 }
 
 static CovetStatus
@@ -1112,7 +1164,7 @@ drv_begin_run(void *ctx, CovetError *err)
 	}
 
 	start = GetCurrentTimestamp();
-	while (!lock_try())
+	while (!lock_try(call))
 	{
 		if (TimestampDifferenceExceeds(start, GetCurrentTimestamp(),
 									   call->driver.lock_timeout_ms))

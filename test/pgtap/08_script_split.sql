@@ -95,18 +95,18 @@ SELECT lives_ok($$ SELECT covet_define('sp_txn', 'CREATE FUNCTION sp_f6() RETURN
 SELECT throws_ok($$ SELECT covet_migrate_up('sp_txn') $$, '2D000',
 				 'migration "sp_txn" failed: transaction control statements are not allowed in a migration',
 				 'BEGIN after a BEGIN ATOMIC body is refused');
-SELECT is(covet_migrate_up('sp_txn', dry_run => true),
-		  E'would fail sp_txn at statement 2: transaction control statements are not allowed in a migration\ndry run: nothing was changed',
-		  'the refusal names statement 2');
+SELECT throws_ok($$ SELECT covet_migrate_up('sp_txn', dry_run => true) $$, '2D000',
+				 'dry run: migration "sp_txn" failed at statement 2: transaction control statements are not allowed in a migration',
+				 'the refusal names statement 2');
 DELETE FROM covet.migrations WHERE name = 'sp_txn';
 
 -- Syntax errors: named at their statement, after the ones before ran (and
 -- were rolled back with the migration).
 SELECT lives_ok($$ SELECT covet_define('sp_syntax', 'INSERT INTO sp_t VALUES (13); SELECT 1; SELEC 2; SELECT 3') $$,
 				'setup: define sp_syntax');
-SELECT is(covet_migrate_up('sp_syntax', dry_run => true),
-		  E'would fail sp_syntax at statement 3: syntax error at or near "SELEC"\ndry run: nothing was changed',
-		  'a syntax error is named at its statement');
+SELECT throws_ok($$ SELECT covet_migrate_up('sp_syntax', dry_run => true) $$, '42601',
+				 'dry run: migration "sp_syntax" failed at statement 3: syntax error at or near "SELEC"',
+				 'a syntax error is named at its statement');
 SELECT throws_ok($$ SELECT covet_migrate_up('sp_syntax') $$, '42601',
 				 'migration "sp_syntax" failed: syntax error at or near "SELEC"', 'a syntax error fails the migration');
 SELECT is_empty('SELECT 1 FROM sp_t WHERE n = 13', 'the statements before it were rolled back');
@@ -139,9 +139,9 @@ SELECT lives_ok($$ SELECT covet_define('sp_long_error',
 				'setup: define sp_long_error');
 SELECT throws_ok($$ SELECT covet_migrate_up('sp_long_error') $$, '42601', NULL,
 				 'an unterminated string after 20,000 statements');
-SELECT matches(covet_migrate_up('sp_long_error', dry_run => true),
-			   '^would fail sp_long_error at statement 20001: unterminated quoted string',
-			   'it is named at statement 20001');
+SELECT throws_like($$ SELECT covet_migrate_up('sp_long_error', dry_run => true) $$,
+				   'dry run: migration "sp_long_error" failed at statement 20001: unterminated quoted string%',
+				   'it is named at statement 20001');
 DELETE FROM covet.migrations WHERE name = 'sp_long_error';
 
 -- The history counts what ran.
