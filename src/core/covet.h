@@ -653,7 +653,12 @@ typedef struct CovetColumn
 	CovetColType type;
 } CovetColumn;
 
-#define COVET_STATUS_NCOLS 11
+/*
+ * state is "pending", "applied" or "incomplete" (a non-transactional
+ * migration that stopped: statement = how many of its statements
+ * committed, error = why it stopped; NULL otherwise).
+ */
+#define COVET_STATUS_NCOLS 13
 extern const CovetColumn covet_status_columns[COVET_STATUS_NCOLS];
 extern CovetStatus covet_runner_status(CovetDriver *d, CovetResult *out,
 									   CovetError *err);

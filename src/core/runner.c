@@ -44,6 +44,9 @@ typedef struct Migration
 	char	  **deps;
 	int			ndeps;
 	bool		atomic;
+	char	   *incomplete;		/* toplevel.c: "apply"/"rollback" stopped, or NULL */
+	char	   *incomplete_at;	/* statements committed */
+	char	   *incomplete_error;
 } Migration;
 
 typedef struct RunState
@@ -61,7 +64,7 @@ typedef enum Direction
 	DIR_DOWN
 } Direction;
 
-#define MIG_COLS 13
+#define MIG_COLS 16
 
 static CovetStatus has_undoable_runs(CovetDriver *d, const Migration *m, bool *yes,
 									 CovetError *err);
@@ -69,8 +72,10 @@ static CovetStatus has_undoable_runs(CovetDriver *d, const Migration *m, bool *y
 static const char *const load_sql =
 "SELECT m.name, m.kind, m.up_sql, m.down_sql, m.depends_on, m.checksum,"
 " CASE WHEN m.atomic THEN 1 ELSE 0 END,"
-" a.checksum, a.applied_at, a.duration_ms, a.rows, a.who, a.name"
+" a.checksum, a.applied_at, a.duration_ms, a.rows, a.who, a.name,"
+" i.action, i.statement, i.error"
 " FROM {migrations} m LEFT JOIN {applied} a ON a.name {=} m.name"
+" LEFT JOIN {incomplete} i ON i.name {=} m.name"
 " ORDER BY m.name";
 
 const CovetColumn covet_status_columns[COVET_STATUS_NCOLS] = {
@@ -85,6 +90,8 @@ const CovetColumn covet_status_columns[COVET_STATUS_NCOLS] = {
 	{"checksum", COVET_COL_TEXT},
 	{"applied_checksum", COVET_COL_TEXT},
 	{"drift", COVET_COL_BOOL},
+	{"statement", COVET_COL_INT},
+	{"error", COVET_COL_TEXT},
 };
 
 static void
@@ -152,6 +159,9 @@ state_load(CovetDriver *d, RunState *st, CovetError *err)
 		m->duration_ms = COVET_VALUE(&st->res, i, 9);
 		m->rows = COVET_VALUE(&st->res, i, 10);
 		m->who = COVET_VALUE(&st->res, i, 11);
+		m->incomplete = COVET_VALUE(&st->res, i, 13);
+		m->incomplete_at = COVET_VALUE(&st->res, i, 14);
+		m->incomplete_error = COVET_VALUE(&st->res, i, 15);
 		if (m->up == NULL || m->name == NULL)
 		{
 			covet_free(&d->mem, nodes);
@@ -1016,6 +1026,8 @@ define_body(CovetDriver *d, RunState *st, const void *arg, CovetBuf *report,
 					  outcome == DEFINED_NEW ? "defined" :
 					  outcome == DEFINED_CHANGED ? "redefined" : "unchanged",
 					  def->name);
+	if (def->notice[0] != '\0')
+		covet_buf_append(report, " (outside a transaction)");
 	return COVET_OK;
 }
 
@@ -1219,7 +1231,7 @@ status_fill(CovetDriver *d, RunState *st, CovetResult *out, CovetError *err)
 
 		cols[0] = m->name;
 		cols[1] = m->kind;
-		cols[2] = applied ? "applied" : "pending";
+		cols[2] = m->incomplete ? "incomplete" : applied ? "applied" : "pending";
 		cols[3] = m->depends_text;
 		cols[4] = m->applied_at;
 		cols[5] = m->duration_ms;
@@ -1228,6 +1240,8 @@ status_fill(CovetDriver *d, RunState *st, CovetResult *out, CovetError *err)
 		cols[8] = m->actual;
 		cols[9] = m->applied_checksum;
 		cols[10] = applied ? (strcmp(m->applied_checksum, m->actual) != 0 ? "true" : "false") : NULL;
+		cols[11] = m->incomplete_at;
+		cols[12] = m->incomplete_error;
 		for (c = 0; c < COVET_STATUS_NCOLS; c++)
 		{
 			if (cols[c] == NULL)

@@ -263,13 +263,13 @@ covet_toplevel_detect(CovetEngine engine, const char *name, const char *up,
 CovetStatus
 covet_toplevel_refuse(const char *name, bool up, CovetError *err)
 {
+	const char *fn = up ? "covet_migrate_up_commit" : "covet_migrate_down_commit";
+
 	covet_error_set(err, COVET_ERR_STATE,
-					"migration \"%s\" runs outside a transaction and cannot run in this one",
-					name);
+					"migration \"%s\" must run outside a transaction", name);
 	strcpy(err->sqlstate, "25001");
-	covet_error_detail(err, "Its statements run one by one as top-level statements (-- covet:no-transaction, its own BEGIN/COMMIT, or a statement such as CREATE INDEX CONCURRENTLY).");
-	covet_error_hint(err, "Run it with CALL %s(...) outside a transaction block (SQLite: SELECT %s(...) in autocommit mode).",
-					 up ? "covet_migrate_up_commit" : "covet_migrate_down_commit",
-					 up ? "covet_migrate_up_commit" : "covet_migrate_down_commit");
+	covet_error_detail(err, "Its statements run one by one as top-level statements (-- covet:no-transaction, atomic => false, its own BEGIN and COMMIT, or a statement such as CREATE INDEX CONCURRENTLY); this call runs every migration in one transaction.");
+	covet_error_hint(err, "Run it with CALL %s() at top level (SQLite: SELECT %s() in autocommit mode).",
+					 fn, fn);
 	return COVET_ERR_STATE;
 }
