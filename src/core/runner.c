@@ -280,8 +280,11 @@ check_runnable(CovetDriver *d, const Migration *m, Direction dir, bool dry_run,
 	bool		undoable = false;
 	CovetStatus rc;
 
-	/* toplevel.c: only a commit-per-migration run can leave its transaction */
-	if (!m->atomic && !d->commit_steps && !dry_run)
+	/*
+	 * toplevel.c: only a commit-per-migration run can leave its
+	 * transaction; one that stopped part-way goes on as it started.
+	 */
+	if ((!m->atomic || m->incomplete) && !d->commit_steps && !dry_run)
 		return covet_toplevel_refuse(m->name, dir == DIR_UP, err);
 	if (dir == DIR_DOWN && m->down == NULL)
 	{
@@ -511,7 +514,7 @@ run_step(CovetDriver *d, const Migration *m, Direction dir,
 		return rc;
 	if ((rc = clock_text(d, &started_at, err)) != COVET_OK)
 		return rc;
-	if (!m->atomic)
+	if (!m->atomic || m->incomplete)
 	{
 		rc = run_step_toplevel(d, m, dir, started_at, stats, err);
 		goto done;
