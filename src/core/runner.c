@@ -594,6 +594,14 @@ run_list(CovetDriver *d, RunState *st, const int *idx, int n, Direction dir,
 		rc = run_step(d, m, dir, &stats, &failed_sql, err);
 		if (rc == COVET_OK && d->commit_steps)
 			rc = covet_commit_step_end(d, m->name, &done, err);
+		if (rc == COVET_OK && dry_run && (!m->atomic || m->incomplete))
+		{
+			/* toplevel.c: nothing of it could be rolled back, so nothing ran */
+			report_line(report, "");
+			covet_buf_appendf(report, "%s %s (outside a transaction: not run in a dry run)",
+							  verb, m->name);
+			continue;
+		}
 		if (rc == COVET_OK)
 		{
 			report_counts(report, verb, m->name, &stats);

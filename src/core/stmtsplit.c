@@ -233,7 +233,10 @@ covet_stmt_split_next(CovetStmtSplit *s, CovetStmtInfo *out)
 		{
 			s->p = next;
 			if (start == NULL)
-				continue;		/* an empty statement, as ";;" */
+			{
+				p = next;		/* an empty statement, as ";;" */
+				continue;
+			}
 			out->len = (size_t) (next - start);
 			break;
 		}
