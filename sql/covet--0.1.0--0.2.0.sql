@@ -42,6 +42,46 @@ COMMENT ON COLUMN covet.incomplete.statement IS 'How many of the migration''s st
 REVOKE ALL ON covet.incomplete FROM PUBLIC;
 SELECT pg_catalog.pg_extension_config_dump('covet.incomplete', '');
 
+-- Repair, baseline, fake, forget (changing what covet knows about
+-- migrations without running them).
+CREATE FUNCTION covet_baseline(name text)
+RETURNS text
+AS 'MODULE_PATHNAME', 'covet_baseline'
+LANGUAGE C VOLATILE;
+COMMENT ON FUNCTION covet_baseline(text) IS 'Mark every migration up to name (plan order) applied without running it, for a database that existed before covet; refused when a later migration is applied';
+
+CREATE FUNCTION covet_mark_applied(name text)
+RETURNS text
+AS 'MODULE_PATHNAME', 'covet_mark_applied'
+LANGUAGE C VOLATILE;
+COMMENT ON FUNCTION covet_mark_applied(text) IS 'Record one migration as applied without running it (history ''fake''); its dependencies must be applied';
+
+CREATE FUNCTION covet_mark_rolled_back(name text)
+RETURNS text
+AS 'MODULE_PATHNAME', 'covet_mark_rolled_back'
+LANGUAGE C VOLATILE;
+COMMENT ON FUNCTION covet_mark_rolled_back(text) IS 'Record one migration as rolled back without running its down section (history ''fake''); nothing applied may depend on it';
+
+CREATE FUNCTION covet_repair(name text DEFAULT NULL)
+RETURNS text
+AS 'MODULE_PATHNAME', 'covet_repair'
+LANGUAGE C VOLATILE;
+COMMENT ON FUNCTION covet_repair(text) IS 'Accept the current text of applied migrations whose checksum drifted (NULL: all); with a name, also clear that migration''s incomplete state after the database was fixed by hand';
+
+CREATE FUNCTION covet_forget(name text)
+RETURNS text
+AS 'MODULE_PATHNAME', 'covet_forget'
+LANGUAGE C VOLATILE;
+COMMENT ON FUNCTION covet_forget(text) IS 'Remove the definition of a pending migration that nothing depends on (history ''forget'')';
+
+REVOKE EXECUTE ON FUNCTION
+	covet_baseline(text),
+	covet_mark_applied(text),
+	covet_mark_rolled_back(text),
+	covet_repair(text),
+	covet_forget(text)
+FROM PUBLIC;
+
 -- Commit per migration (issue 12, "Commit per migration, on both engines"):
 -- procedures that commit each migration with its applied and history rows
 -- (src/core/commit.c, src/pg/pg_commit.c).  CALLed at top level only; inside

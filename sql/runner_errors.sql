@@ -120,7 +120,7 @@ SELECT count(*) AS history FROM covet.history;
 UPDATE covet.migrations SET up_sql = 'CREATE TABLE er_a (id int)' WHERE name = 'e_a';
 SELECT name, state, drift FROM covet_status() WHERE name = 'e_a';
 
--- No down section: e_b is last in plan order, and has none.
+-- No down section: e_e was applied last (rolled back first), and has none.
 SELECT covet_migrate_up();
 SELECT name FROM covet_status();
 SELECT covet_migrate_down('e_missing');

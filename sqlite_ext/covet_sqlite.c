@@ -23,6 +23,7 @@
  */
 #define COVET_SQLITE_MAIN
 #include "covet_sqlite.h"
+#include "repair.h"
 
 SQLITE_EXTENSION_INIT1
 
@@ -318,6 +319,86 @@ fn_apply(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 	covet_sqlite_call_init(&call, sqlite3_user_data(ctx));
 	rc = covet_runner_apply(&call.driver, covet_sqlite_arg_text(argc, argv, 0), dry_run, &report, &err);
 	finish(ctx, &call, rc, report, &err);
+}
+
+/* --- repair, baseline, fake, forget (src/core/repair.c) --------------------- */
+
+/* The functions of one migration name: the name is required. */
+typedef enum RepairFn
+{
+	REPAIR_BASELINE,
+	REPAIR_MARK_APPLIED,
+	REPAIR_MARK_ROLLED_BACK,
+	REPAIR_REPAIR,
+	REPAIR_FORGET
+} RepairFn;
+
+static void
+repair_call(sqlite3_context *ctx, int argc, sqlite3_value **argv, RepairFn fn)
+{
+	SqliteCall	call;
+	CovetError	err;
+	char	   *report = NULL;
+	const char *name;
+	CovetStatus rc;
+
+	if (!covet_sqlite_no_nul(ctx, argc, argv, "name"))
+		return;
+	name = covet_sqlite_arg_text(argc, argv, 0);
+	if (name == NULL && fn != REPAIR_REPAIR)
+	{
+		covet_sqlite_error_text(ctx, COVET_ERR_NULL, "%s must not be null", "name");
+		return;
+	}
+	covet_sqlite_call_init(&call, sqlite3_user_data(ctx));
+	switch (fn)
+	{
+		case REPAIR_BASELINE:
+			rc = covet_repair_baseline(&call.driver, name, &report, &err);
+			break;
+		case REPAIR_MARK_APPLIED:
+		case REPAIR_MARK_ROLLED_BACK:
+			rc = covet_repair_mark(&call.driver, name, fn == REPAIR_MARK_APPLIED,
+								   &report, &err);
+			break;
+		case REPAIR_REPAIR:
+			rc = covet_repair_repair(&call.driver, name, &report, &err);
+			break;
+		default:
+			rc = covet_repair_forget(&call.driver, name, &report, &err);
+			break;
+	}
+	finish(ctx, &call, rc, report, &err);
+}
+
+static void
+fn_baseline(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	repair_call(ctx, argc, argv, REPAIR_BASELINE);
+}
+
+static void
+fn_mark_applied(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	repair_call(ctx, argc, argv, REPAIR_MARK_APPLIED);
+}
+
+static void
+fn_mark_rolled_back(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	repair_call(ctx, argc, argv, REPAIR_MARK_ROLLED_BACK);
+}
+
+static void
+fn_repair(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	repair_call(ctx, argc, argv, REPAIR_REPAIR);
+}
+
+static void
+fn_forget(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	repair_call(ctx, argc, argv, REPAIR_FORGET);
 }
 
 /* --- batched operations ------------------------------------------------------ */
@@ -771,6 +852,11 @@ static const struct
 	{"covet_apply", 1, 2, RUNS_SQL, fn_apply},
 	{"covet_migrate_up_commit", 0, 2, RUNS_SQL, covet_sqlite_fn_migrate_up_commit},
 	{"covet_migrate_down_commit", 0, 2, RUNS_SQL, covet_sqlite_fn_migrate_down_commit},
+	{"covet_baseline", 1, 1, RUNS_SQL, fn_baseline},
+	{"covet_mark_applied", 1, 1, RUNS_SQL, fn_mark_applied},
+	{"covet_mark_rolled_back", 1, 1, RUNS_SQL, fn_mark_rolled_back},
+	{"covet_repair", 0, 1, RUNS_SQL, fn_repair},
+	{"covet_forget", 1, 1, RUNS_SQL, fn_forget},
 	{"covet_set", 2, 2, RUNS_SQL, fn_set},
 	{"covet_resume", 1, 1, RUNS_SQL, fn_resume},
 	{"covet_undo", 1, 1, RUNS_SQL, fn_undo},

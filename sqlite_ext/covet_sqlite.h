@@ -26,6 +26,7 @@ typedef struct CovetConn
 	bool		running;		/* a runner call is under way */
 	int			batch_depth;	/* batched operations under way */
 	char		migration[COVET_NAME_MAX + 1];	/* being applied, or "" */
+	bool		migration_commits;	/* ... by a _commit form (batch_twin.c) */
 	char	   *progress_log;	/* "stderr", a file name, or NULL */
 	int			progress_ms;
 } CovetConn;

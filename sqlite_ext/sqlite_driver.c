@@ -1016,6 +1016,15 @@ drv_set_migration(void *ctx, const char *name)
 	SqliteCall *call = ctx;
 
 	snprintf(call->conn->migration, sizeof(call->conn->migration), "%s", name ? name : "");
+	call->conn->migration_commits = name != NULL && call->driver.commit_steps;
+}
+
+static bool
+drv_migration_commits(void *ctx)
+{
+	SqliteCall *call = ctx;
+
+	return call->conn->migration[0] != '\0' && call->conn->migration_commits;
 }
 
 static const char *
@@ -1288,6 +1297,7 @@ covet_sqlite_call_init(SqliteCall *call, CovetConn *conn)
 	call->driver.set_migration = drv_set_migration;
 	call->driver.get_migration = drv_get_migration;
 	call->driver.exec_toplevel = covet_sqlite_exec_toplevel;
+	call->driver.migration_commits = drv_migration_commits;
 }
 
 void

@@ -1779,6 +1779,9 @@ covet_batch_create(CovetDriver *d, const CovetOp *op, int64_t *run_id,
 	if (op->reverse_set != NULL &&
 		(rc = covet_fragment_check(d, "reverse_expr", op->reverse_set, err)) != COVET_OK)
 		return rc;
+	/* an identical unfinished run: refused, or carried on (batch_twin.c) */
+	if ((rc = covet_batch_twin(d, op, run_id, err)) != COVET_OK || *run_id != 0)
+		return rc;
 	if ((rc = covet_table_describe(d, op->table, &r.table, err)) != COVET_OK)
 		return rc;
 
@@ -2072,6 +2075,14 @@ covet_batch_resume(CovetDriver *d, int64_t run_id, int progress_ms, CovetError *
 		return rc;
 	}
 	r.progress_ms = progress_ms != 0 ? progress_ms : DEFAULT_PROGRESS_MS;
+	if (strcmp(state, "completed") == 0)
+	{
+		bool		done = false;
+
+		/* its migration's earlier attempt completed it (batch_twin.c) */
+		if ((rc = covet_batch_twin_completed(d, run_id, &done, err)) != COVET_OK || done)
+			goto done;
+	}
 	if (strcmp(state, "running") != 0 && strcmp(state, "failed") != 0 &&
 		strcmp(state, "paused") != 0 && strcmp(state, "pending") != 0)
 	{

@@ -110,17 +110,27 @@ covet_commit_step_begin(CovetDriver *d, const char *name, bool up,
 	covet_buf_free(&detail);
 }
 
-/* A migration is recorded: commit it, and remember its name. */
+/*
+ * A migration is recorded: commit it, and remember its name.  A failure of
+ * the commit (a deferred constraint, SQLite's busy) is the migration's.
+ */
 CovetStatus
 covet_commit_step_end(CovetDriver *d, const char *name, CovetBuf *done,
 					  CovetError *err)
 {
+	CovetStatus rc = d->step_commit(d->ctx, err);
+
 	if (d->step_failure_text != NULL)
 		d->step_failure_text(d->ctx, NULL, NULL);
+	if (rc != COVET_OK)
+	{
+		covet_error_prefix(err, "migration \"%s\" failed: ", name);
+		return rc;
+	}
 	if (done->len > 0)
 		covet_buf_append(done, ", ");
 	covet_buf_append(done, name);
-	return d->step_commit(d->ctx, err);
+	return COVET_OK;
 }
 
 /*

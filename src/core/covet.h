@@ -152,7 +152,8 @@ typedef struct CovetMigFile
 {
 	char	   *name;			/* file name without directory and ".sql" */
 	char	   *up;				/* text of the up section, never NULL */
-	char	   *down;			/* text of the down section, NULL if absent */
+	char	   *down;			/* text of the down section ("" if empty),
+								 * NULL if absent */
 	char	  **depends;		/* names from "-- covet:depends" lines */
 	int			ndepends;
 	char	   *kind;			/* "schema" (default) or "data" */
@@ -568,6 +569,25 @@ typedef struct CovetDriver
 
 	/* Set by commit.c for the length of a commit-per-migration run. */
 	bool		commit_steps;
+
+	/*
+	 * Lock timeouts of migration statements, retried (retry.c).  Optional:
+	 * with lock_guard NULL a migration runs once as it is (SQLite, where
+	 * the busy timeout applies).  ddl_lock_timeout_ms (0: off) and
+	 * ddl_lock_retries are the settings when the call began.  lock_guard
+	 * (on) makes the statements that follow wait at most
+	 * ddl_lock_timeout_ms for a lock and notes what they wait for;
+	 * lock_guard(off) restores the caller's setting.  is_lock_timeout: did
+	 * err come from such a wait?  lock_blockers: after one, who held that
+	 * lock (pid, user, application, query), as one sentence, or "" when
+	 * unknown.  sleep_ms sleeps, checking for interrupts.
+	 */
+	int			ddl_lock_timeout_ms;
+	int			ddl_lock_retries;
+	CovetStatus (*lock_guard) (void *ctx, bool on, CovetError *err);
+	bool		(*is_lock_timeout) (void *ctx, const CovetError *err);
+	CovetStatus (*lock_blockers) (void *ctx, char **text, CovetError *err);
+	CovetStatus (*sleep_ms) (void *ctx, int ms, CovetError *err);
 } CovetDriver;
 
 extern void covet_result_free(CovetDriver *d, CovetResult *res);
@@ -589,7 +609,7 @@ typedef struct CovetDefine
 {
 	const char *name;
 	const char *up;
-	const char *down;			/* NULL or "" = no down section */
+	const char *down;			/* NULL: no down section; blank: a no-op one */
 	const char *depends_on;		/* names separated by commas or spaces */
 	const char *kind;			/* NULL = "schema" */
 	bool		atomic;
@@ -891,6 +911,16 @@ extern CovetStatus covet_batch_set_state(CovetDriver *d, int64_t run_id,
 										 CovetRunState state, CovetError *err);
 extern CovetStatus covet_batch_undo(CovetDriver *d, int64_t run_id,
 									CovetError *err);
+
+/*
+ * batch_twin.c: an identical unfinished run (same op and args) refuses a
+ * new one, unless the migration that started it runs again under a
+ * _commit form: then *twin_id is that run, to resume (see the file).
+ */
+extern CovetStatus covet_batch_twin(CovetDriver *d, const CovetOp *op,
+									int64_t *twin_id, CovetError *err);
+extern CovetStatus covet_batch_twin_completed(CovetDriver *d, int64_t run_id,
+											  bool *yes, CovetError *err);
 
 /*
  * Seeding: fake data (seed_gen.c) and covet_seed (seed.c).

@@ -21,7 +21,10 @@
  * blank lines, SQL comments and the header directives (depends, kind,
  * no-transaction).  A section's text is its lines up to the next section
  * directive or the end, without the blank lines around it; inner text is
- * kept byte for byte.  Lines end in "\n" or "\r\n".
+ * kept byte for byte.  Lines end in "\n" or "\r\n".  An empty (or
+ * comment-only) "-- covet:down" section is a down that does nothing (down
+ * ""); no "-- covet:down" line at all leaves the migration irreversible
+ * (down NULL).
  *
  * Errors are COVET_ERR_PARSE with the message "FILE:LINE: what", FILE as the
  * caller gave it, LINE counted from 1; a file without an up section is
@@ -522,8 +525,11 @@ covet_migfile_parse(CovetMem *mem, const char *filename, const char *text,
 	up = covet_strndup(mem, text + p.up_start, p.up_end - p.up_start);
 	if (up == NULL)
 		goto nomem;
-	if (p.down_line > 0 && trim_section(text, &p.down_start, &p.down_end))
+	if (p.down_line > 0)
 	{
+		/* An empty section is a down that does nothing, as in dbmate. */
+		if (!trim_section(text, &p.down_start, &p.down_end))
+			p.down_end = p.down_start;
 		down = covet_strndup(mem, text + p.down_start,
 							 p.down_end - p.down_start);
 		if (down == NULL)

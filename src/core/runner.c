@@ -7,13 +7,15 @@
  * transaction through the driver (begin_run), checks everything it can
  * before the first migration runs (names, targets, dependencies, cycles,
  * checksum drift, missing down sections), then runs each migration in its
- * own savepoint together with its `applied` and `history` rows.  A failure
- * rolls the savepoint back and ends the run with end_run(commit = false),
- * so the database is as it was before the call.  A dry run wraps the
- * migrations in one more savepoint that is always rolled back, and raises
- * the first error after that rollback (naming the statement; DETAIL: the
- * report so far).  With the driver's commit_steps set (commit.c) each
- * migration is committed after its rows are written instead.
+ * own savepoint together with its `applied` and `history` rows (a migration
+ * that timed out waiting for a lock is rolled back and tried again:
+ * covet_lock_retry, retry.c).  A failure rolls the savepoint back and ends
+ * the run with end_run(commit = false), so the database is as it was
+ * before the call.  A dry run wraps the migrations in one more savepoint
+ * that is always rolled back, and raises the first error after that
+ * rollback (naming the statement; DETAIL: the report so far).  With the
+ * driver's commit_steps set (commit.c) each migration is committed after
+ * its rows are written instead.
  *
  * Migrations are few (thousands at most), so the whole definition table is
  * read into memory for a run; memory comes from the driver and is freed on
@@ -22,6 +24,7 @@
  *-------------------------------------------------------------------------
  */
 #include "covet.h"
+#include "repair.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -553,6 +556,23 @@ done:
 	return rc;
 }
 
+/* One attempt at a step, for covet_lock_retry (retry.c). */
+typedef struct StepAttempt
+{
+	const Migration *m;
+	Direction	dir;
+	CovetScriptStats *stats;
+	bool	   *failed_sql;
+} StepAttempt;
+
+static CovetStatus
+step_attempt(CovetDriver *d, void *arg, CovetError *err)
+{
+	StepAttempt *a = arg;
+
+	return run_step(d, a->m, a->dir, a->stats, a->failed_sql, err);
+}
+
 /*
  * Run the migrations at idx[0..n-1] in that order.  The first failure is
  * returned as an error naming the migration.  In a dry run everything is
@@ -588,10 +608,11 @@ run_list(CovetDriver *d, RunState *st, const int *idx, int n, Direction dir,
 		const Migration *m = &st->migs[idx[i]];
 		CovetScriptStats stats;
 		bool		failed_sql;
+		StepAttempt sa = {m, dir, &stats, &failed_sql};
 
 		if (d->commit_steps)
 			covet_commit_step_begin(d, m->name, dir == DIR_UP, &done);
-		rc = run_step(d, m, dir, &stats, &failed_sql, err);
+		rc = covet_lock_retry(d, m->name, m->actual, step_attempt, &sa, err);
 		if (rc == COVET_OK && d->commit_steps)
 			rc = covet_commit_step_end(d, m->name, &done, err);
 		if (rc == COVET_OK && dry_run && (!m->atomic || m->incomplete))
@@ -795,9 +816,9 @@ typedef struct DownArgs
 } DownArgs;
 
 /*
- * Roll back a suffix of the applied migrations in plan order, latest first.
- * A suffix is closed under dependents: whatever depends on a migration in it
- * comes later in the plan, so it is in the suffix too if applied.
+ * Roll back applied migrations in the reverse order of their application,
+ * each after every applied migration that depends on it
+ * (covet_down_select, repair.c).
  */
 static CovetStatus
 down_body(CovetDriver *d, RunState *st, const void *arg, CovetBuf *report,
@@ -805,53 +826,55 @@ down_body(CovetDriver *d, RunState *st, const void *arg, CovetBuf *report,
 {
 	const DownArgs *a = arg;
 	CovetStatus rc;
+	CovetDownNode *nodes;
 	int		   *applied;
-	int		   *todo;
+	int		   *todo = NULL;
 	int			napplied = 0;
 	int			ntodo = 0;
-	int			first;
+	int			target = -1;
 	int			i;
 
 	if ((rc = state_require_plan(st, err)) != COVET_OK)
 		return rc;
 	if ((rc = state_check_drift(st, err)) != COVET_OK)
 		return rc;
+	if (a->target != NULL)
+	{
+		if ((rc = state_find_required(st, a->target, &target, err)) != COVET_OK)
+			return rc;
+		if (st->migs[target].applied_checksum == NULL)
+		{
+			covet_error_set(err, COVET_ERR_STATE,
+							"migration \"%s\" is not applied", a->target);
+			covet_error_hint(err, "The target of covet_migrate_down stays applied; name an applied migration.");
+			return COVET_ERR_STATE;
+		}
+	}
 	applied = covet_alloc(&d->mem, sizeof(int) * (size_t) (st->n + 1));
-	todo = covet_alloc(&d->mem, sizeof(int) * (size_t) (st->n + 1));
-	if (applied == NULL || todo == NULL)
+	nodes = covet_alloc(&d->mem, sizeof(CovetDownNode) * (size_t) (st->n + 1));
+	if (applied == NULL || nodes == NULL)
 	{
 		rc = covet_error_set(err, COVET_ERR_NOMEM, "out of memory");
 		goto done;
 	}
 	for (i = 0; i < st->n; i++)
-		if (st->migs[st->order[i]].applied_checksum != NULL)
-			applied[napplied++] = st->order[i];
-
-	if (a->target != NULL)
-	{
-		int			target;
-
-		if ((rc = state_find_required(st, a->target, &target, err)) != COVET_OK)
-			goto done;
-		if (st->migs[target].applied_checksum == NULL)
+		if (st->migs[i].applied_checksum != NULL)
 		{
-			rc = covet_error_set(err, COVET_ERR_STATE,
-								 "migration \"%s\" is not applied", a->target);
-			covet_error_hint(err, "The target of covet_migrate_down stays applied; name an applied migration.");
-			goto done;
+			if (i == target)
+				target = napplied;
+			nodes[napplied].name = st->migs[i].name;
+			nodes[napplied].deps = (const char *const *) st->migs[i].deps;
+			nodes[napplied].ndeps = st->migs[i].ndeps;
+			applied[napplied++] = i;
 		}
-		for (first = 0; applied[first] != target; first++)
-			;
-		first++;
-	}
-	else
-		first = a->steps >= napplied ? 0 : napplied - a->steps;
-
-	for (i = napplied - 1; i >= first; i--)
-		todo[ntodo++] = applied[i];
-	rc = run_list(d, st, todo, ntodo, DIR_DOWN, a->dry_run, report, err);
+	rc = covet_down_select(d, nodes, napplied, a->steps, target, &todo, &ntodo, err);
+	for (i = 0; rc == COVET_OK && i < ntodo; i++)
+		todo[i] = applied[todo[i]];
+	if (rc == COVET_OK)
+		rc = run_list(d, st, todo, ntodo, DIR_DOWN, a->dry_run, report, err);
 done:
 	covet_free(&d->mem, applied);
+	covet_free(&d->mem, nodes);
 	covet_free(&d->mem, todo);
 	return rc;
 }
@@ -966,7 +989,8 @@ definition_store(CovetDriver *d, const Definition *def, DefineOutcome *outcome,
 	p1[0] = def->name;
 	rc = covet_sql_run(d,
 					   "SELECT m.checksum, m.depends_on, m.kind,"
-					   " CASE WHEN m.atomic THEN 1 ELSE 0 END, a.checksum"
+					   " CASE WHEN m.atomic THEN 1 ELSE 0 END, a.checksum,"
+					   " CASE WHEN m.down_sql IS NULL THEN 0 ELSE 1 END"
 					   " FROM {migrations} m LEFT JOIN {applied} a ON a.name {=} m.name"
 					   " WHERE m.name {=} {1}", 1, p1, &res, err);
 	if (rc != COVET_OK)
@@ -989,7 +1013,8 @@ definition_store(CovetDriver *d, const Definition *def, DefineOutcome *outcome,
 		bool		same = strcmp(COVET_VALUE(&res, 0, 0), sum) == 0 &&
 			strcmp(COVET_VALUE(&res, 0, 1), deps_text) == 0 &&
 			strcmp(COVET_VALUE(&res, 0, 2), def->kind) == 0 &&
-			strcmp(COVET_VALUE(&res, 0, 3), def->atomic ? "1" : "0") == 0;
+			strcmp(COVET_VALUE(&res, 0, 3), def->atomic ? "1" : "0") == 0 &&
+			strcmp(COVET_VALUE(&res, 0, 5), def->down ? "1" : "0") == 0;
 
 		if (applied != NULL && strcmp(applied, sum) != 0)
 		{
@@ -1053,7 +1078,7 @@ covet_runner_define(CovetDriver *d, const CovetDefine *in, char **report,
 	memset(&def, 0, sizeof(def));
 	def.name = in->name;
 	def.up = in->up;
-	def.down = is_blank(in->down) ? NULL : in->down;
+	def.down = in->down == NULL ? NULL : is_blank(in->down) ? "" : in->down;
 	def.kind = in->kind ? in->kind : "schema";
 	def.atomic = in->atomic;
 	if ((rc = covet_name_check("migration name", in->name, err)) != COVET_OK)

@@ -29,7 +29,7 @@
  *
  * An incomplete row of the other direction (a rollback that stopped while
  * this is an apply) is an error: finish that first, or clear it with
- * covet_repair() after fixing the database by hand.  A text changed since
+ * covet_repair(name) after fixing the database by hand.  A text changed since
  * the row was written (the failing statement fixed) goes on after K with a
  * NOTICE: the statements before K are taken as done.
  *
@@ -104,9 +104,9 @@ incomplete_begin(CovetDriver *d, const CovetToplevelStep *step, int *skip,
 						"migration \"%s\" is incomplete: its %s stopped after statement %d",
 						step->name, strcmp(e.action, "apply") == 0 ? "apply" : "rollback",
 						e.statement);
-		covet_error_hint(err, "Finish it with %s, or fix the database by hand and clear it with covet_repair().",
+		covet_error_hint(err, "Finish it with %s, or fix the database by hand and clear it with covet_repair('%s').",
 						 strcmp(e.action, "apply") == 0 ? "covet_migrate_up_commit()" :
-						 "covet_migrate_down_commit()");
+						 "covet_migrate_down_commit()", step->name);
 		return COVET_ERR_STATE;
 	}
 	*skip = e.statement;

@@ -115,6 +115,22 @@ _PG_init(void)
 							PGC_USERSET,
 							GUC_UNIT_MS,
 							NULL, NULL, NULL);
+	DefineCustomIntVariable("covet.ddl_lock_timeout",
+							"Sets how long a migration statement waits for a lock before covet retries the migration.",
+							"Each statement of a migration runs with lock_timeout set to this; on a lock timeout covet rolls the migration back, waits and tries again. Zero turns it off (the session's lock_timeout applies).",
+							&covet_ddl_lock_timeout,
+							2000, 0, INT_MAX,
+							PGC_USERSET,
+							GUC_UNIT_MS,
+							NULL, NULL, NULL);
+	DefineCustomIntVariable("covet.ddl_lock_retries",
+							"Sets how many times covet retries a migration that timed out waiting for a lock.",
+							"Retries wait 100 ms doubling to 5 s, jittered; after the last one the migration fails naming the blocking sessions.",
+							&covet_ddl_lock_retries,
+							10, 0, 1000,
+							PGC_USERSET,
+							0,
+							NULL, NULL, NULL);
 	MarkGUCPrefixReserved("covet");
 }
 

@@ -125,6 +125,12 @@ extern CovetStatus covet_pg_exec_toplevel(void *ctx, const CovetToplevelJob *job
 /* pg_commit.c */
 extern void covet_pg_runner_unlock(CovetPgCall *call);
 
+/* pg_lockwait.c: lock timeouts of migration statements, retried. */
+extern int	covet_ddl_lock_timeout;
+extern int	covet_ddl_lock_retries;
+extern void covet_pg_lockwait_init(CovetDriver *d);
+extern void covet_pg_lock_guard_reset(void);
+
 /* background.c */
 extern bool covet_pg_run_lock_try(int64 run_id, bool session);
 extern void covet_pg_run_lock(int64 run_id, bool session);

@@ -87,14 +87,39 @@ require_nonatomic(FunctionCallInfo fcinfo, const char *fname)
 	covet_pg_raise(&err);
 }
 
-/* step_commit: the migration just recorded commits (SPI_commit). */
+/*
+ * step_commit: the migration just recorded commits (SPI_commit).  An error
+ * of the commit itself (a deferred constraint) is the migration's: it is
+ * raised with the migration's name and DETAIL, as one of its statements'.
+ */
 static CovetStatus
 drv_step_commit(void *ctx, CovetError *err)
 {
 	CovetPgCall *call = (CovetPgCall *) ctx;
 	bool		committed = false;
-	CovetStatus rc = call->driver.batch_commit(ctx, &committed, err);
+	volatile CovetStatus rc = COVET_OK;
 
+	PG_TRY();
+	{
+		rc = call->driver.batch_commit(ctx, &committed, err);
+	}
+	PG_CATCH();
+	{
+		ErrorData  *edata;
+
+		MemoryContextSwitchTo(call->callcxt);
+		edata = CopyErrorData();
+		FlushErrorState();
+		if (call->failure_prefix != NULL)
+			edata->message = psprintf("%s%s", call->failure_prefix,
+									  edata->message ? edata->message : "unknown error");
+		if (call->failure_detail != NULL)
+			edata->detail = edata->detail ?
+				psprintf("%s\n%s", edata->detail, call->failure_detail) :
+				pstrdup(call->failure_detail);
+		ReThrowError(edata);
+	}
+	PG_END_TRY();
 	if (rc == COVET_OK && !committed)
 		rc = covet_error_set(err, COVET_ERR_INTERNAL, "covet could not commit a migration");
 	return rc;

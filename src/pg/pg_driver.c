@@ -1518,10 +1518,30 @@ drv_check_interrupts(void *ctx, CovetError *err)
  */
 static char current_migration[COVET_NAME_MAX + 1];
 
+/* ... and whether a _commit form applies it (batch_twin.c) */
+static bool current_migration_commits;
+
 static void
 drv_set_migration(void *ctx, const char *name)
 {
 	strlcpy(current_migration, name ? name : "", sizeof(current_migration));
+	current_migration_commits = name != NULL && ((CovetPgCall *) ctx)->driver.commit_steps;
+}
+
+static bool
+drv_migration_commits(void *ctx)
+{
+	return current_migration[0] != '\0' && current_migration_commits;
+}
+
+/* Does another process hold the run lock (1668249202, run_id)? */
+static bool
+drv_run_alive(void *ctx, int64_t run_id)
+{
+	if (!covet_pg_run_lock_try(run_id, true))
+		return true;
+	covet_pg_run_unlock(run_id);
+	return false;
 }
 
 static const char *
@@ -1661,10 +1681,13 @@ call_init(CovetPgCall *call, int lock_timeout_ms, bool nonatomic)
 	d->progress = drv_progress;
 	d->set_migration = drv_set_migration;
 	d->get_migration = drv_get_migration;
+	d->migration_commits = drv_migration_commits;
+	d->run_alive = drv_run_alive;
 	d->query_catalog = drv_query_catalog;
 	d->run_owner = drv_run_owner;
 	d->create_undo = drv_create_undo;
 	d->exec_toplevel = covet_pg_exec_toplevel;
+	covet_pg_lockwait_init(d);
 }
 
 void
@@ -1726,6 +1749,7 @@ void
 covet_pg_call_run(CovetPgCall *call, CovetPgCoreFn fn, void *arg)
 {
 	char		migration[sizeof(current_migration)];
+	bool		commits = current_migration_commits;
 
 	memcpy(migration, current_migration, sizeof(migration));
 	PG_TRY();
@@ -1738,6 +1762,8 @@ covet_pg_call_run(CovetPgCall *call, CovetPgCoreFn fn, void *arg)
 
 		MemoryContextSwitchTo(call->callercxt);
 		memcpy(current_migration, migration, sizeof(migration));
+		current_migration_commits = commits;
+		covet_pg_lock_guard_reset();
 		if (call->nsavepoints == 0)
 			PG_RE_THROW();
 		edata = CopyErrorData();
@@ -1748,6 +1774,7 @@ covet_pg_call_run(CovetPgCall *call, CovetPgCoreFn fn, void *arg)
 	}
 	PG_END_TRY();
 	memcpy(current_migration, migration, sizeof(migration));
+	current_migration_commits = commits;
 
 	if (call->nsavepoints > 0)
 	{

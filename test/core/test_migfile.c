@@ -157,12 +157,17 @@ test_defaults(void)
 
 	is_int(parse("m.sql", "-- covet:up\nA\n-- covet:down\n\n  \t\n", &mf, &err),
 		   COVET_OK, "blank down section");
-	is_str(mf.down, NULL, "blank down section means NULL");
+	is_str(mf.down, "", "blank down section is a no-op down (\"\")");
 	mf_free(&mf);
 
 	is_int(parse("m.sql", "-- covet:up\nA\n-- covet:down", &mf, &err),
 		   COVET_OK, "down directive at the end");
-	is_str(mf.down, NULL, "down directive at the end means NULL");
+	is_str(mf.down, "", "down directive at the end is a no-op down (\"\")");
+	mf_free(&mf);
+
+	is_int(parse("m.sql", "-- covet:up\nA\n-- covet:down\n-- nothing to undo\n", &mf, &err),
+		   COVET_OK, "comment-only down section");
+	is_str(mf.down, "-- nothing to undo", "comment-only down section kept as written");
 	mf_free(&mf);
 
 	is_int(parse("m.sql", "-- covet:depends b a b\n-- covet:depends a\n-- covet:up\nA\n",

@@ -11,7 +11,7 @@ BEGIN;
 CREATE EXTENSION IF NOT EXISTS pgtap;
 CREATE EXTENSION IF NOT EXISTS covet;
 
-SELECT plan(76);
+SELECT plan(77);
 
 -- The schema the functions were created in.
 SELECT n.nspname AS ext_schema
@@ -118,16 +118,25 @@ SELECT table_privs_are('covet', 'history', 'covet_tap_nobody', ARRAY[]::text[]);
 SELECT table_privs_are('covet', 'lock', 'covet_tap_nobody', ARRAY[]::text[]);
 SELECT is(has_schema_privilege('public', 'covet', 'USAGE'), false, 'PUBLIC has no USAGE on schema covet');
 SELECT is(array_agg(p.oid::regprocedure::text ORDER BY p.oid::regprocedure::text),
-		  ARRAY['covet_apply(text,boolean)', 'covet_define(text,text,text,text,text,boolean)',
-				'covet_load(text)', 'covet_migrate_down(integer,boolean)',
+		  ARRAY['covet_apply(text,boolean)', 'covet_baseline(text)',
+				'covet_define(text,text,text,text,text,boolean)', 'covet_forget(text)',
+				'covet_load(text)', 'covet_mark_applied(text)',
+				'covet_mark_rolled_back(text)', 'covet_migrate_down(integer,boolean)',
 				'covet_migrate_down(text,boolean)', 'covet_migrate_up(text,boolean)',
-				'covet_status()', 'covet_wait(bigint,integer)'],
+				'covet_repair(text)', 'covet_status()', 'covet_wait(bigint,integer)'],
 		  'the runner functions are not executable by a fresh role')
   FROM pg_proc p JOIN pg_depend d ON d.objid = p.oid AND d.classid = 'pg_proc'::regclass
  WHERE d.refobjid = (SELECT oid FROM pg_extension WHERE extname = 'covet')
    AND p.prokind = 'f' AND p.prorettype <> 'bigint'::regtype	-- batched operations: 04_batch.sql
    AND p.proname !~ '^covet_(dump|load)data'	-- fixtures: 06_fixtures.sql
    AND p.proname NOT IN ('covet_seed', 'covet_fake')	-- seeding: 07_seed.sql
+   AND NOT has_function_privilege('covet_tap_nobody', p.oid, 'EXECUTE');
+SELECT is(array_agg(p.oid::regprocedure::text ORDER BY p.oid::regprocedure::text),
+		  ARRAY['covet_migrate_down_commit(integer,boolean,text)', 'covet_migrate_down_commit(text,boolean,text)',
+				'covet_migrate_up_commit(text,boolean,text)'],
+		  'the runner procedures are not executable by a fresh role')
+  FROM pg_proc p
+ WHERE p.proname ~ '^covet_migrate_.*_commit$' AND p.prokind = 'p'
    AND NOT has_function_privilege('covet_tap_nobody', p.oid, 'EXECUTE');
 SELECT is(has_function_privilege('covet_tap_nobody', 'covet_checksum(text,text)', 'EXECUTE'),
 		  true, 'covet_checksum is executable by anyone');

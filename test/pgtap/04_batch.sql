@@ -74,7 +74,8 @@ SELECT is_strict(:'ext_schema', 'covet_split_part', ARRAY['text', 'text', 'integ
 SELECT isnt_strict(:'ext_schema', 'covet_backfill', ARRAY['text', 'text', 'integer', 'text', 'boolean']);
 SELECT is((SELECT proparallel::text FROM pg_proc WHERE oid = 'covet_split_part(text,text,integer,boolean)'::regprocedure),
 		  's', 'covet_split_part is PARALLEL SAFE');
-SELECT is((SELECT count(*) FROM pg_proc WHERE proname ~ '^covet_.*_commit$' AND prokind = 'p'),
+SELECT is((SELECT count(*) FROM pg_proc WHERE proname ~ '^covet_.*_commit$' AND prokind = 'p'
+			  AND proname !~ '^covet_migrate_'),	-- the runner's: 01_schema.sql
 		  10::bigint, 'ten _commit procedures');
 
 -- Privileges: everything that writes is revoked from PUBLIC.
@@ -84,6 +85,7 @@ SELECT is((SELECT count(*) FROM pg_proc p JOIN pg_depend d ON d.objid = p.oid AN
 			  AND (p.prokind = 'p' OR p.prorettype = 'bigint'::regtype)
 			  AND p.proname !~ '_background$' AND p.proname NOT IN ('covet_pause', 'covet_cancel')	-- 05_background.sql
 			  AND p.proname !~ '^covet_(dump|load)data'	-- 06_fixtures.sql
+			  AND p.proname !~ '^covet_migrate_'	-- the runner's: 01_schema.sql
 			  AND NOT has_function_privilege('covet_tap_batch_nobody', p.oid, 'EXECUTE')),
 		  21::bigint, 'the 9 operations, 10 procedures, covet_resume and covet_undo are not executable by a fresh role');
 SELECT is(has_function_privilege('covet_tap_batch_nobody', 'covet_split_part(text,text,integer,boolean)', 'EXECUTE'),

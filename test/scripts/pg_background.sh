@@ -201,10 +201,11 @@ is "$(q "SELECT covet_wait($run)")|$(q "SELECT count(*) FROM u WHERE who = 'cove
 q "CREATE TABLE w (id int PRIMARY KEY, n int NOT NULL); INSERT INTO w SELECT g, g FROM generate_series(1, 1000) g" >/dev/null
 slots=$(q "SELECT current_setting('max_worker_processes')::int")
 before=$(q "SELECT count(*) FROM covet.runs")
-# occupy every free slot with workers waiting for an open transaction
+# occupy every free slot with workers waiting for an open transaction (runs
+# that differ, as identical unfinished ones refuse each other)
 psql -X -qAt -d "$DB" >"$TMP/holder" 2>&1 <<EOF &
 BEGIN;
-SELECT count(*) FROM (SELECT covet_backfill_background('w', 'n = n', 1000) FROM generate_series(1, $slots)) s;
+SELECT count(*) FROM (SELECT covet_backfill_background('w', format('n = n + 0 * %s', g), 1000) FROM generate_series(1, $slots) g) s;
 EOF
 holder=$!
 wait "$holder"

@@ -70,6 +70,19 @@ is "$(q "SELECT count(*) FROM covet.history WHERE name = '004_bad'")|$(q "SELECT
 is "$(advisory)" "0" "the runner lock is released after the error"
 is "$(q "SELECT count(*) FROM c")" "2" "003_c's rows are committed"
 
+# --- a deferred constraint fails the migration's own commit ----------------------
+
+q "SELECT covet_define('003_z', 'CREATE TABLE dd (id int PRIMARY KEY,
+	p int REFERENCES dd DEFERRABLE INITIALLY DEFERRED); INSERT INTO dd VALUES (1, 2)', 'DROP TABLE dd')" >/dev/null
+out=$(psql -X -qAt -d "$DB" -c "\\set VERBOSITY verbose" -c "CALL covet_migrate_up_commit()" 2>&1)
+like "$out" 'ERROR:  23503: migration "003_z" failed: insert or update on table "dd" violates foreign key constraint' \
+	"a deferred constraint that fails at the migration's commit names the migration"
+like "$out" 'DETAIL:  Key \(p\)=\(2\) is not present in table "dd"\.' "with the constraint's own DETAIL"
+like "$out" 'No migration was applied before it\.' "and what was applied before it"
+is "$(q "SELECT count(*) FROM covet.applied WHERE name IN ('003_z', '004_bad')")|$(q "SELECT to_regclass('dd') IS NULL")|$(advisory)" \
+	"0|t|0" "it is rolled back; the lock is released"
+q "DELETE FROM covet.migrations WHERE name = '003_z'" >/dev/null
+
 # --- inside a transaction: refused, nothing changes ----------------------------
 
 q "SELECT covet_define('004_bad', 'CREATE TABLE d (id int)', 'DROP TABLE d')" >/dev/null

@@ -16,15 +16,15 @@ import tempfile
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
 from hosttap import ok, connect, one, rows, error_of, done_testing  # noqa: E402
 
+# The 12 steps without their PRAGMA foreign_keys lines: covet does those
+# (a migration that holds them runs outside a transaction, statement by
+# statement, as its own text says).
 REBUILD = """
-PRAGMA foreign_keys = OFF;
 CREATE TABLE new_parent (id integer PRIMARY KEY, name text NOT NULL, code text NOT NULL DEFAULT 'x');
 INSERT INTO new_parent (id, name) SELECT id, name FROM parent;
 DROP TABLE parent;
 ALTER TABLE new_parent RENAME TO parent;
 CREATE INDEX parent_name ON parent (name);
-PRAGMA foreign_key_check;
-PRAGMA foreign_keys = ON;
 """
 
 
@@ -61,7 +61,7 @@ for form in ("covet_migrate_up()", "covet_migrate_up_commit()"):
 
     one(c, "SELECT covet_define('001_rebuild', ?)", REBUILD)
     report = one(c, "SELECT " + form)
-    ok(report == "applied 001_rebuild (8 statements, 3 rows)", "%s: the 12-step rebuild applies" % form, report)
+    ok(report == "applied 001_rebuild (5 statements, 3 rows)", "%s: the 12-step rebuild applies" % form, report)
     ok(one(c, "SELECT count(*) FROM child") == 30, "%s: no child row is lost" % form)
     ok(rows(c, "SELECT DISTINCT parent_id FROM child ORDER BY 1") == [(1,), (2,), (3,)],
        "%s: every child still refers to its parent" % form)
