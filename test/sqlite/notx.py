@@ -87,6 +87,23 @@ ok(rows(c, "SELECT sql LIKE '%name text%' FROM sqlite_master WHERE name = 'paren
 ok(one(c, "PRAGMA foreign_keys") == 1, "foreign keys are on again")
 ok(one(c, "SELECT count(*) FROM covet_incomplete") == 0, "no incomplete row is left")
 
+# --- the marker in a file ------------------------------------------------------
+
+mdir = os.path.join(tmp, "migrations")
+os.mkdir(mdir)
+with open(os.path.join(mdir, "005_marked.sql"), "w") as f:
+    f.write("-- covet:no-transaction\n-- covet:up\nCREATE TABLE marked (a int);\nINSERT INTO marked VALUES (1);\n"
+            "-- covet:down\nDROP TABLE marked;\n")
+with open(os.path.join(mdir, "006_plain.sql"), "w") as f:
+    f.write("-- covet:up\nCREATE TABLE plain6 (a int);\n")
+one(c, "SELECT covet_load(?)", mdir)
+ok(rows(c, "SELECT name, atomic FROM covet_migrations WHERE name IN ('005_marked', '006_plain') ORDER BY name")
+   == [("005_marked", 0), ("006_plain", 1)], "covet_load: -- covet:no-transaction stores atomic 0")
+ok(one(c, "SELECT covet_migrate_up_commit()") == "applied 005_marked (2 statements, 1 row)\napplied 006_plain (1 statement, 0 rows)",
+   "the marked file runs statement by statement")
+ok(rows(c, "SELECT action, statements FROM covet_history WHERE name = '005_marked'") == [("apply", 2)],
+   "with its history row")
+
 # --- a failing statement K, then the fix ---------------------------------------
 
 one(c, "SELECT covet_define('010_steps', 'INSERT INTO cnt VALUES (1);\nINSERT INTO cnt VALUES (2);\n"
