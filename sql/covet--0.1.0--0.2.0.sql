@@ -131,3 +131,35 @@ REVOKE EXECUTE ON PROCEDURE
 	covet_migrate_down_commit(integer, boolean, text),
 	covet_migrate_down_commit(text, boolean, text)
 FROM PUBLIC;
+
+-- Non-transactional migrations (issue 12, "Non-transactional migrations"):
+-- covet_define takes atomic => false (as "-- covet:no-transaction" in a
+-- file); covet_status() shows a migration that stopped part-way as
+-- "incomplete", with how many of its statements committed and the error.
+-- The statements of such a migration run in a background worker
+-- (src/pg/toplevel.c), started by covet_migrate_up_commit /
+-- covet_migrate_down_commit.
+DROP FUNCTION covet_define(text, text, text, text, text);
+CREATE FUNCTION covet_define(name text, up text, down text DEFAULT NULL,
+							 depends_on text DEFAULT NULL,
+							 kind text DEFAULT 'schema',
+							 atomic boolean DEFAULT true)
+RETURNS text
+AS 'MODULE_PATHNAME', 'covet_define'
+LANGUAGE C VOLATILE;
+COMMENT ON FUNCTION covet_define(text, text, text, text, text, boolean) IS 'Define or redefine a migration (atomic false: its statements run one by one outside a transaction, as -- covet:no-transaction); returns a report';
+
+DROP FUNCTION covet_status();
+CREATE FUNCTION covet_status()
+RETURNS TABLE (name text, kind text, state text, depends_on text,
+			   applied_at timestamptz, duration_ms bigint, rows bigint,
+			   who text, checksum text, applied_checksum text, drift boolean,
+			   statement integer, error text)
+AS 'MODULE_PATHNAME', 'covet_status'
+LANGUAGE C VOLATILE;
+COMMENT ON FUNCTION covet_status() IS 'Every defined migration in plan order with its state (pending, applied, incomplete), checksum drift, and for an incomplete one the statements committed and the error';
+
+REVOKE EXECUTE ON FUNCTION
+	covet_define(text, text, text, text, text, boolean),
+	covet_status()
+FROM PUBLIC;

@@ -230,7 +230,7 @@ fn_define(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 	char	   *report = NULL;
 	CovetStatus rc;
 
-	if (!covet_sqlite_no_nul(ctx, argc, argv, "name up down depends_on kind"))
+	if (!covet_sqlite_no_nul(ctx, argc, argv, "name up down depends_on kind atomic"))
 		return;
 
 	def.name = covet_sqlite_arg_text(argc, argv, 0);
@@ -244,6 +244,8 @@ fn_define(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 		covet_sqlite_error_text(ctx, COVET_ERR_NULL, "%s must not be null", "kind");
 		return;
 	}
+	if (!covet_sqlite_arg_bool(ctx, argc, argv, 5, "covet_define", "atomic", true, &def.atomic))
+		return;
 	covet_sqlite_call_init(&call, sqlite3_user_data(ctx));
 	rc = covet_runner_define(&call.driver, &def, &report, &err);
 	finish(ctx, &call, rc, report, &err);
@@ -878,7 +880,7 @@ static const struct
 }			functions[] = {
 	{"covet_version", 0, 0, PURE, fn_version},
 	{"covet_checksum", 2, 2, PURE, fn_checksum},
-	{"covet_define", 2, 5, RUNS_SQL, fn_define},
+	{"covet_define", 2, 6, RUNS_SQL, fn_define},
 	{"covet_load", 1, 1, RUNS_SQL, fn_load},
 	{"covet_migrate_up", 0, 2, RUNS_SQL, fn_migrate_up},
 	{"covet_migrate_down", 0, 2, RUNS_SQL, fn_migrate_down},

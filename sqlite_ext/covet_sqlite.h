@@ -90,6 +90,10 @@ extern bool covet_sqlite_value_int(sqlite3_context *ctx, sqlite3_value *v, bool 
 extern const char *covet_sqlite_int_text(sqlite3_value *v, char *buf);
 extern CovetStatus covet_sqlite_batch_end(SqliteCall *call, bool ok, CovetError *err);
 
+/* toplevel.c: the driver's exec_toplevel (non-transactional migrations) */
+extern CovetStatus covet_sqlite_exec_toplevel(void *ctx, const CovetToplevelJob *job,
+											  CovetToplevelResult *out, CovetError *err);
+
 extern int	covet_status_vtab_register(sqlite3 *db, CovetConn *conn);
 extern int	covet_series_vtab_register(sqlite3 *db);
 

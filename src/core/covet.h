@@ -368,6 +368,28 @@ typedef struct CovetProgress
 	bool		final;
 } CovetProgress;
 
+/*
+ * A non-transactional migration's statements for the driver's
+ * exec_toplevel (toplevel.c).  mark_sql is covet's bookkeeping, expanded
+ * for the dialect, with two parameters: the migration's name and the
+ * number of its statements committed so far.
+ */
+typedef struct CovetToplevelJob
+{
+	const char *name;			/* the migration */
+	const char *sql;			/* its up or down text */
+	int			skip;			/* statements committed before: run the rest */
+	bool		retry;			/* statement skip + 1 failed before */
+	const char *mark_sql;
+} CovetToplevelJob;
+
+typedef struct CovetToplevelResult
+{
+	int			statements;		/* committed, the skipped ones included */
+	int			failed;			/* the statement that failed (1-based), or 0 */
+	int64_t		rows;			/* rows the statements run here changed */
+} CovetToplevelResult;
+
 /* What a statement that embeds caller fragments must parse as. */
 typedef enum CovetSqlShape
 {
@@ -540,6 +562,23 @@ typedef struct CovetDriver
 								const char *select_sql, CovetError *err);
 
 	/*
+	 * Optional (NULL: non-transactional migrations cannot run here).  Run
+	 * the statements of job->sql after the first job->skip, each as a
+	 * top-level statement outside any transaction of covet's (the core has
+	 * committed everything before): a statement that refuses a transaction
+	 * block runs, and the text's own BEGIN ... COMMIT are obeyed.  After
+	 * each statement that leaves no transaction block open, mark_sql
+	 * records how many have committed, in the same transaction where the
+	 * engine allows it.  Stops at the first error: err holds the engine's
+	 * message and SQLSTATE, out->failed the statement, out->statements what
+	 * committed.  Returns with a transaction of covet's usable again.
+	 * When job->retry and the statement to run first is a CONCURRENTLY
+	 * build that left an INVALID index behind, that index is dropped first.
+	 */
+	CovetStatus (*exec_toplevel) (void *ctx, const CovetToplevelJob *job,
+								  CovetToplevelResult *out, CovetError *err);
+
+	/*
 	 * Commit per migration (commit.c; covet_migrate_up_commit and
 	 * covet_migrate_down_commit).  Optional: NULL means this call cannot
 	 * commit, and the _commit forms refuse.  step_commit commits the
@@ -681,7 +720,12 @@ typedef struct CovetColumn
 	CovetColType type;
 } CovetColumn;
 
-#define COVET_STATUS_NCOLS 11
+/*
+ * state is "pending", "applied" or "incomplete" (a non-transactional
+ * migration that stopped: statement = how many of its statements
+ * committed, error = why it stopped; NULL otherwise).
+ */
+#define COVET_STATUS_NCOLS 13
 extern const CovetColumn covet_status_columns[COVET_STATUS_NCOLS];
 extern CovetStatus covet_runner_status(CovetDriver *d, CovetResult *out,
 									   CovetError *err);
@@ -729,6 +773,76 @@ extern CovetStatus covet_sql_order_by(CovetEngine engine, CovetMem *mem,
 extern CovetStatus covet_sql_set_targets(CovetEngine engine, CovetMem *mem,
 										 const char *set_sql, char ***names,
 										 int *n, CovetError *err);
+
+/*
+ * stmtsplit.c: a migration's text split into statements as the engine
+ * reads it (strings, comments, dollar quotes, routine and trigger bodies
+ * skipped), each classified for transactions.
+ */
+typedef enum CovetStmtKind
+{
+	COVET_STMT_OTHER,
+	COVET_STMT_BEGIN,			/* BEGIN, START TRANSACTION */
+	COVET_STMT_COMMIT,			/* COMMIT, END */
+	COVET_STMT_ROLLBACK,		/* ROLLBACK, ABORT (not ROLLBACK TO) */
+	COVET_STMT_NO_BLOCK			/* refuses a transaction block */
+} CovetStmtKind;
+
+typedef struct CovetStmtInfo
+{
+	const char *start;			/* its first token */
+	size_t		len;			/* up to and with its ';' */
+	int			number;			/* 1-based */
+	CovetStmtKind kind;
+	const char *what;			/* "CREATE INDEX CONCURRENTLY", "BEGIN"; or NULL */
+} CovetStmtInfo;
+
+typedef struct CovetStmtSplit
+{
+	CovetEngine engine;
+	const char *p;
+	int			number;
+} CovetStmtSplit;
+
+extern void covet_stmt_split_begin(CovetStmtSplit *s, CovetEngine engine,
+								   const char *sql);
+extern bool covet_stmt_split_next(CovetStmtSplit *s, CovetStmtInfo *out);
+
+/*
+ * Must a migration run outside a transaction: does its up or down text
+ * hold its own transaction control or a statement that refuses a
+ * transaction block?  why: "it holds CREATE INDEX CONCURRENTLY at
+ * statement 2".
+ */
+extern bool covet_stmt_needs_toplevel(CovetEngine engine, const char *up,
+									  const char *down, char *why,
+									  size_t whylen);
+
+/*
+ * toplevel.c: one non-transactional migration, statement by statement
+ * (covet.incomplete keeps how far it got), in a commit-per-migration run
+ * (the driver's step_commit commits what is before it).  On success the incomplete row
+ * is deleted in the open transaction, for the caller to commit with the
+ * migration's applied and history rows; on failure the row keeps the
+ * statement reached and the error, a history row "incomplete" is
+ * written, both are committed, and the error names the statement.
+ */
+typedef struct CovetToplevelStep
+{
+	const char *name;
+	const char *action;			/* "apply" or "rollback" */
+	const char *sql;
+	const char *checksum;		/* of the migration's current text */
+	const char *started_at;		/* as {now} gives it */
+} CovetToplevelStep;
+
+extern CovetStatus covet_toplevel_run(CovetDriver *d, const CovetToplevelStep *step,
+									  CovetScriptStats *stats, CovetError *err);
+extern void covet_toplevel_detect(CovetEngine engine, const char *name,
+								  const char *up, const char *down,
+								  bool *atomic, char *msg, size_t msglen);
+extern CovetStatus covet_toplevel_refuse(const char *name, bool up,
+										 CovetError *err);
 
 /* batch.c: batched data operations over a table, in primary-key order. */
 typedef enum CovetRunState

@@ -125,6 +125,8 @@ typedef struct CovetDefinition
 	const char *version;
 	const char *source;
 	const char *format;			/* NULL: covet_define */
+	char		notice[512];	/* covet_definition_detect: why it runs
+								 * outside a transaction, or "" */
 } CovetDefinition;
 
 typedef enum CovetDefineOutcome
@@ -134,6 +136,7 @@ typedef enum CovetDefineOutcome
 	COVET_DEFINED_SAME
 } CovetDefineOutcome;
 
+extern void covet_definition_detect(CovetDriver *d, CovetDefinition *def);
 extern CovetStatus covet_definition_check(const CovetDefinition *def,
 										  CovetError *err);
 extern CovetStatus covet_definition_store(CovetDriver *d,

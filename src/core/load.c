@@ -504,6 +504,7 @@ load_body(CovetDriver *d, void *arg, CovetBuf *report, CovetError *err)
 		CovetStatus rc;
 
 		piece_definition(&set->pieces[i], set->sources[i], &def);
+		covet_definition_detect(d, &def);
 		if ((rc = covet_definition_check(&def, err)) != COVET_OK ||
 			(rc = covet_definition_store(d, &def, &outcome, err)) != COVET_OK)
 		{
@@ -649,12 +650,15 @@ stored_definition(Stored *s, CovetDefinition *def, const char *source)
 }
 
 static CovetStatus
-store_report(CovetDriver *d, const CovetDefinition *def, const char *file,
+store_report(CovetDriver *d, const CovetDefinition *given, const char *file,
 			 CovetBuf *report, CovetError *err)
 {
+	CovetDefinition copy = *given;
+	CovetDefinition *def = &copy;
 	CovetDefineOutcome outcome;
 	CovetStatus rc;
 
+	covet_definition_detect(d, def);
 	if ((rc = covet_definition_check(def, err)) != COVET_OK ||
 		(rc = covet_definition_store(d, def, &outcome, err)) != COVET_OK)
 	{

@@ -49,6 +49,9 @@ typedef struct Migration
 	int			ndeps;
 	bool		atomic;
 	bool		repeatable;		/* re-applied when its checksum changes */
+	char	   *incomplete;		/* toplevel.c: "apply"/"rollback" stopped, or NULL */
+	char	   *incomplete_at;	/* statements committed */
+	char	   *incomplete_error;
 } Migration;
 
 typedef struct RunState
@@ -66,7 +69,7 @@ typedef enum Direction
 	DIR_DOWN
 } Direction;
 
-#define MIG_COLS 14
+#define MIG_COLS 17
 
 static CovetStatus has_undoable_runs(CovetDriver *d, const Migration *m, bool *yes,
 									 CovetError *err);
@@ -75,8 +78,10 @@ static const char *const load_sql =
 "SELECT m.name, m.kind, m.up_sql, m.down_sql, m.depends_on, m.checksum,"
 " CASE WHEN m.atomic THEN 1 ELSE 0 END,"
 " a.checksum, a.applied_at, a.duration_ms, a.rows, a.who, a.name,"
-" CASE WHEN m.repeatable THEN 1 ELSE 0 END"
+" CASE WHEN m.repeatable THEN 1 ELSE 0 END,"
+" i.action, i.statement, i.error"
 " FROM {migrations} m LEFT JOIN {applied} a ON a.name {=} m.name"
+" LEFT JOIN {incomplete} i ON i.name {=} m.name"
 " ORDER BY m.name";
 
 const CovetColumn covet_status_columns[COVET_STATUS_NCOLS] = {
@@ -91,6 +96,8 @@ const CovetColumn covet_status_columns[COVET_STATUS_NCOLS] = {
 	{"checksum", COVET_COL_TEXT},
 	{"applied_checksum", COVET_COL_TEXT},
 	{"drift", COVET_COL_BOOL},
+	{"statement", COVET_COL_INT},
+	{"error", COVET_COL_TEXT},
 };
 
 static void
@@ -159,6 +166,9 @@ state_load(CovetDriver *d, RunState *st, CovetError *err)
 		m->rows = COVET_VALUE(&st->res, i, 10);
 		m->who = COVET_VALUE(&st->res, i, 11);
 		m->repeatable = strcmp(COVET_VALUE(&st->res, i, 13), "1") == 0;
+		m->incomplete = COVET_VALUE(&st->res, i, 14);
+		m->incomplete_at = COVET_VALUE(&st->res, i, 15);
+		m->incomplete_error = COVET_VALUE(&st->res, i, 16);
 		if (m->up == NULL || m->name == NULL)
 		{
 			covet_free(&d->mem, nodes);
@@ -272,19 +282,18 @@ state_check_drift(const RunState *st, CovetError *err)
 }
 
 static CovetStatus
-check_runnable(CovetDriver *d, const Migration *m, Direction dir, CovetError *err)
+check_runnable(CovetDriver *d, const Migration *m, Direction dir, bool dry_run,
+			   CovetError *err)
 {
 	bool		undoable = false;
 	CovetStatus rc;
 
-	if (!m->atomic)
-	{
-		covet_error_set(err, COVET_ERR_STATE,
-						"migration \"%s\" is marked no-transaction, which this version cannot run",
-						m->name);
-		covet_error_hint(err, "Remove \"-- covet:no-transaction\"; every migration runs in a transaction.");
-		return COVET_ERR_STATE;
-	}
+	/*
+	 * toplevel.c: only a commit-per-migration run can leave its
+	 * transaction; one that stopped part-way goes on as it started.
+	 */
+	if ((!m->atomic || m->incomplete) && !d->commit_steps && !dry_run)
+		return covet_toplevel_refuse(m->name, dir == DIR_UP, err);
 	if (dir == DIR_DOWN && m->down == NULL)
 	{
 		if ((rc = has_undoable_runs(d, m, &undoable, err)) != COVET_OK)
@@ -465,6 +474,35 @@ clock_text(CovetDriver *d, char **out, CovetError *err)
 }
 
 /*
+ * A non-transactional migration (toplevel.c): its statements commit one by
+ * one outside this run's transaction; then applied and history are written
+ * in the transaction in which its incomplete row is deleted.  In a dry run
+ * nothing of it runs (none of it could be rolled back).
+ */
+static CovetStatus
+run_step_toplevel(CovetDriver *d, const Migration *m, Direction dir,
+				  const char *started_at, CovetScriptStats *stats, CovetError *err)
+{
+	CovetToplevelStep step = {m->name, dir == DIR_UP ? "apply" : "rollback",
+	dir == DIR_UP ? m->up : m->down, m->actual, started_at};
+	int64_t		t0 = d->clock_ms(d->ctx);
+	CovetStatus rc;
+
+	if (!d->commit_steps)
+		return COVET_OK;
+	if (dir == DIR_DOWN && m->down == NULL)
+		return undo_runs(d, m, stats, err);
+	if (d->set_migration)
+		d->set_migration(d->ctx, m->name);
+	rc = covet_toplevel_run(d, &step, stats, err);
+	if (d->set_migration)
+		d->set_migration(d->ctx, NULL);
+	if (rc == COVET_OK)
+		rc = record_step(d, m, dir, started_at, d->clock_ms(d->ctx) - t0, stats, err);
+	return rc;
+}
+
+/*
  * Run one migration in its own savepoint.  *failed_sql is set when the
  * migration's own SQL failed (the savepoint is rolled back and err holds
  * the engine's message); any other error is returned as is.
@@ -488,6 +526,11 @@ run_step(CovetDriver *d, const Migration *m, Direction dir,
 		return rc;
 	if ((rc = clock_text(d, &started_at, err)) != COVET_OK)
 		return rc;
+	if (!m->atomic || m->incomplete)
+	{
+		rc = run_step_toplevel(d, m, dir, started_at, stats, err);
+		goto done;
+	}
 	if (!bare && (rc = d->savepoint_begin(d->ctx, err)) != COVET_OK)
 		goto done;
 	t0 = d->clock_ms(d->ctx);
@@ -557,7 +600,7 @@ run_list(CovetDriver *d, RunState *st, const int *idx, int n, Direction dir,
 	int			i;
 
 	for (i = 0; i < n; i++)
-		if ((rc = check_runnable(d, &st->migs[idx[i]], dir, err)) != COVET_OK)
+		if ((rc = check_runnable(d, &st->migs[idx[i]], dir, dry_run, err)) != COVET_OK)
 			return rc;
 	if (dir == DIR_UP)
 		verb = dry_run ? "would apply" : "applied";
@@ -581,6 +624,14 @@ run_list(CovetDriver *d, RunState *st, const int *idx, int n, Direction dir,
 		rc = covet_lock_retry(d, m->name, m->actual, step_attempt, &sa, err);
 		if (rc == COVET_OK && d->commit_steps)
 			rc = covet_commit_step_end(d, m->name, &done, err);
+		if (rc == COVET_OK && dry_run && (!m->atomic || m->incomplete))
+		{
+			/* toplevel.c: nothing of it could be rolled back, so nothing ran */
+			report_line(report, "");
+			covet_buf_appendf(report, "%s %s (outside a transaction: not run in a dry run)",
+							  verb, m->name);
+			continue;
+		}
 		if (rc == COVET_OK)
 		{
 			report_counts(report, verb, m->name, &stats);
@@ -1034,10 +1085,25 @@ covet_definition_store(CovetDriver *d, const Definition *def,
 							   11, p, NULL, err);
 		}
 	}
+	if (rc == COVET_OK && def->notice[0] != '\0' && *outcome != COVET_DEFINED_SAME)
+		d->notice(d->ctx, def->notice);
 done:
 	covet_result_free(d, &res);
 	covet_free(&d->mem, deps_text);
 	return rc;
+}
+
+/*
+ * A definition whose text holds its own transaction control, or a
+ * statement that refuses a transaction block, runs outside a transaction
+ * (toplevel.c); def->notice says why, and covet_definition_store passes it
+ * on when it stores something new.
+ */
+void
+covet_definition_detect(CovetDriver *d, CovetDefinition *def)
+{
+	covet_toplevel_detect(d->dialect->engine, def->name, def->up, def->down,
+						  &def->atomic, def->notice, sizeof(def->notice));
 }
 
 static CovetStatus
@@ -1055,6 +1121,8 @@ define_body(CovetDriver *d, RunState *st, const void *arg, CovetBuf *report,
 					  outcome == COVET_DEFINED_NEW ? "defined" :
 					  outcome == COVET_DEFINED_CHANGED ? "redefined" : "unchanged",
 					  def->name);
+	if (def->notice[0] != '\0')
+		covet_buf_append(report, " (outside a transaction)");
 	return COVET_OK;
 }
 
@@ -1074,6 +1142,7 @@ covet_runner_define(CovetDriver *d, const CovetDefine *in, char **report,
 	def.atomic = in->atomic;
 	if ((rc = covet_name_check("migration name", in->name, err)) != COVET_OK)
 		return rc;
+	covet_definition_detect(d, &def);
 	rc = covet_depends_split(&d->mem, in->depends_on, &def.deps, &def.ndeps, err);
 	if (rc == COVET_OK)
 		rc = covet_definition_check(&def, err);
@@ -1131,7 +1200,7 @@ status_fill(CovetDriver *d, RunState *st, CovetResult *out, CovetError *err)
 
 		cols[0] = m->name;
 		cols[1] = m->kind;
-		cols[2] = applied ? "applied" : "pending";
+		cols[2] = m->incomplete ? "incomplete" : applied ? "applied" : "pending";
 		cols[3] = m->depends_text;
 		cols[4] = m->applied_at;
 		cols[5] = m->duration_ms;
@@ -1142,6 +1211,8 @@ status_fill(CovetDriver *d, RunState *st, CovetResult *out, CovetError *err)
 		/* a changed repeatable migration is due again, not drift */
 		cols[10] = applied ? (!m->repeatable &&
 							  strcmp(m->applied_checksum, m->actual) != 0 ? "true" : "false") : NULL;
+		cols[11] = m->incomplete_at;
+		cols[12] = m->incomplete_error;
 		for (c = 0; c < COVET_STATUS_NCOLS; c++)
 		{
 			if (cols[c] == NULL)

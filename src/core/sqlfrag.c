@@ -37,6 +37,7 @@
  *-------------------------------------------------------------------------
  */
 #include "covet.h"
+#include "sqltok.h"
 
 #include <string.h>
 
@@ -70,22 +71,7 @@ covet_quote_literal(CovetBuf *out, const char *value)
 	covet_buf_appendc(out, '\'');
 }
 
-/*
- * The engines' tokenizers, as far as the check needs them.
- */
-typedef enum TokKind
-{
-	TOK_END,					/* end of the text */
-	TOK_SPACE,					/* white space or a comment */
-	TOK_LP,
-	TOK_RP,
-	TOK_SEMI,
-	TOK_COMMA,
-	TOK_PARAM,					/* a bound parameter */
-	TOK_WORD,					/* identifier, keyword, number, string */
-	TOK_OTHER,					/* anything else, one byte */
-	TOK_BAD						/* *problem says what */
-} TokKind;
+/* The engines' tokenizers, as far as the checks need them: sqltok.h. */
 
 static bool
 is_ident_start(char c)
@@ -285,8 +271,8 @@ sqlite_token(const char *p, const char **next, const char **problem, bool *done)
  * The token at p as the engine reads it (as far as the check needs):
  * *next is just past it.
  */
-static TokKind
-scan_token(CovetEngine engine, const char *p, const char **next,
+TokKind
+covet_sql_scan_token(CovetEngine engine, const char *p, const char **next,
 		   const char **problem)
 {
 	TokKind		kind;
@@ -373,7 +359,7 @@ covet_sql_check_fragment(CovetEngine engine, const char *what, const char *sql,
 	{
 		const char *problem = NULL;
 		const char *next;
-		TokKind		kind = scan_token(engine, p, &next, &problem);
+		TokKind		kind = covet_sql_scan_token(engine, p, &next, &problem);
 
 		switch (kind)
 		{
@@ -425,7 +411,7 @@ skip_space(CovetEngine engine, const char *p)
 	const char *next;
 	const char *problem;
 
-	while (scan_token(engine, p, &next, &problem) == TOK_SPACE)
+	while (covet_sql_scan_token(engine, p, &next, &problem) == TOK_SPACE)
 		p = next;
 	return p;
 }
@@ -549,7 +535,7 @@ covet_sql_set_targets(CovetEngine engine, CovetMem *mem, const char *set_sql,
 		{
 			const char *problem = NULL;
 			const char *next;
-			TokKind		kind = scan_token(engine, p, &next, &problem);
+			TokKind		kind = covet_sql_scan_token(engine, p, &next, &problem);
 
 			if (kind == TOK_BAD)
 				goto bad;
@@ -622,7 +608,7 @@ order_item(CovetEngine engine, CovetBuf *out, const char *p, const char *end, bo
 	{
 		const char *next;
 		const char *problem;
-		TokKind		kind = scan_token(engine, q, &next, &problem);
+		TokKind		kind = covet_sql_scan_token(engine, q, &next, &problem);
 
 		if (kind == TOK_END || kind == TOK_BAD)
 			break;
@@ -693,7 +679,7 @@ covet_sql_order_by(CovetEngine engine, CovetMem *mem, const char *list, bool rev
 	{
 		const char *next;
 		const char *problem;
-		TokKind		kind = scan_token(engine, p, &next, &problem);
+		TokKind		kind = covet_sql_scan_token(engine, p, &next, &problem);
 
 		if (kind == TOK_BAD)
 			break;

@@ -294,7 +294,7 @@ covet_checksum(PG_FUNCTION_ARGS)
 	PG_RETURN_TEXT_P(cstring_to_text(out));
 }
 
-/* covet_define(name, up, down, depends_on, kind): define one migration. */
+/* covet_define(name, up, down, depends_on, kind, atomic): define one migration. */
 PG_FUNCTION_INFO_V1(covet_define);
 Datum
 covet_define(PG_FUNCTION_ARGS)
@@ -306,7 +306,8 @@ covet_define(PG_FUNCTION_ARGS)
 	def.down = arg_text(fcinfo, 2, "down", false);
 	def.depends_on = arg_text(fcinfo, 3, "depends_on", false);
 	def.kind = arg_text(fcinfo, 4, "kind", false);
-	def.atomic = true;
+	/* atomic => false: a non-transactional migration (toplevel.c) */
+	def.atomic = PG_NARGS() > 5 ? arg_bool(fcinfo, 5, "atomic") : true;
 	return covet_pg_run_report(core_define, &def, NULL);
 }
 

@@ -119,6 +119,10 @@ extern int	covet_batch_sleep;
 extern int	covet_max_replication_lag;
 extern int	covet_background_start_timeout;
 
+/* toplevel.c: the driver's exec_toplevel (a worker runs the statements) */
+extern CovetStatus covet_pg_exec_toplevel(void *ctx, const CovetToplevelJob *job,
+										  CovetToplevelResult *out, CovetError *err);
+
 /* pg_commit.c */
 extern void covet_pg_runner_unlock(CovetPgCall *call);
 

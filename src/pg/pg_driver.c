@@ -1700,6 +1700,7 @@ call_init(CovetPgCall *call, int lock_timeout_ms, bool nonatomic)
 	d->query_catalog = drv_query_catalog;
 	d->run_owner = drv_run_owner;
 	d->create_undo = drv_create_undo;
+	d->exec_toplevel = covet_pg_exec_toplevel;
 	covet_pg_lockwait_init(d);
 }
 

@@ -60,7 +60,7 @@ SELECT col_has_check('covet', 'migrations', 'kind', 'migrations.kind is checked'
 -- Functions: signatures.
 SELECT has_function(:'ext_schema', 'covet_version', ARRAY[]::name[]);
 SELECT has_function(:'ext_schema', 'covet_checksum', ARRAY['text', 'text']);
-SELECT has_function(:'ext_schema', 'covet_define', ARRAY['text', 'text', 'text', 'text', 'text']);
+SELECT has_function(:'ext_schema', 'covet_define', ARRAY['text', 'text', 'text', 'text', 'text', 'boolean']);
 SELECT has_function(:'ext_schema', 'covet_load', ARRAY['text']);
 SELECT has_function(:'ext_schema', 'covet_migrate_up', ARRAY['text', 'boolean']);
 SELECT has_function(:'ext_schema', 'covet_migrate_down', ARRAY['integer', 'boolean']);
@@ -69,8 +69,8 @@ SELECT has_function(:'ext_schema', 'covet_apply', ARRAY['text', 'boolean']);
 SELECT has_function(:'ext_schema', 'covet_status', ARRAY[]::name[]);
 SELECT has_function(:'ext_schema', 'covet_set', ARRAY['text', 'text']);
 
-SELECT is(pg_get_function_arguments('covet_define(text,text,text,text,text)'::regprocedure),
-		  'name text, up text, down text DEFAULT NULL::text, depends_on text DEFAULT NULL::text, kind text DEFAULT ''schema''::text',
+SELECT is(pg_get_function_arguments('covet_define(text,text,text,text,text,boolean)'::regprocedure),
+		  'name text, up text, down text DEFAULT NULL::text, depends_on text DEFAULT NULL::text, kind text DEFAULT ''schema''::text, atomic boolean DEFAULT true',
 		  'covet_define arguments and defaults');
 SELECT is(pg_get_function_arguments('covet_migrate_up(text,boolean)'::regprocedure),
 		  'target text DEFAULT NULL::text, dry_run boolean DEFAULT false',
@@ -85,16 +85,16 @@ SELECT is(pg_get_function_arguments('covet_apply(text,boolean)'::regprocedure),
 		  'name text, dry_run boolean DEFAULT false',
 		  'covet_apply arguments and defaults');
 SELECT is(pg_get_function_result('covet_status()'::regprocedure),
-		  'TABLE(name text, kind text, state text, depends_on text, applied_at timestamp with time zone, duration_ms bigint, rows bigint, who text, checksum text, applied_checksum text, drift boolean)',
+		  'TABLE(name text, kind text, state text, depends_on text, applied_at timestamp with time zone, duration_ms bigint, rows bigint, who text, checksum text, applied_checksum text, drift boolean, statement integer, error text)',
 		  'covet_status columns and types');
-SELECT function_returns(:'ext_schema', 'covet_define', ARRAY['text', 'text', 'text', 'text', 'text'], 'text');
+SELECT function_returns(:'ext_schema', 'covet_define', ARRAY['text', 'text', 'text', 'text', 'text', 'boolean'], 'text');
 SELECT function_returns(:'ext_schema', 'covet_migrate_up', ARRAY['text', 'boolean'], 'text');
 
 -- Volatility and strictness: pure functions are IMMUTABLE, the runner VOLATILE
 -- and not STRICT (a NULL argument is an error, not a NULL result).
 SELECT volatility_is(:'ext_schema', 'covet_version', ARRAY[]::name[], 'immutable');
 SELECT volatility_is(:'ext_schema', 'covet_checksum', ARRAY['text', 'text'], 'immutable');
-SELECT volatility_is(:'ext_schema', 'covet_define', ARRAY['text', 'text', 'text', 'text', 'text'], 'volatile');
+SELECT volatility_is(:'ext_schema', 'covet_define', ARRAY['text', 'text', 'text', 'text', 'text', 'boolean'], 'volatile');
 SELECT volatility_is(:'ext_schema', 'covet_load', ARRAY['text'], 'volatile');
 SELECT volatility_is(:'ext_schema', 'covet_migrate_up', ARRAY['text', 'boolean'], 'volatile');
 SELECT volatility_is(:'ext_schema', 'covet_migrate_down', ARRAY['integer', 'boolean'], 'volatile');
@@ -103,7 +103,7 @@ SELECT volatility_is(:'ext_schema', 'covet_apply', ARRAY['text', 'boolean'], 'vo
 SELECT volatility_is(:'ext_schema', 'covet_status', ARRAY[]::name[], 'volatile');
 SELECT volatility_is(:'ext_schema', 'covet_set', ARRAY['text', 'text'], 'volatile');
 SELECT is_strict(:'ext_schema', 'covet_version', ARRAY[]::name[]);
-SELECT isnt_strict(:'ext_schema', 'covet_define', ARRAY['text', 'text', 'text', 'text', 'text']);
+SELECT isnt_strict(:'ext_schema', 'covet_define', ARRAY['text', 'text', 'text', 'text', 'text', 'boolean']);
 SELECT isnt_strict(:'ext_schema', 'covet_migrate_up', ARRAY['text', 'boolean']);
 SELECT is((SELECT proparallel::text FROM pg_proc WHERE oid = 'covet_version()'::regprocedure),
 		  's', 'covet_version is PARALLEL SAFE');
@@ -119,7 +119,7 @@ SELECT table_privs_are('covet', 'lock', 'covet_tap_nobody', ARRAY[]::text[]);
 SELECT is(has_schema_privilege('public', 'covet', 'USAGE'), false, 'PUBLIC has no USAGE on schema covet');
 SELECT is(array_agg(p.oid::regprocedure::text ORDER BY p.oid::regprocedure::text),
 		  ARRAY['covet_adopt()', 'covet_apply(text,boolean)', 'covet_baseline(text)',
-				'covet_define(text,text,text,text,text)', 'covet_forget(text)',
+				'covet_define(text,text,text,text,text,boolean)', 'covet_forget(text)',
 				'covet_load(text)', 'covet_load_text(text,text)', 'covet_mark_applied(text)',
 				'covet_mark_rolled_back(text)', 'covet_migrate_down(integer,boolean)',
 				'covet_migrate_down(text,boolean)', 'covet_migrate_up(text,boolean)',

@@ -93,8 +93,8 @@ SELECT throws_ok($$ SELECT covet_migrate_up() $$, '23505', NULL, 'up: unique vio
 SELECT lives_ok($$ SELECT covet_define('t_c', 'SELEC 1', 'SELECT 1', depends_on => 't_b') $$, 'setup: define t_c');
 SELECT throws_ok($$ SELECT covet_migrate_up() $$, '42601', 'migration "t_c" failed: syntax error at or near "SELEC"', 'up: syntax error');
 SELECT lives_ok($$ SELECT covet_define('t_c', 'SELECT 1; COMMIT', 'SELECT 1', depends_on => 't_b') $$, 'setup: define t_c');
-SELECT throws_ok($$ SELECT covet_migrate_up() $$, '2D000',
-				 'migration "t_c" failed: transaction control statements are not allowed in a migration', 'up: COMMIT');
+SELECT throws_ok($$ SELECT covet_migrate_up() $$, '25001',
+				 'migration "t_c" must run outside a transaction', 'up: COMMIT makes it non-transactional, which the SELECT form refuses');
 SELECT lives_ok($$ SELECT covet_define('t_c', 'CREATE TABLE tap_cp (id int); COPY tap_cp TO STDOUT', 'SELECT 1', depends_on => 't_b') $$, 'setup: define t_c');
 SELECT throws_ok($$ SELECT covet_migrate_up() $$, '0A000', NULL, 'up: COPY to the client');
 SELECT lives_ok($$ SELECT covet_define('t_c', 'SELECT 1', NULL, depends_on => 't_b') $$, 'setup: define t_c');

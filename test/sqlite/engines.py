@@ -159,6 +159,7 @@ CALLS = {
     "covet_rename_values": (["t", "v", '{"a": "b"}', True, 100, True], False),
     "covet_dedup": (["t", "w", "first", None, 100, True], False),
     "covet_split_part": (["a b c", " ", 2, False], False),
+    "covet_define": (["m9", "CREATE TABLE m9 (i integer)", None, None, "schema", True], False),
 }
 
 
@@ -200,12 +201,18 @@ def case_sensitive(c, fn, args):
     return one(c, "SELECT v FROM t WHERE id = 1") == "A"
 
 
+def atomic(c, fn, args):
+    run(c, fn, args)
+    return one(c, "SELECT atomic FROM covet_migrations WHERE name = 'm9'") == 1
+
+
 def rest(c, fn, args):
     return run(c, fn, args) == "b c"
 
 
 MEANING = {"dry_run": dry_run, "undo": undo, "only_null": only_null,
-           "skip_errors": skip_errors, "case_sensitive": case_sensitive, "rest": rest}
+           "skip_errors": skip_errors, "case_sensitive": case_sensitive, "rest": rest,
+           "atomic": atomic}
 
 checked = 0
 for fn in sorted(REAL):

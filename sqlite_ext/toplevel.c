@@ -1,0 +1,199 @@
+/*-------------------------------------------------------------------------
+ *
+ * toplevel.c
+ *		Non-transactional migrations in SQLite: the driver's exec_toplevel.
+ *
+ *		-- covet:up
+ *		PRAGMA foreign_keys=OFF;
+ *		BEGIN;
+ *		CREATE TABLE new_t (...); INSERT INTO new_t SELECT ... FROM t;
+ *		DROP TABLE t; ALTER TABLE new_t RENAME TO t;
+ *		COMMIT;
+ *		PRAGMA foreign_keys=ON;
+ *
+ * The statements run in autocommit mode, one by one, as the sqlite3 shell
+ * would run the file: the file's own BEGIN ... COMMIT groups as written,
+ * PRAGMA foreign_keys and VACUUM outside any transaction.  They are split
+ * by the core's SQLite splitter (stmtsplit.c: quotes, comments and trigger
+ * bodies as SQLite reads them), so statement K is the same K in every run,
+ * skipped ones included; each statement's text is then prepared and run
+ * through sqlite3_prepare_v2's tail.
+ *
+ * Bookkeeping (the core's mark_sql: covet_incomplete.statement = K) is
+ * written whenever sqlite3_get_autocommit says no transaction is open
+ * after statement K, in the same transaction as the statement where SQLite
+ * allows: a plain statement in autocommit mode runs inside covet's own
+ * BEGIN IMMEDIATE ... COMMIT together with its mark; a COMMIT of the
+ * file's own group is preceded by the mark inside that group.  PRAGMA
+ * foreign_keys, VACUUM and the file's BEGIN and ROLLBACK are marked after
+ * they ran (they cannot share a transaction).  So after a crash (kill -9)
+ * the row is never behind what committed.
+ *
+ * A run that turned foreign keys off (sqlite_driver.c) turns them off again
+ * after the migration, whatever its own PRAGMA foreign_keys left.
+ *
+ * On an error the open transaction, the file's or covet's, is rolled back
+ * and the statement's number comes back; the connection is in autocommit
+ * mode again.  A run that had its own transaction open when called (the
+ * runner's, between migrations) gets it back, empty.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "covet_sqlite.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static CovetStatus
+fail(SqliteCall *call, CovetError *err)
+{
+	covet_error_set(err, COVET_ERR_SQL, "%s", sqlite3_errmsg(call->db));
+	return COVET_ERR_SQL;
+}
+
+/* Every statement of text (normally one), to its end; *rows: changes. */
+static CovetStatus
+run_text(SqliteCall *call, const char *text, size_t len, int64_t *rows,
+		 CovetError *err)
+{
+	const char *tail = text;
+	const char *end = text + len;
+
+	while (tail < end)
+	{
+		sqlite3_stmt *stmt = NULL;
+		const char *start = tail;
+		sqlite3_int64 before;
+		int			step;
+
+		if (sqlite3_prepare_v2(call->db, start, (int) (end - start), &stmt, &tail) != SQLITE_OK)
+			return fail(call, err);
+		if (stmt == NULL)
+		{
+			if (tail <= start)
+				break;
+			continue;
+		}
+		before = sqlite3_total_changes64(call->db);
+		while ((step = sqlite3_step(stmt)) == SQLITE_ROW)
+			;
+		if (step != SQLITE_DONE)
+		{
+			CovetStatus rc = fail(call, err);
+
+			sqlite3_finalize(stmt);
+			return rc;
+		}
+		if (!sqlite3_stmt_readonly(stmt))
+			*rows += sqlite3_total_changes64(call->db) - before;
+		sqlite3_finalize(stmt);
+	}
+	return COVET_OK;
+}
+
+static CovetStatus
+mark(SqliteCall *call, const CovetToplevelJob *job, int n, CovetError *err)
+{
+	char		num[16];
+	const char *p[2];
+
+	snprintf(num, sizeof(num), "%d", n);
+	p[0] = job->name;
+	p[1] = num;
+	return call->driver.query(call, job->mark_sql, 2, p, NULL, err);
+}
+
+/* Statement n, with its bookkeeping. */
+static CovetStatus
+run_one(SqliteCall *call, const CovetToplevelJob *job, const CovetStmtInfo *info,
+		int64_t *rows, CovetError *err)
+{
+	bool		idle = sqlite3_get_autocommit(call->db) != 0;
+	CovetStatus rc;
+
+	if (idle && info->kind == COVET_STMT_OTHER)
+	{
+		/* covet's own transaction: the statement and its mark commit together */
+		if ((rc = covet_sqlite_exec(call, "BEGIN IMMEDIATE", err)) != COVET_OK)
+			return rc;
+		if ((rc = run_text(call, info->start, info->len, rows, err)) == COVET_OK &&
+			(rc = mark(call, job, info->number, err)) == COVET_OK)
+			rc = covet_sqlite_exec(call, "COMMIT", err);
+		return rc;
+	}
+	if (!idle && info->kind == COVET_STMT_COMMIT &&
+		(rc = mark(call, job, info->number, err)) != COVET_OK)
+		return rc;
+	if ((rc = run_text(call, info->start, info->len, rows, err)) != COVET_OK)
+		return rc;
+	if (sqlite3_get_autocommit(call->db) && !(!idle && info->kind == COVET_STMT_COMMIT))
+		rc = mark(call, job, info->number, err);
+	return rc;
+}
+
+CovetStatus
+covet_sqlite_exec_toplevel(void *ctx, const CovetToplevelJob *job,
+						   CovetToplevelResult *out, CovetError *err)
+{
+	SqliteCall *call = ctx;
+	CovetStmtSplit split;
+	CovetStmtInfo info;
+	bool		reopen = false;
+	CovetStatus rc = COVET_OK;
+	CovetError	ignore;
+
+	memset(out, 0, sizeof(*out));
+	out->statements = job->skip;
+	if (!sqlite3_get_autocommit(call->db))
+	{
+		/* the run's own transaction, empty after the core's commit */
+		if (!call->own_txn || !call->in_run || call->savepoints > 0)
+		{
+			covet_error_set(err, COVET_ERR_STATE,
+							"a non-transactional migration needs autocommit mode");
+			strcpy(err->sqlstate, "25001");
+			covet_error_hint(err, "Call covet_migrate_up_commit() outside BEGIN ... COMMIT.");
+			out->failed = job->skip + 1;
+			return COVET_ERR_STATE;
+		}
+		if ((rc = covet_sqlite_exec(call, "COMMIT", err)) != COVET_OK)
+			return rc;
+		reopen = true;
+	}
+	covet_stmt_split_begin(&split, COVET_ENGINE_SQLITE, job->sql);
+	while (covet_stmt_split_next(&split, &info))
+	{
+		if (info.number <= job->skip)
+			continue;
+		if ((rc = call->driver.check_interrupts(call, err)) == COVET_OK)
+			rc = run_one(call, job, &info, &out->rows, err);
+		if (rc != COVET_OK)
+		{
+			out->failed = info.number;
+			break;
+		}
+		if (sqlite3_get_autocommit(call->db))
+			out->statements = info.number;
+	}
+	if (rc == COVET_OK && !sqlite3_get_autocommit(call->db))
+	{
+		out->failed = split.number;
+		covet_error_set(err, COVET_ERR_SQL, "the migration ends inside a transaction block it opened");
+		strcpy(err->sqlstate, "25000");
+		covet_error_hint(err, "End its BEGIN with COMMIT.");
+		rc = COVET_ERR_SQL;
+	}
+	if (!sqlite3_get_autocommit(call->db))
+		covet_sqlite_exec(call, "ROLLBACK", &ignore);
+	/* the run keeps foreign keys off (sqlite_driver.c), whatever the file did */
+	if (call->fk_restore)
+		covet_sqlite_exec(call, "PRAGMA foreign_keys = OFF", &ignore);
+	if (reopen)
+	{
+		CovetStatus rc2 = covet_sqlite_exec(call, "BEGIN IMMEDIATE", rc == COVET_OK ? err : &ignore);
+
+		if (rc == COVET_OK)
+			rc = rc2;
+	}
+	return rc;
+}
