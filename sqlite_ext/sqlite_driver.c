@@ -1321,6 +1321,7 @@ covet_sqlite_call_init(SqliteCall *call, CovetConn *conn)
 	call->driver.progress = drv_progress;
 	call->driver.set_migration = drv_set_migration;
 	call->driver.get_migration = drv_get_migration;
+	call->driver.migration_commits = drv_migration_commits;
 	call->driver.exec_toplevel = covet_sqlite_exec_toplevel;
 	call->driver.migration_commits = drv_migration_commits;
 }

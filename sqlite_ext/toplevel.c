@@ -103,6 +103,24 @@ mark(SqliteCall *call, const CovetToplevelJob *job, int n, CovetError *err)
 	return call->driver.query(call, job->mark_sql, 2, p, NULL, err);
 }
 
+/*
+ * Does text (one statement) read only, as SQLite's planner sees it?  A
+ * SELECT that calls covet_backfill(...) does: the operation writes through
+ * its own statements.
+ */
+static bool
+text_readonly(SqliteCall *call, const char *text, size_t len)
+{
+	sqlite3_stmt *stmt = NULL;
+	bool		ro;
+
+	if (sqlite3_prepare_v2(call->db, text, (int) len, &stmt, NULL) != SQLITE_OK || stmt == NULL)
+		return false;
+	ro = sqlite3_stmt_readonly(stmt) != 0;
+	sqlite3_finalize(stmt);
+	return ro;
+}
+
 /* Statement n, with its bookkeeping. */
 static CovetStatus
 run_one(SqliteCall *call, const CovetToplevelJob *job, const CovetStmtInfo *info,
@@ -111,6 +129,19 @@ run_one(SqliteCall *call, const CovetToplevelJob *job, const CovetStmtInfo *info
 	bool		idle = sqlite3_get_autocommit(call->db) != 0;
 	CovetStatus rc;
 
+	/*
+	 * A statement that reads only runs in autocommit mode and is marked
+	 * after it: a data migration's SELECT covet_backfill(...) then commits
+	 * per batch (commit.c); after a crash it runs again and carries on with
+	 * its run (batch_twin.c).
+	 */
+	if (idle && info->kind == COVET_STMT_OTHER && text_readonly(call, info->start, info->len))
+	{
+		if ((rc = run_text(call, info->start, info->len, rows, err)) == COVET_OK &&
+			sqlite3_get_autocommit(call->db))
+			rc = mark(call, job, info->number, err);
+		return rc;
+	}
 	if (idle && info->kind == COVET_STMT_OTHER)
 	{
 		/* covet's own transaction: the statement and its mark commit together */
