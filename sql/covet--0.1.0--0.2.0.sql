@@ -139,6 +139,21 @@ FROM PUBLIC;
 -- The statements of such a migration run in a background worker
 -- (src/pg/toplevel.c), started by covet_migrate_up_commit /
 -- covet_migrate_down_commit.
+-- Both are dropped and created again (a new argument, new result
+-- columns), which drops the EXECUTE grants an administrator gave on the
+-- 0.1.0 ones (the 0.1.0 script's header recommends them for deployers): a
+-- WARNING below names each, with the GRANT to run.
+SELECT pg_catalog.set_config('covet_upgrade.grants', COALESCE((
+	SELECT pg_catalog.json_agg(pg_catalog.json_build_object(
+			'fn', p.proname, 'grantee', a.grantee::pg_catalog.regrole::text,
+			'grantable', a.is_grantable))::text
+	  FROM pg_catalog.pg_proc p, pg_catalog.aclexplode(p.proacl) a
+	 WHERE p.oid OPERATOR(pg_catalog.=) ANY (ARRAY[
+			'covet_define(text, text, text, text, text)'::pg_catalog.regprocedure,
+			'covet_status()'::pg_catalog.regprocedure]::pg_catalog.oid[])
+	   AND a.privilege_type OPERATOR(pg_catalog.=) 'EXECUTE'
+	   AND a.grantee OPERATOR(pg_catalog.<>) 0
+	   AND a.grantee OPERATOR(pg_catalog.<>) p.proowner), '[]'), true);
 DROP FUNCTION covet_define(text, text, text, text, text);
 CREATE FUNCTION covet_define(name text, up text, down text DEFAULT NULL,
 							 depends_on text DEFAULT NULL,
@@ -163,3 +178,24 @@ REVOKE EXECUTE ON FUNCTION
 	covet_define(text, text, text, text, text, boolean),
 	covet_status()
 FROM PUBLIC;
+DO $covet$
+DECLARE
+	g record;
+BEGIN
+	-- Given again here, the grants would count as the extension's own
+	-- (pg_init_privs) and pg_dump would leave them out; so the update names
+	-- them and the administrator gives them again.
+	FOR g IN SELECT e OPERATOR(pg_catalog.->>) 'fn' AS fn,
+					e OPERATOR(pg_catalog.->>) 'grantee' AS grantee
+			   FROM pg_catalog.json_array_elements(
+					pg_catalog.current_setting('covet_upgrade.grants')::pg_catalog.json) e
+	LOOP
+		RAISE WARNING 'role % had EXECUTE on %, which this update created again without it', g.grantee,
+			CASE WHEN g.fn OPERATOR(pg_catalog.=) 'covet_define' THEN 'covet_define' ELSE 'covet_status' END
+			USING HINT = pg_catalog.format('GRANT EXECUTE ON FUNCTION %s TO %s;',
+				CASE WHEN g.fn OPERATOR(pg_catalog.=) 'covet_define'
+					THEN 'covet_define(text, text, text, text, text, boolean)'
+					ELSE 'covet_status()' END, g.grantee);
+	END LOOP;
+END
+$covet$;

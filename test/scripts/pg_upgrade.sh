@@ -86,9 +86,22 @@ like "$(q "SELECT covet_backfill('users', 'n = n', 10)")" "tables are at version
 like "$(q "SELECT covet_migrate_up()")" "tables are at version 0.1.0" "and the runner"
 is "$(q "SELECT n FROM users ORDER BY id" | tr '\n' ' ')" "2 3 4 5 " "nothing changed"
 
-# 2. ALTER EXTENSION covet UPDATE
-is "$(q "ALTER EXTENSION covet UPDATE" && q "SELECT extversion FROM pg_extension WHERE extname = 'covet'")" \
+# 2. ALTER EXTENSION covet UPDATE, with a deployer granted what 0.1.0's
+# header recommends on the two routines the update drops and creates again
+DEPLOYER=covet_upgrade_deployer_$$
+q "DROP ROLE IF EXISTS $DEPLOYER; CREATE ROLE $DEPLOYER;
+   GRANT EXECUTE ON FUNCTION covet_define(text, text, text, text, text), covet_status(),
+         covet_migrate_up(text, boolean) TO $DEPLOYER" >/dev/null
+upd=$(psql -X -q -v ON_ERROR_STOP=1 -d "$DB" -c "ALTER EXTENSION covet UPDATE" 2>&1)
+is "$(q "SELECT extversion FROM pg_extension WHERE extname = 'covet'")" \
 	"0.2.0" "ALTER EXTENSION covet UPDATE goes to 0.2.0"
+like "$upd" "WARNING:  role $DEPLOYER had EXECUTE on covet_define, which this update created again without it" \
+	"the update names the deployer's lost grant on covet_define"
+like "$upd" "HINT:  GRANT EXECUTE ON FUNCTION covet_status\\(\\) TO $DEPLOYER;" "and on covet_status, with the GRANT to run"
+is "$(q "SELECT has_function_privilege('$DEPLOYER', 'covet_define(text, text, text, text, text, boolean)', 'EXECUTE'),
+            has_function_privilege('$DEPLOYER', 'covet_migrate_up(text, boolean)', 'EXECUTE')")" \
+	"f|t" "the recreated routine has no grant of its own; the others keep theirs"
+q "REVOKE EXECUTE ON FUNCTION covet_migrate_up(text, boolean) FROM $DEPLOYER; DROP ROLE $DEPLOYER" >/dev/null
 like "$(psql -X -d "$DB" -c '\dx covet' 2>&1)" "covet +\| 0\.2\.0 " "\\dx shows 0.2.0"
 is "$(q "SELECT name, state FROM covet_status()" | tr '\n' ' ')" \
 	"0001_users|applied 0002_seed|applied 0003_users_name|pending 0004_posts|pending " \
