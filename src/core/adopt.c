@@ -164,6 +164,18 @@ read_table(CovetDriver *d, Adopt *a, const char *sql, const char *table,
 	covet_result_free(d, res);
 	if ((rc = d->savepoint_rollback(d->ctx, err)) != COVET_OK)
 		return rc;
+	/*
+	 * Only a missing table means "nothing to adopt".  Any other failure (no
+	 * privilege, other columns) must not end in "adopted 0": the next
+	 * covet_migrate_up would run every migration again.
+	 */
+	if (strcmp(qerr.sqlstate, "42P01") != 0 &&
+		strncmp(qerr.message, "no such table", 13) != 0)
+	{
+		*err = qerr;
+		covet_error_prefix(err, "could not read the %s history in %s: ", format, table);
+		return COVET_ERR_SQL;
+	}
 	line(a, "no %s history read from %s: %s", format, table, qerr.message);
 	return COVET_OK;
 }
