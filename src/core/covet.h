@@ -381,6 +381,8 @@ typedef struct CovetToplevelJob
 	int			skip;			/* statements committed before: run the rest */
 	bool		retry;			/* statement skip + 1 failed before */
 	const char *mark_sql;
+	int			lock_timeout_ms;	/* > 0: each statement's lock_timeout
+									 * (covet.ddl_lock_timeout) */
 } CovetToplevelJob;
 
 typedef struct CovetToplevelResult

@@ -183,6 +183,7 @@ run_statements(CovetDriver *d, const CovetToplevelStep *step, int skip,
 	job.skip = skip;
 	job.retry = retry;
 	job.mark_sql = mark;
+	job.lock_timeout_ms = d->ddl_lock_timeout_ms;
 	memset(res, 0, sizeof(*res));
 	res->statements = skip;
 	rc = d->exec_toplevel(d->ctx, &job, res, err);

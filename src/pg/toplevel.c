@@ -157,7 +157,14 @@ job_create(const CovetToplevelJob *job)
 	for (i = 0; copied_settings[i] != NULL; i++)
 	{
 		const char *v = GetConfigOption(copied_settings[i], true, false);
+		char		ms[32];
 
+		/* the guard's value: the caller's own is back once the step began */
+		if (job->lock_timeout_ms > 0 && strcmp(copied_settings[i], "lock_timeout") == 0)
+		{
+			snprintf(ms, sizeof(ms), "%dms", job->lock_timeout_ms);
+			v = ms;
+		}
 		if (v == NULL)
 			continue;
 		appendStringInfoString(&settings, copied_settings[i]);

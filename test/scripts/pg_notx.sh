@@ -282,4 +282,22 @@ is "$(q "SELECT indisvalid FROM pg_index WHERE indexrelid = 'big_kill'::regclass
 is "$(counter)" "60,61" "every statement ran once"
 is "$(q "SELECT count(*) FROM covet.incomplete")" "0" "no incomplete row is left"
 
+# --- covet.ddl_lock_timeout applies to the worker's statements --------------
+# A session holds the table; the worker's CREATE INDEX CONCURRENTLY must give
+# up after covet.ddl_lock_timeout (300 ms, no retries), not queue behind it.
+q "CREATE TABLE lt (id int PRIMARY KEY)" >/dev/null
+q "SELECT covet_define('070_lock', 'CREATE INDEX CONCURRENTLY lt_i ON lt (id)')" >/dev/null
+psql -X -qAt -d "$DB" -c "BEGIN" -c "LOCK TABLE lt IN ACCESS EXCLUSIVE MODE" -c "SELECT pg_sleep(6)" \
+	-c "COMMIT" >/dev/null 2>&1 &
+holder=$!
+sleep 0.5
+t0=$(date +%s%N)
+out=$(PGOPTIONS="-c covet.ddl_lock_timeout=300 -c covet.ddl_lock_retries=0" call_up)
+ms=$((($(date +%s%N) - t0) / 1000000))
+like "$out" "ERROR:  .*lock timeout" "a non-transactional statement waits at most covet.ddl_lock_timeout"
+is "$([ "$ms" -lt 4000 ] && echo fast || echo "slow ($ms ms)")" "fast" "it gave up before the holder's 6 s ($ms ms)"
+wait "$holder"
+q "SELECT covet_repair('070_lock')" >/dev/null
+is "$(call_up)" "applied 070_lock (1 statement, 0 rows)" "once the holder is gone it applies"
+
 done_testing
