@@ -170,7 +170,8 @@ INSERT INTO flyway_schema_history VALUES
  (4, '1.2', 'b', 'UNDO_SQL', 'U1.2__b.sql', 1, true),
  (5, '1.10', 'c', 'SQL', 'V1_10__c.sql', 1, false),
  (6, NULL, 'names view', 'SQL', 'R__names_view.sql', -1, true),
- (7, NULL, 'names view', 'SQL', 'R__names_view.sql', -746007273, true);
+ (7, NULL, 'names view', 'SQL', 'R__names_view.sql', -746007273, true),
+ (8, '1.1', 'a', 'DELETE', 'V1_1__a.sql', NULL, true);
 SELECT covet_adopt();
 SELECT pg_temp.load('sqitch', :'srvdir');
 CREATE SCHEMA sqitch;

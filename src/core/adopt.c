@@ -387,7 +387,10 @@ adopt_flyway(CovetDriver *d, Adopt *a, CovetError *err)
 					&res, &found, err);
 	if (rc != COVET_OK || !found)
 		return rc;
-	/* undo rows take back what came before them */
+	/*
+	 * undo rows take back what came before them, and so do the DELETE rows
+	 * Flyway's repair writes for migrations it marked deleted
+	 */
 	undone = covet_alloc0(&d->mem, sizeof(bool) * (size_t) (res.nrows + 1));
 	if (undone == NULL)
 		rc = covet_error_set(err, COVET_ERR_NOMEM, "out of memory");
@@ -396,7 +399,8 @@ adopt_flyway(CovetDriver *d, Adopt *a, CovetError *err)
 		const char *type = COVET_VALUE(&res, r, 3);
 		const char *v = COVET_VALUE(&res, r, 0);
 
-		if (type == NULL || strcmp(type, "UNDO_SQL") != 0 || v == NULL)
+		if (type == NULL || v == NULL ||
+			(strcmp(type, "UNDO_SQL") != 0 && strcmp(type, "DELETE") != 0))
 			continue;
 		undone[r] = true;
 		for (i = 0; i < r; i++)

@@ -30,7 +30,7 @@ SELECT covet_load('test/fixtures/formats/goose');
 CREATE TABLE goose_db_version (id integer PRIMARY KEY, version_id integer NOT NULL, is_applied integer NOT NULL, tstamp text);
 INSERT INTO goose_db_version (version_id, is_applied) VALUES (0, 1), (1, 1), (2, 1), (2, 0);
 SELECT covet_adopt();
--- Flyway: successful rows; undo takes one back; repeatable by Flyway's checksum
+-- Flyway: successful rows; undo and repair's DELETE take one back; repeatable by Flyway's checksum
 SELECT covet_load('test/fixtures/formats/flyway');
 CREATE TABLE flyway_schema_history (installed_rank integer PRIMARY KEY, version text, description text, type text, script text, checksum integer, success boolean);
 INSERT INTO flyway_schema_history VALUES
@@ -40,7 +40,8 @@ INSERT INTO flyway_schema_history VALUES
  (4, '1.2', 'b', 'UNDO_SQL', 'U1.2__b.sql', 1, 1),
  (5, '1.10', 'c', 'SQL', 'V1_10__c.sql', 1, 0),
  (6, NULL, 'names view', 'SQL', 'R__names_view.sql', -1, 1),
- (7, NULL, 'names view', 'SQL', 'R__names_view.sql', -746007273, 1);
+ (7, NULL, 'names view', 'SQL', 'R__names_view.sql', -746007273, 1),
+ (8, '1.1', 'a', 'DELETE', 'V1_1__a.sql', NULL, 1);
 SELECT covet_adopt();
 UPDATE flyway_schema_history SET checksum = -17 WHERE installed_rank = 7;
 DELETE FROM covet_applied WHERE name = 'R__names_view';
