@@ -502,6 +502,29 @@ run_step_toplevel(CovetDriver *d, const Migration *m, Direction dir,
 	return rc;
 }
 
+/* Does a migration's text hold a CALL statement (which may commit)? */
+static bool
+text_has_call(CovetEngine engine, const char *sql)
+{
+	CovetStmtSplit split;
+	CovetStmtInfo st;
+
+	if (sql == NULL)
+		return false;
+	covet_stmt_split_begin(&split, engine, sql);
+	while (covet_stmt_split_next(&split, &st))
+		if (st.len >= 5 && (st.start[0] == 'c' || st.start[0] == 'C') &&
+			(st.start[1] == 'a' || st.start[1] == 'A') &&
+			(st.start[2] == 'l' || st.start[2] == 'L') &&
+			(st.start[3] == 'l' || st.start[3] == 'L') &&
+			!(st.start[4] == '_' || (st.start[4] >= 'a' && st.start[4] <= 'z') ||
+			  (st.start[4] >= 'A' && st.start[4] <= 'Z') ||
+			  (st.start[4] >= '0' && st.start[4] <= '9') || st.start[4] == '$' ||
+			  (unsigned char) st.start[4] >= 0x80))
+			return true;
+	return false;
+}
+
 /*
  * Run one migration in its own savepoint.  *failed_sql is set when the
  * migration's own SQL failed (the savepoint is rolled back and err holds
@@ -517,8 +540,13 @@ run_step(CovetDriver *d, const Migration *m, Direction dir,
 	CovetStatus rc;
 	CovetError	ignore;
 
-	/* commit.c: a step whose errors end the call has no savepoint */
-	bool		bare = d->commit_steps && d->step_failure_text != NULL;
+	/*
+	 * commit.c: a step that may commit itself (a CALL of a _commit
+	 * procedure) has no savepoint, and its errors end the call; any other
+	 * keeps one, so that a lock timeout comes back to covet_lock_retry
+	 */
+	bool		bare = d->commit_steps && d->step_failure_text != NULL &&
+		text_has_call(d->dialect->engine, dir == DIR_UP ? m->up : m->down);
 
 	*failed_sql = false;
 	memset(stats, 0, sizeof(*stats));

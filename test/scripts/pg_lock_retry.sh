@@ -164,6 +164,37 @@ is "$(q "SET covet.ddl_lock_timeout = '200ms'; SELECT covet_migrate_up()")" \
 is "$(q "SELECT count(*) FROM covet.history WHERE name = 'lr_2' AND action = 'retry'")" 0 \
 	"no retry row when nothing blocks"
 
+# --- the commit-per-migration form retries too --------------------------------
+
+block
+q "SELECT covet_define('lr_c', 'ALTER TABLE lt ADD COLUMN c int')" >/dev/null
+PGOPTIONS="-c covet.ddl_lock_timeout=200ms -c covet.ddl_lock_retries=30" \
+	psql -X -qAt -d "$DB" -c "CALL covet_migrate_up_commit()" >"$TMP/migc.out" 2>&1 &
+migc=$!
+sleep 1.2
+is "$(q "SELECT count(*) FROM pg_catalog.pg_stat_activity WHERE query LIKE 'CALL covet_migrate_up_commit%'")" 1 \
+	"CALL covet_migrate_up_commit() is still retrying while the blocker holds lt"
+echo "COMMIT;" >&3
+wait "$migc"
+out=$(cat "$TMP/migc.out")
+like "$out" 'applied lr_c \(1 statement' "the _commit form applies it once the blocker commits"
+like "$out" 'NOTICE:  migration "lr_c": lock timeout \(attempt 1 of 31\), retrying in [0-9]+ ms; Blocked by process' \
+	"after NOTICEs of its retries, naming the blocker"
+is "$(q "SELECT count(*) > 0 FROM covet.history WHERE name = 'lr_c' AND action = 'retry'")|$(q "SELECT count(*) FROM covet.history WHERE name = 'lr_c' AND action = 'apply'")" \
+	"t|1" "its retry rows commit with it, and one apply row"
+
+block
+q "SELECT covet_define('lr_d', 'ALTER TABLE lt ADD COLUMN d int')" >/dev/null
+out=$(PGOPTIONS="-c covet.ddl_lock_timeout=200ms -c covet.ddl_lock_retries=2" \
+	psql -X -qAt -v VERBOSITY=verbose -d "$DB" -c "CALL covet_migrate_up_commit()" 2>&1)
+like "$out" 'ERROR:  55P03: migration "lr_d" failed: canceling statement due to lock timeout' \
+	"the _commit form, retries exhausted: 55P03 naming the migration"
+like "$out" "Blocked by process $BPID" "and the blocker"
+is "$(q "SELECT count(*) FROM covet.applied WHERE name = 'lr_d'")" 0 "lr_d is not applied"
+echo "COMMIT;" >&3
+is "$(psql -X -qAt -d "$DB" -c "CALL covet_migrate_up_commit()" 2>&1)" "applied lr_d (1 statement, 0 rows)" \
+	"without the blocker it applies"
+
 exec 3>&-
 wait "$runner"
 runner=""
