@@ -69,17 +69,6 @@ commit_args(sqlite3_context *ctx, int argc, sqlite3_value **argv,
 	return true;
 }
 
-static void
-commit_finish(sqlite3_context *ctx, SqliteCall *call, CovetStatus rc,
-			  const char *report, const CovetError *err)
-{
-	if (rc == COVET_OK)
-		sqlite3_result_text(ctx, report, -1, SQLITE_TRANSIENT);
-	else
-		covet_sqlite_result_error(ctx, err);
-	covet_sqlite_call_done(call);
-}
-
 /* covet_migrate_up_commit(target, dry_run) */
 void
 covet_sqlite_fn_migrate_up_commit(sqlite3_context *ctx, int argc, sqlite3_value **argv)
@@ -96,7 +85,7 @@ covet_sqlite_fn_migrate_up_commit(sqlite3_context *ctx, int argc, sqlite3_value 
 	call.driver.step_commit = drv_step_commit;
 	rc = covet_runner_up_commit(&call.driver, covet_sqlite_arg_text(argc, argv, 0),
 								dry_run, &report, &err);
-	commit_finish(ctx, &call, rc, report, &err);
+	covet_sqlite_finish(ctx, &call, rc, report, &err);
 }
 
 /* covet_migrate_down_commit(steps | target, dry_run): an integer is steps. */
@@ -133,5 +122,5 @@ covet_sqlite_fn_migrate_down_commit(sqlite3_context *ctx, int argc, sqlite3_valu
 	covet_sqlite_call_init(&call, sqlite3_user_data(ctx));
 	call.driver.step_commit = drv_step_commit;
 	rc = covet_runner_down_commit(&call.driver, (int) steps, target, dry_run, &report, &err);
-	commit_finish(ctx, &call, rc, report, &err);
+	covet_sqlite_finish(ctx, &call, rc, report, &err);
 }

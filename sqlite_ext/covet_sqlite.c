@@ -181,10 +181,10 @@ arg_required(sqlite3_context *ctx, const char *value, const char *name)
 	return true;
 }
 
-/* Finish a call that produced a report. */
-static void
-finish(sqlite3_context *ctx, SqliteCall *call, CovetStatus rc,
-	   const char *report, const CovetError *err)
+/* Finish a call that produced a report: the report, or the error. */
+void
+covet_sqlite_finish(sqlite3_context *ctx, SqliteCall *call, CovetStatus rc,
+					const char *report, const CovetError *err)
 {
 	if (rc == COVET_OK)
 		sqlite3_result_text(ctx, report, -1, SQLITE_TRANSIENT);
@@ -248,7 +248,7 @@ fn_define(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 		return;
 	covet_sqlite_call_init(&call, sqlite3_user_data(ctx));
 	rc = covet_runner_define(&call.driver, &def, &report, &err);
-	finish(ctx, &call, rc, report, &err);
+	covet_sqlite_finish(ctx, &call, rc, report, &err);
 }
 
 static void
@@ -264,7 +264,7 @@ fn_load(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 
 	covet_sqlite_call_init(&call, sqlite3_user_data(ctx));
 	rc = covet_runner_load(&call.driver, covet_sqlite_arg_text(argc, argv, 0), &report, &err);
-	finish(ctx, &call, rc, report, &err);
+	covet_sqlite_finish(ctx, &call, rc, report, &err);
 }
 
 static void
@@ -283,7 +283,7 @@ fn_migrate_up(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 		return;
 	covet_sqlite_call_init(&call, sqlite3_user_data(ctx));
 	rc = covet_runner_up(&call.driver, covet_sqlite_arg_text(argc, argv, 0), dry_run, &report, &err);
-	finish(ctx, &call, rc, report, &err);
+	covet_sqlite_finish(ctx, &call, rc, report, &err);
 }
 
 /* covet_migrate_down(steps | target, dry_run): an integer is steps. */
@@ -327,7 +327,7 @@ fn_migrate_down(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 		return;
 	covet_sqlite_call_init(&call, sqlite3_user_data(ctx));
 	rc = covet_runner_down(&call.driver, steps, target, dry_run, &report, &err);
-	finish(ctx, &call, rc, report, &err);
+	covet_sqlite_finish(ctx, &call, rc, report, &err);
 }
 
 static void
@@ -346,7 +346,7 @@ fn_apply(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 		return;
 	covet_sqlite_call_init(&call, sqlite3_user_data(ctx));
 	rc = covet_runner_apply(&call.driver, covet_sqlite_arg_text(argc, argv, 0), dry_run, &report, &err);
-	finish(ctx, &call, rc, report, &err);
+	covet_sqlite_finish(ctx, &call, rc, report, &err);
 }
 
 /* --- repair, baseline, fake, forget (src/core/repair.c) --------------------- */
@@ -396,7 +396,7 @@ repair_call(sqlite3_context *ctx, int argc, sqlite3_value **argv, RepairFn fn)
 			rc = covet_repair_forget(&call.driver, name, &report, &err);
 			break;
 	}
-	finish(ctx, &call, rc, report, &err);
+	covet_sqlite_finish(ctx, &call, rc, report, &err);
 }
 
 static void

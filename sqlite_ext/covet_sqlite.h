@@ -56,6 +56,9 @@ typedef struct SqliteCall
 
 extern void covet_sqlite_call_init(SqliteCall *call, CovetConn *conn);
 extern void covet_sqlite_call_done(SqliteCall *call);
+extern void covet_sqlite_finish(sqlite3_context *ctx, SqliteCall *call,
+								CovetStatus rc, const char *report,
+								const CovetError *err);
 extern CovetStatus covet_sqlite_ensure_schema(SqliteCall *call, CovetError *err);
 extern bool covet_sqlite_schema_exists(SqliteCall *call);
 extern CovetStatus covet_sqlite_schema_check(SqliteCall *call, CovetError *err);

@@ -23,17 +23,6 @@
 #include <string.h>
 
 static void
-finish(sqlite3_context *ctx, SqliteCall *call, CovetStatus rc,
-	   const char *report, const CovetError *err)
-{
-	if (rc == COVET_OK)
-		sqlite3_result_text(ctx, report, -1, SQLITE_TRANSIENT);
-	else
-		covet_sqlite_result_error(ctx, err);
-	covet_sqlite_call_done(call);
-}
-
-static void
 fn_load_text(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 {
 	SqliteCall	call;
@@ -58,7 +47,7 @@ fn_load_text(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 	covet_sqlite_call_init(&call, sqlite3_user_data(ctx));
 	rc = covet_runner_load_text(&call.driver, filename, text,
 								(size_t) sqlite3_value_bytes(argv[1]), &report, &err);
-	finish(ctx, &call, rc, report, &err);
+	covet_sqlite_finish(ctx, &call, rc, report, &err);
 }
 
 static void
@@ -73,7 +62,7 @@ fn_adopt(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 	(void) argv;
 	covet_sqlite_call_init(&call, sqlite3_user_data(ctx));
 	rc = covet_runner_adopt(&call.driver, &report, &err);
-	finish(ctx, &call, rc, report, &err);
+	covet_sqlite_finish(ctx, &call, rc, report, &err);
 }
 
 static const struct

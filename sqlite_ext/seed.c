@@ -140,11 +140,7 @@ fn_seed(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 		return;
 	covet_sqlite_call_init(&call, sqlite3_user_data(ctx));
 	rc = covet_seed(&call.driver, table, n, spec, seed, &report, &err);
-	if (rc == COVET_OK)
-		sqlite3_result_text(ctx, report, -1, SQLITE_TRANSIENT);
-	else
-		covet_sqlite_result_error(ctx, &err);
-	covet_sqlite_call_done(&call);
+	covet_sqlite_finish(ctx, &call, rc, report, &err);
 }
 
 /* --- registration ------------------------------------------------------------ */
