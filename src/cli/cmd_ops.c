@@ -1,0 +1,2 @@
+#include "cli.h"
+const CliCmd cli_ops_cmds[] = {{NULL}};
