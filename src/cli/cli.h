@@ -191,6 +191,9 @@ extern void cli_usage(FILE *out, const CliCmd *cmd);
 /* Print "covet: ERROR: usage..." and the command's usage; CLI_EXIT_USAGE. */
 extern int	cli_usage_error(const CliOpts *o, const CliCmd *cmd, const char *fmt,...)
 			__attribute__((format(printf, 3, 4)));
+/* The usage of an operation's command, made from covet_op_defs (cmd_ops.c);
+ * a CliCmd whose usage is NULL prints this. */
+extern void cli_ops_usage(FILE *out, const char *command);
 /* The command entry named name in one of the tables, or NULL. */
 extern const CliCmd *cli_find_cmd(const char *name);
 

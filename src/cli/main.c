@@ -60,12 +60,24 @@ cli_find_cmd(const char *name)
 	return NULL;
 }
 
+/* A command's own usage: its text, or made from covet_op_defs (usage NULL). */
+static void
+cmd_usage(FILE *out, const CliCmd *cmd)
+{
+	if (cmd->usage == NULL)
+		cli_ops_usage(out, cmd->name);
+	else
+	{
+		fprintf(out, "%s", cmd->usage);
+		if (cmd->usage[0] && cmd->usage[strlen(cmd->usage) - 1] != '\n')
+			fputc('\n', out);
+	}
+}
+
 void
 cli_usage(FILE *out, const CliCmd *cmd)
 {
-	fprintf(out, "%s", cmd->usage);
-	if (cmd->usage[0] && cmd->usage[strlen(cmd->usage) - 1] != '\n')
-		fputc('\n', out);
+	cmd_usage(out, cmd);
 	fprintf(out, "\n%s", global_usage);
 }
 
@@ -90,7 +102,7 @@ cli_usage_error(const CliOpts *o, const CliCmd *cmd, const char *fmt,...)
 	}
 	fprintf(stderr, "covet: ERROR: %s\n\n", buf);
 	if (cmd != NULL)
-		fprintf(stderr, "%s", cmd->usage);
+		cmd_usage(stderr, cmd);
 	else
 		fprintf(stderr, "Run covet --help for the commands.\n");
 	return CLI_EXIT_USAGE;
