@@ -135,7 +135,25 @@ test/core/%.t: test/core/%.c test/core/tap.h $(CORE_TEST_OBJS)
 
 core-tests: $(CORE_TESTS)
 
-.PHONY: demo test bench core-tests fuzz
+# --- the covet command's progress display: test programs --------------------
+# test/cli/progress_format.t (the pure formatting, with ASan and UBSan) and
+# test/cli/progress_drive.t (progress.c and watch.c driven without a
+# database; run under a pseudo-terminal and valgrind by progress_pty.sh).
+CLI_PROGRESS_SRC = src/cli/progress.c src/cli/watch.c
+CLI_PROGRESS_HDR = src/cli/cli.h src/cli/progress.h
+CLI_PROGRESS_CFLAGS = -O0 -g -std=c11 -D_GNU_SOURCE $(WARN) -Wdeclaration-after-statement -Isrc/cli
+CLI_PROGRESS_TESTS = test/cli/progress_format.t test/cli/progress_drive.t
+EXTRA_CLEAN += $(CLI_PROGRESS_TESTS)
+
+test/cli/progress_format.t: test/cli/progress_format.c $(CLI_PROGRESS_SRC) $(CLI_PROGRESS_HDR)
+	$(CC) $(CLI_PROGRESS_CFLAGS) $(CORE_TEST_SAN) -o $@ $< $(CLI_PROGRESS_SRC) -lm -lpthread
+
+test/cli/progress_drive.t: test/cli/progress_drive.c $(CLI_PROGRESS_SRC) $(CLI_PROGRESS_HDR)
+	$(CC) $(CLI_PROGRESS_CFLAGS) -o $@ $< $(CLI_PROGRESS_SRC) -lm -lpthread
+
+cli-progress-tests: $(CLI_PROGRESS_TESTS)
+
+.PHONY: demo test bench core-tests fuzz cli-progress-tests
 
 demo:
 	@bash test/scripts/deps.sh sqlite

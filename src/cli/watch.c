@@ -1,0 +1,151 @@
+/*-------------------------------------------------------------------------
+ *
+ * watch.c
+ *	  The watcher: a thread that reads a run's state every interval and
+ *	  draws it, while the main thread waits for the operation itself.
+ *
+ * The thread only calls the CliSnapFn with its ctx, which holds a
+ * connection of its own (a second libpq connection, or a second SQLite
+ * handle on the same file): the main thread's connection is busy running
+ * the operation and is never touched here.  Draws go through the
+ * CliProgress, whose mutex serializes them with any draw of the main thread.
+ *
+ * cli_watch_stop asks the thread to stop (a condition variable wakes it
+ * from its wait at once), joins it, then reads the state one last time on
+ * the same ctx (the thread is gone, so nothing else uses it) and draws the
+ * end.  The CliWatch is freed; the CliProgress and ctx stay the caller's.
+ *
+ * src/cli/watch.c
+ *
+ *-------------------------------------------------------------------------
+ */
+#include <errno.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "cli.h"
+
+struct CliWatch
+{
+	CliProgress *p;
+	CliSnapFn	fn;
+	void	   *ctx;
+	int			interval_ms;
+	pthread_t	thread;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	bool		stop;			/* under mu */
+	bool		have;			/* last holds a snapshot */
+	CliRunSnap	last;			/* written by the thread only while it runs */
+};
+
+static void
+deadline_after(struct timespec *ts, int ms)
+{
+	clock_gettime(CLOCK_MONOTONIC, ts);
+	ts->tv_sec += ms / 1000;
+	ts->tv_nsec += (long) (ms % 1000) * 1000000L;
+	if (ts->tv_nsec >= 1000000000L)
+	{
+		ts->tv_sec++;
+		ts->tv_nsec -= 1000000000L;
+	}
+}
+
+static void *
+watch_main(void *arg)
+{
+	CliWatch   *w = arg;
+
+	for (;;)
+	{
+		CliRunSnap	snap;
+		struct timespec until;
+		bool		stop;
+
+		memset(&snap, 0, sizeof(snap));
+		snap.total = -1;
+		snap.rate = -1;
+		snap.eta = -1;
+		snap.parts = 1;
+		if (w->fn(w->ctx, &snap) == 1)
+		{
+			w->last = snap;
+			w->have = true;
+			cli_progress_draw(w->p, &snap);
+		}
+
+		deadline_after(&until, w->interval_ms);
+		pthread_mutex_lock(&w->mu);
+		while (!w->stop &&
+			   pthread_cond_timedwait(&w->cv, &w->mu, &until) != ETIMEDOUT)
+			;
+		stop = w->stop;
+		pthread_mutex_unlock(&w->mu);
+		if (stop)
+			break;
+	}
+	return NULL;
+}
+
+CliWatch *
+cli_watch_start(CliProgress *p, CliSnapFn fn, void *ctx, int interval_ms)
+{
+	CliWatch   *w;
+	pthread_condattr_t ca;
+
+	if (!p || !fn)
+		return NULL;
+	w = calloc(1, sizeof(CliWatch));
+	if (!w)
+		return NULL;
+	w->p = p;
+	w->fn = fn;
+	w->ctx = ctx;
+	w->interval_ms = interval_ms > 0 ? interval_ms : 200;
+	pthread_mutex_init(&w->mu, NULL);
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(&w->cv, &ca);
+	pthread_condattr_destroy(&ca);
+	if (pthread_create(&w->thread, NULL, watch_main, w) != 0)
+	{
+		pthread_cond_destroy(&w->cv);
+		pthread_mutex_destroy(&w->mu);
+		free(w);
+		return NULL;
+	}
+	return w;
+}
+
+void
+cli_watch_stop(CliWatch *w, bool ok)
+{
+	CliRunSnap	snap;
+
+	if (!w)
+		return;
+	pthread_mutex_lock(&w->mu);
+	w->stop = true;
+	pthread_cond_signal(&w->cv);
+	pthread_mutex_unlock(&w->mu);
+	pthread_join(w->thread, NULL);
+
+	/* the final state, read on the watcher's ctx now that the thread is gone */
+	memset(&snap, 0, sizeof(snap));
+	snap.total = -1;
+	snap.rate = -1;
+	snap.eta = -1;
+	snap.parts = 1;
+	if (w->fn(w->ctx, &snap) == 1)
+		w->last = snap;
+	else if (!w->have)
+		w->last = snap;
+	cli_progress_end(w->p, &w->last, ok);
+
+	pthread_cond_destroy(&w->cv);
+	pthread_mutex_destroy(&w->mu);
+	free(w);
+}
