@@ -95,7 +95,7 @@ CLI_PREFIX ?= /usr/local
 CLI_BINDIR ?= $(CLI_PREFIX)/bin
 CLI_MANDIR ?= $(CLI_PREFIX)/share/man
 
-build/cli/%.o: %.c $(CORE_HDR) $(wildcard sqlite_ext/*.h) src/cli/cli.h
+build/cli/%.o: %.c $(CORE_HDR) $(wildcard sqlite_ext/*.h) $(wildcard src/cli/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(CLI_CFLAGS) -c -o $@ $<
 

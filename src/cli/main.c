@@ -96,7 +96,7 @@ cli_usage_error(const CliOpts *o, const CliCmd *cmd, const char *fmt,...)
 	if (o != NULL && o->json)
 	{
 		cli_err_set(&err, "", NULL, "See covet --help.", "%s", buf);
-		cli_err_report(&err, true);
+		cli_err_report_code(&err, true, CLI_EXIT_USAGE);
 		cli_err_free(&err);
 		return CLI_EXIT_USAGE;
 	}
