@@ -1,9 +1,15 @@
 # covet: one C core, two extensions.
 #
-#   make            build the PostgreSQL extension (covet_pg.so) and the
-#                   SQLite extension (covet.so, for ".load ./covet")
-#   make install    install the PostgreSQL extension (as root)
-#   make demo       apply examples/ to a SQLite file and print covet_status()
+#   make            build the PostgreSQL extension (covet_pg.so), the
+#                   SQLite extension (covet.so, for ".load ./covet") and
+#                   the command ./covet (libpq, with the SQLite extension
+#                   linked in)
+#   make install    install the PostgreSQL extension (as root), and the
+#                   command with its man page into $(CLI_PREFIX) (default
+#                   /usr/local: bin/covet, share/man/man1/covet.1)
+#   make covet      the command alone
+#   make demo       apply examples/ to a SQLite file with the command and
+#                   print its status
 #   make test       install what the tests need (as root), run every suite
 #   make bench      print the benchmarks
 #   make fuzz       fuzz every parser (test/fuzz/, clang's libFuzzer with
@@ -11,7 +17,9 @@
 #                   per target; "make test" runs their corpora once
 #
 # The SQLite half builds without PostgreSQL's development files, so "make
-# covet.so" and "make demo" work on a machine with SQLite only.
+# covet.so" and "make demo" work on a machine with SQLite only; without
+# libpq-fe.h (Debian's libpq-dev) ./covet is built for SQLite alone and
+# says so when given a PostgreSQL URL.
 
 all:
 
@@ -37,7 +45,7 @@ REGRESS_OPTS = --load-extension=covet
 WARN = -Wall -Wextra -Werror
 PG_CPPFLAGS = -Isrc/core
 PG_CFLAGS = $(WARN) -Wno-unused-parameter -Wno-sign-compare -Wno-missing-field-initializers -Isrc/core
-EXTRA_CLEAN = covet.so test/core/*.t test/core/*.o test/core/obj demo.db
+EXTRA_CLEAN = covet.so covet build test/core/*.t test/core/*.o test/core/obj demo.db
 
 PG_CONFIG ?= pg_config
 PGXS := $(shell $(PG_CONFIG) --pgxs 2>/dev/null)
@@ -47,10 +55,12 @@ override with_llvm = no
 
 ifneq ($(PGXS),)
 include $(PGXS)
-all: covet.so
+all: covet.so covet
+install: install-covet
 else
-all: covet.so
-	@echo "pg_config not found: built the SQLite extension only" >&2
+all: covet.so covet
+	@echo "pg_config not found: built the SQLite extension and the command only" >&2
+install: install-covet
 clean:
 	rm -rf $(EXTRA_CLEAN)
 endif
@@ -62,6 +72,44 @@ SQLITE_CFLAGS = -O2 -g -fPIC -std=c11 -D_GNU_SOURCE $(WARN) -Wdeclaration-after-
 
 covet.so: $(CORE_SRC) $(CORE_HDR) $(SQLITE_SRC) $(wildcard sqlite_ext/*.h)
 	$(CC) $(SQLITE_CFLAGS) -shared -o $@ $(CORE_SRC) $(SQLITE_SRC) $(FORMAT_LIBS)
+
+# --- the covet command -------------------------------------------------------
+# src/cli/ with src/core and sqlite_ext compiled in (-DSQLITE_CORE: the
+# extension's sqlite3ext.h calls are direct calls; it is registered with
+# sqlite3_auto_extension, nothing is loaded).  Objects go to build/cli/.
+CLI_SRC = $(sort $(wildcard src/cli/*.c))
+CLI_ALL_SRC = $(CORE_SRC) $(SQLITE_SRC) $(CLI_SRC)
+CLI_OBJS = $(patsubst %.c,build/cli/%.o,$(CLI_ALL_SRC))
+LIBPQ_INCDIR := $(shell $(PG_CONFIG) --includedir 2>/dev/null)
+LIBPQ_HDR := $(firstword $(wildcard $(LIBPQ_INCDIR)/libpq-fe.h /usr/include/postgresql/libpq-fe.h))
+ifneq ($(LIBPQ_HDR),)
+CLI_PQ_CFLAGS = -I$(dir $(LIBPQ_HDR))
+CLI_PQ_LIBS = -lpq
+else
+CLI_PQ_CFLAGS = -DCOVET_CLI_NO_LIBPQ
+CLI_PQ_LIBS =
+endif
+CLI_CFLAGS = -O2 -g -std=c11 -D_GNU_SOURCE -DSQLITE_CORE $(WARN) -Wdeclaration-after-statement \
+	-Isrc/core -Isrc/cli -Isqlite_ext $(CLI_PQ_CFLAGS) -pthread
+CLI_PREFIX ?= /usr/local
+CLI_BINDIR ?= $(CLI_PREFIX)/bin
+CLI_MANDIR ?= $(CLI_PREFIX)/share/man
+
+build/cli/%.o: %.c $(CORE_HDR) $(wildcard sqlite_ext/*.h) $(wildcard src/cli/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(CLI_CFLAGS) -c -o $@ $<
+
+covet: $(CLI_OBJS)
+ifeq ($(LIBPQ_HDR),)
+	@echo "libpq-fe.h not found (Debian: libpq-dev): ./covet is built for SQLite only" >&2
+endif
+	$(CC) $(CLI_CFLAGS) -o $@ $(CLI_OBJS) $(CLI_PQ_LIBS) -lsqlite3 $(FORMAT_LIBS) -lm
+
+.PHONY: install-covet
+install-covet: covet
+	install -d $(DESTDIR)$(CLI_BINDIR) $(DESTDIR)$(CLI_MANDIR)/man1
+	install -m 755 covet $(DESTDIR)$(CLI_BINDIR)/covet
+	install -m 644 doc/covet.1 $(DESTDIR)$(CLI_MANDIR)/man1/covet.1
 
 # --- core unit tests (TAP) --------------------------------------------------
 CORE_TESTS = $(patsubst %.c,%.t,$(filter-out test/core/tap.c,$(wildcard test/core/*.c)))
@@ -109,7 +157,7 @@ cli-progress-tests: $(CLI_PROGRESS_TESTS)
 
 demo:
 	@bash test/scripts/deps.sh sqlite
-	@$(MAKE) --no-print-directory covet.so
+	@$(MAKE) --no-print-directory covet.so covet
 	@bash examples/demo.sh
 
 test:

@@ -17,8 +17,11 @@
 #             memory errors, no definite or indirect leaks, same output)
 #   scripts   test/scripts/sqlite_*.sh (TAP: concurrency, kill -9, the test/sqlite
 #             scripts against a UBSan build of covet.so)
+#   cli       test/cli/*.sh except pg_*.sh (TAP): the covet command on SQLite
+#             files, its progress display under a pseudo-terminal
 #   postgres  inside one throw-away cluster (pg_virtualenv): pg_regress
-#             ("make installcheck"), pgTAP (pg_prove), test/scripts/pg_*.sh
+#             ("make installcheck"), pgTAP (pg_prove), test/scripts/pg_*.sh,
+#             test/cli/pg_*.sh (the covet command on PostgreSQL)
 #
 # Every check counts as one test; a TAP program counts its own "ok" and
 # "not ok" lines, and a missing or short plan, a "Bail out!" or a crash
@@ -237,6 +240,18 @@ pg_scripts_suite() {
 	done
 }
 
+pg_cli_suite() {
+	local f name
+	if ! compgen -G "test/cli/pg_*.sh" >/dev/null; then
+		echo "(no PostgreSQL command tests yet)"
+		return
+	fi
+	for f in test/cli/pg_*.sh; do
+		name=$(basename "$f" .sh)
+		run_tap "cli $name" "$LOGS/cli-$name.log" bash "$f"
+	done
+}
+
 pg_inner() {
 	local countfile=$1
 	mkdir -p "$LOGS"
@@ -249,6 +264,9 @@ pg_inner() {
 	suite_begin "postgres: scripts (test/scripts/pg_*.sh)"
 	pg_scripts_suite
 	suite_end "postgres scripts"
+	suite_begin "postgres: the covet command (test/cli/pg_*.sh)"
+	pg_cli_suite
+	suite_end "postgres cli"
 	echo "$TOTAL_PASS $TOTAL_FAIL" >"$countfile"
 }
 
@@ -501,6 +519,18 @@ for f in test/scripts/sqlite_*.sh; do
 	run_tap "script $name" "$LOGS/$name.log" bash "$f"
 done
 suite_end "sqlite scripts"
+
+suite_begin "cli: the covet command (test/cli/*.sh but pg_*.sh)"
+for f in test/cli/*.sh; do
+	[ -e "$f" ] || {
+		echo "(no command tests yet)"
+		break
+	}
+	name=$(basename "$f" .sh)
+	case $name in pg_*) continue ;; esac
+	run_tap "cli $name" "$LOGS/cli-$name.log" bash "$f"
+done
+suite_end "cli"
 
 # --- postgres ---------------------------------------------------------------
 

@@ -154,4 +154,69 @@ extern CliWatch *cli_watch_start(CliProgress *p, CliSnapFn fn, void *ctx,
 /* Stop and join the thread, then draw the last state with ok. */
 extern void cli_watch_stop(CliWatch *w, bool ok);
 
+
+/* ---- additions (db.c, out.c): for every module ---------------------------- */
+
+/*
+ * As cli_db_open, but a SQLite file that does not exist is an error (for
+ * commands that only read: status, history, runs, watch) instead of a new
+ * empty database.
+ */
+extern CliDb *cli_db_open_existing(const char *url, CliErr *err);
+/* Fill err with a message of the command itself (no SQLSTATE). */
+extern void cli_err_set(CliErr *err, const char *sqlstate, const char *detail,
+						const char *hint, const char *fmt,...)
+			__attribute__((format(printf, 5, 6)));
+/* cli_err_report with the exit code given (JSON names it); returns it. */
+extern int	cli_err_report_code(const CliErr *err, bool json, int code);
+/* The exit code err stands for: CLI_EXIT_LOCKED or CLI_EXIT_FAILED. */
+extern int	cli_err_exit_code(const CliErr *err);
+/* covet's tables ("history", "runs") as this engine names them. */
+extern const char *cli_db_table(const CliDb *db, const char *what);
+/* Whether covet's table exists yet (SQLite creates them on first write). */
+extern bool cli_db_has_table(CliDb *db, const char *what);
+
+/* Output helpers (out.c). */
+extern void cli_json_str(FILE *out, const char *s);	/* "..." or null */
+/* A JSON value for column col of res (numbers and booleans by column name). */
+extern void cli_json_value(FILE *out, const CliResult *res, int row, int col);
+/* res as a JSON array of objects, one per row. */
+extern void cli_json_rows(FILE *out, const CliResult *res);
+/* Lines of text as a JSON array of strings. */
+extern void cli_json_lines(FILE *out, const char *text);
+/* res as psql prints it: aligned columns, a header, "(N rows)". */
+extern void cli_print_table(FILE *out, const CliResult *res);
+/* Print usage of cmd to out. */
+extern void cli_usage(FILE *out, const CliCmd *cmd);
+/* Print "covet: ERROR: usage..." and the command's usage; CLI_EXIT_USAGE. */
+extern int	cli_usage_error(const CliOpts *o, const CliCmd *cmd, const char *fmt,...)
+			__attribute__((format(printf, 3, 4)));
+/* The usage of an operation's command, made from covet_op_defs (cmd_ops.c);
+ * a CliCmd whose usage is NULL prints this. */
+extern void cli_ops_usage(FILE *out, const char *command);
+/* The command entry named name in one of the tables, or NULL. */
+extern const CliCmd *cli_find_cmd(const char *name);
+
+/* Open o's database (must_exist: see cli_db_open_existing) and apply
+ * --lock-timeout (main.c). */
+extern CliDb *cli_connect(const CliOpts *o, bool must_exist, CliErr *err);
+
+/* A command's own option: "--name VALUE" (value != NULL) or a flag. */
+typedef struct CliOptSpec
+{
+	const char *name;			/* "--to" */
+	const char **value;			/* set to the value; NULL for a flag */
+	bool	   *flag;			/* set to true for a flag */
+} CliOptSpec;
+
+/*
+ * Parse argv[1..] of a command: options of specs (ended by {NULL}) and up to
+ * maxpos positional arguments into pos (npos of them).  On a bad option or
+ * too many arguments prints the usage error and returns CLI_EXIT_USAGE;
+ * else 0 (main.c).
+ */
+extern int	cli_parse_args(const CliOpts *o, const CliCmd *cmd, int argc,
+						   char **argv, const CliOptSpec *specs,
+						   char **pos, int maxpos, int *npos);
+
 #endif							/* COVET_CLI_H */
