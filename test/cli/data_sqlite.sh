@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # data_sqlite.sh: the data commands of ./covet (loaddata, dumpdata, seed)
-# on SQLite files (TAP).  data_pg.sh runs the same checks on PostgreSQL.
+# on SQLite files (TAP).  pg_data.sh runs the same checks on PostgreSQL.
 #
 # What it proves:
 #   - dumpdata, one table at a time, writes exactly what covet_dumpdata()
@@ -34,7 +34,7 @@ TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
 DB=$TMP/d.db
 
-# engine hooks (data_pg.sh defines the same for PostgreSQL)
+# engine hooks (pg_data.sh defines the same for PostgreSQL)
 sql() { sqlite3 -batch "$DB" "$@" 2>&1; }
 sqlx() { sqlite3 -batch -cmd ".load $ROOT/covet" "$DB" "$@" 2>&1; }
 fresh() {
@@ -45,8 +45,8 @@ fresh() {
 URL=sqlite:$DB
 ENGINE=sqlite
 
-# shellcheck source=test/cli/data_common.sh
-. test/cli/data_common.sh
+# shellcheck source=test/cli/lib/data.sh
+. test/cli/lib/data.sh
 
 data_checks
 

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# data_pg.sh: the data commands of ./covet (loaddata, dumpdata, seed) on
-# PostgreSQL (TAP): the checks of data_sqlite.sh (test/cli/data_common.sh),
+# pg_data.sh: the data commands of ./covet (loaddata, dumpdata, seed) on
+# PostgreSQL (TAP): the checks of data_sqlite.sh (test/cli/lib/data.sh),
 # over libpq, with orders.user_id a DEFERRABLE foreign key (a record may
 # reference one in a later piece; SET CONSTRAINTS ALL DEFERRED covers
 # deferrable keys only), and a fixture larger than the client's ulimit -v.
@@ -34,8 +34,8 @@ fresh() {
 URL="dbname=$DB"
 ENGINE=postgres
 
-# shellcheck source=test/cli/data_common.sh
-. test/cli/data_common.sh
+# shellcheck source=test/cli/lib/data.sh
+. test/cli/lib/data.sh
 
 data_checks
 

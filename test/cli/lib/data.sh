@@ -1,6 +1,6 @@
 # shellcheck shell=bash
-# data_common.sh: the checks of the data commands that data_sqlite.sh and
-# data_pg.sh share (sourced, not run).
+# data.sh: the checks of the data commands that data_sqlite.sh and
+# pg_data.sh share (sourced, not run).
 #
 # The sourcing script sets COVET (the binary), URL (its --db), ENGINE,
 # TMP, and defines:
