@@ -31,11 +31,16 @@
 #            (default 1,490,000, 51 MB) INSERTs applied by covet_migrate_up;
 #            time and peak memory (PostgreSQL: the backend's private peak
 #            and VmHWM; SQLite: the process's peak RSS)
+#   cli      the covet command end to end (test/bench/cli.sh): covet
+#            migrate up and down of 1,000 migration files against the floor
+#            (the same statements in one transaction by psql -1 / the sqlite3
+#            shell), sqitch deploy/revert and alembic upgrade/downgrade,
+#            with ratios (installs sqitch and python3-alembic when missing)
 #
 # Settings: ROWS, MEM_ROWS (0 skips the memory runs at scale), FIX_ROWS,
 # MIG_STATEMENTS (0 skips the migrate section),
 # BENCH_REPEAT (rounds per approach, best reported; default 2),
-# BENCH_ONLY=runner, BENCH_ONLY=lockretry, BENCH_ONLY=batch, BENCH_ONLY=fixtures, BENCH_ONLY=commit or BENCH_ONLY=migrate to run one kind
+# BENCH_ONLY=runner, BENCH_ONLY=lockretry, BENCH_ONLY=batch, BENCH_ONLY=fixtures, BENCH_ONLY=commit, BENCH_ONLY=migrate or BENCH_ONLY=cli to run one kind
 # of section, BENCH_ENGINE=sqlite or BENCH_ENGINE=postgres to run one engine, BENCH_NO_INSTALL=1 to use
 # the installed PostgreSQL extension as it is (root runs make install first).  A default run takes about
 # 22 minutes on 2 CPUs (fixtures about 7 of them).
@@ -68,12 +73,14 @@ fixtures_init
 . "$ROOT/test/bench/commit.sh"
 # shellcheck source=test/bench/lockretry.sh
 . "$ROOT/test/bench/lockretry.sh"
+# shellcheck source=test/bench/cli.sh
+. "$ROOT/test/bench/cli.sh"
 # shellcheck source=test/scripts/lib/pgmem.sh
 . "$ROOT/test/scripts/lib/pgmem.sh"
 migrate_init
 
-SQLITE_SECTIONS=(sqlite_runner sqlite_commit sqlite_batch sqlite_fixtures sqlite_migrate)
-PG_SECTIONS=(pg_runner pg_commit pg_lockretry pg_batch pg_fixtures pg_migrate)
+SQLITE_SECTIONS=(sqlite_runner sqlite_commit sqlite_batch sqlite_fixtures sqlite_migrate sqlite_cli)
+PG_SECTIONS=(pg_runner pg_commit pg_lockretry pg_batch pg_fixtures pg_migrate pg_cli)
 case "${BENCH_ONLY:-}" in
 runner) SQLITE_SECTIONS=(sqlite_runner) PG_SECTIONS=(pg_runner) ;;
 commit) SQLITE_SECTIONS=(sqlite_commit) PG_SECTIONS=(pg_commit) ;;
@@ -81,6 +88,7 @@ lockretry) SQLITE_SECTIONS=() PG_SECTIONS=(pg_lockretry) ;;
 batch) SQLITE_SECTIONS=(sqlite_batch) PG_SECTIONS=(pg_batch) ;;
 fixtures) SQLITE_SECTIONS=(sqlite_fixtures) PG_SECTIONS=(pg_fixtures) ;;
 migrate) SQLITE_SECTIONS=(sqlite_migrate) PG_SECTIONS=(pg_migrate) ;;
+cli) SQLITE_SECTIONS=(sqlite_cli) PG_SECTIONS=(pg_cli) ;;
 esac
 case "${BENCH_ENGINE:-}" in
 sqlite) PG_SECTIONS=() ;;
