@@ -90,6 +90,7 @@ cli_err_set(CliErr *err, const char *sqlstate, const char *detail,
 	err->hint = dup_or_null(hint);
 }
 
+#ifndef COVET_CLI_NO_LIBPQ
 /* Strip trailing newlines (libpq's messages end with one). */
 static void
 chomp(char *s)
@@ -102,6 +103,7 @@ chomp(char *s)
 	while (n > 0 && (s[n - 1] == '\n' || s[n - 1] == '\r'))
 		s[--n] = '\0';
 }
+#endif
 
 /*
  * A SQLite error of covet's: "message\nDETAIL: detail\nHINT: hint" (either
