@@ -171,6 +171,21 @@ extern void cli_err_set(CliErr *err, const char *sqlstate, const char *detail,
 extern int	cli_err_report_code(const CliErr *err, bool json, int code);
 /* The exit code err stands for: CLI_EXIT_LOCKED or CLI_EXIT_FAILED. */
 extern int	cli_err_exit_code(const CliErr *err);
+/*
+ * SQLite: while *flag is non-zero, a statement of db that is outside a write
+ * transaction (a run between its batches) sleeps briefly, so that another
+ * connection's write (the watcher's covet_pause) is not starved by a run
+ * that commits batch after batch.  Set it up before the run (the handler
+ * cannot be installed while the connection is busy); NULL turns it off.
+ * Nothing on PostgreSQL.
+ */
+extern void cli_db_yield_writes(CliDb *db, volatile int *flag);
+/*
+ * SQLite: a watcher's connection retries a busy database every millisecond
+ * (up to 10 s) instead of SQLite's growing sleeps, which a run committing
+ * batch after batch would keep outrunning.  Nothing on PostgreSQL.
+ */
+extern void cli_db_watcher(CliDb *db);
 /* covet's tables ("history", "runs") as this engine names them. */
 extern const char *cli_db_table(const CliDb *db, const char *what);
 /* Whether covet's table exists yet (SQLite creates them on first write). */
@@ -200,6 +215,9 @@ extern const CliCmd *cli_find_cmd(const char *name);
 /* Open o's database (must_exist: see cli_db_open_existing) and apply
  * --lock-timeout (main.c). */
 extern CliDb *cli_connect(const CliOpts *o, bool must_exist, CliErr *err);
+
+/* Whether --lock-timeout was given (main.c). */
+extern bool cli_lock_timeout_given(void);
 
 /* A command's own option: "--name VALUE" (value != NULL) or a flag. */
 typedef struct CliOptSpec

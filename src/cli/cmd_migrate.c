@@ -317,12 +317,20 @@ send_files(CliDb *db, const CliOpts *o, bool own_txn, bool tolerant, Buf *report
 		if (rc != 0 && tolerant)
 		{
 			char		line[1024];
+			bool		locked = cli_err_exit_code(err) == CLI_EXIT_LOCKED;
 
-			snprintf(line, sizeof(line), "not loaded: %s: %s", files[i].send, err->message);
+			/* another runner holds the lock: the other files would wait too */
+			if (locked)
+				snprintf(line, sizeof(line), "not loaded: %s and the files after it: %s",
+						 files[i].send, err->message);
+			else
+				snprintf(line, sizeof(line), "not loaded: %s: %s", files[i].send, err->message);
 			buf_line(report, line);
 			cli_err_free(err);
 			if (exec_simple(db, "ROLLBACK TO SAVEPOINT covet_cli_file", err) != 0)
 				goto fail;
+			if (locked)
+				break;
 			continue;
 		}
 		if (rc != 0)
@@ -733,7 +741,11 @@ cmd_status(const CliOpts *o, int argc, char **argv)
 	if ((db = cli_connect(o, true, &err)) == NULL)
 		return finish(o, "status", -1, NULL, NULL, &err, 0);
 	have_dir = dir_exists(o);
-	rc = exec_simple(db, "BEGIN", &err);
+	/* sending files takes the runner lock: do not wait long for it here */
+	rc = cli_lock_timeout_given() ? 0 :
+		cli_db_exec(db, "SELECT covet_set('lock_timeout', '2s')", 0, NULL, NULL, &err);
+	if (rc == 0)
+		rc = exec_simple(db, "BEGIN", &err);
 	if (rc == 0 && have_dir)
 		rc = send_files(db, o, false, true, &loaded, &err);
 	if (rc == 0)

@@ -42,11 +42,15 @@
 
 static volatile sig_atomic_t interrupted = 0;
 
+/* set while a pause is wanted and not yet written: the run yields (SQLite) */
+static volatile int pause_wanted = 0;
+
 static void
 on_sigint(int sig)
 {
 	(void) sig;
 	interrupted = 1;
+	pause_wanted = 1;
 	/* a second Ctrl-C ends the command as usual */
 	signal(SIGINT, SIG_DFL);
 }
@@ -150,10 +154,27 @@ run_snap(void *ctx, CliRunSnap *snap)
 
 	if (interrupted && w->pause_on_sigint && !w->pause_sent && is_active(snap->state))
 	{
+		int			tries;
+
+		/*
+		 * A run that commits batch after batch takes SQLite's write lock
+		 * again at once; it yields between batches while pause_wanted is
+		 * set (cli_db_yield_writes), and a few quick tries meet that.
+		 */
 		snprintf(sql, sizeof(sql), "SELECT covet_pause(%lld)", w->id);
-		if (cli_db_exec(w->db, sql, 0, NULL, NULL, &err) == 0)
-			w->pause_sent = true;
-		cli_err_free(&err);
+		for (tries = 0; tries < 200 && !w->pause_sent; tries++)
+		{
+			if (cli_db_exec(w->db, sql, 0, NULL, NULL, &err) == 0)
+			{
+				w->pause_sent = true;
+				pause_wanted = 0;
+			}
+			else if (cli_err_exit_code(&err) != CLI_EXIT_LOCKED)
+				tries = 200;	/* not a lock: the next drawing tries again */
+			else
+				usleep(2 * 1000);
+			cli_err_free(&err);
+		}
 	}
 	w->finished = !is_active(snap->state);
 	return 1;
@@ -248,6 +269,7 @@ run_watched(const CliOpts *o, CliDb *db, const char *command, const char *sql,
 		cli_err_free(&err);
 		return code;
 	}
+	cli_db_watcher(w.db);
 	w.start_id = max_run_id(w.db);
 	w.id = id;
 	w.pause_on_sigint = true;
@@ -257,11 +279,14 @@ run_watched(const CliOpts *o, CliDb *db, const char *command, const char *sql,
 	sa.sa_handler = on_sigint;
 	sigemptyset(&sa.sa_mask);
 	interrupted = 0;
+	pause_wanted = 0;
 	sigaction(SIGINT, &sa, &old);
 
 	prog = progress_for(o, command, &devnull);
 	watch = cli_watch_start(prog, run_snap, &w, 250);
+	cli_db_yield_writes(db, &pause_wanted);
 	rc = cli_db_exec(db, sql, np, p, NULL, &err);
+	cli_db_yield_writes(db, NULL);
 	/* the run's last state, read before the final drawing */
 	cli_watch_stop(watch, rc == 0 && !interrupted);
 	cli_progress_free(prog);
@@ -632,6 +657,7 @@ cmd_watch(const CliOpts *o, int argc, char **argv)
 		cli_err_free(&err);
 		return code;
 	}
+	cli_db_watcher(w.db);
 	w.id = id;
 	if (run_snap(&w, &s) != 1)
 	{

@@ -35,6 +35,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <sqlite3.h>
 #ifndef COVET_CLI_NO_LIBPQ
@@ -49,6 +50,7 @@ struct CliDb
 {
 	bool		pg;
 	sqlite3    *lite;
+	volatile int *yield_flag;	/* cli_db_yield_writes */
 #ifndef COVET_CLI_NO_LIBPQ
 	PGconn	   *conn;
 #endif
@@ -424,6 +426,48 @@ cli_db_has_table(CliDb *db, const char *what)
 	cli_result_free(&res);
 	cli_err_free(&err);
 	return found;
+}
+
+/*
+ * SQLite's progress handler while cli_db_yield_writes is on: outside a
+ * write transaction (between a run's batches) the connection sleeps a
+ * little, so that another connection's write gets the lock.
+ */
+static int
+yield_handler(void *arg)
+{
+	CliDb	   *db = arg;
+
+	if (*db->yield_flag && sqlite3_txn_state(db->lite, NULL) != SQLITE_TXN_WRITE)
+		usleep(20 * 1000);
+	return 0;
+}
+
+/* Retry every millisecond, for up to 10 s. */
+static int
+watcher_busy(void *arg, int count)
+{
+	(void) arg;
+	if (count >= 10000)
+		return 0;
+	usleep(1000);
+	return 1;
+}
+
+void
+cli_db_watcher(CliDb *db)
+{
+	if (!db->pg)
+		sqlite3_busy_handler(db->lite, watcher_busy, NULL);
+}
+
+void
+cli_db_yield_writes(CliDb *db, volatile int *flag)
+{
+	if (db->pg)
+		return;
+	db->yield_flag = flag;
+	sqlite3_progress_handler(db->lite, flag ? 4 : 0, flag ? yield_handler : NULL, db);
 }
 
 /* ---- running --------------------------------------------------------------- */

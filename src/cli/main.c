@@ -148,6 +148,12 @@ cli_connect(const CliOpts *o, bool must_exist, CliErr *err)
 	return db;
 }
 
+bool
+cli_lock_timeout_given(void)
+{
+	return lock_timeout != NULL;
+}
+
 /* The value of option opt at argv[*i] ("--opt V" or "--opt=V"), or NULL. */
 static const char *
 opt_value(int argc, char **argv, int *i, const char *opt, bool *bad)

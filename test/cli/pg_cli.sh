@@ -134,7 +134,7 @@ cv --json repair
 is "$(js 'd["ok"]')" True "repair --json: ok"
 
 # --- the lock ----------------------------------------------------------------
-psql -X -q -d "$DB" -c "SELECT pg_advisory_lock(1668249204, 1), pg_sleep(5)" >/dev/null 2>&1 &
+psql -X -q -d "$DB" -c "SELECT pg_advisory_lock(1668249204, 1), pg_sleep(8)" >/dev/null 2>&1 &
 holder=$!
 wait_for "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND classid = 1668249204 AND granted" 1
 cv --lock-timeout 300ms migrate up
@@ -142,6 +142,12 @@ is "$RC" 3 "the runner lock held by another session: exit 3"
 like "$ERR" 'migration lock is held by process' "... ERROR names the holder"
 cv --lock-timeout 300ms --json migrate down
 is "$(js 'd["exit"], d["error"]["sqlstate"]')" "3 55P03" "... --json: exit 3, SQLSTATE 55P03"
+start=$(date +%s)
+cv status
+is "$RC" 0 "status while another session holds the lock: exit 0"
+like "$OUT" 'WARNING: not loaded: 001_users.sql and the files after it: migration lock is held' \
+	"... says the files could not be sent"
+[ $(($(date +%s) - start)) -lt 10 ] && ok "... after one short wait" || not_ok "... after one short wait"
 kill "$holder" 2>/dev/null
 wait "$holder" 2>/dev/null
 holder=""
