@@ -151,7 +151,7 @@ data_progress(const CliOpts *o, const char *label)
 		return NULL;
 	if (o->json)
 		mode = CLI_OUT_JSON;
-	else if (isatty(STDERR_FILENO) && (o->tty || isatty(STDOUT_FILENO) == 0))
+	else if (o->tty && isatty(STDERR_FILENO))
 		mode = CLI_OUT_TTY;
 	else
 		mode = CLI_OUT_LINES;
