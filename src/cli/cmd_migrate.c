@@ -792,6 +792,7 @@ cmd_status(const CliOpts *o, int argc, char **argv)
 					state = col_index(&res, "state"),
 					napplied = 0,
 					npending = 0;
+		bool		any_note = false;
 
 		/* a "note" column: drift, or where an incomplete migration stopped */
 		project(&res, cols, &shown);
@@ -816,6 +817,7 @@ cmd_status(const CliOpts *o, int argc, char **argv)
 							 cli_result_get(&res, i, stmt) ? cli_result_get(&res, i, stmt) : "0",
 							 cli_result_get(&res, i, error) ? cli_result_get(&res, i, error) : "");
 				v[(size_t) i * (shown.ncols + 1) + shown.ncols] = strdup(note);
+				any_note |= note[0] != '\0';
 				if (st && strcmp(st, "applied") == 0)
 					napplied++;
 				else if (st && strcmp(st, "pending") == 0)
@@ -824,6 +826,17 @@ cmd_status(const CliOpts *o, int argc, char **argv)
 			free(shown.values);
 			shown.values = v;
 			shown.ncols++;
+			/* no note at all: no note column */
+			if (!any_note)
+			{
+				for (i = 0; i < shown.nrows; i++)
+				{
+					free(v[(size_t) i * shown.ncols + shown.ncols - 1]);
+					for (j = 0; j < shown.ncols - 1; j++)
+						v[(size_t) i * (shown.ncols - 1) + j] = v[(size_t) i * shown.ncols + j];
+				}
+				free(shown.colnames[--shown.ncols]);
+			}
 		}
 		cli_print_table(stdout, &shown);
 		cli_result_free(&shown);

@@ -90,6 +90,7 @@ cli_err_set(CliErr *err, const char *sqlstate, const char *detail,
 	err->hint = dup_or_null(hint);
 }
 
+#ifndef COVET_CLI_NO_LIBPQ
 /* Strip trailing newlines (libpq's messages end with one). */
 static void
 chomp(char *s)
@@ -102,6 +103,7 @@ chomp(char *s)
 	while (n > 0 && (s[n - 1] == '\n' || s[n - 1] == '\r'))
 		s[--n] = '\0';
 }
+#endif
 
 /*
  * A SQLite error of covet's: "message\nDETAIL: detail\nHINT: hint" (either
@@ -453,9 +455,13 @@ exec_pg(CliDb *db, const char *sql, int nparams, const char *const *params,
 		err->message = strdup(msg ? msg : (conn_msg && conn_msg[0] ? conn_msg : "query failed"));
 		err->detail = dup_or_null(r ? PQresultErrorField(r, PG_DIAG_MESSAGE_DETAIL) : NULL);
 		err->hint = dup_or_null(r ? PQresultErrorField(r, PG_DIAG_MESSAGE_HINT) : NULL);
-		if (err->hint == NULL && state != NULL && strcmp(state, "42883") == 0 &&
-			strstr(err->message, "covet_") != NULL)
+		if (state != NULL && strcmp(state, "42883") == 0 &&
+			strncmp(err->message, "function covet_", 15) == 0)
+		{
+			/* PostgreSQL's hint (explicit type casts) would mislead here */
+			free(err->hint);
 			err->hint = strdup("Is covet installed in this database? Run CREATE EXTENSION covet (as a superuser).");
+		}
 		free(conn_msg);
 		PQclear(r);
 		return -1;

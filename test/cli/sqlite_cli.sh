@@ -70,6 +70,17 @@ for c in $("$COVET" --help | awk '/^Commands:/ { on = 1; next } /^$/ { on = 0 } 
 	grep -q "Usage: covet $c" "$T/h" || bad="$bad $c(text)"
 done
 is "$bad" "" "every command has --help (exit 0, a Usage line)"
+missing=""
+for c in $("$COVET" --help | awk '/^Commands:/ { on = 1; next } /^$/ { on = 0 } on { print $1 }'); do
+	grep -q -- "$(sed 's/-/\\\\-/g' <<<"$c")" "$ROOT/doc/covet.1" || missing="$missing $c"
+done
+is "$missing" "" "the man page names every command"
+if make --no-print-directory -s -C "$ROOT" install-covet DESTDIR="$T/inst" CLI_PREFIX=/usr >"$T/inst.log" 2>&1 &&
+	[ -x "$T/inst/usr/bin/covet" ] && [ -f "$T/inst/usr/share/man/man1/covet.1" ]; then
+	ok "make install-covet puts bin/covet and man1/covet.1 under the prefix"
+else
+	not_ok "make install-covet puts bin/covet and man1/covet.1 under the prefix" "$(tail -5 "$T/inst.log")"
+fi
 cv migrate sideways
 is "$RC" 2 "migrate with neither up nor down: exit 2"
 like "$ERR" 'Usage: covet migrate up' "... with the usage"

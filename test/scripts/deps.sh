@@ -19,7 +19,7 @@ set_name=${1:-sqlite}
 # gcc brings libasan and libubsan (through libgcc-12-dev): the sanitizer
 # builds of the core tests and of test/scripts/sqlite_ubsan.sh need them.
 sqlite_pkgs=(gcc make libc6-dev sqlite3 libsqlite3-dev python3 libyaml-dev libyajl-dev libcsv-dev)
-pg_pkgs=(postgresql-15 postgresql-server-dev-15 postgresql-15-pgtap
+pg_pkgs=(postgresql-15 postgresql-server-dev-15 libpq-dev postgresql-15-pgtap
 	libtap-parser-sourcehandler-pgtap-perl postgresql-common valgrind
 	procps)
 fuzz_pkgs=(clang libclang-rt-14-dev)
