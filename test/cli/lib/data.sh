@@ -19,7 +19,7 @@ write_fixture() {
 {"model": "users", "pk": 3, "fields": {"name": "", "note": "", "score": 1e300, "avatar": ""}},
 {"model": "orders", "pk": 2, "fields": {"user_id": 1, "total": 0.1}},
 {"model": "users", "pk": 4, "fields": {"name": "comma, quote \" and \\ backslash", "note": "tab\there", "score": 0, "avatar": "AA=="}},
-{"model": "users", "pk": 5, "fields": {"name": "five", "note": "5", "score": 5, "avatar": null}},
+{"model": "users", "pk": 5, "fields": {"name": " five ", "note": "5", "score": 5, "avatar": null}},
 {"model": "orders", "pk": 3, "fields": {"user_id": 5, "total": 3}}
 ]
 EOF
@@ -142,6 +142,9 @@ EOF
 	printf -- '- model: users\n  pk: 1\n  fields: {name: a\n- x\n' >"$TMP/broken.yaml"
 	out=$("$COVET" --db "$URL" -q loaddata "$TMP/broken.yaml" 2>&1)
 	like "$?:$out" '^1:.*invalid YAML fixture at line [0-9]+: ' "$ENGINE: malformed YAML names its line"
+	printf 'id,name\n1,"unterminated\n' >"$TMP/broken.csv"
+	out=$("$COVET" --db "$URL" -q loaddata "$TMP/broken.csv" --table users 2>&1)
+	like "$?:$out" '^1:.*invalid CSV fixture at line 2: ' "$ENGINE: malformed CSV names its line (the extension's wording)"
 	printf '{"model": "users"}\n' >"$TMP/obj.json"
 	out=$("$COVET" --db "$URL" -q loaddata "$TMP/obj.json" 2>&1)
 	like "$?:$out" '^1:.*a fixture is an array of records' "$ENGINE: a JSON fixture that is not an array"
