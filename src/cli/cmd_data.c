@@ -181,6 +181,7 @@ typedef struct Loader
 	/* JSON */
 	yajl_gen	gen;
 	int			depth;
+	long long	first_line;		/* of the first token */
 	/* YAML */
 	yaml_emitter_t emitter;
 	bool		emitter_open;
@@ -323,7 +324,8 @@ json_value_start(Loader *L)
 	if (L->depth == 0)
 	{
 		load_fail(L, "Nothing was loaded.",
-				  "invalid JSON fixture: a fixture is an array of records");
+				  "invalid JSON fixture at line %lld: a JSON fixture is an array of records",
+				  L->first_line);
 		return 0;
 	}
 	return 1;
@@ -494,8 +496,19 @@ load_json(Loader *L, FILE *in)
 		load_fail(L, NULL, "out of memory");
 		goto done;
 	}
+	L->first_line = 0;
 	while (!L->failed && (n = fread(chunk, 1, LOAD_READ_BYTES, in)) > 0)
 	{
+		size_t		i;
+
+		/* the line of the first token, for the message about the top level */
+		for (i = 0; L->first_line <= 0 && i < n; i++)
+		{
+			if (chunk[i] == '\n')
+				L->first_line--;
+			else if (chunk[i] != ' ' && chunk[i] != '\t' && chunk[i] != '\r')
+				L->first_line = 1 - L->first_line;
+		}
 		L->consumed += n;
 		if (yajl_parse(h, chunk, n) != yajl_status_ok)
 		{

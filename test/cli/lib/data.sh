@@ -147,7 +147,7 @@ EOF
 	like "$?:$out" '^1:.*invalid CSV fixture at line 2: ' "$ENGINE: malformed CSV names its line (the extension's wording)"
 	printf '{"model": "users"}\n' >"$TMP/obj.json"
 	out=$("$COVET" --db "$URL" -q loaddata "$TMP/obj.json" 2>&1)
-	like "$?:$out" '^1:.*a fixture is an array of records' "$ENGINE: a JSON fixture that is not an array"
+	like "$?:$out" '^1:.*invalid JSON fixture at line 1: a JSON fixture is an array of records' "$ENGINE: a JSON fixture that is not an array (the extension's wording)"
 	is "$(sql 'SELECT count(*) FROM users')" 0 "$ENGINE: ... nothing loaded by any of them"
 
 	# usage
