@@ -1027,7 +1027,8 @@ cmd_loaddata(const CliOpts *o, int argc, char **argv)
 		rc = cli_err_report(&err, o->json);
 	}
 	else if (o->json)
-		printf("{\"loaded\": %lld, \"files\": %d}\n", L.loaded, nfiles);
+		printf("{\"ok\": true, \"command\": \"loaddata\", \"loaded\": %lld, \"files\": %d}\n",
+			   L.loaded, nfiles);
 	else if (!o->quiet)
 		printf("loaded %lld records from %d file%s\n", L.loaded, nfiles, nfiles == 1 ? "" : "s");
 	cli_db_close(L.db);
@@ -1355,7 +1356,7 @@ cmd_dumpdata(const CliOpts *o, int argc, char **argv)
 		tmppath = NULL;
 		if (o->json)
 		{
-			printf("{\"file\": ");
+			printf("{\"ok\": true, \"command\": \"dumpdata\", \"file\": ");
 			cli_json_str(stdout, outpath);
 			printf(", \"tables\": %d}\n", nnames);
 		}
@@ -1451,7 +1452,7 @@ cmd_seed(const CliOpts *o, int argc, char **argv)
 		msg = cli_result_get(&res, 0, 0);
 		if (o->json)
 		{
-			printf("{\"table\": ");
+			printf("{\"ok\": true, \"command\": \"seed\", \"table\": ");
 			cli_json_str(stdout, pos[0]);
 			printf(", \"rows\": %s, \"message\": ", pos[1]);
 			cli_json_str(stdout, msg);

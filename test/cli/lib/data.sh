@@ -63,7 +63,7 @@ data_checks() {
 	rc=$?
 	like "$rc:$out" "^1:.*a CSV fixture holds exactly one table, not 2" "$ENGINE: CSV of two tables: the server's message, exit 1"
 	out=$("$COVET" --db "$URL" --json dumpdata users -o "$TMP/u.json")
-	is "$out" "{\"file\": \"$TMP/u.json\", \"tables\": 1}" "$ENGINE: dumpdata --json -o FILE"
+	is "$out" "{\"ok\": true, \"command\": \"dumpdata\", \"file\": \"$TMP/u.json\", \"tables\": 1}" "$ENGINE: dumpdata --json -o FILE"
 	out=$("$COVET" --db "$URL" dumpdata no_such_table 2>&1)
 	rc=$?
 	is "$rc" 1 "$ENGINE: dumpdata of a missing table exits 1"
@@ -91,7 +91,7 @@ data_checks() {
 
 	fresh >/dev/null
 	out=$(COVET_LOADDATA_PIECE=2 "$COVET" --db "$URL" --json loaddata "$TMP/users.csv" 2>/dev/null)
-	is "$?:$out" '0:{"loaded": 5, "files": 1}' "$ENGINE: loaddata CSV (table from the file name) in pieces of 2, --json"
+	is "$?:$out" '0:{"ok": true, "command": "loaddata", "loaded": 5, "files": 1}' "$ENGINE: loaddata CSV (table from the file name) in pieces of 2, --json"
 	out=$(sqlx "SELECT covet_dumpdata('users', 'csv')")
 	is "$out" "$exp_users" "$ENGINE: CSV loaded in pieces dumps the same"
 	cp "$TMP/users.csv" "$TMP/people.txt"
@@ -177,7 +177,7 @@ EOF
 	n=$(sqlx "SELECT covet_dumpdata('users')")
 	fresh >/dev/null
 	out=$("$COVET" --db "$URL" --json seed users 50 --seed 7 2>&1)
-	is "$out" '{"table": "users", "rows": 50, "message": "inserted 50 rows into users"}' "$ENGINE: seed --json"
+	is "$out" '{"ok": true, "command": "seed", "table": "users", "rows": 50, "message": "inserted 50 rows into users"}' "$ENGINE: seed --json"
 	out=$(sqlx "SELECT covet_dumpdata('users')")
 	if [ "$out" = "$n" ] && [ "${#n}" -gt 1000 ]; then ok "$ENGINE: the same seed gives the same rows"; else
 		not_ok "$ENGINE: the same seed gives the same rows" "$(diff <(echo "$n") <(echo "$out") | head)"
