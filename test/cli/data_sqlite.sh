@@ -18,7 +18,8 @@
 #   - valgrind: loaddata (every format, in pieces), dumpdata, a failing
 #     load and seed leak nothing and touch no bad memory;
 #   - a 60 MB fixture loads with the client's address space limited to
-#     60 MB (ulimit -v), so the client never holds the file.
+#     60 MB (ulimit -v), so the client never holds the file; Ctrl-C in
+#     the middle of it loads nothing.
 set -u
 
 cd "$(dirname "$0")/../.." || exit 1
@@ -96,5 +97,21 @@ rc=$?
 is "$rc $(sql 'SELECT count(*) FROM users')" "0 200000" \
 	"a ${size} MB fixture loads with the client limited to 60 MB of address space (ulimit -v)"
 [ "$rc" -ne 0 ] && echo "$out" | head -5 | sed 's/^/# /'
+
+# Ctrl-C in the middle of a load: nothing loaded
+fresh >/dev/null
+set -m
+COVET_LOADDATA_PIECE=50 "$COVET" --db "$URL" -q loaddata "$TMP/big.json" >/dev/null 2>&1 &
+pid=$!
+set +m
+for _ in $(seq 1 200); do
+	[ -e "$DB-journal" ] && break
+	sleep 0.01
+done
+sleep 0.3
+kill -INT "$pid"
+wait "$pid"
+rc=$?
+is "$rc $(sql 'SELECT count(*) FROM users')" "130 0" "Ctrl-C in the middle of a load: exit 130, nothing loaded"
 
 done_testing
