@@ -13,7 +13,7 @@
 #   - not on a terminal the output is timestamped lines (ISO 8601 UTC), no
 #     "\r" and no escape, a first line, lines every interval, a last
 #     "done" line; JSON mode is one valid object per line;
-#   - the real thing: `covet backfill` of 200,000 rows in batches of 2,000
+#   - the real thing: `covet backfill` of 200,000 rows in batches of 500
 #     on a SQLite file, under a pseudo-terminal (a bar redrawn several
 #     times, growing, ending at 100% with every row done) and not (lines);
 #   - valgrind: the watcher starts, stops and joins with no error and no
@@ -190,7 +190,7 @@ if [ -x ./covet ] || make --no-print-directory -s covet >/dev/null 2>&1; then
 	sqlite3 "$BF" "CREATE TABLE t (id integer PRIMARY KEY, x int);
 		WITH RECURSIVE s(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM s WHERE i < 200000)
 		INSERT INTO t SELECT i, 0 FROM s;"
-	pty "$ROOT/covet --db sqlite:$BF backfill t --set 'x = id * 2' --batch 2000"
+	pty "$ROOT/covet --db sqlite:$BF backfill t --set 'x = id * 2' --batch 500"
 	is "$pty_rc" 0 "covet backfill under a pty: exit 0"
 	f=$(frames "$TMP/pty.out" | grep '%')
 	n=$(grep -c '%' <<<"$f")
