@@ -151,7 +151,7 @@ data_progress(const CliOpts *o, const char *label)
 		return NULL;
 	if (o->json)
 		mode = CLI_OUT_JSON;
-	else if (isatty(STDERR_FILENO) && (o->tty || isatty(STDOUT_FILENO) == 0))
+	else if (o->tty && isatty(STDERR_FILENO))
 		mode = CLI_OUT_TTY;
 	else
 		mode = CLI_OUT_LINES;
@@ -181,6 +181,7 @@ typedef struct Loader
 	/* JSON */
 	yajl_gen	gen;
 	int			depth;
+	long long	first_line;		/* of the first token */
 	/* YAML */
 	yaml_emitter_t emitter;
 	bool		emitter_open;
@@ -323,7 +324,8 @@ json_value_start(Loader *L)
 	if (L->depth == 0)
 	{
 		load_fail(L, "Nothing was loaded.",
-				  "invalid JSON fixture: a fixture is an array of records");
+				  "invalid JSON fixture at line %lld: a JSON fixture is an array of records",
+				  L->first_line);
 		return 0;
 	}
 	return 1;
@@ -494,8 +496,19 @@ load_json(Loader *L, FILE *in)
 		load_fail(L, NULL, "out of memory");
 		goto done;
 	}
+	L->first_line = 0;
 	while (!L->failed && (n = fread(chunk, 1, LOAD_READ_BYTES, in)) > 0)
 	{
+		size_t		i;
+
+		/* the line of the first token, for the message about the top level */
+		for (i = 0; L->first_line <= 0 && i < n; i++)
+		{
+			if (chunk[i] == '\n')
+				L->first_line--;
+			else if (chunk[i] != ' ' && chunk[i] != '\t' && chunk[i] != '\r')
+				L->first_line = 1 - L->first_line;
+		}
 		L->consumed += n;
 		if (yajl_parse(h, chunk, n) != yajl_status_ok)
 		{
@@ -774,34 +787,62 @@ csv_row(int c, void *data)
 		csv_piece_flush(L);
 }
 
+/* White space is data, as the extension reads CSV. */
+static int
+csv_no_space(unsigned char c)
+{
+	(void) c;
+	return 0;
+}
+
+/* libcsv stopped at line: the extension's wording. */
+static void
+csv_parse_error(Loader *L, struct csv_parser *p, long long line)
+{
+	if (csv_error(p) == CSV_ENOMEM || csv_error(p) == CSV_ETOOBIG)
+		load_fail(L, NULL, "out of memory");
+	else
+		load_fail(L, "Nothing was loaded.", "invalid CSV fixture at line %lld: %s",
+				  line, csv_strerror(csv_error(p)));
+}
+
+/* The file fed to libcsv a line at a time, so an error names its line. */
 static void
 load_csv(Loader *L, FILE *in)
 {
 	struct csv_parser p;
 	char	   *chunk = malloc(LOAD_READ_BYTES);
+	long long	line = 1;
 	size_t		n;
 
-	if (chunk == NULL || csv_init(&p, CSV_STRICT | CSV_EMPTY_IS_NULL | CSV_APPEND_NULL) != 0)
+	if (chunk == NULL || csv_init(&p, CSV_STRICT | CSV_STRICT_FINI | CSV_EMPTY_IS_NULL) != 0)
 	{
 		free(chunk);
 		load_fail(L, NULL, "out of memory");
 		return;
 	}
+	csv_set_space_func(&p, csv_no_space);
 	while (!L->failed && (n = fread(chunk, 1, LOAD_READ_BYTES, in)) > 0)
 	{
+		size_t		off = 0;
+
 		L->consumed += n;
-		if (csv_parse(&p, chunk, n, csv_field, csv_row, L) != n)
+		while (off < n && !L->failed)
 		{
-			load_fail(L, "Nothing was loaded.", "invalid CSV fixture: %s",
-					  csv_strerror(csv_error(&p)));
-			break;
+			const char *nl = memchr(chunk + off, '\n', n - off);
+			size_t		len = nl ? (size_t) (nl - (chunk + off)) + 1 : n - off;
+
+			if (csv_parse(&p, chunk + off, len, csv_field, csv_row, L) != len)
+				csv_parse_error(L, &p, line);
+			off += len;
+			if (nl)
+				line++;
 		}
 	}
 	if (!L->failed && ferror(in))
 		load_fail(L, NULL, "could not read \"%s\": %s", L->file, strerror(errno));
 	if (!L->failed && csv_fini(&p, csv_field, csv_row, L) != 0)
-		load_fail(L, "Nothing was loaded.", "invalid CSV fixture: %s",
-				  csv_strerror(csv_error(&p)));
+		csv_parse_error(L, &p, line > 1 && L->consumed > 0 ? line - 1 : line);
 	if (!L->failed && !L->have_header)
 		load_fail(L, "Nothing was loaded.", "invalid CSV fixture at line 1: no header row");
 	csv_piece_flush(L);
@@ -986,7 +1027,8 @@ cmd_loaddata(const CliOpts *o, int argc, char **argv)
 		rc = cli_err_report(&err, o->json);
 	}
 	else if (o->json)
-		printf("{\"loaded\": %lld, \"files\": %d}\n", L.loaded, nfiles);
+		printf("{\"ok\": true, \"command\": \"loaddata\", \"loaded\": %lld, \"files\": %d}\n",
+			   L.loaded, nfiles);
 	else if (!o->quiet)
 		printf("loaded %lld records from %d file%s\n", L.loaded, nfiles, nfiles == 1 ? "" : "s");
 	cli_db_close(L.db);
@@ -1314,7 +1356,7 @@ cmd_dumpdata(const CliOpts *o, int argc, char **argv)
 		tmppath = NULL;
 		if (o->json)
 		{
-			printf("{\"file\": ");
+			printf("{\"ok\": true, \"command\": \"dumpdata\", \"file\": ");
 			cli_json_str(stdout, outpath);
 			printf(", \"tables\": %d}\n", nnames);
 		}
@@ -1410,7 +1452,7 @@ cmd_seed(const CliOpts *o, int argc, char **argv)
 		msg = cli_result_get(&res, 0, 0);
 		if (o->json)
 		{
-			printf("{\"table\": ");
+			printf("{\"ok\": true, \"command\": \"seed\", \"table\": ");
 			cli_json_str(stdout, pos[0]);
 			printf(", \"rows\": %s, \"message\": ", pos[1]);
 			cli_json_str(stdout, msg);

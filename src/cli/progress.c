@@ -198,16 +198,22 @@ cli_fmt_bar_line(char *buf, size_t n, const char *label,
 
 		tl = 0;
 		tail[0] = '\0';
+		/* fields padded to steady widths, so the bar does not jump */
 		if (pct >= 0)
 			tl = append(tail, sizeof(tail), tl, " %3d%%", pct);
 		if (i < 3 && pct >= 0)
-			tl = append(tail, sizeof(tail), tl, "  %lld/%lld rows", s->done, s->total);
+			tl = append(tail, sizeof(tail), tl, "  %*lld/%lld rows",
+						snprintf(NULL, 0, "%lld", s->total), s->done, s->total);
 		else if (pct < 0)
 			tl = append(tail, sizeof(tail), tl, " %lld rows", s->done);
 		if (i < 2 && s->rate >= 0)
-			tl = append(tail, sizeof(tail), tl, "  %s rows/s", rate);
+			tl = append(tail, sizeof(tail), tl, "  %5s rows/s", rate);
 		if (i < 1 && pct >= 0 && s->eta >= 0)
 			tl = append(tail, sizeof(tail), tl, "  ETA %s", eta);
+		/* a run that stopped says how */
+		if (s->state[0] && strcmp(s->state, "running") != 0 &&
+			strcmp(s->state, "completed") != 0 && strcmp(s->state, "pending") != 0)
+			tl = append(tail, sizeof(tail), tl, "  [%s]", s->state);
 		if (width - 1 - (int) tl >= need)
 			break;
 	}

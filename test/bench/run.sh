@@ -43,7 +43,7 @@
 # BENCH_ONLY=runner, BENCH_ONLY=lockretry, BENCH_ONLY=batch, BENCH_ONLY=fixtures, BENCH_ONLY=commit, BENCH_ONLY=migrate or BENCH_ONLY=cli to run one kind
 # of section, BENCH_ENGINE=sqlite or BENCH_ENGINE=postgres to run one engine, BENCH_NO_INSTALL=1 to use
 # the installed PostgreSQL extension as it is (root runs make install first).  A default run takes about
-# 22 minutes on 2 CPUs (fixtures about 7 of them).
+# 22 minutes on 2 CPUs (fixtures about 7 of them), plus about 5 for cli (sqitch 2 to 3).
 #
 # SQLite runs on a file in a temporary directory (default settings: rollback
 # journal, synchronous=FULL).  PostgreSQL runs in a throw-away cluster

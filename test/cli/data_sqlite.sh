@@ -15,8 +15,11 @@
 #   - malformed input names its line; --on-conflict ignore and update;
 #     usage errors exit 2; a missing file exits 1; --json output;
 #   - seed: N rows, the same seed the same rows in another database;
+#   - valgrind: loaddata (every format, in pieces), dumpdata, a failing
+#     load and seed leak nothing and touch no bad memory;
 #   - a 60 MB fixture loads with the client's address space limited to
-#     60 MB (ulimit -v), so the client never holds the file.
+#     60 MB (ulimit -v), so the client never holds the file; Ctrl-C in
+#     the middle of it loads nothing.
 set -u
 
 cd "$(dirname "$0")/../.." || exit 1
@@ -50,6 +53,32 @@ ENGINE=sqlite
 
 data_checks
 
+# valgrind: the data commands leak nothing and touch no bad memory
+if command -v valgrind >/dev/null; then
+	VG=(valgrind -q --leak-check=full --errors-for-leak-kinds=definite,indirect --error-exitcode=99)
+	for fmt in json yaml csv; do
+		case $fmt in
+		csv) f=$TMP/users.csv ;;
+		*) f=$TMP/vg.$fmt && "$COVET" --db "$URL" -q dumpdata users orders --format "$fmt" -o "$f" ;;
+		esac
+		fresh >/dev/null
+		COVET_LOADDATA_PIECE=2 "${VG[@]}" "$COVET" --db "$URL" -q loaddata "$f" >"$TMP/vg.out" 2>&1
+		rc=$?
+		is "$rc" 0 "valgrind: loaddata $fmt in pieces of 2, no error, no leak"
+		[ "$rc" -ne 0 ] && head -20 "$TMP/vg.out" | sed 's/^/# /'
+		"${VG[@]}" "$COVET" --db "$URL" -q dumpdata --format "$fmt" $([ "$fmt" = csv ] && echo users) >/dev/null 2>"$TMP/vg.out"
+		rc=$?
+		is "$rc" 0 "valgrind: dumpdata --format $fmt, no error, no leak"
+		[ "$rc" -ne 0 ] && head -20 "$TMP/vg.out" | sed 's/^/# /'
+	done
+	"${VG[@]}" "$COVET" --db "$URL" -q loaddata "$TMP/broken.json" >"$TMP/vg.out" 2>&1
+	is "$?" 1 "valgrind: a malformed fixture fails cleanly (exit 1, no error, no leak)"
+	"${VG[@]}" "$COVET" --db "$URL" -q seed orders 20 >/dev/null 2>"$TMP/vg.out"
+	is "$?" 0 "valgrind: seed, no error, no leak"
+else
+	not_ok "valgrind is installed (test/scripts/deps.sh all)"
+fi
+
 # a fixture larger than the client's memory limit
 /usr/bin/python3 - "$TMP/big.json" 200000 <<'EOF'
 import json, sys
@@ -68,5 +97,21 @@ rc=$?
 is "$rc $(sql 'SELECT count(*) FROM users')" "0 200000" \
 	"a ${size} MB fixture loads with the client limited to 60 MB of address space (ulimit -v)"
 [ "$rc" -ne 0 ] && echo "$out" | head -5 | sed 's/^/# /'
+
+# Ctrl-C in the middle of a load: nothing loaded
+fresh >/dev/null
+set -m
+COVET_LOADDATA_PIECE=50 "$COVET" --db "$URL" -q loaddata "$TMP/big.json" >/dev/null 2>&1 &
+pid=$!
+set +m
+for _ in $(seq 1 200); do
+	[ -e "$DB-journal" ] && break
+	sleep 0.01
+done
+sleep 0.3
+kill -INT "$pid"
+wait "$pid"
+rc=$?
+is "$rc $(sql 'SELECT count(*) FROM users')" "130 0" "Ctrl-C in the middle of a load: exit 130, nothing loaded"
 
 done_testing

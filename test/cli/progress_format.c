@@ -139,7 +139,7 @@ test_bar(void)
 	int			w;
 
 	cli_fmt_bar_line(b, sizeof(b), "backfill users", &s, 80, 0);
-	is(b, "backfill users [#######.......]  56%  5600/10000 rows  1.2k rows/s  ETA 0:00:04",
+	is(b, "backfill users [######......]  56%   5600/10000 rows   1.2k rows/s  ETA 0:00:04",
 	   "80 columns: label, bar, percent, rows, rate, ETA");
 	check(strlen(b) <= 79, "80 columns: the line leaves the last column free (%zu)", strlen(b));
 
@@ -174,6 +174,26 @@ test_bar(void)
 	cli_fmt_bar_line(b, sizeof(b), "load", &s, 60, 0);
 	check(strstr(b, "rows/s") == NULL && strstr(b, "ETA") == NULL,
 		  "unknown rate: neither rate nor ETA: '%s'", b);
+}
+
+static void
+test_steady(void)
+{
+	char		a[512],
+				b[512];
+	CliRunSnap	s = snap(5, 10000, 12, 900);
+	CliRunSnap	t = snap(9999, 10000, 12345, 1);
+
+	cli_fmt_bar_line(a, sizeof(a), "backfill", &s, 80, 0);
+	cli_fmt_bar_line(b, sizeof(b), "backfill", &t, 80, 0);
+	check(strlen(a) == strlen(b) && strchr(a, ']') - a == strchr(b, ']') - b,
+		  "the bar keeps its width as the numbers grow: '%s' / '%s'", a, b);
+	snprintf(s.state, sizeof(s.state), "paused");
+	cli_fmt_bar_line(a, sizeof(a), "backfill", &s, 80, 0);
+	check(strstr(a, "  [paused]") != NULL, "a paused run says so: '%s'", a);
+	snprintf(s.state, sizeof(s.state), "completed");
+	cli_fmt_bar_line(a, sizeof(a), "backfill", &s, 80, 0);
+	check(strstr(a, "[completed]") == NULL, "a completed run does not repeat it");
 }
 
 static void
@@ -234,6 +254,7 @@ main(void)
 	test_eta();
 	test_percent();
 	test_bar();
+	test_steady();
 	test_unknown_total();
 	test_lines_json();
 	printf("1..%d\n", ntest);

@@ -13,6 +13,9 @@
 #   - not on a terminal the output is timestamped lines (ISO 8601 UTC), no
 #     "\r" and no escape, a first line, lines every interval, a last
 #     "done" line; JSON mode is one valid object per line;
+#   - the real thing: `covet backfill` of 200,000 rows in batches of 500
+#     on a SQLite file, under a pseudo-terminal (a bar redrawn several
+#     times, growing, ending at 100% with every row done) and not (lines);
 #   - valgrind: the watcher starts, stops and joins with no error and no
 #     leak, and helgrind sees no data race.
 set -u
@@ -179,6 +182,42 @@ if command -v valgrind >/dev/null; then
 	[ "$rc" -ne 0 ] && sed 's/^/# /' "$TMP/hg.out" | head -30
 else
 	not_ok "valgrind is installed (test/scripts/deps.sh all)"
+fi
+
+# covet backfill, the watcher reading covet's runs table on its own connection
+if [ -x ./covet ] || make --no-print-directory -s covet >/dev/null 2>&1; then
+	BF=$TMP/bf.db
+	sqlite3 "$BF" "CREATE TABLE t (id integer PRIMARY KEY, x int);
+		WITH RECURSIVE s(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM s WHERE i < 200000)
+		INSERT INTO t SELECT i, 0 FROM s;"
+	pty "$ROOT/covet --db sqlite:$BF backfill t --set 'x = id * 2' --batch 500"
+	is "$pty_rc" 0 "covet backfill under a pty: exit 0"
+	f=$(frames "$TMP/pty.out" | grep '%')
+	n=$(grep -c '%' <<<"$f")
+	if [ "$n" -ge 3 ]; then ok "covet backfill under a pty: the bar is drawn $n times"; else
+		not_ok "covet backfill under a pty: the bar is drawn at least 3 times" "$f"
+	fi
+	pcts=$(grep -oE '[0-9]+%' <<<"$f" | tr -d '%')
+	if [ "$pcts" = "$(sort -n <<<"$pcts")" ] && [ "$(sort -un <<<"$pcts" | wc -l)" -ge 2 ]; then
+		ok "covet backfill under a pty: the percent grows ($(tr '\n' ' ' <<<"$pcts"))"
+	else
+		not_ok "covet backfill under a pty: the percent grows" "$pcts"
+	fi
+	like "$(tail -1 <<<"$f")" '^backfill \[#+\] 100%  200000/200000 rows' "covet backfill under a pty: ends at 100%"
+	like "$(frames "$TMP/pty.out" | tail -1)" '^run [0-9]+ \(backfill on t\): completed, 200000 rows' "covet backfill under a pty: then the result line"
+	is "$(sqlite3 "$BF" 'SELECT count(*) FROM t WHERE x = id * 2')" 200000 "covet backfill: every row done"
+
+	"$ROOT/covet" --db "sqlite:$BF" backfill t --set 'x = id * 3' --batch 2000 >"$TMP/bf.out" 2>"$TMP/bf.err"
+	is "$?" 0 "covet backfill, no terminal: exit 0"
+	if grep -q $'[\r\x1b]' "$TMP/bf.err"; then
+		not_ok "covet backfill, no terminal: plain lines" "$(od -c "$TMP/bf.err" | head)"
+	else
+		ok "covet backfill, no terminal: plain lines (no \\r, no escape)"
+	fi
+	like "$(tail -1 "$TMP/bf.err")" '^[0-9-]{10}T[0-9:]{8}Z backfill: done, 200000/200000 rows \(100%\)' \
+		"covet backfill, no terminal: a timestamped last line at 100%"
+else
+	not_ok "./covet builds (make covet)"
 fi
 
 done_testing

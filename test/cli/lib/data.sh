@@ -19,7 +19,7 @@ write_fixture() {
 {"model": "users", "pk": 3, "fields": {"name": "", "note": "", "score": 1e300, "avatar": ""}},
 {"model": "orders", "pk": 2, "fields": {"user_id": 1, "total": 0.1}},
 {"model": "users", "pk": 4, "fields": {"name": "comma, quote \" and \\ backslash", "note": "tab\there", "score": 0, "avatar": "AA=="}},
-{"model": "users", "pk": 5, "fields": {"name": "five", "note": "5", "score": 5, "avatar": null}},
+{"model": "users", "pk": 5, "fields": {"name": " five ", "note": "5", "score": 5, "avatar": null}},
 {"model": "orders", "pk": 3, "fields": {"user_id": 5, "total": 3}}
 ]
 EOF
@@ -63,7 +63,7 @@ data_checks() {
 	rc=$?
 	like "$rc:$out" "^1:.*a CSV fixture holds exactly one table, not 2" "$ENGINE: CSV of two tables: the server's message, exit 1"
 	out=$("$COVET" --db "$URL" --json dumpdata users -o "$TMP/u.json")
-	is "$out" "{\"file\": \"$TMP/u.json\", \"tables\": 1}" "$ENGINE: dumpdata --json -o FILE"
+	is "$out" "{\"ok\": true, \"command\": \"dumpdata\", \"file\": \"$TMP/u.json\", \"tables\": 1}" "$ENGINE: dumpdata --json -o FILE"
 	out=$("$COVET" --db "$URL" dumpdata no_such_table 2>&1)
 	rc=$?
 	is "$rc" 1 "$ENGINE: dumpdata of a missing table exits 1"
@@ -91,7 +91,7 @@ data_checks() {
 
 	fresh >/dev/null
 	out=$(COVET_LOADDATA_PIECE=2 "$COVET" --db "$URL" --json loaddata "$TMP/users.csv" 2>/dev/null)
-	is "$?:$out" '0:{"loaded": 5, "files": 1}' "$ENGINE: loaddata CSV (table from the file name) in pieces of 2, --json"
+	is "$?:$out" '0:{"ok": true, "command": "loaddata", "loaded": 5, "files": 1}' "$ENGINE: loaddata CSV (table from the file name) in pieces of 2, --json"
 	out=$(sqlx "SELECT covet_dumpdata('users', 'csv')")
 	is "$out" "$exp_users" "$ENGINE: CSV loaded in pieces dumps the same"
 	cp "$TMP/users.csv" "$TMP/people.txt"
@@ -142,9 +142,12 @@ EOF
 	printf -- '- model: users\n  pk: 1\n  fields: {name: a\n- x\n' >"$TMP/broken.yaml"
 	out=$("$COVET" --db "$URL" -q loaddata "$TMP/broken.yaml" 2>&1)
 	like "$?:$out" '^1:.*invalid YAML fixture at line [0-9]+: ' "$ENGINE: malformed YAML names its line"
+	printf 'id,name\n1,"unterminated\n' >"$TMP/broken.csv"
+	out=$("$COVET" --db "$URL" -q loaddata "$TMP/broken.csv" --table users 2>&1)
+	like "$?:$out" '^1:.*invalid CSV fixture at line 2: ' "$ENGINE: malformed CSV names its line (the extension's wording)"
 	printf '{"model": "users"}\n' >"$TMP/obj.json"
 	out=$("$COVET" --db "$URL" -q loaddata "$TMP/obj.json" 2>&1)
-	like "$?:$out" '^1:.*a fixture is an array of records' "$ENGINE: a JSON fixture that is not an array"
+	like "$?:$out" '^1:.*invalid JSON fixture at line 1: a JSON fixture is an array of records' "$ENGINE: a JSON fixture that is not an array (the extension's wording)"
 	is "$(sql 'SELECT count(*) FROM users')" 0 "$ENGINE: ... nothing loaded by any of them"
 
 	# usage
@@ -174,7 +177,7 @@ EOF
 	n=$(sqlx "SELECT covet_dumpdata('users')")
 	fresh >/dev/null
 	out=$("$COVET" --db "$URL" --json seed users 50 --seed 7 2>&1)
-	is "$out" '{"table": "users", "rows": 50, "message": "inserted 50 rows into users"}' "$ENGINE: seed --json"
+	is "$out" '{"ok": true, "command": "seed", "table": "users", "rows": 50, "message": "inserted 50 rows into users"}' "$ENGINE: seed --json"
 	out=$(sqlx "SELECT covet_dumpdata('users')")
 	if [ "$out" = "$n" ] && [ "${#n}" -gt 1000 ]; then ok "$ENGINE: the same seed gives the same rows"; else
 		not_ok "$ENGINE: the same seed gives the same rows" "$(diff <(echo "$n") <(echo "$out") | head)"
