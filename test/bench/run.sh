@@ -20,6 +20,12 @@
 #            COPY and INSERT ... SELECT generate_series; SQLite the shell's
 #            CSV output and .import, INSERT ... SELECT from a recursive CTE);
 #            seconds, rows/s, ratio to the floor with the targets
+#   django   Django fixtures (test/bench/django.sh): covet_loaddata_file and
+#            covet_dumpdata_file against Django 3.2's manage.py loaddata /
+#            dumpdata and the floor (COPY; the shell's .import and csv
+#            output) on one fixture of DJANGO_ROWS (default 100,000) records
+#            in Django's schema, and the cost of Django's naming (app.model
+#            names, foreign keys by field name) over plain table names
 #   commit   commit per migration (test/bench/commit.sh): 1,000 trivial
 #            migrations applied by covet_migrate_up() and by
 #            covet_migrate_up_commit(), each in a fresh database; both times
@@ -35,7 +41,7 @@
 # Settings: ROWS, MEM_ROWS (0 skips the memory runs at scale), FIX_ROWS,
 # MIG_STATEMENTS (0 skips the migrate section),
 # BENCH_REPEAT (rounds per approach, best reported; default 2),
-# BENCH_ONLY=runner, BENCH_ONLY=lockretry, BENCH_ONLY=batch, BENCH_ONLY=fixtures, BENCH_ONLY=commit or BENCH_ONLY=migrate to run one kind
+# BENCH_ONLY=runner, BENCH_ONLY=lockretry, BENCH_ONLY=batch, BENCH_ONLY=fixtures, BENCH_ONLY=commit, BENCH_ONLY=django or BENCH_ONLY=migrate to run one kind
 # of section, BENCH_ENGINE=sqlite or BENCH_ENGINE=postgres to run one engine, BENCH_NO_INSTALL=1 to use
 # the installed PostgreSQL extension as it is (root runs make install first).  A default run takes about
 # 22 minutes on 2 CPUs (fixtures about 7 of them).
@@ -68,12 +74,14 @@ fixtures_init
 . "$ROOT/test/bench/commit.sh"
 # shellcheck source=test/bench/lockretry.sh
 . "$ROOT/test/bench/lockretry.sh"
+# shellcheck source=test/bench/django.sh
+. "$ROOT/test/bench/django.sh"
 # shellcheck source=test/scripts/lib/pgmem.sh
 . "$ROOT/test/scripts/lib/pgmem.sh"
 migrate_init
 
-SQLITE_SECTIONS=(sqlite_runner sqlite_commit sqlite_batch sqlite_fixtures sqlite_migrate)
-PG_SECTIONS=(pg_runner pg_commit pg_lockretry pg_batch pg_fixtures pg_migrate)
+SQLITE_SECTIONS=(sqlite_runner sqlite_commit sqlite_batch sqlite_fixtures sqlite_django sqlite_migrate)
+PG_SECTIONS=(pg_runner pg_commit pg_lockretry pg_batch pg_fixtures pg_django pg_migrate)
 case "${BENCH_ONLY:-}" in
 runner) SQLITE_SECTIONS=(sqlite_runner) PG_SECTIONS=(pg_runner) ;;
 commit) SQLITE_SECTIONS=(sqlite_commit) PG_SECTIONS=(pg_commit) ;;
@@ -81,6 +89,7 @@ lockretry) SQLITE_SECTIONS=() PG_SECTIONS=(pg_lockretry) ;;
 batch) SQLITE_SECTIONS=(sqlite_batch) PG_SECTIONS=(pg_batch) ;;
 fixtures) SQLITE_SECTIONS=(sqlite_fixtures) PG_SECTIONS=(pg_fixtures) ;;
 migrate) SQLITE_SECTIONS=(sqlite_migrate) PG_SECTIONS=(pg_migrate) ;;
+django) SQLITE_SECTIONS=(sqlite_django) PG_SECTIONS=(pg_django) ;;
 esac
 case "${BENCH_ENGINE:-}" in
 sqlite) PG_SECTIONS=() ;;
