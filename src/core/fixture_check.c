@@ -458,8 +458,10 @@ typedef struct Stamp
 	int64_t		usec;
 	bool		has_date,
 				has_time,
-				has_zone;
+				has_zone,
+				bc;				/* PostgreSQL's " BC" */
 	int			zone_sec;		/* east of UTC */
+	int			zone_sec_extra; /* seconds of an offset such as -07:52:58 */
 } Stamp;
 
 static int
@@ -564,7 +566,7 @@ parse_zone(const char **pp, Stamp *st)
 		return true;
 	}
 	if (*p != '+' && *p != '-')
-		return *p == '\0';
+		return true;			/* none; what follows is judged after */
 	sign = *p++ == '-' ? -1 : 1;
 	if (!digits(&p, 1, 2, &h))
 		return false;
@@ -573,13 +575,22 @@ parse_zone(const char **pp, Stamp *st)
 		p++;
 		if (!digits(&p, 2, 2, &m))
 			return false;
+		if (p[0] == ':' && isdigit((unsigned char) p[1]))
+		{
+			int			sec;
+
+			p++;
+			if (!digits(&p, 2, 2, &sec))
+				return false;
+			st->zone_sec_extra = sec;
+		}
 	}
 	else if (isdigit((unsigned char) *p) && !digits(&p, 2, 2, &m))
 		return false;
 	if (h > 15 || m > 59)
 		return false;
 	st->has_zone = true;
-	st->zone_sec = sign * (h * 3600 + m * 60);
+	st->zone_sec = sign * (h * 3600 + m * 60 + st->zone_sec_extra);
 	*pp = p;
 	return true;
 }
@@ -597,7 +608,7 @@ parse_stamp(const char *s, Stamp *st, bool want_date)
 	memset(st, 0, sizeof(*st));
 	if (want_date)
 	{
-		if (!digits(&p, 4, 4, &st->year) || *p != '-')
+		if (!digits(&p, 4, 7, &st->year) || *p != '-')
 			return 0;
 		p++;
 		if (!digits(&p, 1, 2, &st->month) || *p != '-')
@@ -624,6 +635,12 @@ parse_stamp(const char *s, Stamp *st, bool want_date)
 		return 0;
 	if (!parse_zone(&p, st))
 		return 0;
+	p = skip_space(p);
+	if (st->has_date && (strncasecmp(p, "BC", 2) == 0 || strncasecmp(p, "AD", 2) == 0))
+	{
+		st->bc = toupper((unsigned char) *p) == 'B';
+		p += 2;
+	}
 	if (*skip_space(p) != '\0')
 		return 0;
 	if (st->has_date && (st->year < 1 || st->month < 1 || st->month > 12 || st->day < 1 ||
@@ -914,7 +931,7 @@ covet_fx_check_value(const CovetFxCheck *ck, const char *val, CovetBuf *tmp,
 					return fail(err, "22008", "date/time field value out of range: \"%s\"", NULL, text);
 				if (ck->type == COVET_CK_TIME && st.has_date)
 					return bad_syntax(err, ck, text);
-				if (ck->rewrite)
+				if (ck->rewrite && !st.bc)
 				{
 					stamp_text(out, ck, &st);
 					*rewritten = true;
