@@ -51,4 +51,51 @@ extern void covet_fx_expand(CovetBuf *out, const CovetDialect *dl,
 extern CovetStatus covet_fx_split(CovetMem *mem, const char *text,
 								  char ***names, int *n, CovetError *err);
 
+/*
+ * How a column's values are judged before loading (fixture_check.c): the
+ * type as PostgreSQL would read it, from format_type or SQLite's declared
+ * type.
+ */
+typedef enum CovetFxCheckType
+{
+	COVET_CK_NONE,				/* anything goes (SQLite: no declared type) */
+	COVET_CK_OTHER,				/* a type covet does not judge: no list or object */
+	COVET_CK_CONTAINER,			/* json, jsonb, arrays: any JSON value */
+	COVET_CK_INT2,
+	COVET_CK_INT4,
+	COVET_CK_INT8,
+	COVET_CK_FLOAT4,
+	COVET_CK_FLOAT8,
+	COVET_CK_NUMERIC,
+	COVET_CK_BOOL,
+	COVET_CK_UUID,
+	COVET_CK_TEXT,
+	COVET_CK_DATE,
+	COVET_CK_TIME,
+	COVET_CK_TIMESTAMP,
+	COVET_CK_TIMESTAMPTZ
+} CovetFxCheckType;
+
+typedef struct CovetFxCheck
+{
+	CovetFxCheckType type;
+	int			len;			/* character(n) / varying(n); -1 none */
+	bool		varying;
+	int			precision;		/* numeric(p, s); -1 none */
+	int			scale;
+	bool		rewrite;		/* SQLite: store what SQLite and Django store */
+} CovetFxCheck;
+
+extern void covet_fx_check_plan(const CovetDialect *dl, const char *type,
+								CovetFixtureKind kind, CovetFxCheck *ck);
+
+/*
+ * Judge one value (JSON text).  A misfit is COVET_ERR_INVALID with
+ * PostgreSQL's wording and SQLSTATE in *err (no record prefix).  When
+ * *rewritten, out holds the JSON text to store instead.  tmp is scratch.
+ */
+extern CovetStatus covet_fx_check_value(const CovetFxCheck *ck, const char *val,
+										CovetBuf *tmp, CovetBuf *out,
+										bool *rewritten, CovetError *err);
+
 #endif							/* COVET_FIXTURE_H */

@@ -65,6 +65,7 @@ typedef struct LoadTable
 	int			metacap;
 	CovetBuf	pkbuf;
 	bool		loaded;
+	CovetFxCheck *checks;		/* per column (fixture_check.c) */
 } LoadTable;
 
 /* One record as the parser delivers it. */
@@ -275,6 +276,26 @@ rec_value(Loader *L, const char *name, size_t nlen, const char *val, size_t vlen
 #define REC_NAME(r, i) ((r)->arena.data + (r)->name_off[i])
 #define REC_VAL(r, i) ((r)->arena.data + (r)->val_off[i])
 
+/*
+ * How each column's values are judged (fixture_check.c).  SQLite's INTEGER
+ * PRIMARY KEY is the 64-bit rowid, whatever the name says.
+ */
+static CovetFxCheck *
+check_plans(CovetDriver *d, const CovetFxTable *t)
+{
+	CovetFxCheck *ck = covet_alloc0(&d->mem, sizeof(CovetFxCheck) * (size_t) (t->ncols + 1));
+	int			c;
+
+	for (c = 0; ck != NULL && c < t->ncols; c++)
+	{
+		covet_fx_check_plan(d->dialect, t->types[c], t->kinds[c], &ck[c]);
+		if (d->dialect->engine != COVET_ENGINE_POSTGRES && t->npk == 1 && t->is_pk[c] &&
+			strcasecmp(t->types[c], "integer") == 0)
+			ck[c].type = COVET_CK_INT8;
+	}
+	return ck;
+}
+
 /* The table of a model, described once. */
 static CovetStatus
 get_table(Loader *L, const char *model, LoadTable **out)
@@ -317,6 +338,11 @@ get_table(Loader *L, const char *model, LoadTable **out)
 		}
 	lt->name = covet_strdup(&d->mem, model);
 	lt->shape = covet_alloc0(&d->mem, sizeof(bool) * (size_t) (lt->t.ncols + 1));
+	if ((lt->checks = check_plans(d, &lt->t)) == NULL)
+	{
+		covet_free(&d->mem, lt->name);
+		lt->name = NULL;
+	}
 	covet_buf_init(&lt->batch, &d->mem);
 	covet_buf_init(&lt->pkbuf, &d->mem);
 	if (L->ntables == L->captables)
@@ -337,6 +363,7 @@ get_table(Loader *L, const char *model, LoadTable **out)
 	{
 		covet_free(&d->mem, lt->name);
 		covet_free(&d->mem, lt->shape);
+		covet_free(&d->mem, lt->checks);
 		covet_fx_table_free(d, &lt->t);
 		covet_free(&d->mem, lt);
 		return oom(L);
@@ -787,6 +814,92 @@ append_line(Loader *L, LoadTable *lt)
 	return nul;
 }
 
+/* The record's pk as error messages show it: 7, {"a": 1, "b": "x"}, null */
+static void
+pk_text(Loader *L, const CovetFxTable *t, CovetBuf *b)
+{
+	const Rec  *r = &L->rec;
+	int			i;
+
+	if (t->npk == 1 && L->vals[t->pk[0]] >= 0)
+		covet_buf_append(b, REC_VAL(r, L->vals[t->pk[0]]));
+	else if (t->npk > 1)
+	{
+		covet_buf_appendc(b, '{');
+		for (i = 0; i < t->npk; i++)
+		{
+			int			v = L->vals[t->pk[i]];
+
+			if (i > 0)
+				covet_buf_append(b, ", ");
+			covet_json_string(b, t->cols[t->pk[i]], strlen(t->cols[t->pk[i]]));
+			covet_buf_append(b, ": ");
+			covet_buf_append(b, v >= 0 ? REC_VAL(r, v) : "null");
+		}
+		covet_buf_appendc(b, '}');
+	}
+	else
+		covet_buf_append(b, "null");
+}
+
+/*
+ * Every value against its column's type, as PostgreSQL would judge it, on
+ * both engines (fixture_check.c); on SQLite a value may be rewritten to
+ * what SQLite stores (booleans 1/0, dates and times in its text form).
+ */
+static CovetStatus
+check_record(Loader *L, LoadTable *lt)
+{
+	Rec		   *r = &L->rec;
+	const CovetFxTable *t = &lt->t;
+	CovetBuf	out;
+	int			c;
+
+	covet_buf_init(&out, &L->d->mem);
+	for (c = 0; c < t->ncols; c++)
+	{
+		int			i = L->vals[c];
+		bool		rewritten;
+		CovetError	e;
+
+		if (i < 0)
+			continue;
+		covet_buf_reset(&out);
+		if (covet_fx_check_value(&lt->checks[c], REC_VAL(r, i), &L->tmp, &out, &rewritten, &e) != COVET_OK)
+		{
+			CovetBuf	pk;
+
+			covet_buf_free(&out);
+			*L->err = e;
+			if (e.code == COVET_ERR_NOMEM)
+				return L->rc = COVET_ERR_NOMEM;
+			covet_buf_init(&pk, &L->d->mem);
+			pk_text(L, t, &pk);
+			covet_buf_append(&pk, "");
+			covet_error_prefix(L->err, "fixture record %lld (line %lld, model \"%s\", pk %s, field \"%s\"): ",
+							   (long long) r->pos, (long long) r->line, lt->name,
+							   pk.failed ? "?" : pk.data, t->cols[c]);
+			covet_buf_free(&pk);
+			if (L->err->detail[0] == '\0')
+				covet_error_detail(L->err, "Nothing was loaded.");
+			return L->rc = COVET_ERR_INVALID;
+		}
+		if (rewritten)
+		{
+			r->val_off[i] = r->arena.len;
+			covet_buf_appendn(&r->arena, out.data, out.len);
+			covet_buf_appendc(&r->arena, '\0');
+			if (r->arena.failed || out.failed)
+			{
+				covet_buf_free(&out);
+				return oom(L);
+			}
+		}
+	}
+	covet_buf_free(&out);
+	return COVET_OK;
+}
+
 /* The record is complete: check it and add it to its table's batch. */
 static CovetStatus
 rec_end(Loader *L)
@@ -880,6 +993,9 @@ rec_end(Loader *L)
 			}
 		}
 	}
+
+	if ((rc = check_record(L, lt)) != COVET_OK)
+		return rc;
 
 	/* a batch holds records of one shape (the same columns) */
 	if (lt->nbatch > 0)
@@ -2073,6 +2189,7 @@ loader_free(Loader *L)
 		covet_fx_table_free(d, &lt->t);
 		covet_free(&d->mem, lt->name);
 		covet_free(&d->mem, lt->shape);
+		covet_free(&d->mem, lt->checks);
 		covet_free(&d->mem, lt->meta);
 		covet_buf_free(&lt->batch);
 		covet_buf_free(&lt->pkbuf);
