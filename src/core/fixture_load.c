@@ -1069,6 +1069,117 @@ rec_end(Loader *L)
 	return COVET_OK;
 }
 
+/* --- the input: text in memory, or a file read in chunks ------------------ */
+
+#define CHUNK_BYTES (1024 * 1024)
+
+typedef struct Source
+{
+	Loader	   *L;
+	const char *path;			/* a file read through read_chunk, or NULL */
+	int64_t		offset;			/* in the file, of the next chunk */
+	char	   *buf;			/* the file's current chunk */
+	const char *data;			/* the current chunk */
+	size_t		len;
+	size_t		off;			/* what is read of it */
+	bool		eof;			/* no chunk after this one */
+	bool		at_line_start;
+} Source;
+
+static void
+src_init_text(Source *s, Loader *L, const char *data, size_t len)
+{
+	memset(s, 0, sizeof(*s));
+	s->L = L;
+	s->data = data;
+	s->len = len;
+	s->eof = true;
+	s->at_line_start = true;
+}
+
+static void
+src_init_file(Source *s, Loader *L, const char *path)
+{
+	memset(s, 0, sizeof(*s));
+	s->L = L;
+	s->path = path;
+	s->at_line_start = true;
+}
+
+/* The next chunk, when this one is read; false at the end or on an error */
+static bool
+src_fill(Source *s)
+{
+	Loader	   *L = s->L;
+	CovetDriver *d = L->d;
+	size_t		got = 0;
+
+	while (s->off == s->len)
+	{
+		if (s->eof || L->rc != COVET_OK)
+			return false;
+		if (s->buf == NULL && (s->buf = covet_alloc(&d->mem, CHUNK_BYTES)) == NULL)
+			return oom(L), false;
+		if ((L->rc = d->read_chunk(d->ctx, s->path, s->offset, s->buf, CHUNK_BYTES, &got,
+								   L->err)) != COVET_OK)
+			return false;
+		if (d->check_interrupts != NULL &&
+			(L->rc = d->check_interrupts(d->ctx, L->err)) != COVET_OK)
+			return false;
+		s->data = s->buf;
+		s->len = got;
+		s->off = 0;
+		s->offset += (int64_t) got;
+		if (got == 0)
+			s->eof = true;
+	}
+	return true;
+}
+
+/*
+ * The next piece of input: up to and including a newline, or to the end of
+ * a chunk.  *new_line: the piece starts a line.  false at the end.
+ */
+static bool
+src_piece(Source *s, const char **piece, size_t *n, bool *new_line)
+{
+	const char *nl;
+
+	if (s->off == s->len && !src_fill(s))
+		return false;
+	nl = memchr(s->data + s->off, '\n', s->len - s->off);
+	*piece = s->data + s->off;
+	*n = nl ? (size_t) (nl - (s->data + s->off)) + 1 : s->len - s->off;
+	*new_line = s->at_line_start;
+	s->at_line_start = nl != NULL;
+	s->off += *n;
+	return true;
+}
+
+/* libyaml's read handler: 1 with *size_read (0 at the end), 0 on an error */
+static int
+src_yaml_read(void *data, unsigned char *buffer, size_t size, size_t *size_read)
+{
+	Source	   *s = data;
+	size_t		n;
+
+	*size_read = 0;
+	if (s->off == s->len && !src_fill(s))
+		return s->L->rc == COVET_OK;
+	n = s->len - s->off < size ? s->len - s->off : size;
+	memcpy(buffer, s->data + s->off, n);
+	s->off += n;
+	*size_read = n;
+	return 1;
+}
+
+static void
+src_free(Source *s)
+{
+	covet_free(&s->L->d->mem, s->buf);
+	s->buf = NULL;
+}
+
 /* --- JSON (yajl) ------------------------------------------------------------- */
 
 typedef enum JState
@@ -1391,8 +1502,7 @@ yajl_message(JParser *p, yajl_handle h, const unsigned char *text, size_t len)
 typedef struct JInput
 {
 	JParser    *p;
-	const char *data;
-	size_t		len;
+	Source	   *src;
 } JInput;
 
 /* The parse, inside covet_yajl_run: all its state is in *in. */
@@ -1402,23 +1512,24 @@ json_body(yajl_handle h, void *arg)
 	JInput	   *in = arg;
 	JParser    *p = in->p;
 	Loader	   *L = p->L;
-	size_t		off = 0;
+	const char *piece;
+	size_t		n;
+	bool		new_line;
 
 	/* line by line, so that callbacks and errors know their line */
-	while (off < in->len && L->rc == COVET_OK)
+	while (L->rc == COVET_OK && src_piece(in->src, &piece, &n, &new_line))
 	{
-		const char *nl = memchr(in->data + off, '\n', in->len - off);
-		size_t		n = nl ? (size_t) (nl - (in->data + off)) + 1 : in->len - off;
-
-		p->line++;
-		if (yajl_parse(h, (const unsigned char *) in->data + off, n) != yajl_status_ok)
+		if (new_line)
+			p->line++;
+		if (yajl_parse(h, (const unsigned char *) piece, n) != yajl_status_ok)
 		{
 			if (L->rc == COVET_OK)
-				yajl_message(p, h, (const unsigned char *) in->data + off, n);
+				yajl_message(p, h, (const unsigned char *) piece, n);
 			return;
 		}
-		off += n;
 	}
+	if (L->rc != COVET_OK)
+		return;
 	if (p->line == 0)
 		p->line = 1;
 	if (L->rc == COVET_OK && yajl_complete_parse(h) != yajl_status_ok && L->rc == COVET_OK)
@@ -1426,7 +1537,7 @@ json_body(yajl_handle h, void *arg)
 }
 
 static CovetStatus
-parse_json(Loader *L, const char *data, size_t len)
+parse_json(Loader *L, Source *src)
 {
 	JParser		p;
 	JInput		in;
@@ -1438,8 +1549,7 @@ parse_json(Loader *L, const char *data, size_t len)
 	covet_buf_init(&p.key, &L->d->mem);
 	covet_buf_init(&p.cap, &L->d->mem);
 	in.p = &p;
-	in.data = data;
-	in.len = len;
+	in.src = src;
 	if (covet_yajl_run(&L->d->mem, &json_callbacks, &p, json_body, &in, &nomem) != COVET_OK)
 		oom(L);
 	if (p.line == 0)
@@ -1775,7 +1885,7 @@ y_record(YParser *y)
 }
 
 static CovetStatus
-parse_yaml(Loader *L, const char *data, size_t len)
+parse_yaml(Loader *L, Source *src)
 {
 	YParser		y;
 	bool		seen_doc = false;
@@ -1784,7 +1894,7 @@ parse_yaml(Loader *L, const char *data, size_t len)
 	y.L = L;
 	if (!yaml_parser_initialize(&y.parser))
 		return oom(L);
-	yaml_parser_set_input_string(&y.parser, (const unsigned char *) data, len);
+	yaml_parser_set_input(&y.parser, src_yaml_read, src);
 	while (L->rc == COVET_OK && y_next(&y) == COVET_OK)
 	{
 		if (y.ev.type == YAML_STREAM_END_EVENT)
@@ -2078,11 +2188,13 @@ csv_failure(Loader *L, struct csv_parser *cp, int64_t line)
 }
 
 static CovetStatus
-parse_csv(Loader *L, const char *data, size_t len, const char *table)
+parse_csv(Loader *L, Source *src, const char *table)
 {
 	struct csv_parser cp;
 	CParser		c;
-	size_t		off = 0;
+	const char *piece;
+	size_t		n;
+	bool		new_line;
 	int			i;
 	CovetStatus rc;
 
@@ -2106,15 +2218,12 @@ parse_csv(Loader *L, const char *data, size_t len, const char *table)
 	if (csv_init(&cp, CSV_STRICT | CSV_STRICT_FINI | CSV_EMPTY_IS_NULL) != 0)
 		return oom(L);
 	csv_set_space_func(&cp, c_space);
-	while (off < len && L->rc == COVET_OK)
+	while (L->rc == COVET_OK && src_piece(src, &piece, &n, &new_line))
 	{
-		const char *nl = memchr(data + off, '\n', len - off);
-		size_t		n = nl ? (size_t) (nl - (data + off)) + 1 : len - off;
-
-		c.line++;
-		if (csv_parse(&cp, data + off, n, c_field, c_row, &c) != n && L->rc == COVET_OK)
+		if (new_line)
+			c.line++;
+		if (csv_parse(&cp, piece, n, c_field, c_row, &c) != n && L->rc == COVET_OK)
 			csv_failure(L, &cp, c.line);
-		off += n;
 	}
 	if (L->rc == COVET_OK && csv_fini(&cp, c_field, c_row, &c) != 0 && L->rc == COVET_OK)
 		csv_failure(L, &cp, c.line);
@@ -2206,17 +2315,17 @@ loader_free(Loader *L)
 	covet_buf_free(&L->sql);
 }
 
-CovetStatus
-covet_fixture_load(CovetDriver *d, const char *data, size_t len,
-				   CovetFixtureFormat format, CovetOnConflict on_conflict,
-				   const char *table, int64_t *records, CovetError *err)
+/* A load from text (path NULL) or from a file read in chunks */
+static CovetStatus
+load_run(CovetDriver *d, const char *data, size_t len, const char *path,
+		 CovetFixtureFormat format, CovetOnConflict on_conflict,
+		 const char *table, int64_t *records, CovetError *err)
 {
 	Loader		L;
+	Source		src;
 	CovetError	ignore;
 
 	*records = 0;
-	if (data == NULL)
-		return covet_error_set(err, COVET_ERR_NULL, "data must not be null");
 	memset(&L, 0, sizeof(L));
 	L.d = d;
 	L.err = err;
@@ -2232,18 +2341,23 @@ covet_fixture_load(CovetDriver *d, const char *data, size_t len,
 		loader_free(&L);
 		return L.rc;
 	}
+	if (path != NULL)
+		src_init_file(&src, &L, path);
+	else
+		src_init_text(&src, &L, data, len);
 	switch (format)
 	{
 		case COVET_FORMAT_JSON:
-			parse_json(&L, data, len);
+			parse_json(&L, &src);
 			break;
 		case COVET_FORMAT_YAML:
-			parse_yaml(&L, data, len);
+			parse_yaml(&L, &src);
 			break;
 		case COVET_FORMAT_CSV:
-			parse_csv(&L, data, len, table);
+			parse_csv(&L, &src, table);
 			break;
 	}
+	src_free(&src);
 	if (L.rc == COVET_OK)
 		flush_all(&L);
 	if (L.rc == COVET_OK)
@@ -2259,6 +2373,17 @@ covet_fixture_load(CovetDriver *d, const char *data, size_t len,
 }
 
 CovetStatus
+covet_fixture_load(CovetDriver *d, const char *data, size_t len,
+				   CovetFixtureFormat format, CovetOnConflict on_conflict,
+				   const char *table, int64_t *records, CovetError *err)
+{
+	*records = 0;
+	if (data == NULL)
+		return covet_error_set(err, COVET_ERR_NULL, "data must not be null");
+	return load_run(d, data, len, NULL, format, on_conflict, table, records, err);
+}
+
+CovetStatus
 covet_fixture_load_file(CovetDriver *d, const char *path, CovetFixtureFormat format,
 						CovetOnConflict on_conflict, const char *table,
 						int64_t *records, CovetError *err)
@@ -2270,6 +2395,8 @@ covet_fixture_load_file(CovetDriver *d, const char *path, CovetFixtureFormat for
 	*records = 0;
 	if (path == NULL)
 		return covet_error_set(err, COVET_ERR_NULL, "path must not be null");
+	if (d->read_chunk != NULL)
+		return load_run(d, NULL, 0, path, format, on_conflict, table, records, err);
 	if ((rc = d->read_file(d->ctx, path, &text, &len, err)) != COVET_OK)
 		return rc;
 	rc = covet_fixture_load(d, text, len, format, on_conflict, table, records, err);
