@@ -40,6 +40,8 @@ same libsqlite3 as the shell; psycopg2).  SQLite: default settings
 (rollback journal, synchronous=FULL), as Django and the shell use them.
 
 Output: lines "row|WHAT|FIGURE" and "report|TEXT" for django.sh.
+DJANGO_BENCH_DJANGO=0 leaves Django's commands out (covet and the floors
+only, a minute instead of several).
 """
 import json
 import os
@@ -61,6 +63,8 @@ engine = sys.argv[1]
 ROWS = int(sys.argv[2]) if len(sys.argv) > 2 else 100000
 REPEAT = int(sys.argv[3]) if len(sys.argv) > 3 else 2
 NPERSON = max(1, ROWS // 100)
+# DJANGO_BENCH_DJANGO=0: leave Django's own commands out (minutes)
+SKIP_DJANGO = os.environ.get("DJANGO_BENCH_DJANGO", "1") == "0"
 NBOOK = ROWS - NPERSON
 MODEL_MAP = json.dumps({"fixtures_regress.person": PERSON, "fixtures_regress.book": BOOK})
 
@@ -330,9 +334,12 @@ def main():
     for key, loader, times in plan:
         progress(key)
         results[key], errors[key] = best(run_load(key, loader), times)
-    progress("Django's loaddata (minutes)")
-    results["load_djangocmd"], errors["load_djangocmd"] = best(
-        run_load("load_djangocmd", lambda db: manage(db, "loaddata", os.path.join(tmp, "django.json"))), 1)
+    if SKIP_DJANGO:
+        results["load_djangocmd"], errors["load_djangocmd"] = None, "skipped (DJANGO_BENCH_DJANGO=0)"
+    else:
+        progress("Django's loaddata (minutes)")
+        results["load_djangocmd"], errors["load_djangocmd"] = best(
+            run_load("load_djangocmd", lambda db: manage(db, "loaddata", os.path.join(tmp, "django.json"))), 1)
 
     # --- dumps, of rows loaded by covet (the plain fixture)
     src = fresh()
@@ -371,6 +378,9 @@ def main():
 
     for key, fn, times in [("dump_floor", floor_dump, REPEAT), ("dump_plain", covet_dump(None), REPEAT),
                            ("dump_django", covet_dump("django"), REPEAT), ("dump_djangocmd", django_dump, 1)]:
+        if key == "dump_djangocmd" and SKIP_DJANGO:
+            results[key], errors[key] = None, "skipped (DJANGO_BENCH_DJANGO=0)"
+            continue
         progress(key)
         results[key], errors[key] = best(fn, times)
     # Django's own dump (with "stores": []) read by covet
