@@ -113,6 +113,15 @@ is "$(q "SET TIME ZONE 'UTC'; SELECT ts || ' ' || tz FROM j WHERE id = 1")" \
 	"2024-07-07 19:40:20 2024-07-07 17:40:20.5+00" "PostgreSQL: the same instants"
 is "$(q "SELECT string_agg(b::text, ' ' ORDER BY id) FROM j")" "true false true" "PostgreSQL: the same booleans"
 
+# YAML: !!timestamp and PyYAML's plain timestamps are stored the same way
+printf -- '- model: j\n  pk: 9\n  fields:\n    ts: !!timestamp 2001-12-14T21:59:43.10-05:00\n    tz: 2024-07-07 19:40:20+00:00\n    d: 2002-12-14\n    b: yes\n' >"$TMP/y.yaml"
+is "$(q "SELECT covet_loaddata('$(cat "$TMP/y.yaml")', 'yaml')")|$(lite "SELECT covet_loaddata(readfile('$TMP/y.yaml'), 'yaml')")" \
+	"1|1" "YAML with !!timestamp loads on both engines"
+is "$(lite "SELECT ts || ' ' || tz || ' ' || d || ' ' || b FROM j WHERE id = 9")" \
+	"2001-12-15 02:59:43.100000 2024-07-07 19:40:20 2002-12-14 1" "SQLite: YAML timestamps in SQLite's form, in UTC"
+is "$(q "SET TIME ZONE 'UTC'; SELECT tz || ' ' || d || ' ' || b FROM j WHERE id = 9")" \
+	"2024-07-07 19:40:20+00 2002-12-14 true" "PostgreSQL: the same YAML values"
+
 # --- a foreign key broken at COMMIT (deferred, as Django declares them) -----
 FK_SCHEMA="CREATE TABLE customers (id integer PRIMARY KEY, name text);
 CREATE TABLE orders (id integer PRIMARY KEY,
