@@ -98,4 +98,29 @@ extern CovetStatus covet_fx_check_value(const CovetFxCheck *ck, const char *val,
 										CovetBuf *tmp, CovetBuf *out,
 										bool *rewritten, CovetError *err);
 
+/*
+ * A row of a table whose foreign key has no parent (fixture_fkcheck.c):
+ * its primary key values as text, the key's columns ("a, b"), its values
+ * ("1, 2"), the referenced table, and the first column.
+ */
+typedef struct CovetFxFkBreak
+{
+	int			npk;
+	char	  **pk;
+	char	   *cols;
+	char	   *value;
+	char	   *parent;
+	char	   *field;
+} CovetFxFkBreak;
+
+/*
+ * The first row of t breaking one of its foreign keys that the engine
+ * checks at COMMIT (PostgreSQL: the DEFERRABLE ones; SQLite: all, when
+ * PRAGMA foreign_keys is on).  *found false: none.
+ */
+extern CovetStatus covet_fx_fk_find(CovetDriver *d, const CovetFxTable *t,
+									bool *found, CovetFxFkBreak *br,
+									CovetError *err);
+extern void covet_fx_fk_break_free(CovetDriver *d, CovetFxFkBreak *br);
+
 #endif							/* COVET_FIXTURE_H */

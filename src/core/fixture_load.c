@@ -101,6 +101,12 @@ typedef struct Loader
 	int			nvals;
 	CovetBuf	tmp;
 	CovetBuf	sql;
+	/* only finding a record (fixture_fkcheck.c's row), not loading */
+	const CovetFxTable *find;
+	char	  **find_pk;		/* its primary key values as text */
+	int64_t		found_pos;
+	int64_t		found_line;
+	CovetBuf	found_pk;		/* as the record gives it */
 } Loader;
 
 static CovetStatus
@@ -900,6 +906,80 @@ check_record(Loader *L, LoadTable *lt)
 	return COVET_OK;
 }
 
+/* Is the value (JSON text) the same as a row's text? */
+static bool
+same_value(Loader *L, const char *json, const char *text)
+{
+	if (text == NULL)
+		return strcmp(json, "null") == 0;
+	if (json[0] != '"')
+		return strcmp(json, text) == 0;
+	covet_buf_reset(&L->tmp);
+	if (!covet_json_unescape(&L->tmp, json, strlen(json)))
+		return false;
+	covet_buf_append(&L->tmp, "");
+	return !L->tmp.failed && strcmp(L->tmp.data, text) == 0;
+}
+
+/* Finding mode: is this the record of the row in L->find?  (first wins) */
+static CovetStatus
+find_record(Loader *L)
+{
+	Rec		   *r = &L->rec;
+	const CovetFxTable *ft = L->find;
+	LoadTable  *lt;
+	CovetStatus rc;
+	int			k,
+				i;
+
+	if (L->found_pos > 0 || !r->has_model)
+		return COVET_OK;
+	covet_buf_append(&r->model, "");
+	if (r->model.failed)
+		return oom(L);
+	rc = get_table(L, r->model.data, &lt);
+	if (rc == COVET_ERR_NOT_FOUND)
+		return COVET_OK;
+	if (rc != COVET_OK)
+		return rc;
+	if (strcmp(lt->t.sql_name, ft->sql_name) != 0 || ft->npk == 0)
+		return COVET_OK;
+	covet_buf_reset(&L->found_pk);
+	if (ft->npk > 1)
+		covet_buf_appendc(&L->found_pk, '{');
+	for (k = 0; k < ft->npk; k++)
+	{
+		const char *col = ft->cols[ft->pk[k]];
+		int			hit = -1;
+
+		for (i = 0; i < r->nfields && hit < 0; i++)
+		{
+			const char *name = REC_NAME(r, i);
+
+			if ((ft->npk == 1 && r->is_pk[i] && name[0] == '\0') || strcasecmp(name, col) == 0)
+				hit = i;
+		}
+		if (hit < 0 || !same_value(L, REC_VAL(r, hit), L->find_pk[k]))
+			return COVET_OK;
+		if (ft->npk > 1)
+		{
+			if (k > 0)
+				covet_buf_append(&L->found_pk, ", ");
+			covet_json_string(&L->found_pk, col, strlen(col));
+			covet_buf_append(&L->found_pk, ": ");
+		}
+		covet_buf_append(&L->found_pk, REC_VAL(r, hit));
+	}
+	if (ft->npk > 1)
+		covet_buf_appendc(&L->found_pk, '}');
+	covet_buf_append(&L->found_pk, "");
+	if (L->found_pk.failed)
+		return oom(L);
+	L->found_pos = r->pos;
+	L->found_line = r->line;
+	return COVET_OK;
+}
+
 /* The record is complete: check it and add it to its table's batch. */
 static CovetStatus
 rec_end(Loader *L)
@@ -916,6 +996,8 @@ rec_end(Loader *L)
 
 	if (L->rc != COVET_OK)
 		return L->rc;
+	if (L->find != NULL)
+		return find_record(L);
 	if (!r->has_model)
 		return record_error(L, COVET_ERR_PARSE, "no \"model\"");
 	covet_buf_append(&r->model, "");
@@ -2313,6 +2395,100 @@ loader_free(Loader *L)
 	covet_buf_free(&L->rec.arena);
 	covet_buf_free(&L->tmp);
 	covet_buf_free(&L->sql);
+	covet_buf_free(&L->found_pk);
+}
+
+static void
+loader_init(Loader *L, CovetDriver *d, CovetError *err, CovetOnConflict on_conflict,
+			CovetFixtureFormat format)
+{
+	memset(L, 0, sizeof(*L));
+	L->d = d;
+	L->err = err;
+	L->on_conflict = on_conflict;
+	L->format_name = format == COVET_FORMAT_JSON ? "JSON" : format == COVET_FORMAT_YAML ? "YAML" : "CSV";
+	covet_buf_init(&L->tmp, &d->mem);
+	covet_buf_init(&L->sql, &d->mem);
+	covet_buf_init(&L->rec.model, &d->mem);
+	covet_buf_init(&L->rec.arena, &d->mem);
+	covet_buf_init(&L->found_pk, &d->mem);
+}
+
+/* The whole input through its parser: text (path NULL) or a file */
+static void
+parse_source(Loader *L, const char *data, size_t len, const char *path,
+			 CovetFixtureFormat format, const char *table)
+{
+	Source		src;
+
+	if (path != NULL)
+		src_init_file(&src, L, path);
+	else
+		src_init_text(&src, L, data, len);
+	switch (format)
+	{
+		case COVET_FORMAT_JSON:
+			parse_json(L, &src);
+			break;
+		case COVET_FORMAT_YAML:
+			parse_yaml(L, &src);
+			break;
+		case COVET_FORMAT_CSV:
+			parse_csv(L, &src, table);
+			break;
+	}
+	src_free(&src);
+}
+
+/*
+ * Foreign keys the engine would check at COMMIT (deferred): a row of a
+ * loaded table without its parent fails the load here, naming the record
+ * it came from (found by reading the input again) and the missing key.
+ */
+static CovetStatus
+check_foreign_keys(Loader *L, const char *data, size_t len, const char *path,
+				   CovetFixtureFormat format, const char *table)
+{
+	CovetDriver *d = L->d;
+	int			i;
+
+	for (i = 0; i < L->ntables; i++)
+	{
+		LoadTable  *lt = L->tables[i];
+		CovetFxFkBreak br;
+		bool		found;
+		Loader		F;
+		CovetError	ferr;
+
+		if (!lt->loaded)
+			continue;
+		if ((L->rc = covet_fx_fk_find(d, &lt->t, &found, &br, L->err)) != COVET_OK)
+			return L->rc;
+		if (!found)
+			continue;
+
+		/* which record: the input once more, finding only */
+		loader_init(&F, d, &ferr, L->on_conflict, format);
+		F.find = &lt->t;
+		F.find_pk = br.pk;
+		if (br.npk > 0)
+			parse_source(&F, data, len, path, format, table);
+		if (F.found_pos > 0)
+			covet_error_set(L->err, COVET_ERR_SQL,
+							"fixture record %lld (line %lld, model \"%s\", pk %s, field \"%s\"): foreign key violated: key (%s)=(%s) is not present in table \"%s\"",
+							(long long) F.found_pos, (long long) F.found_line, lt->name,
+							F.found_pk.data, br.field, br.cols, br.value, br.parent);
+		else
+			covet_error_set(L->err, COVET_ERR_SQL,
+							"foreign key violated in table \"%s\": key (%s)=(%s) is not present in table \"%s\"",
+							lt->t.model, br.cols, br.value, br.parent);
+		memcpy(L->err->sqlstate, "23503", 6);
+		covet_error_detail(L->err, "Nothing was loaded.");
+		loader_free(&F);
+		covet_fx_fk_break_free(d, &br);
+		return L->rc = COVET_ERR_SQL;
+	}
+	return COVET_OK;
 }
 
 /* A load from text (path NULL) or from a file read in chunks */
@@ -2322,46 +2498,22 @@ load_run(CovetDriver *d, const char *data, size_t len, const char *path,
 		 const char *table, int64_t *records, CovetError *err)
 {
 	Loader		L;
-	Source		src;
 	CovetError	ignore;
 
 	*records = 0;
-	memset(&L, 0, sizeof(L));
-	L.d = d;
-	L.err = err;
-	L.on_conflict = on_conflict;
-	L.format_name = format == COVET_FORMAT_JSON ? "JSON" : format == COVET_FORMAT_YAML ? "YAML" : "CSV";
-	covet_buf_init(&L.tmp, &d->mem);
-	covet_buf_init(&L.sql, &d->mem);
-	covet_buf_init(&L.rec.model, &d->mem);
-	covet_buf_init(&L.rec.arena, &d->mem);
-
+	loader_init(&L, d, err, on_conflict, format);
 	if ((L.rc = d->savepoint_begin(d->ctx, err)) != COVET_OK)
 	{
 		loader_free(&L);
 		return L.rc;
 	}
-	if (path != NULL)
-		src_init_file(&src, &L, path);
-	else
-		src_init_text(&src, &L, data, len);
-	switch (format)
-	{
-		case COVET_FORMAT_JSON:
-			parse_json(&L, &src);
-			break;
-		case COVET_FORMAT_YAML:
-			parse_yaml(&L, &src);
-			break;
-		case COVET_FORMAT_CSV:
-			parse_csv(&L, &src, table);
-			break;
-	}
-	src_free(&src);
+	parse_source(&L, data, len, path, format, table);
 	if (L.rc == COVET_OK)
 		flush_all(&L);
 	if (L.rc == COVET_OK)
 		move_sequences(&L);
+	if (L.rc == COVET_OK)
+		check_foreign_keys(&L, data, len, path, format, table);
 	if (L.rc == COVET_OK)
 		L.rc = d->savepoint_release(d->ctx, err);
 	else

@@ -33,6 +33,9 @@
 #   lockretry (PostgreSQL) the cost of lock timeouts with retry when nothing
 #            blocks (test/bench/lockretry.sh): 1,000 migrations applied with
 #            covet.ddl_lock_timeout on and off, and the ratio
+#   fxmemory peak memory of covet_dumpdata_file and covet_loaddata_file at
+#            FXMEM_BENCH_ROWS (default 100,000 and 1,000,000) rows
+#            (test/bench/fxmemory.sh): flat, as they stream
 #   migrate  one long migration (test/bench/migrate.sh): MIG_STATEMENTS
 #            (default 1,490,000, 51 MB) INSERTs applied by covet_migrate_up;
 #            time and peak memory (PostgreSQL: the backend's private peak
@@ -41,7 +44,7 @@
 # Settings: ROWS, MEM_ROWS (0 skips the memory runs at scale), FIX_ROWS,
 # MIG_STATEMENTS (0 skips the migrate section),
 # BENCH_REPEAT (rounds per approach, best reported; default 2),
-# BENCH_ONLY=runner, BENCH_ONLY=lockretry, BENCH_ONLY=batch, BENCH_ONLY=fixtures, BENCH_ONLY=commit, BENCH_ONLY=django or BENCH_ONLY=migrate to run one kind
+# BENCH_ONLY=runner, BENCH_ONLY=lockretry, BENCH_ONLY=batch, BENCH_ONLY=fixtures, BENCH_ONLY=fxmemory, BENCH_ONLY=commit, BENCH_ONLY=django or BENCH_ONLY=migrate to run one kind
 # of section, BENCH_ENGINE=sqlite or BENCH_ENGINE=postgres to run one engine, BENCH_NO_INSTALL=1 to use
 # the installed PostgreSQL extension as it is (root runs make install first).  A default run takes about
 # 22 minutes on 2 CPUs (fixtures about 7 of them).
@@ -78,10 +81,12 @@ fixtures_init
 . "$ROOT/test/bench/django.sh"
 # shellcheck source=test/scripts/lib/pgmem.sh
 . "$ROOT/test/scripts/lib/pgmem.sh"
+# shellcheck source=test/bench/fxmemory.sh
+. "$ROOT/test/bench/fxmemory.sh"
 migrate_init
 
-SQLITE_SECTIONS=(sqlite_runner sqlite_commit sqlite_batch sqlite_fixtures sqlite_django sqlite_migrate)
-PG_SECTIONS=(pg_runner pg_commit pg_lockretry pg_batch pg_fixtures pg_django pg_migrate)
+SQLITE_SECTIONS=(sqlite_runner sqlite_commit sqlite_batch sqlite_fixtures sqlite_fxmemory sqlite_django sqlite_migrate)
+PG_SECTIONS=(pg_runner pg_commit pg_lockretry pg_batch pg_fixtures pg_fxmemory pg_django pg_migrate)
 case "${BENCH_ONLY:-}" in
 runner) SQLITE_SECTIONS=(sqlite_runner) PG_SECTIONS=(pg_runner) ;;
 commit) SQLITE_SECTIONS=(sqlite_commit) PG_SECTIONS=(pg_commit) ;;
@@ -89,6 +94,7 @@ lockretry) SQLITE_SECTIONS=() PG_SECTIONS=(pg_lockretry) ;;
 batch) SQLITE_SECTIONS=(sqlite_batch) PG_SECTIONS=(pg_batch) ;;
 fixtures) SQLITE_SECTIONS=(sqlite_fixtures) PG_SECTIONS=(pg_fixtures) ;;
 migrate) SQLITE_SECTIONS=(sqlite_migrate) PG_SECTIONS=(pg_migrate) ;;
+fxmemory) SQLITE_SECTIONS=(sqlite_fxmemory) PG_SECTIONS=(pg_fxmemory) ;;
 django) SQLITE_SECTIONS=(sqlite_django) PG_SECTIONS=(pg_django) ;;
 esac
 case "${BENCH_ENGINE:-}" in

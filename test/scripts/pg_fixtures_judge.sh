@@ -112,4 +112,41 @@ is "$(lite "SELECT d || ' ' || tm || ' ' || n || ':' || typeof(n) FROM j WHERE i
 is "$(q "SET TIME ZONE 'UTC'; SELECT ts || ' ' || tz FROM j WHERE id = 1")" \
 	"2024-07-07 19:40:20 2024-07-07 17:40:20.5+00" "PostgreSQL: the same instants"
 is "$(q "SELECT string_agg(b::text, ' ' ORDER BY id) FROM j")" "true false true" "PostgreSQL: the same booleans"
+
+# YAML: !!timestamp and PyYAML's plain timestamps are stored the same way
+printf -- '- model: j\n  pk: 9\n  fields:\n    ts: !!timestamp 2001-12-14T21:59:43.10-05:00\n    tz: 2024-07-07 19:40:20+00:00\n    d: 2002-12-14\n    b: yes\n' >"$TMP/y.yaml"
+is "$(q "SELECT covet_loaddata('$(cat "$TMP/y.yaml")', 'yaml')")|$(lite "SELECT covet_loaddata(readfile('$TMP/y.yaml'), 'yaml')")" \
+	"1|1" "YAML with !!timestamp loads on both engines"
+is "$(lite "SELECT ts || ' ' || tz || ' ' || d || ' ' || b FROM j WHERE id = 9")" \
+	"2001-12-15 02:59:43.100000 2024-07-07 19:40:20 2002-12-14 1" "SQLite: YAML timestamps in SQLite's form, in UTC"
+is "$(q "SET TIME ZONE 'UTC'; SELECT tz || ' ' || d || ' ' || b FROM j WHERE id = 9")" \
+	"2024-07-07 19:40:20+00 2002-12-14 true" "PostgreSQL: the same YAML values"
+
+# --- a foreign key broken at COMMIT (deferred, as Django declares them) -----
+FK_SCHEMA="CREATE TABLE customers (id integer PRIMARY KEY, name text);
+CREATE TABLE orders (id integer PRIMARY KEY,
+  customer_id integer REFERENCES customers (id) DEFERRABLE INITIALLY DEFERRED, note text);
+CREATE TABLE lines (code text PRIMARY KEY,
+  order_id integer REFERENCES orders (id) DEFERRABLE INITIALLY DEFERRED);"
+q "$FK_SCHEMA" >/dev/null
+lite "$FK_SCHEMA" >/dev/null
+fk_both() {
+	printf '%s' "$1" >"$TMP/fk.json"
+	p=$(pg_msg "$1")
+	s=$(sqlite3 -batch "$TMP/j.db" ".load $ROOT/covet" "PRAGMA foreign_keys = ON" \
+		"SELECT covet_loaddata(readfile('$TMP/fk.json'))" 2>&1 | sed -n 's/.*\(fixture record.*\)/\1/p' | head -n 1)
+	is "$s" "$p" "$2: the same message on both engines"
+	is "$p" "$3" "$2: names the record"
+}
+fk_both '[{"model": "orders", "pk": 1, "fields": {"customer_id": 7}},
+{"model": "customers", "pk": 7, "fields": {"name": "Ada"}},
+{"model": "orders", "pk": 2, "fields": {"customer_id": 8, "note": "x"}},
+{"model": "lines", "pk": "a", "fields": {"order_id": 1}}]' "a child before its parent loads; a missing parent" \
+	'fixture record 3 (line 3, model "orders", pk 2, field "customer_id"): foreign key violated: key (customer_id)=(8) is not present in table "customers"'
+fk_both '[{"model": "lines", "pk": "x\"y", "fields": {"order_id": 99}}]' "a text key" \
+	'fixture record 1 (line 1, model "lines", pk "x\"y", field "order_id"): foreign key violated: key (order_id)=(99) is not present in table "orders"'
+is "$(q "SELECT count(*) FROM customers")|$(lite "SELECT count(*) FROM customers")" "0|0" "nothing was loaded on either engine"
+printf '%s' '[{"model": "orders", "pk": 1, "fields": {"customer_id": 7}}, {"model": "customers", "pk": 7, "fields": {}}]' >"$TMP/fk.json"
+is "$(q "SELECT covet_loaddata('$(cat "$TMP/fk.json")')")|$(sqlite3 -batch "$TMP/j.db" ".load $ROOT/covet" "PRAGMA foreign_keys = ON" "SELECT covet_loaddata(readfile('$TMP/fk.json'))")" \
+	"2|2" "a child before its parent loads on both engines"
 done_testing
