@@ -67,6 +67,88 @@ fx_write_file(void *ctx, const char *path, const char *data, size_t len, CovetEr
 	return COVET_OK;
 }
 
+/*
+ * Fixture files in pieces (the core's read_chunk, append_file and
+ * finish_file), so that memory stays flat whatever the file's size.  A dump
+ * goes to "<path>.covet-tmp", renamed over path when it is complete.
+ */
+static CovetStatus
+fx_read_chunk(void *ctx, const char *path, int64_t offset, char *buf, size_t size,
+			  size_t *got, CovetError *err)
+{
+	FILE	   *f;
+
+	(void) ctx;
+	*got = 0;
+	if ((f = fopen(path, "rb")) == NULL)
+		return covet_error_set(err, COVET_ERR_IO, "could not open \"%s\": %s", path, strerror(errno));
+	if (offset > 0 && fseeko(f, (off_t) offset, SEEK_SET) != 0)
+	{
+		int			e = errno;
+
+		fclose(f);
+		return covet_error_set(err, COVET_ERR_IO, "could not read \"%s\": %s", path, strerror(e));
+	}
+	*got = fread(buf, 1, size, f);
+	if (ferror(f))
+	{
+		int			e = errno;
+
+		fclose(f);
+		return covet_error_set(err, COVET_ERR_IO, "could not read \"%s\": %s", path, strerror(e));
+	}
+	fclose(f);
+	return COVET_OK;
+}
+
+static char *
+fx_tmp_path(const char *path)
+{
+	return sqlite3_mprintf("%s.covet-tmp", path);
+}
+
+static CovetStatus
+fx_append_file(void *ctx, const char *path, const char *data, size_t len, bool first,
+			   CovetError *err)
+{
+	char	   *tmp = fx_tmp_path(path);
+	FILE	   *f;
+	CovetStatus rc = COVET_OK;
+
+	(void) ctx;
+	if (tmp == NULL)
+		return covet_error_set(err, COVET_ERR_NOMEM, "out of memory");
+	if ((f = fopen(tmp, first ? "wb" : "ab")) == NULL)
+		rc = covet_error_set(err, COVET_ERR_IO, "could not open \"%s\" for writing: %s",
+							 path, strerror(errno));
+	else
+	{
+		if (len > 0 && fwrite(data, 1, len, f) != len)
+			rc = covet_error_set(err, COVET_ERR_IO, "could not write \"%s\": %s", path, strerror(errno));
+		if (fclose(f) != 0 && rc == COVET_OK)
+			rc = covet_error_set(err, COVET_ERR_IO, "could not write \"%s\": %s", path, strerror(errno));
+	}
+	sqlite3_free(tmp);
+	return rc;
+}
+
+static CovetStatus
+fx_finish_file(void *ctx, const char *path, bool keep, CovetError *err)
+{
+	char	   *tmp = fx_tmp_path(path);
+	CovetStatus rc = COVET_OK;
+
+	(void) ctx;
+	if (tmp == NULL)
+		return covet_error_set(err, COVET_ERR_NOMEM, "out of memory");
+	if (keep && rename(tmp, path) != 0)
+		rc = covet_error_set(err, COVET_ERR_IO, "could not write \"%s\": %s", path, strerror(errno));
+	if (!keep || rc != COVET_OK)
+		(void) remove(tmp);
+	sqlite3_free(tmp);
+	return rc;
+}
+
 typedef struct DumpArgs
 {
 	const char *path;			/* NULL: return the text */
@@ -87,6 +169,8 @@ dump_call(sqlite3_context *ctx, const DumpArgs *a)
 
 	covet_sqlite_call_init(&call, sqlite3_user_data(ctx));
 	call.driver.write_file = fx_write_file;
+	call.driver.append_file = fx_append_file;
+	call.driver.finish_file = fx_finish_file;
 	if (a->path == NULL)
 	{
 		/* the dump's text is handed to SQLite without a copy */
@@ -169,6 +253,7 @@ load_call(sqlite3_context *ctx, const LoadArgs *a)
 	CovetStatus rc = COVET_OK;
 
 	covet_sqlite_call_init(&call, sqlite3_user_data(ctx));
+	call.driver.read_chunk = fx_read_chunk;
 	rc = covet_sqlite_check_no_writer(&call, "covet_loaddata", &err);
 	own = sqlite3_get_autocommit(call.db) != 0;
 	if (rc == COVET_OK && own)

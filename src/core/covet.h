@@ -531,6 +531,24 @@ typedef struct CovetDriver
 							   size_t len, CovetError *err);
 
 	/*
+	 * Fixture files in pieces, so that memory stays flat whatever their
+	 * size (optional: NULL means whole files through read_file and
+	 * write_file).  read_chunk reads up to size bytes at offset (*got 0 at
+	 * the end; fewer than size is no sign of the end: a driver may hold back
+	 * an incomplete multibyte character).  append_file writes to a
+	 * temporary twin of path (first: created empty); finish_file moves the
+	 * twin over path (keep) or removes it.  PostgreSQL: server-side, with
+	 * the privileges read_file and write_file ask for.
+	 */
+	CovetStatus (*read_chunk) (void *ctx, const char *path, int64_t offset,
+							   char *buf, size_t size, size_t *got,
+							   CovetError *err);
+	CovetStatus (*append_file) (void *ctx, const char *path, const char *data,
+								size_t len, bool first, CovetError *err);
+	CovetStatus (*finish_file) (void *ctx, const char *path, bool keep,
+								CovetError *err);
+
+	/*
 	 * Optional (NULL: query).  covet's own bookkeeping: the statements
 	 * covet_sql_run makes from templates that name covet's tables
 	 * ("{runs}", "{undo_7}").  Such a statement carries no caller text

@@ -51,4 +51,76 @@ extern void covet_fx_expand(CovetBuf *out, const CovetDialect *dl,
 extern CovetStatus covet_fx_split(CovetMem *mem, const char *text,
 								  char ***names, int *n, CovetError *err);
 
+/*
+ * How a column's values are judged before loading (fixture_check.c): the
+ * type as PostgreSQL would read it, from format_type or SQLite's declared
+ * type.
+ */
+typedef enum CovetFxCheckType
+{
+	COVET_CK_NONE,				/* anything goes (SQLite: no declared type) */
+	COVET_CK_OTHER,				/* a type covet does not judge: no list or object */
+	COVET_CK_CONTAINER,			/* json, jsonb, arrays: any JSON value */
+	COVET_CK_INT2,
+	COVET_CK_INT4,
+	COVET_CK_INT8,
+	COVET_CK_FLOAT4,
+	COVET_CK_FLOAT8,
+	COVET_CK_NUMERIC,
+	COVET_CK_BOOL,
+	COVET_CK_UUID,
+	COVET_CK_TEXT,
+	COVET_CK_DATE,
+	COVET_CK_TIME,
+	COVET_CK_TIMESTAMP,
+	COVET_CK_TIMESTAMPTZ
+} CovetFxCheckType;
+
+typedef struct CovetFxCheck
+{
+	CovetFxCheckType type;
+	int			len;			/* character(n) / varying(n); -1 none */
+	bool		varying;
+	int			precision;		/* numeric(p, s); -1 none */
+	int			scale;
+	bool		rewrite;		/* SQLite: store what SQLite and Django store */
+} CovetFxCheck;
+
+extern void covet_fx_check_plan(const CovetDialect *dl, const char *type,
+								CovetFixtureKind kind, CovetFxCheck *ck);
+
+/*
+ * Judge one value (JSON text).  A misfit is COVET_ERR_INVALID with
+ * PostgreSQL's wording and SQLSTATE in *err (no record prefix).  When
+ * *rewritten, out holds the JSON text to store instead.  tmp is scratch.
+ */
+extern CovetStatus covet_fx_check_value(const CovetFxCheck *ck, const char *val,
+										CovetBuf *tmp, CovetBuf *out,
+										bool *rewritten, CovetError *err);
+
+/*
+ * A row of a table whose foreign key has no parent (fixture_fkcheck.c):
+ * its primary key values as text, the key's columns ("a, b"), its values
+ * ("1, 2"), the referenced table, and the first column.
+ */
+typedef struct CovetFxFkBreak
+{
+	int			npk;
+	char	  **pk;
+	char	   *cols;
+	char	   *value;
+	char	   *parent;
+	char	   *field;
+} CovetFxFkBreak;
+
+/*
+ * The first row of t breaking one of its foreign keys that the engine
+ * checks at COMMIT (PostgreSQL: the DEFERRABLE ones; SQLite: all, when
+ * PRAGMA foreign_keys is on).  *found false: none.
+ */
+extern CovetStatus covet_fx_fk_find(CovetDriver *d, const CovetFxTable *t,
+									bool *found, CovetFxFkBreak *br,
+									CovetError *err);
+extern void covet_fx_fk_break_free(CovetDriver *d, CovetFxFkBreak *br);
+
 #endif							/* COVET_FIXTURE_H */

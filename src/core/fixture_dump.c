@@ -22,6 +22,7 @@
 #include <yaml.h>
 
 #define DUMP_PAGE 1000
+#define FLUSH_BYTES (1024 * 1024)
 
 typedef struct Dumper
 {
@@ -33,7 +34,32 @@ typedef struct Dumper
 	yaml_emitter_t emitter;
 	bool		emitter_open;
 	bool		yaml_failed;	/* an event was refused */
+	const char *path;			/* streamed to this file (append_file) */
+	bool		started;		/* the file's first piece is written */
 } Dumper;
+
+/*
+ * A dump to a file goes out in pieces of about FLUSH_BYTES, after each page
+ * of rows (force: whatever is left, at the end).
+ */
+static CovetStatus
+dump_flush(Dumper *dm, bool force, CovetError *err)
+{
+	CovetDriver *d = dm->d;
+	CovetStatus rc;
+
+	if (dm->path == NULL || (!force && dm->out.len < FLUSH_BYTES))
+		return COVET_OK;
+	if (dm->out.failed)
+		return covet_error_set(err, COVET_ERR_NOMEM, "out of memory");
+	if (dm->out.len == 0 && dm->started)
+		return COVET_OK;
+	rc = d->append_file(d->ctx, dm->path, dm->out.data ? dm->out.data : "", dm->out.len,
+						!dm->started, err);
+	dm->started = true;
+	covet_buf_reset(&dm->out);
+	return rc;
+}
 
 /* --- YAML ---------------------------------------------------------------------- */
 
@@ -505,6 +531,8 @@ dump_table(Dumper *dm, const CovetFxTable *t, CovetError *err)
 			goto done;
 		if (d->check_interrupts != NULL && (rc = d->check_interrupts(d->ctx, err)) != COVET_OK)
 			goto done;
+		if ((rc = dump_flush(dm, false, err)) != COVET_OK)
+			goto done;
 		if (t->npk == 0 || res.nrows < DUMP_PAGE)
 			break;
 		/* the next page starts after this page's last key */
@@ -578,9 +606,10 @@ yaml_stream(Dumper *dm, bool start, CovetError *err)
 	return COVET_OK;
 }
 
-CovetStatus
-covet_fixture_dump(CovetDriver *d, const char *tables, CovetFixtureFormat format,
-				   char **out, size_t *len, int64_t *records, CovetError *err)
+/* A dump as text (path NULL) or streamed to a file through append_file */
+static CovetStatus
+dump_run(CovetDriver *d, const char *tables, CovetFixtureFormat format,
+		 const char *path, char **out, size_t *len, int64_t *records, CovetError *err)
 {
 	Dumper		dm;
 	char	  **names = NULL;
@@ -598,6 +627,7 @@ covet_fixture_dump(CovetDriver *d, const char *tables, CovetFixtureFormat format
 	memset(&dm, 0, sizeof(dm));
 	dm.d = d;
 	dm.format = format;
+	dm.path = path;
 	covet_buf_init(&dm.out, &d->mem);
 	covet_buf_init(&dm.tmp, &d->mem);
 
@@ -690,9 +720,14 @@ covet_fixture_dump(CovetDriver *d, const char *tables, CovetFixtureFormat format
 		covet_buf_append(&dm.out, dm.records == 0 ? "[]\n" : "\n]\n");
 	else if (format == COVET_FORMAT_YAML && (rc = yaml_stream(&dm, false, err)) != COVET_OK)
 		goto done;
+	*records = dm.records;
+	if (path != NULL)
+	{
+		rc = dump_flush(&dm, true, err);
+		goto done;
+	}
 	covet_buf_append(&dm.out, "");
 	*len = dm.out.len;
-	*records = dm.records;
 	rc = covet_buf_finish(&dm.out, out, err);
 
 done:
@@ -706,8 +741,18 @@ done:
 	tables_free(d, tabs, ntabs);
 	covet_free(&d->mem, order);
 	if (rc != COVET_OK)
+	{
 		*len = 0;
+		*records = 0;
+	}
 	return rc;
+}
+
+CovetStatus
+covet_fixture_dump(CovetDriver *d, const char *tables, CovetFixtureFormat format,
+				   char **out, size_t *len, int64_t *records, CovetError *err)
+{
+	return dump_run(d, tables, format, NULL, out, len, records, err);
 }
 
 CovetStatus
@@ -725,6 +770,20 @@ covet_fixture_dump_file(CovetDriver *d, const char *path, const char *tables,
 	{
 		covet_error_set(err, COVET_ERR_STATE, "covet cannot write files here");
 		return COVET_ERR_STATE;
+	}
+	if (d->append_file != NULL && d->finish_file != NULL)
+	{
+		/* streamed: rows go to the file as they are read */
+		CovetError	e2;
+
+		rc = dump_run(d, tables, format, path, &text, &len, records, err);
+		if (rc == COVET_OK)
+			rc = d->finish_file(d->ctx, path, true, err);
+		else
+			d->finish_file(d->ctx, path, false, &e2);
+		if (rc != COVET_OK)
+			*records = 0;
+		return rc;
 	}
 	if ((rc = covet_fixture_dump(d, tables, format, &text, &len, records, err)) != COVET_OK)
 		return rc;

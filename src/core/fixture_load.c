@@ -65,6 +65,7 @@ typedef struct LoadTable
 	int			metacap;
 	CovetBuf	pkbuf;
 	bool		loaded;
+	CovetFxCheck *checks;		/* per column (fixture_check.c) */
 } LoadTable;
 
 /* One record as the parser delivers it. */
@@ -100,6 +101,12 @@ typedef struct Loader
 	int			nvals;
 	CovetBuf	tmp;
 	CovetBuf	sql;
+	/* only finding a record (fixture_fkcheck.c's row), not loading */
+	const CovetFxTable *find;
+	char	  **find_pk;		/* its primary key values as text */
+	int64_t		found_pos;
+	int64_t		found_line;
+	CovetBuf	found_pk;		/* as the record gives it */
 } Loader;
 
 static CovetStatus
@@ -275,6 +282,26 @@ rec_value(Loader *L, const char *name, size_t nlen, const char *val, size_t vlen
 #define REC_NAME(r, i) ((r)->arena.data + (r)->name_off[i])
 #define REC_VAL(r, i) ((r)->arena.data + (r)->val_off[i])
 
+/*
+ * How each column's values are judged (fixture_check.c).  SQLite's INTEGER
+ * PRIMARY KEY is the 64-bit rowid, whatever the name says.
+ */
+static CovetFxCheck *
+check_plans(CovetDriver *d, const CovetFxTable *t)
+{
+	CovetFxCheck *ck = covet_alloc0(&d->mem, sizeof(CovetFxCheck) * (size_t) (t->ncols + 1));
+	int			c;
+
+	for (c = 0; ck != NULL && c < t->ncols; c++)
+	{
+		covet_fx_check_plan(d->dialect, t->types[c], t->kinds[c], &ck[c]);
+		if (d->dialect->engine != COVET_ENGINE_POSTGRES && t->npk == 1 && t->is_pk[c] &&
+			strcasecmp(t->types[c], "integer") == 0)
+			ck[c].type = COVET_CK_INT8;
+	}
+	return ck;
+}
+
 /* The table of a model, described once. */
 static CovetStatus
 get_table(Loader *L, const char *model, LoadTable **out)
@@ -317,6 +344,11 @@ get_table(Loader *L, const char *model, LoadTable **out)
 		}
 	lt->name = covet_strdup(&d->mem, model);
 	lt->shape = covet_alloc0(&d->mem, sizeof(bool) * (size_t) (lt->t.ncols + 1));
+	if ((lt->checks = check_plans(d, &lt->t)) == NULL)
+	{
+		covet_free(&d->mem, lt->name);
+		lt->name = NULL;
+	}
 	covet_buf_init(&lt->batch, &d->mem);
 	covet_buf_init(&lt->pkbuf, &d->mem);
 	if (L->ntables == L->captables)
@@ -337,6 +369,7 @@ get_table(Loader *L, const char *model, LoadTable **out)
 	{
 		covet_free(&d->mem, lt->name);
 		covet_free(&d->mem, lt->shape);
+		covet_free(&d->mem, lt->checks);
 		covet_fx_table_free(d, &lt->t);
 		covet_free(&d->mem, lt);
 		return oom(L);
@@ -787,6 +820,166 @@ append_line(Loader *L, LoadTable *lt)
 	return nul;
 }
 
+/* The record's pk as error messages show it: 7, {"a": 1, "b": "x"}, null */
+static void
+pk_text(Loader *L, const CovetFxTable *t, CovetBuf *b)
+{
+	const Rec  *r = &L->rec;
+	int			i;
+
+	if (t->npk == 1 && L->vals[t->pk[0]] >= 0)
+		covet_buf_append(b, REC_VAL(r, L->vals[t->pk[0]]));
+	else if (t->npk > 1)
+	{
+		covet_buf_appendc(b, '{');
+		for (i = 0; i < t->npk; i++)
+		{
+			int			v = L->vals[t->pk[i]];
+
+			if (i > 0)
+				covet_buf_append(b, ", ");
+			covet_json_string(b, t->cols[t->pk[i]], strlen(t->cols[t->pk[i]]));
+			covet_buf_append(b, ": ");
+			covet_buf_append(b, v >= 0 ? REC_VAL(r, v) : "null");
+		}
+		covet_buf_appendc(b, '}');
+	}
+	else
+		covet_buf_append(b, "null");
+}
+
+/*
+ * Every value against its column's type, as PostgreSQL would judge it, on
+ * both engines (fixture_check.c); on SQLite a value may be rewritten to
+ * what SQLite stores (booleans 1/0, dates and times in its text form).
+ */
+static CovetStatus
+check_record(Loader *L, LoadTable *lt)
+{
+	Rec		   *r = &L->rec;
+	const CovetFxTable *t = &lt->t;
+	CovetBuf	out;
+	int			c;
+
+	covet_buf_init(&out, &L->d->mem);
+	for (c = 0; c < t->ncols; c++)
+	{
+		int			i = L->vals[c];
+		bool		rewritten;
+		CovetError	e;
+
+		if (i < 0)
+			continue;
+		covet_buf_reset(&out);
+		if (covet_fx_check_value(&lt->checks[c], REC_VAL(r, i), &L->tmp, &out, &rewritten, &e) != COVET_OK)
+		{
+			CovetBuf	pk;
+
+			covet_buf_free(&out);
+			*L->err = e;
+			if (e.code == COVET_ERR_NOMEM)
+				return L->rc = COVET_ERR_NOMEM;
+			covet_buf_init(&pk, &L->d->mem);
+			pk_text(L, t, &pk);
+			covet_buf_append(&pk, "");
+			covet_error_prefix(L->err, "fixture record %lld (line %lld, model \"%s\", pk %s, field \"%s\"): ",
+							   (long long) r->pos, (long long) r->line, lt->name,
+							   pk.failed ? "?" : pk.data, t->cols[c]);
+			covet_buf_free(&pk);
+			if (L->err->detail[0] == '\0')
+				covet_error_detail(L->err, "Nothing was loaded.");
+			return L->rc = COVET_ERR_INVALID;
+		}
+		if (rewritten)
+		{
+			r->val_off[i] = r->arena.len;
+			covet_buf_appendn(&r->arena, out.data, out.len);
+			covet_buf_appendc(&r->arena, '\0');
+			if (r->arena.failed || out.failed)
+			{
+				covet_buf_free(&out);
+				return oom(L);
+			}
+		}
+	}
+	covet_buf_free(&out);
+	return COVET_OK;
+}
+
+/* Is the value (JSON text) the same as a row's text? */
+static bool
+same_value(Loader *L, const char *json, const char *text)
+{
+	if (text == NULL)
+		return strcmp(json, "null") == 0;
+	if (json[0] != '"')
+		return strcmp(json, text) == 0;
+	covet_buf_reset(&L->tmp);
+	if (!covet_json_unescape(&L->tmp, json, strlen(json)))
+		return false;
+	covet_buf_append(&L->tmp, "");
+	return !L->tmp.failed && strcmp(L->tmp.data, text) == 0;
+}
+
+/* Finding mode: is this the record of the row in L->find?  (first wins) */
+static CovetStatus
+find_record(Loader *L)
+{
+	Rec		   *r = &L->rec;
+	const CovetFxTable *ft = L->find;
+	LoadTable  *lt;
+	CovetStatus rc;
+	int			k,
+				i;
+
+	if (L->found_pos > 0 || !r->has_model)
+		return COVET_OK;
+	covet_buf_append(&r->model, "");
+	if (r->model.failed)
+		return oom(L);
+	rc = get_table(L, r->model.data, &lt);
+	if (rc == COVET_ERR_NOT_FOUND)
+		return COVET_OK;
+	if (rc != COVET_OK)
+		return rc;
+	if (strcmp(lt->t.sql_name, ft->sql_name) != 0 || ft->npk == 0)
+		return COVET_OK;
+	covet_buf_reset(&L->found_pk);
+	if (ft->npk > 1)
+		covet_buf_appendc(&L->found_pk, '{');
+	for (k = 0; k < ft->npk; k++)
+	{
+		const char *col = ft->cols[ft->pk[k]];
+		int			hit = -1;
+
+		for (i = 0; i < r->nfields && hit < 0; i++)
+		{
+			const char *name = REC_NAME(r, i);
+
+			if ((ft->npk == 1 && r->is_pk[i] && name[0] == '\0') || strcasecmp(name, col) == 0)
+				hit = i;
+		}
+		if (hit < 0 || !same_value(L, REC_VAL(r, hit), L->find_pk[k]))
+			return COVET_OK;
+		if (ft->npk > 1)
+		{
+			if (k > 0)
+				covet_buf_append(&L->found_pk, ", ");
+			covet_json_string(&L->found_pk, col, strlen(col));
+			covet_buf_append(&L->found_pk, ": ");
+		}
+		covet_buf_append(&L->found_pk, REC_VAL(r, hit));
+	}
+	if (ft->npk > 1)
+		covet_buf_appendc(&L->found_pk, '}');
+	covet_buf_append(&L->found_pk, "");
+	if (L->found_pk.failed)
+		return oom(L);
+	L->found_pos = r->pos;
+	L->found_line = r->line;
+	return COVET_OK;
+}
+
 /* The record is complete: check it and add it to its table's batch. */
 static CovetStatus
 rec_end(Loader *L)
@@ -803,6 +996,8 @@ rec_end(Loader *L)
 
 	if (L->rc != COVET_OK)
 		return L->rc;
+	if (L->find != NULL)
+		return find_record(L);
 	if (!r->has_model)
 		return record_error(L, COVET_ERR_PARSE, "no \"model\"");
 	covet_buf_append(&r->model, "");
@@ -881,6 +1076,9 @@ rec_end(Loader *L)
 		}
 	}
 
+	if ((rc = check_record(L, lt)) != COVET_OK)
+		return rc;
+
 	/* a batch holds records of one shape (the same columns) */
 	if (lt->nbatch > 0)
 		for (c = 0; c < t->ncols; c++)
@@ -951,6 +1149,117 @@ rec_end(Loader *L)
 		L->pending_bytes >= PENDING_BYTES)
 		return flush_all(L);
 	return COVET_OK;
+}
+
+/* --- the input: text in memory, or a file read in chunks ------------------ */
+
+#define CHUNK_BYTES (1024 * 1024)
+
+typedef struct Source
+{
+	Loader	   *L;
+	const char *path;			/* a file read through read_chunk, or NULL */
+	int64_t		offset;			/* in the file, of the next chunk */
+	char	   *buf;			/* the file's current chunk */
+	const char *data;			/* the current chunk */
+	size_t		len;
+	size_t		off;			/* what is read of it */
+	bool		eof;			/* no chunk after this one */
+	bool		at_line_start;
+} Source;
+
+static void
+src_init_text(Source *s, Loader *L, const char *data, size_t len)
+{
+	memset(s, 0, sizeof(*s));
+	s->L = L;
+	s->data = data;
+	s->len = len;
+	s->eof = true;
+	s->at_line_start = true;
+}
+
+static void
+src_init_file(Source *s, Loader *L, const char *path)
+{
+	memset(s, 0, sizeof(*s));
+	s->L = L;
+	s->path = path;
+	s->at_line_start = true;
+}
+
+/* The next chunk, when this one is read; false at the end or on an error */
+static bool
+src_fill(Source *s)
+{
+	Loader	   *L = s->L;
+	CovetDriver *d = L->d;
+	size_t		got = 0;
+
+	while (s->off == s->len)
+	{
+		if (s->eof || L->rc != COVET_OK)
+			return false;
+		if (s->buf == NULL && (s->buf = covet_alloc(&d->mem, CHUNK_BYTES)) == NULL)
+			return oom(L), false;
+		if ((L->rc = d->read_chunk(d->ctx, s->path, s->offset, s->buf, CHUNK_BYTES, &got,
+								   L->err)) != COVET_OK)
+			return false;
+		if (d->check_interrupts != NULL &&
+			(L->rc = d->check_interrupts(d->ctx, L->err)) != COVET_OK)
+			return false;
+		s->data = s->buf;
+		s->len = got;
+		s->off = 0;
+		s->offset += (int64_t) got;
+		if (got == 0)
+			s->eof = true;
+	}
+	return true;
+}
+
+/*
+ * The next piece of input: up to and including a newline, or to the end of
+ * a chunk.  *new_line: the piece starts a line.  false at the end.
+ */
+static bool
+src_piece(Source *s, const char **piece, size_t *n, bool *new_line)
+{
+	const char *nl;
+
+	if (s->off == s->len && !src_fill(s))
+		return false;
+	nl = memchr(s->data + s->off, '\n', s->len - s->off);
+	*piece = s->data + s->off;
+	*n = nl ? (size_t) (nl - (s->data + s->off)) + 1 : s->len - s->off;
+	*new_line = s->at_line_start;
+	s->at_line_start = nl != NULL;
+	s->off += *n;
+	return true;
+}
+
+/* libyaml's read handler: 1 with *size_read (0 at the end), 0 on an error */
+static int
+src_yaml_read(void *data, unsigned char *buffer, size_t size, size_t *size_read)
+{
+	Source	   *s = data;
+	size_t		n;
+
+	*size_read = 0;
+	if (s->off == s->len && !src_fill(s))
+		return s->L->rc == COVET_OK;
+	n = s->len - s->off < size ? s->len - s->off : size;
+	memcpy(buffer, s->data + s->off, n);
+	s->off += n;
+	*size_read = n;
+	return 1;
+}
+
+static void
+src_free(Source *s)
+{
+	covet_free(&s->L->d->mem, s->buf);
+	s->buf = NULL;
 }
 
 /* --- JSON (yajl) ------------------------------------------------------------- */
@@ -1275,8 +1584,7 @@ yajl_message(JParser *p, yajl_handle h, const unsigned char *text, size_t len)
 typedef struct JInput
 {
 	JParser    *p;
-	const char *data;
-	size_t		len;
+	Source	   *src;
 } JInput;
 
 /* The parse, inside covet_yajl_run: all its state is in *in. */
@@ -1286,23 +1594,24 @@ json_body(yajl_handle h, void *arg)
 	JInput	   *in = arg;
 	JParser    *p = in->p;
 	Loader	   *L = p->L;
-	size_t		off = 0;
+	const char *piece;
+	size_t		n;
+	bool		new_line;
 
 	/* line by line, so that callbacks and errors know their line */
-	while (off < in->len && L->rc == COVET_OK)
+	while (L->rc == COVET_OK && src_piece(in->src, &piece, &n, &new_line))
 	{
-		const char *nl = memchr(in->data + off, '\n', in->len - off);
-		size_t		n = nl ? (size_t) (nl - (in->data + off)) + 1 : in->len - off;
-
-		p->line++;
-		if (yajl_parse(h, (const unsigned char *) in->data + off, n) != yajl_status_ok)
+		if (new_line)
+			p->line++;
+		if (yajl_parse(h, (const unsigned char *) piece, n) != yajl_status_ok)
 		{
 			if (L->rc == COVET_OK)
-				yajl_message(p, h, (const unsigned char *) in->data + off, n);
+				yajl_message(p, h, (const unsigned char *) piece, n);
 			return;
 		}
-		off += n;
 	}
+	if (L->rc != COVET_OK)
+		return;
 	if (p->line == 0)
 		p->line = 1;
 	if (L->rc == COVET_OK && yajl_complete_parse(h) != yajl_status_ok && L->rc == COVET_OK)
@@ -1310,7 +1619,7 @@ json_body(yajl_handle h, void *arg)
 }
 
 static CovetStatus
-parse_json(Loader *L, const char *data, size_t len)
+parse_json(Loader *L, Source *src)
 {
 	JParser		p;
 	JInput		in;
@@ -1322,8 +1631,7 @@ parse_json(Loader *L, const char *data, size_t len)
 	covet_buf_init(&p.key, &L->d->mem);
 	covet_buf_init(&p.cap, &L->d->mem);
 	in.p = &p;
-	in.data = data;
-	in.len = len;
+	in.src = src;
 	if (covet_yajl_run(&L->d->mem, &json_callbacks, &p, json_body, &in, &nomem) != COVET_OK)
 		oom(L);
 	if (p.line == 0)
@@ -1659,7 +1967,7 @@ y_record(YParser *y)
 }
 
 static CovetStatus
-parse_yaml(Loader *L, const char *data, size_t len)
+parse_yaml(Loader *L, Source *src)
 {
 	YParser		y;
 	bool		seen_doc = false;
@@ -1668,7 +1976,7 @@ parse_yaml(Loader *L, const char *data, size_t len)
 	y.L = L;
 	if (!yaml_parser_initialize(&y.parser))
 		return oom(L);
-	yaml_parser_set_input_string(&y.parser, (const unsigned char *) data, len);
+	yaml_parser_set_input(&y.parser, src_yaml_read, src);
 	while (L->rc == COVET_OK && y_next(&y) == COVET_OK)
 	{
 		if (y.ev.type == YAML_STREAM_END_EVENT)
@@ -1962,11 +2270,13 @@ csv_failure(Loader *L, struct csv_parser *cp, int64_t line)
 }
 
 static CovetStatus
-parse_csv(Loader *L, const char *data, size_t len, const char *table)
+parse_csv(Loader *L, Source *src, const char *table)
 {
 	struct csv_parser cp;
 	CParser		c;
-	size_t		off = 0;
+	const char *piece;
+	size_t		n;
+	bool		new_line;
 	int			i;
 	CovetStatus rc;
 
@@ -1990,15 +2300,12 @@ parse_csv(Loader *L, const char *data, size_t len, const char *table)
 	if (csv_init(&cp, CSV_STRICT | CSV_STRICT_FINI | CSV_EMPTY_IS_NULL) != 0)
 		return oom(L);
 	csv_set_space_func(&cp, c_space);
-	while (off < len && L->rc == COVET_OK)
+	while (L->rc == COVET_OK && src_piece(src, &piece, &n, &new_line))
 	{
-		const char *nl = memchr(data + off, '\n', len - off);
-		size_t		n = nl ? (size_t) (nl - (data + off)) + 1 : len - off;
-
-		c.line++;
-		if (csv_parse(&cp, data + off, n, c_field, c_row, &c) != n && L->rc == COVET_OK)
+		if (new_line)
+			c.line++;
+		if (csv_parse(&cp, piece, n, c_field, c_row, &c) != n && L->rc == COVET_OK)
 			csv_failure(L, &cp, c.line);
-		off += n;
 	}
 	if (L->rc == COVET_OK && csv_fini(&cp, c_field, c_row, &c) != 0 && L->rc == COVET_OK)
 		csv_failure(L, &cp, c.line);
@@ -2073,6 +2380,7 @@ loader_free(Loader *L)
 		covet_fx_table_free(d, &lt->t);
 		covet_free(&d->mem, lt->name);
 		covet_free(&d->mem, lt->shape);
+		covet_free(&d->mem, lt->checks);
 		covet_free(&d->mem, lt->meta);
 		covet_buf_free(&lt->batch);
 		covet_buf_free(&lt->pkbuf);
@@ -2087,50 +2395,125 @@ loader_free(Loader *L)
 	covet_buf_free(&L->rec.arena);
 	covet_buf_free(&L->tmp);
 	covet_buf_free(&L->sql);
+	covet_buf_free(&L->found_pk);
 }
 
-CovetStatus
-covet_fixture_load(CovetDriver *d, const char *data, size_t len,
-				   CovetFixtureFormat format, CovetOnConflict on_conflict,
-				   const char *table, int64_t *records, CovetError *err)
+static void
+loader_init(Loader *L, CovetDriver *d, CovetError *err, CovetOnConflict on_conflict,
+			CovetFixtureFormat format)
+{
+	memset(L, 0, sizeof(*L));
+	L->d = d;
+	L->err = err;
+	L->on_conflict = on_conflict;
+	L->format_name = format == COVET_FORMAT_JSON ? "JSON" : format == COVET_FORMAT_YAML ? "YAML" : "CSV";
+	covet_buf_init(&L->tmp, &d->mem);
+	covet_buf_init(&L->sql, &d->mem);
+	covet_buf_init(&L->rec.model, &d->mem);
+	covet_buf_init(&L->rec.arena, &d->mem);
+	covet_buf_init(&L->found_pk, &d->mem);
+}
+
+/* The whole input through its parser: text (path NULL) or a file */
+static void
+parse_source(Loader *L, const char *data, size_t len, const char *path,
+			 CovetFixtureFormat format, const char *table)
+{
+	Source		src;
+
+	if (path != NULL)
+		src_init_file(&src, L, path);
+	else
+		src_init_text(&src, L, data, len);
+	switch (format)
+	{
+		case COVET_FORMAT_JSON:
+			parse_json(L, &src);
+			break;
+		case COVET_FORMAT_YAML:
+			parse_yaml(L, &src);
+			break;
+		case COVET_FORMAT_CSV:
+			parse_csv(L, &src, table);
+			break;
+	}
+	src_free(&src);
+}
+
+/*
+ * Foreign keys the engine would check at COMMIT (deferred): a row of a
+ * loaded table without its parent fails the load here, naming the record
+ * it came from (found by reading the input again) and the missing key.
+ */
+static CovetStatus
+check_foreign_keys(Loader *L, const char *data, size_t len, const char *path,
+				   CovetFixtureFormat format, const char *table)
+{
+	CovetDriver *d = L->d;
+	int			i;
+
+	for (i = 0; i < L->ntables; i++)
+	{
+		LoadTable  *lt = L->tables[i];
+		CovetFxFkBreak br;
+		bool		found;
+		Loader		F;
+		CovetError	ferr;
+
+		if (!lt->loaded)
+			continue;
+		if ((L->rc = covet_fx_fk_find(d, &lt->t, &found, &br, L->err)) != COVET_OK)
+			return L->rc;
+		if (!found)
+			continue;
+
+		/* which record: the input once more, finding only */
+		loader_init(&F, d, &ferr, L->on_conflict, format);
+		F.find = &lt->t;
+		F.find_pk = br.pk;
+		if (br.npk > 0)
+			parse_source(&F, data, len, path, format, table);
+		if (F.found_pos > 0)
+			covet_error_set(L->err, COVET_ERR_SQL,
+							"fixture record %lld (line %lld, model \"%s\", pk %s, field \"%s\"): foreign key violated: key (%s)=(%s) is not present in table \"%s\"",
+							(long long) F.found_pos, (long long) F.found_line, lt->name,
+							F.found_pk.data, br.field, br.cols, br.value, br.parent);
+		else
+			covet_error_set(L->err, COVET_ERR_SQL,
+							"foreign key violated in table \"%s\": key (%s)=(%s) is not present in table \"%s\"",
+							lt->t.model, br.cols, br.value, br.parent);
+		memcpy(L->err->sqlstate, "23503", 6);
+		covet_error_detail(L->err, "Nothing was loaded.");
+		loader_free(&F);
+		covet_fx_fk_break_free(d, &br);
+		return L->rc = COVET_ERR_SQL;
+	}
+	return COVET_OK;
+}
+
+/* A load from text (path NULL) or from a file read in chunks */
+static CovetStatus
+load_run(CovetDriver *d, const char *data, size_t len, const char *path,
+		 CovetFixtureFormat format, CovetOnConflict on_conflict,
+		 const char *table, int64_t *records, CovetError *err)
 {
 	Loader		L;
 	CovetError	ignore;
 
 	*records = 0;
-	if (data == NULL)
-		return covet_error_set(err, COVET_ERR_NULL, "data must not be null");
-	memset(&L, 0, sizeof(L));
-	L.d = d;
-	L.err = err;
-	L.on_conflict = on_conflict;
-	L.format_name = format == COVET_FORMAT_JSON ? "JSON" : format == COVET_FORMAT_YAML ? "YAML" : "CSV";
-	covet_buf_init(&L.tmp, &d->mem);
-	covet_buf_init(&L.sql, &d->mem);
-	covet_buf_init(&L.rec.model, &d->mem);
-	covet_buf_init(&L.rec.arena, &d->mem);
-
+	loader_init(&L, d, err, on_conflict, format);
 	if ((L.rc = d->savepoint_begin(d->ctx, err)) != COVET_OK)
 	{
 		loader_free(&L);
 		return L.rc;
 	}
-	switch (format)
-	{
-		case COVET_FORMAT_JSON:
-			parse_json(&L, data, len);
-			break;
-		case COVET_FORMAT_YAML:
-			parse_yaml(&L, data, len);
-			break;
-		case COVET_FORMAT_CSV:
-			parse_csv(&L, data, len, table);
-			break;
-	}
+	parse_source(&L, data, len, path, format, table);
 	if (L.rc == COVET_OK)
 		flush_all(&L);
 	if (L.rc == COVET_OK)
 		move_sequences(&L);
+	if (L.rc == COVET_OK)
+		check_foreign_keys(&L, data, len, path, format, table);
 	if (L.rc == COVET_OK)
 		L.rc = d->savepoint_release(d->ctx, err);
 	else
@@ -2139,6 +2522,17 @@ covet_fixture_load(CovetDriver *d, const char *data, size_t len,
 		*records = L.records;
 	loader_free(&L);
 	return L.rc;
+}
+
+CovetStatus
+covet_fixture_load(CovetDriver *d, const char *data, size_t len,
+				   CovetFixtureFormat format, CovetOnConflict on_conflict,
+				   const char *table, int64_t *records, CovetError *err)
+{
+	*records = 0;
+	if (data == NULL)
+		return covet_error_set(err, COVET_ERR_NULL, "data must not be null");
+	return load_run(d, data, len, NULL, format, on_conflict, table, records, err);
 }
 
 CovetStatus
@@ -2153,6 +2547,8 @@ covet_fixture_load_file(CovetDriver *d, const char *path, CovetFixtureFormat for
 	*records = 0;
 	if (path == NULL)
 		return covet_error_set(err, COVET_ERR_NULL, "path must not be null");
+	if (d->read_chunk != NULL)
+		return load_run(d, NULL, 0, path, format, on_conflict, table, records, err);
 	if ((rc = d->read_file(d->ctx, path, &text, &len, err)) != COVET_OK)
 		return rc;
 	rc = covet_fixture_load(d, text, len, format, on_conflict, table, records, err);

@@ -25,10 +25,15 @@
  */
 #include "postgres.h"
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include "catalog/pg_type.h"
 #include "fmgr.h"
 #include "funcapi.h"
+#include "mb/pg_wchar.h"
 #include "miscadmin.h"
+#include "storage/fd.h"
 #include "utils/builtins.h"
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
@@ -87,14 +92,141 @@ fx_args(const char *format, const char *on_conflict, CovetFixtureFormat *fmt,
 		covet_pg_raise(&err);
 }
 
+/* --- files in pieces -------------------------------------------------------- */
+
+/*
+ * read_chunk: up to size bytes at offset, opened and closed each time (no
+ * handle outlives a call, whatever error ends it).  The bytes must be valid
+ * in the database's encoding; a multibyte character cut by the chunk's end
+ * is held back for the next chunk.
+ */
+static CovetStatus
+pg_read_chunk(void *ctx, const char *path, int64_t offset, char *buf, size_t size,
+			  size_t *got, CovetError *err)
+{
+	int			fd;
+	size_t		n = 0;
+	int			valid;
+
+	(void) ctx;
+	*got = 0;
+	fd = OpenTransientFile(path, O_RDONLY | PG_BINARY);
+	if (fd < 0)
+		return covet_error_set(err, COVET_ERR_IO, "could not open \"%s\": %s", path, strerror(errno));
+	while (n < size)
+	{
+		ssize_t		r = pg_pread(fd, buf + n, size - n, (off_t) offset + (off_t) n);
+
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0)
+		{
+			int			save = errno;
+
+			CloseTransientFile(fd);
+			return covet_error_set(err, COVET_ERR_IO, "could not read \"%s\": %s", path, strerror(save));
+		}
+		if (r == 0)
+			break;
+		n += (size_t) r;
+	}
+	CloseTransientFile(fd);
+	valid = pg_encoding_verifymbstr(GetDatabaseEncoding(), buf, (int) n);
+	if ((size_t) valid < n &&
+		(n < size || n - (size_t) valid >= (size_t) pg_encoding_max_length(GetDatabaseEncoding()) ||
+		 buf[valid] == '\0'))
+	{
+		covet_error_set(err, COVET_ERR_IO, "fixture file \"%s\" is not valid in the database encoding \"%s\"",
+						path, GetDatabaseEncodingName());
+		covet_error_detail(err, "The first invalid byte is at offset %lld.", (long long) (offset + valid));
+		strlcpy(err->sqlstate, "22021", sizeof(err->sqlstate));
+		return COVET_ERR_IO;
+	}
+	*got = (size_t) valid;
+	return COVET_OK;
+}
+
+static char *
+tmp_path(const char *path)
+{
+	return psprintf("%s.covet-tmp.%d", path, MyProcPid);
+}
+
+/* append_file: to path's temporary twin, the privilege checked first */
+static CovetStatus
+pg_append_file(void *ctx, const char *path, const char *data, size_t len, bool first,
+			   CovetError *err)
+{
+	char	   *tmp;
+	FILE	   *f;
+	CovetStatus rc = COVET_OK;
+
+	(void) ctx;
+	if (first)
+	{
+		if (covet_pg_check_file_privilege(true, "fixture files",
+										  "Grant pg_write_server_files to the role, or call covet_dumpdata() and save its result on the client.",
+										  err) != COVET_OK)
+			return err->code;
+		if (path[0] == '\0')
+			return covet_error_set(err, COVET_ERR_INVALID, "path must not be empty");
+	}
+	tmp = tmp_path(path);
+	f = AllocateFile(tmp, first ? PG_BINARY_W : PG_BINARY_A);
+	if (f == NULL)
+		rc = covet_error_set(err, COVET_ERR_IO, "could not open \"%s\" for writing: %s",
+							 path, strerror(errno));
+	else
+	{
+		errno = 0;
+		if (len > 0 && fwrite(data, 1, len, f) != len)
+			rc = covet_error_set(err, COVET_ERR_IO, "could not write \"%s\": %s", path,
+								 strerror(errno ? errno : ENOSPC));
+		if (FreeFile(f) != 0 && rc == COVET_OK)
+			rc = covet_error_set(err, COVET_ERR_IO, "could not write \"%s\": %s", path, strerror(errno));
+	}
+	pfree(tmp);
+	return rc;
+}
+
+/* finish_file: fsync the twin and rename it over path, or remove it */
+static CovetStatus
+pg_finish_file(void *ctx, const char *path, bool keep, CovetError *err)
+{
+	char	   *tmp = tmp_path(path);
+	CovetStatus rc = COVET_OK;
+
+	(void) ctx;
+	if (keep && durable_rename(tmp, path, LOG) != 0)
+		rc = covet_error_set(err, COVET_ERR_IO, "could not replace \"%s\": %m", path);
+	if (!keep || rc != COVET_OK)
+		(void) unlink(tmp);
+	pfree(tmp);
+	return rc;
+}
+
 static CovetStatus
 core_dump(CovetDriver *d, void *arg, char **report, CovetError *err)
 {
 	DumpArgs   *a = arg;
+	volatile CovetStatus rc = COVET_OK;
 
-	if (a->path != NULL)
-		return covet_fixture_dump_file(d, a->path, a->tables, a->format, &a->records, err);
-	return covet_fixture_dump(d, a->tables, a->format, &a->text, &a->len, &a->records, err);
+	if (a->path == NULL)
+		return covet_fixture_dump(d, a->tables, a->format, &a->text, &a->len, &a->records, err);
+	/* streamed; a cancel or an ERROR removes the temporary file too */
+	d->append_file = pg_append_file;
+	d->finish_file = pg_finish_file;
+	PG_TRY();
+	{
+		rc = covet_fixture_dump_file(d, a->path, a->tables, a->format, &a->records, err);
+	}
+	PG_CATCH();
+	{
+		(void) unlink(tmp_path(a->path));
+		PG_RE_THROW();
+	}
+	PG_END_TRY();
+	return rc;
 }
 
 static CovetStatus
@@ -109,6 +241,7 @@ core_load(CovetDriver *d, void *arg, char **report, CovetError *err)
 										  "Grant pg_read_server_files to the role, or read the file on the client and call covet_loaddata().",
 										  err) != COVET_OK)
 			return err->code;
+		d->read_chunk = pg_read_chunk;
 		return covet_fixture_load_file(d, a->path, a->format, a->on_conflict, a->table,
 									   &a->records, err);
 	}

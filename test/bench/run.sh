@@ -20,6 +20,12 @@
 #            COPY and INSERT ... SELECT generate_series; SQLite the shell's
 #            CSV output and .import, INSERT ... SELECT from a recursive CTE);
 #            seconds, rows/s, ratio to the floor with the targets
+#   django   Django fixtures (test/bench/django.sh): covet_loaddata_file and
+#            covet_dumpdata_file against Django 3.2's manage.py loaddata /
+#            dumpdata and the floor (COPY; the shell's .import and csv
+#            output) on one fixture of DJANGO_ROWS (default 100,000) records
+#            in Django's schema, and the cost of Django's naming (app.model
+#            names, foreign keys by field name) over plain table names
 #   commit   commit per migration (test/bench/commit.sh): 1,000 trivial
 #            migrations applied by covet_migrate_up() and by
 #            covet_migrate_up_commit(), each in a fresh database; both times
@@ -27,6 +33,9 @@
 #   lockretry (PostgreSQL) the cost of lock timeouts with retry when nothing
 #            blocks (test/bench/lockretry.sh): 1,000 migrations applied with
 #            covet.ddl_lock_timeout on and off, and the ratio
+#   fxmemory peak memory of covet_dumpdata_file and covet_loaddata_file at
+#            FXMEM_BENCH_ROWS (default 100,000 and 1,000,000) rows
+#            (test/bench/fxmemory.sh): flat, as they stream
 #   migrate  one long migration (test/bench/migrate.sh): MIG_STATEMENTS
 #            (default 1,490,000, 51 MB) INSERTs applied by covet_migrate_up;
 #            time and peak memory (PostgreSQL: the backend's private peak
@@ -40,7 +49,7 @@
 # Settings: ROWS, MEM_ROWS (0 skips the memory runs at scale), FIX_ROWS,
 # MIG_STATEMENTS (0 skips the migrate section),
 # BENCH_REPEAT (rounds per approach, best reported; default 2),
-# BENCH_ONLY=runner, BENCH_ONLY=lockretry, BENCH_ONLY=batch, BENCH_ONLY=fixtures, BENCH_ONLY=commit, BENCH_ONLY=migrate or BENCH_ONLY=cli to run one kind
+# BENCH_ONLY=runner, BENCH_ONLY=lockretry, BENCH_ONLY=batch, BENCH_ONLY=fixtures, BENCH_ONLY=fxmemory, BENCH_ONLY=commit, BENCH_ONLY=django, BENCH_ONLY=migrate or BENCH_ONLY=cli to run one kind
 # of section, BENCH_ENGINE=sqlite or BENCH_ENGINE=postgres to run one engine, BENCH_NO_INSTALL=1 to use
 # the installed PostgreSQL extension as it is (root runs make install first).  A default run takes about
 # 22 minutes on 2 CPUs (fixtures about 7 of them), plus about 5 for cli (sqitch 2 to 3).
@@ -75,12 +84,16 @@ fixtures_init
 . "$ROOT/test/bench/lockretry.sh"
 # shellcheck source=test/bench/cli.sh
 . "$ROOT/test/bench/cli.sh"
+# shellcheck source=test/bench/django.sh
+. "$ROOT/test/bench/django.sh"
 # shellcheck source=test/scripts/lib/pgmem.sh
 . "$ROOT/test/scripts/lib/pgmem.sh"
+# shellcheck source=test/bench/fxmemory.sh
+. "$ROOT/test/bench/fxmemory.sh"
 migrate_init
 
-SQLITE_SECTIONS=(sqlite_runner sqlite_commit sqlite_batch sqlite_fixtures sqlite_migrate sqlite_cli)
-PG_SECTIONS=(pg_runner pg_commit pg_lockretry pg_batch pg_fixtures pg_migrate pg_cli)
+SQLITE_SECTIONS=(sqlite_runner sqlite_commit sqlite_batch sqlite_fixtures sqlite_fxmemory sqlite_django sqlite_migrate sqlite_cli)
+PG_SECTIONS=(pg_runner pg_commit pg_lockretry pg_batch pg_fixtures pg_fxmemory pg_django pg_migrate pg_cli)
 case "${BENCH_ONLY:-}" in
 runner) SQLITE_SECTIONS=(sqlite_runner) PG_SECTIONS=(pg_runner) ;;
 commit) SQLITE_SECTIONS=(sqlite_commit) PG_SECTIONS=(pg_commit) ;;
@@ -89,6 +102,8 @@ batch) SQLITE_SECTIONS=(sqlite_batch) PG_SECTIONS=(pg_batch) ;;
 fixtures) SQLITE_SECTIONS=(sqlite_fixtures) PG_SECTIONS=(pg_fixtures) ;;
 migrate) SQLITE_SECTIONS=(sqlite_migrate) PG_SECTIONS=(pg_migrate) ;;
 cli) SQLITE_SECTIONS=(sqlite_cli) PG_SECTIONS=(pg_cli) ;;
+fxmemory) SQLITE_SECTIONS=(sqlite_fxmemory) PG_SECTIONS=(pg_fxmemory) ;;
+django) SQLITE_SECTIONS=(sqlite_django) PG_SECTIONS=(pg_django) ;;
 esac
 case "${BENCH_ENGINE:-}" in
 sqlite) PG_SECTIONS=() ;;

@@ -4,7 +4,8 @@
 #
 #   sqlite  what the SQLite extension and its tests need (the default)
 #   all     plus PostgreSQL 15, its development files, pgTAP, pg_prove,
-#           valgrind (the full "make test")
+#           valgrind, Django 3.2 with PyYAML and psycopg2 (the Django
+#           fixture tests, test/django/) (the full "make test")
 #   fuzz    what "make fuzz" needs on top of sqlite: clang and its
 #           libFuzzer runtime (-fsanitize=fuzzer)
 #
@@ -21,7 +22,7 @@ set_name=${1:-sqlite}
 sqlite_pkgs=(gcc make libc6-dev sqlite3 libsqlite3-dev python3 libyaml-dev libyajl-dev libcsv-dev)
 pg_pkgs=(postgresql-15 postgresql-server-dev-15 libpq-dev postgresql-15-pgtap
 	libtap-parser-sourcehandler-pgtap-perl postgresql-common valgrind
-	procps)
+	procps python3-django python3-yaml python3-psycopg2)
 fuzz_pkgs=(clang libclang-rt-14-dev)
 
 case $set_name in

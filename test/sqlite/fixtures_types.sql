@@ -12,21 +12,22 @@ ATTACH ':memory:' AS keep;
 -- of numeric literals is not exact everywhere (under valgrind it reads
 -- 1e-300 as -9.999999999999994e-301).
 
-CREATE TABLE kinds (id integer PRIMARY KEY, i integer, r real, t text, b blob,
+CREATE TABLE kinds (id integer PRIMARY KEY, i bigint, r real, t text, b blob,
                     n numeric, bo boolean, j json, d date, ts timestamp,
                     u uuid, big bigint, untyped);
 INSERT INTO kinds VALUES
   (1, 42, 3.25, 'plain', x'0102', 12.5, 1, '{"a":[1,2,{"b":null}]}', '2024-02-29',
-   '2024-02-29 23:59:59.999', '0b5e2d3c-91f1-4c6b-a0a5-5d2b8b1a0c77', 9007199254740993, 7),
+   '2024-02-29 23:59:59.999000', '0b5e2d3c-91f1-4c6b-a0a5-5d2b8b1a0c77', 9007199254740993, 7),
   (2, 9223372036854775807, covet_float_parse('0.30000000000000004'), 'line1
 line2 "quoted" \ back	tab, comma', x'00', 123456789012345678, 0, '[1,"x",true,false,null,2.5]',
-   '1970-01-01', '2024-02-29T23:59:59+02:00', NULL, -1, 1.5),
+   '1970-01-01', '2024-02-29 21:59:59', NULL, -1, 1.5),
   (3, -9223372036854775808, covet_float_parse('-1e-300'), 'Zoë 日本 😀 ''single''', x'deadbeef00ff', 0.5, 1, '{}',
    NULL, NULL, NULL, 0, 'text'),
   (4, 0, covet_float_parse('5e-324'), 'x', x'40', covet_float_parse('1e30'), 0, '"a string"', NULL, NULL, NULL, NULL, -0.5),
   (5, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL),
-  (6, -1, covet_float_parse('1.7976931348623157e308'), '', x'', 0, 1, '""', '', '', '', 0, ''),
-  (7, 'abc', 'xyz', 42, x'41', 'n/a', 'yes', 17, 20240229, 1.5, 'u', 'big', 'zz');
+  (6, -1, covet_float_parse('1.7976931348623157e308'), '', x'', 0, 1, '""', NULL, NULL, NULL, 0, '');
+-- (values PostgreSQL would refuse, like 'abc' in an integer column, are
+-- refused by loaddata on both engines: fixtures_judge.sql)
 UPDATE kinds SET r = covet_float_parse('-1.7976931348623157e308') WHERE id = 5;
 
 CREATE TABLE pairs (a text, b integer, v real, note text, PRIMARY KEY (a, b));
