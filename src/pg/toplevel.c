@@ -45,6 +45,13 @@
  * CLEANUP): the statement in progress rolls back (a CONCURRENTLY build
  * leaves an INVALID index, dropped before the retry).
  *
+ * Continued after statement K, the worker first runs again the session
+ * settings among statements 1..K (SET and RESET without LOCAL, SELECT
+ * set_config(...); not those of a group the file rolled back), in order,
+ * with a NOTICE, so statement K + 1 runs under the settings it had the
+ * first time.  After a lock timeout it passes the pids that held the lock
+ * to the caller (pg_lockwait.c), whose retry loop names them.
+ *
  * Rights: the worker connects as the session user and takes the current
  * role, as the background worker of batched runs does (background.c);
  * inside a SECURITY DEFINER function or a security-restricted operation
