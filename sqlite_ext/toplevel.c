@@ -220,6 +220,92 @@ is_session_pragma(const CovetStmtInfo *info, bool in_block)
 	return false;
 }
 
+/*
+ * VACUUM [schema] [INTO file], on a second connection to the database's
+ * file.  SQLite refuses VACUUM on a connection with another statement
+ * running, and the SELECT that calls covet is one; between statements the
+ * calling connection is in autocommit mode and holds no lock (the SELECT
+ * reads no table), so another connection can VACUUM the file, waiting at
+ * most the connection's busy timeout (covet_set('lock_timeout')).  An
+ * in-memory or temporary database has no file to open: a clear error.
+ */
+static CovetStatus
+vacuum_elsewhere(SqliteCall *call, const CovetStmtInfo *info, CovetError *err)
+{
+	const char *p = info->start + 6;
+	const char *end = info->start + info->len;
+	char		schema[128] = "main";
+	const char *file;
+	sqlite3    *db2 = NULL;
+	char	   *sql;
+	char	   *msg = NULL;
+	int			rc;
+
+	while (p < end && isspace((unsigned char) *p))
+		p++;
+	if (p < end && *p != ';' && !(end - p >= 4 && sqlite3_strnicmp(p, "into", 4) == 0 &&
+								  (end - p == 4 || !(isalnum((unsigned char) p[4]) || p[4] == '_'))))
+	{
+		/* the schema: a bare word, or "quoted", [bracketed], `quoted` */
+		size_t		n = 0;
+		char		close = *p == '"' ? '"' : *p == '[' ? ']' : *p == '`' ? '`' : '\0';
+
+		if (close != '\0')
+		{
+			for (p++; p < end && n < sizeof(schema) - 1; p++)
+			{
+				if (*p == close && !(close != ']' && p + 1 < end && p[1] == close))
+				{
+					p++;
+					break;
+				}
+				if (*p == close)
+					p++;
+				schema[n++] = *p;
+			}
+		}
+		else
+			while (p < end && (isalnum((unsigned char) *p) || *p == '_' || (unsigned char) *p >= 0x80) &&
+				   n < sizeof(schema) - 1)
+				schema[n++] = *p++;
+		schema[n] = '\0';
+	}
+	file = sqlite3_db_filename(call->db, schema);
+	if (file == NULL)
+	{
+		covet_error_set(err, COVET_ERR_SQL, "unknown database %s", schema);
+		return COVET_ERR_SQL;
+	}
+	if (file[0] == '\0')
+	{
+		covet_error_set(err, COVET_ERR_SQL,
+						"cannot VACUUM an in-memory or temporary database inside covet_migrate_up_commit()");
+		covet_error_detail(err, "SQLite refuses VACUUM while the SELECT that calls covet runs, and covet runs it on a second connection to the database's file; database \"%s\" has none.",
+						   schema);
+		covet_error_hint(err, "Run VACUUM from the covet command or your client after the run.");
+		return COVET_ERR_SQL;
+	}
+	rc = sqlite3_open_v2(file, &db2, SQLITE_OPEN_READWRITE, NULL);
+	if (rc == SQLITE_OK)
+	{
+		sqlite3_busy_timeout(db2, call->conn->lock_timeout_ms);
+		/* the rest (INTO ...) as written; the schema is main there */
+		sql = sqlite3_mprintf("VACUUM %.*s", (int) (end - p), p);
+		rc = sql ? sqlite3_exec(db2, sql, NULL, NULL, &msg) : SQLITE_NOMEM;
+		sqlite3_free(sql);
+	}
+	if (rc != SQLITE_OK)
+	{
+		covet_error_set(err, COVET_ERR_SQL, "%s", msg ? msg : db2 ? sqlite3_errmsg(db2) :
+						sqlite3_errstr(rc));
+		covet_error_hint(err, "covet runs VACUUM on a second connection to %s; if it cannot, run VACUUM from the covet command or your client after the run.",
+						 file);
+	}
+	sqlite3_free(msg);
+	sqlite3_close(db2);
+	return rc == SQLITE_OK ? COVET_OK : COVET_ERR_SQL;
+}
+
 /* Statement n, with its bookkeeping. */
 static CovetStatus
 run_one(SqliteCall *call, const CovetToplevelJob *job, const CovetStmtInfo *info,
@@ -238,6 +324,12 @@ run_one(SqliteCall *call, const CovetToplevelJob *job, const CovetStmtInfo *info
 	{
 		if ((rc = run_text(call, info->start, info->len, rows, err)) == COVET_OK &&
 			sqlite3_get_autocommit(call->db))
+			rc = mark(call, job, info->number, err);
+		return rc;
+	}
+	if (idle && info->what != NULL && strcmp(info->what, "VACUUM") == 0)
+	{
+		if ((rc = vacuum_elsewhere(call, info, err)) == COVET_OK)
 			rc = mark(call, job, info->number, err);
 		return rc;
 	}

@@ -11,6 +11,9 @@ left as the host had them, statements that cannot run in a transaction.
 - ATTACH / DETACH, PRAGMA journal_mode and a file's own SAVEPOINT ...
   RELEASE run in a non-transactional migration (as autocommit statements,
   not inside covet's BEGIN IMMEDIATE).
+- VACUUM and VACUUM INTO inside covet_migrate_up_commit() run on a second
+  connection to the database's file (WAL and rollback journal); an
+  in-memory database gets a clear error with a hint.
 Prints TAP.  Run from the repository root with Debian's /usr/bin/python3.
 """
 import os
@@ -119,6 +122,52 @@ out = one(c, "SELECT covet_migrate_up_commit()")
 ok(out == "applied 012_wal (2 statements, 0 rows)", "PRAGMA journal_mode = WAL in a non-transactional migration applies", out)
 ok(one(c, "PRAGMA journal_mode") == "wal", "the database is in WAL mode")
 ok(one(c, "SELECT count(*) FROM covet_incomplete") == 0, "no incomplete row left")
+
+# --- VACUUM on a second connection ---------------------------------------------
+
+c.execute("CREATE TABLE big (b blob)")
+c.execute("WITH RECURSIVE r(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM r WHERE i < 2000)"
+          " INSERT INTO big SELECT zeroblob(1000) FROM r")
+c.execute("DELETE FROM big")
+before = one(c, "PRAGMA page_count")
+one(c, "SELECT covet_define('020_vacuum', 'INSERT INTO big VALUES (1); VACUUM;')")
+out = one(c, "SELECT covet_migrate_up_commit()")
+ok(out == "applied 020_vacuum (2 statements, 1 row)", "VACUUM inside covet_migrate_up_commit() runs (WAL database)", out)
+after = one(c, "PRAGMA page_count")
+ok(after < before / 10, "the file shrank (%d pages, then %d)" % (before, after))
+into = os.path.join(tmp, "copy.db")
+one(c, "SELECT covet_define('021_vacuum_into', ?, NULL, NULL, 'schema', 0)", "VACUUM main INTO '%s';" % into)
+out = one(c, "SELECT covet_migrate_up_commit()")
+ok(out == "applied 021_vacuum_into (1 statement, 0 rows)", "VACUUM main INTO 'file' runs", out)
+c2 = connect(into)
+ok(one(c2, "SELECT count(*) FROM big") == 1, "the copy has the table and its row")
+c2.close()
+
+# a rollback-journal database, and an in-memory one
+db3 = os.path.join(tmp, "journal.db")
+c3 = connect(db3)
+ok(one(c3, "PRAGMA journal_mode") == "delete", "(a rollback-journal database)")
+c3.execute("CREATE TABLE big (b blob)")
+c3.execute("WITH RECURSIVE r(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM r WHERE i < 2000)"
+           " INSERT INTO big SELECT zeroblob(1000) FROM r")
+c3.execute("DELETE FROM big")
+before = one(c3, "PRAGMA page_count")
+one(c3, "SELECT covet_define('020_vacuum', 'VACUUM;')")
+out = one(c3, "SELECT covet_migrate_up_commit()")
+ok(out == "applied 020_vacuum (1 statement, 0 rows)", "VACUUM runs on a rollback-journal database too", out)
+ok(one(c3, "PRAGMA page_count") < before / 10, "and shrinks it")
+c3.close()
+m = connect(":memory:")
+one(m, "SELECT covet_define('020_vacuum', 'VACUUM;')")
+err = error_of(m, "SELECT covet_migrate_up_commit()")
+ok(err == 'migration "020_vacuum" failed at statement 1: cannot VACUUM an in-memory or temporary database'
+   ' inside covet_migrate_up_commit()\n'
+   'DETAIL: SQLite refuses VACUUM while the SELECT that calls covet runs, and covet runs it on a second'
+   ' connection to the database\'s file; database "main" has none.\n'
+   'No migration was applied before it.\n'
+   'HINT: Run VACUUM from the covet command or your client after the run.',
+   "an in-memory database: a clear error with the hint", err)
+m.close()
 
 c.close()
 done_testing()
