@@ -98,6 +98,8 @@ c.execute("PRAGMA foreign_keys=OFF")
 # --- statements that cannot run inside a transaction ----------------------------
 
 aux = os.path.join(tmp, "aux.db")
+out = one(c, "SELECT covet_define('010_attach', ?)", "ATTACH DATABASE 'x.db' AS x;\nDETACH DATABASE x;")
+ok(out == "defined 010_attach (outside a transaction)", "ATTACH makes a migration non-transactional without a marker", out)
 one(c, "SELECT covet_define('010_attach', ?, NULL, NULL, 'schema', 0)",
     "ATTACH DATABASE '%s' AS aux;\nCREATE TABLE aux.a (x int);\nINSERT INTO aux.a VALUES (1), (2);\n"
     "DETACH DATABASE aux;" % aux)
@@ -117,7 +119,8 @@ ok(out == "applied 011_savepoint (8 statements, 2 rows)", "a file's own SAVEPOIN
 ok([r[0] for r in rows(c, "SELECT x FROM sv")] == [1], "the group rolled back to its savepoint kept nothing of it")
 ok(c.in_transaction is False, "the connection is in autocommit mode")
 
-one(c, "SELECT covet_define('012_wal', 'PRAGMA journal_mode = WAL; CREATE TABLE w (x int);', NULL, NULL, 'schema', 0)")
+out = one(c, "SELECT covet_define('012_wal', 'PRAGMA journal_mode = WAL; CREATE TABLE w (x int);')")
+ok(out == "defined 012_wal (outside a transaction)", "so does PRAGMA journal_mode", out)
 out = one(c, "SELECT covet_migrate_up_commit()")
 ok(out == "applied 012_wal (2 statements, 0 rows)", "PRAGMA journal_mode = WAL in a non-transactional migration applies", out)
 ok(one(c, "PRAGMA journal_mode") == "wal", "the database is in WAL mode")
