@@ -270,6 +270,12 @@ resolve_table(CovetDriver *d, const char *schema, const char *table, Table *t,
 	return COVET_OK;
 }
 
+static CovetStatus read_table_p(CovetDriver *d, Adopt *a, const char *sql,
+								int nparams, const char *const *params,
+								const char *schema, const char *table_name,
+								const char *format, Table *t, CovetResult *res,
+								bool *found, CovetError *err);
+
 /*
  * Read a tool's table, resolved first (resolve_table), in a savepoint:
  * sql is a format with one %s, the qualified table.  *found false (and a
@@ -279,6 +285,17 @@ static CovetStatus
 read_table(CovetDriver *d, Adopt *a, const char *sql, const char *schema,
 		   const char *table_name, const char *format, Table *t,
 		   CovetResult *res, bool *found, CovetError *err)
+{
+	return read_table_p(d, a, sql, 0, NULL, schema, table_name, format, t, res,
+						found, err);
+}
+
+/* The same, with nparams text parameters for sql ($1 / ?1). */
+static CovetStatus
+read_table_p(CovetDriver *d, Adopt *a, const char *sql, int nparams,
+			 const char *const *params, const char *schema,
+			 const char *table_name, const char *format, Table *t,
+			 CovetResult *res, bool *found, CovetError *err)
 {
 	CovetStatus rc;
 	CovetError	qerr;
@@ -304,7 +321,7 @@ read_table(CovetDriver *d, Adopt *a, const char *sql, const char *schema,
 	if ((rc = d->savepoint_begin(d->ctx, err)) != COVET_OK)
 		return rc;
 	covet_error_clear(&qerr);
-	rc = d->query(d->ctx, text, 0, NULL, res, &qerr);
+	rc = d->query(d->ctx, text, nparams, params, res, &qerr);
 	if (rc == COVET_OK)
 	{
 		*found = true;
@@ -690,32 +707,27 @@ adopt_sqitch(CovetDriver *d, Adopt *a, CovetError *err)
 	CovetBuf	q;
 	char	   *sql = NULL;
 	const char *c;
+	const char *params[1];
 
 	/* the changes of the plan's project only (a registry serves many) */
 	sqitch_project(d, a, project, sizeof(project));
 
-	/* a literal with ' doubled and % escaped (it becomes a format) */
+	/* the project is a parameter ($1 / ?1), never part of the text */
 	covet_buf_init(&q, &d->mem);
 	covet_buf_append(&q, "SELECT change FROM %s WHERE change_id IS NOT NULL");
 	if (project[0] != '\0')
-	{
-		covet_buf_append(&q, " AND project = '");
-		for (c = project; *c; c++)
-		{
-			if (*c == '%')
-				covet_buf_appendc(&q, '%');
-			if (*c == '\'')
-				covet_buf_appendc(&q, '\'');
-			covet_buf_appendc(&q, *c);
-		}
-		covet_buf_appendc(&q, '\'');
-	}
+		covet_buf_append(&q, d->dialect->engine == COVET_ENGINE_POSTGRES ?
+						 " AND project OPERATOR(pg_catalog.=) CAST($1 AS text)" :
+						 " AND project = ?1");
 	covet_buf_append(&q, " ORDER BY committed_at");
 	if ((rc = covet_buf_finish(&q, &sql, err)) != COVET_OK)
 		return rc;
-	rc = read_table(d, a, sql, "sqitch", "changes", "sqitch", &t, &res, &found, err);
+	params[0] = project;
+	rc = read_table_p(d, a, sql, project[0] ? 1 : 0, params, "sqitch", "changes",
+					  "sqitch", &t, &res, &found, err);
 	if (rc == COVET_OK && !found)
-		rc = read_table(d, a, sql, NULL, "changes", "sqitch", &t, &res, &found, err);
+		rc = read_table_p(d, a, sql, project[0] ? 1 : 0, params, NULL, "changes",
+						  "sqitch", &t, &res, &found, err);
 	covet_free(&d->mem, sql);
 	if (rc == COVET_OK && found)
 	{
