@@ -168,8 +168,11 @@ words(const char *p, size_t len, char w[2][40])
 		}
 		w[k][n] = '\0';
 		/* PRAGMA schema.name: the name */
-		if (k == 1 && p < end && *p == '.')
+		if (k == 1 && p < end && *p == '.' && strcmp(w[0], "pragma") == 0)
+		{
+			p++;
 			k = 0;
+		}
 	}
 }
 

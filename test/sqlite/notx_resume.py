@@ -49,22 +49,26 @@ c.execute("PRAGMA recursive_triggers=OFF")
 one(c, "SELECT covet_define('001_pragmas', ?, NULL, NULL, 'schema', 0)",
     """PRAGMA foreign_keys=ON;
 PRAGMA recursive_triggers=ON;
+PRAGMA main.cache_size = -1234;
 CREATE TABLE t1 (n int);
 CREATE TABLE seen AS SELECT gate() AS g,
   (SELECT foreign_keys FROM pragma_foreign_keys) AS fk,
-  (SELECT recursive_triggers FROM pragma_recursive_triggers) AS rt;""")
+  (SELECT recursive_triggers FROM pragma_recursive_triggers) AS rt,
+  (SELECT cache_size FROM pragma_cache_size) AS cs;""")
 err = error_of(c, "SELECT covet_migrate_up_commit()")
-ok(err is not None and err.startswith('migration "001_pragmas" failed at statement 4'),
-   "the first run fails at statement 4", err)
-ok(one(c, "SELECT statement FROM covet_incomplete WHERE name = '001_pragmas'") == 3, "three statements committed")
+ok(err is not None and err.startswith('migration "001_pragmas" failed at statement 5'),
+   "the first run fails at statement 5", err)
+ok(one(c, "SELECT statement FROM covet_incomplete WHERE name = '001_pragmas'") == 4, "four statements committed")
 ok(fk() == 0, "the connection had foreign_keys OFF and has it OFF after the failed run")
 c.execute("PRAGMA recursive_triggers=OFF")
+c.execute("PRAGMA cache_size = -2000")
 gate["open"] = True
 out = one(c, "SELECT covet_migrate_up_commit()")
-ok(out == "applied 001_pragmas (4 statements, 0 rows)", "the next run continues at statement 4", out)
-ok(rows(c, "SELECT g, fk, rt FROM seen") == [(1, 1, 1)],
-   "statement 4 ran with foreign_keys and recursive_triggers ON, as statements 1 and 2 set them",
-   rows(c, "SELECT g, fk, rt FROM seen"))
+ok(out == "applied 001_pragmas (5 statements, 0 rows)", "the next run continues at statement 5", out)
+ok(rows(c, "SELECT g, fk, rt, cs FROM seen") == [(1, 1, 1, -1234)],
+   "statement 5 ran with foreign_keys and recursive_triggers ON and the cache_size of statement 3"
+   " (PRAGMA main.cache_size), as statements 1 to 3 set them",
+   rows(c, "SELECT g, fk, rt, cs FROM seen"))
 ok(fk() == 0, "foreign_keys is OFF again after the run, as the connection had it")
 
 # --- foreign_keys as the host had it --------------------------------------------
@@ -125,6 +129,11 @@ out = one(c, "SELECT covet_migrate_up_commit()")
 ok(out == "applied 012_wal (2 statements, 0 rows)", "PRAGMA journal_mode = WAL in a non-transactional migration applies", out)
 ok(one(c, "PRAGMA journal_mode") == "wal", "the database is in WAL mode")
 ok(one(c, "SELECT count(*) FROM covet_incomplete") == 0, "no incomplete row left")
+one(c, "SELECT covet_define('013_dots', 'CREATE TABLE dd (n int); SELECT x.n FROM (SELECT 1 AS n) x;"
+       " INSERT INTO dd SELECT x.n FROM (SELECT 1 AS n) x; UPDATE main.dd SET n = 2;', NULL, NULL, 'schema', 0)")
+out = one(c, "SELECT covet_migrate_up_commit()")
+ok(out == "applied 013_dots (4 statements, 2 rows)", "statements with qualified names (x.n, main.dd) run", out)
+ok(one(c, "SELECT n FROM dd") == 2, "UPDATE main.dd did its work")
 
 # --- VACUUM on a second connection ---------------------------------------------
 
