@@ -776,7 +776,9 @@ skip_track(const char *text, int n, List **replay, List **pending, bool *in_bloc
 			*in_block = true;
 			break;
 		case SKIP_COMMIT:
+			old = MemoryContextSwitchTo(TopMemoryContext);
 			*replay = list_concat(*replay, *pending);
+			MemoryContextSwitchTo(old);
 			*pending = NIL;
 			*in_block = false;
 			break;
