@@ -177,6 +177,8 @@ SELECT pg_temp.load('sqitch', :'srvdir');
 CREATE SCHEMA sqitch;
 CREATE TABLE sqitch.changes (change_id text PRIMARY KEY, change text NOT NULL, project text NOT NULL, committed_at timestamptz NOT NULL);
 INSERT INTO sqitch.changes VALUES ('a1', 'sq_users', 'shop', '2024-01-01'), ('a2', 'sq_gone', 'shop', '2024-01-02');
+-- another project's change of the same name as one of ours is not adopted (%project=shop)
+INSERT INTO sqitch.changes VALUES ('a3', 'sq_orders', 'otherproject', '2024-01-03');
 SELECT covet_adopt();
 SELECT name, state FROM covet_status() ORDER BY name;
 SELECT action, count(*) FROM covet.history GROUP BY action;
@@ -190,6 +192,15 @@ SET ROLE covet_formats_nobody;
 SELECT covet_adopt();
 RESET ROLE;
 SELECT count(*) FROM covet.applied WHERE name = 'V1__users';
+-- the table is resolved once, never through pg_temp: a schema_migrations
+-- planted there (searched first by an unqualified name) is not read
+CREATE TABLE public.schema_migrations (version bigint NOT NULL PRIMARY KEY, dirty boolean NOT NULL);
+INSERT INTO public.schema_migrations VALUES (1, false);
+CREATE TEMP TABLE schema_migrations (version bigint, dirty boolean);
+INSERT INTO pg_temp.schema_migrations VALUES (99, true);
+SELECT covet_adopt();
+DROP TABLE pg_temp.schema_migrations;
+DROP TABLE public.schema_migrations;
 
 DROP SCHEMA sqitch CASCADE;
 DROP TABLE goose_db_version, flyway_schema_history;

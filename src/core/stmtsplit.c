@@ -166,6 +166,14 @@ sqlite_no_block(const StmtWords *s)
 	if (eq(s->w[0], "pragma") &&
 		(eq(s->w[1], "foreign_keys") || eq(s->w[2], "foreign_keys")))
 		return "PRAGMA foreign_keys";
+	/* "cannot ATTACH database within transaction"; WAL likewise */
+	if (eq(s->w[0], "attach"))
+		return "ATTACH";
+	if (eq(s->w[0], "detach"))
+		return "DETACH";
+	if (eq(s->w[0], "pragma") &&
+		(eq(s->w[1], "journal_mode") || eq(s->w[2], "journal_mode")))
+		return "PRAGMA journal_mode";
 	return NULL;
 }
 

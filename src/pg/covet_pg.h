@@ -131,6 +131,9 @@ extern int	covet_ddl_lock_timeout;
 extern int	covet_ddl_lock_retries;
 extern void covet_pg_lockwait_init(CovetDriver *d);
 extern void covet_pg_lock_guard_reset(void);
+extern void covet_pg_lock_watch(int timeout_ms);
+extern void covet_pg_lock_seen_pids(char *out, size_t len);
+extern void covet_pg_lock_worker_blockers(const char *pids);
 
 /* background.c */
 extern bool covet_pg_run_lock_try(int64 run_id, bool session);

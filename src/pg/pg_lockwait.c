@@ -72,6 +72,8 @@ static volatile sig_atomic_t seen_wait = 0;
 static LOCKTAG seen_tag;
 static LOCKMODE seen_mode;
 
+static void blocker_pids(StringInfo pids);
+
 static void
 watch_handler(void)
 {
@@ -109,6 +111,42 @@ watch_stop(void)
 {
 	if (watch_registered)
 		disable_timeout(watch_id, false);
+}
+
+/*
+ * The worker of a non-transactional migration (toplevel.c) waits for the
+ * locks itself: it watches its own waits (covet_pg_lock_watch) and, after
+ * a lock timeout, passes the blockers' pids ("{1,2}") to the caller, whose
+ * lock_blockers then names them (covet_pg_lock_worker_blockers).
+ */
+static char worker_pids[256];
+
+void
+covet_pg_lock_watch(int timeout_ms)
+{
+	if (timeout_ms > 0)
+		watch_start(timeout_ms);
+}
+
+void
+covet_pg_lock_seen_pids(char *out, size_t len)
+{
+	StringInfoData pids;
+
+	out[0] = '\0';
+	if (!seen_wait)
+		return;
+	initStringInfo(&pids);
+	blocker_pids(&pids);
+	if (pids.len > 2)
+		strlcpy(out, pids.data, len);
+	pfree(pids.data);
+}
+
+void
+covet_pg_lock_worker_blockers(const char *pids)
+{
+	strlcpy(worker_pids, pids ? pids : "", sizeof(worker_pids));
 }
 
 /* After an error that escaped the core: no guard is open any more. */
@@ -203,7 +241,13 @@ drv_lock_blockers(void *ctx, char **text, CovetError *err)
 
 	*text = NULL;
 	initStringInfo(&pids);
-	if (seen_wait)
+	if (worker_pids[0] != '\0')
+	{
+		/* a statement the toplevel.c worker ran timed out */
+		appendStringInfoString(&pids, worker_pids);
+		worker_pids[0] = '\0';
+	}
+	else if (seen_wait)
 		blocker_pids(&pids);
 	if (pids.len <= 2)
 	{

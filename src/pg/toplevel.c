@@ -45,6 +45,13 @@
  * CLEANUP): the statement in progress rolls back (a CONCURRENTLY build
  * leaves an INVALID index, dropped before the retry).
  *
+ * Continued after statement K, the worker first runs again the session
+ * settings among statements 1..K (SET and RESET without LOCAL, SELECT
+ * set_config(...); not those of a group the file rolled back), in order,
+ * with a NOTICE, so statement K + 1 runs under the settings it had the
+ * first time.  After a lock timeout it passes the pids that held the lock
+ * to the caller (pg_lockwait.c), whose retry loop names them.
+ *
  * Rights: the worker connects as the session user and takes the current
  * role, as the background worker of batched runs does (background.c);
  * inside a SECURITY DEFINER function or a security-restricted operation
@@ -109,6 +116,7 @@ typedef struct TopShared
 	int			caller_procno;
 	int			skip;
 	bool		retry;
+	int			lock_timeout_ms;	/* the guard's, 0: none */
 	Size		name_off;
 	Size		sql_off;
 	Size		mark_off;
@@ -123,6 +131,7 @@ typedef struct TopShared
 	char		detail[1024];
 	char		hint[512];
 	char		notes[1024];	/* lines for the caller's NOTICEs */
+	char		blockers[256];	/* after a lock timeout: "{pid,...}" */
 } TopShared;
 
 PGDLLEXPORT void covet_toplevel_main(Datum main_arg);
@@ -185,6 +194,7 @@ job_create(const CovetToplevelJob *job)
 	sh->caller_procno = MyProc->pgprocno;
 	sh->skip = job->skip;
 	sh->retry = job->retry;
+	sh->lock_timeout_ms = job->lock_timeout_ms;
 	sh->state = TOP_STARTING;
 	sh->statements = job->skip;
 	sh->name_off = put_string((char *) sh, &off, job->name);
@@ -334,6 +344,7 @@ covet_pg_exec_toplevel(void *ctx, const CovetToplevelJob *job,
 			covet_error_detail(err, "%s", sh->detail);
 		if (sh->hint[0] != '\0')
 			covet_error_hint(err, "%s", sh->hint);
+		covet_pg_lock_worker_blockers(sh->blockers);
 		rc = COVET_ERR_SQL;
 	}
 	dsm_detach(seg);
@@ -347,6 +358,14 @@ covet_pg_exec_toplevel(void *ctx, const CovetToplevelJob *job,
 
 static TopShared *worker_sh;
 static MemoryContext stmt_cxt;
+
+/* The session settings of the statements an earlier run committed. */
+static struct
+{
+	List	   *replay;
+	List	   *pending;
+	bool		in_block;
+}			skipped;
 
 static void
 tell_caller(void)
@@ -517,8 +536,8 @@ static const char *const leftover_sql =
 " JOIN pg_catalog.pg_namespace n ON n.oid OPERATOR(pg_catalog.=) c.relnamespace"
 " WHERE i.indrelid OPERATOR(pg_catalog.=) $1 AND NOT i.indisvalid"
 " AND (c.relname OPERATOR(pg_catalog.=) $2"
-" OR pg_catalog.starts_with(c.relname, $3 OPERATOR(pg_catalog.||) '_ccnew')"
-" OR pg_catalog.starts_with(c.relname, $3 OPERATOR(pg_catalog.||) '_ccold'))"
+" OR ($4 AND c.relname OPERATOR(pg_catalog.~) '_cc(new|old)[0-9]*$'"
+" AND ($3 IS NULL OR pg_catalog.starts_with(c.relname, $3 OPERATOR(pg_catalog.||) '_cc'))))"
 " ORDER BY 2";
 
 /*
@@ -536,6 +555,7 @@ leftovers(const char *text)
 	Oid			table = InvalidOid;
 	const char *exact = NULL;
 	const char *prefix = NULL;
+	bool		reindex = false;
 	List	   *drops = NIL;
 
 	raws = pg_parse_query(text);
@@ -573,23 +593,25 @@ leftovers(const char *text)
 		else if (rs->kind == REINDEX_OBJECT_TABLE)
 		{
 			table = RangeVarGetRelid(rs->relation, NoLock, true);
-			prefix = "";
+			prefix = NULL;		/* every copy of the table's indexes */
 		}
+		reindex = true;
 	}
 	if (!OidIsValid(table))
 		return NIL;
 	{
-		Oid			types[3] = {OIDOID, TEXTOID, TEXTOID};
-		Datum		values[3];
-		char		nulls[3] = {' ', exact ? ' ' : 'n', prefix ? ' ' : 'n'};
+		Oid			types[4] = {OIDOID, TEXTOID, TEXTOID, BOOLOID};
+		Datum		values[4];
+		char		nulls[4] = {' ', exact ? ' ' : 'n', prefix ? ' ' : 'n', ' '};
 		uint64		i;
 
 		values[0] = ObjectIdGetDatum(table);
 		values[1] = exact ? CStringGetTextDatum(exact) : (Datum) 0;
 		values[2] = prefix ? CStringGetTextDatum(prefix) : (Datum) 0;
+		values[3] = BoolGetDatum(reindex);
 		if (SPI_connect() != SPI_OK_CONNECT)
 			elog(ERROR, "SPI_connect failed");
-		if (SPI_execute_with_args(leftover_sql, 3, types, values, nulls, true, 0) != SPI_OK_SELECT)
+		if (SPI_execute_with_args(leftover_sql, 4, types, values, nulls, true, 0) != SPI_OK_SELECT)
 			elog(ERROR, "could not read pg_index");
 		for (i = 0; i < SPI_processed; i++)
 		{
@@ -632,6 +654,175 @@ drop_leftovers(const char *name, const char *text)
 	}
 }
 
+/*
+ * What a skipped statement (one an earlier run committed) was, for the
+ * replay of its session settings.
+ */
+typedef enum SkipKind
+{
+	SKIP_OTHER,
+	SKIP_SETTING,				/* SET / RESET (not LOCAL), SELECT set_config(...) */
+	SKIP_BEGIN,
+	SKIP_COMMIT,
+	SKIP_ROLLBACK
+} SkipKind;
+
+static bool
+is_set_config(Node *stmt)
+{
+	SelectStmt *sel;
+	ListCell   *lc;
+
+	if (!IsA(stmt, SelectStmt))
+		return false;
+	sel = (SelectStmt *) stmt;
+	if (sel->op != SETOP_NONE || sel->fromClause != NIL || sel->whereClause != NULL ||
+		sel->targetList == NIL || sel->valuesLists != NIL)
+		return false;
+	foreach(lc, sel->targetList)
+	{
+		ResTarget  *rt = lfirst_node(ResTarget, lc);
+		FuncCall   *fc;
+
+		if (rt->val == NULL || !IsA(rt->val, FuncCall))
+			return false;
+		fc = (FuncCall *) rt->val;
+		if (strcmp(strVal(llast(fc->funcname)), "set_config") != 0)
+			return false;
+	}
+	return true;
+}
+
+/* text's raw statements in stmt_cxt; NIL if it does not parse */
+static List *
+parse_quietly(const char *text)
+{
+	MemoryContext old = MemoryContextSwitchTo(stmt_cxt);
+	List	   *volatile raws = NIL;
+
+	PG_TRY();
+	{
+		raws = pg_parse_query(text);
+	}
+	PG_CATCH();
+	{
+		/* a text changed since it ran: not a setting covet can tell */
+		MemoryContextSwitchTo(stmt_cxt);
+		FlushErrorState();
+		raws = NIL;
+	}
+	PG_END_TRY();
+	MemoryContextSwitchTo(old);
+	return raws;
+}
+
+static SkipKind
+skip_kind(const char *text)
+{
+	List	   *raws = parse_quietly(text);
+	Node	   *stmt;
+	SkipKind	kind = SKIP_OTHER;
+
+	if (list_length(raws) != 1)
+		return SKIP_OTHER;
+	stmt = linitial_node(RawStmt, raws)->stmt;
+	if (IsA(stmt, TransactionStmt))
+	{
+		switch (((TransactionStmt *) stmt)->kind)
+		{
+			case TRANS_STMT_BEGIN:
+			case TRANS_STMT_START:
+				kind = SKIP_BEGIN;
+				break;
+			case TRANS_STMT_COMMIT:
+				kind = SKIP_COMMIT;
+				break;
+			case TRANS_STMT_ROLLBACK:
+				kind = SKIP_ROLLBACK;
+				break;
+			default:
+				break;
+		}
+	}
+	else if (IsA(stmt, VariableSetStmt))
+	{
+		VariableSetStmt *vs = (VariableSetStmt *) stmt;
+
+		/* SET LOCAL and SET TRANSACTION end with their transaction */
+		if (!vs->is_local && !(vs->kind == VAR_SET_MULTI && vs->name != NULL &&
+							   strncmp(vs->name, "TRANSACTION", 11) == 0))
+			kind = SKIP_SETTING;
+	}
+	else if (is_set_config(stmt))
+		kind = SKIP_SETTING;
+	return kind;
+}
+
+/*
+ * The session settings statements 1..skip made, run again before statement
+ * skip + 1 so that it runs as it did the first time: SET and RESET (not
+ * LOCAL) and SELECT set_config(...), in order, except those inside a group
+ * of the file's that was rolled back.  *replay and *pending (of the group
+ * open at n) are lists of strings in TopMemoryContext.
+ */
+static void
+skip_track(const char *text, int n, List **replay, List **pending, bool *in_block)
+{
+	MemoryContext old;
+
+	switch (skip_kind(text))
+	{
+		case SKIP_BEGIN:
+			*in_block = true;
+			break;
+		case SKIP_COMMIT:
+			old = MemoryContextSwitchTo(TopMemoryContext);
+			*replay = list_concat(*replay, *pending);
+			MemoryContextSwitchTo(old);
+			*pending = NIL;
+			*in_block = false;
+			break;
+		case SKIP_ROLLBACK:
+			*pending = NIL;
+			*in_block = false;
+			break;
+		case SKIP_SETTING:
+			old = MemoryContextSwitchTo(TopMemoryContext);
+			if (*in_block)
+				*pending = lappend(*pending, psprintf("%d\t%s", n, text));
+			else
+				*replay = lappend(*replay, psprintf("%d\t%s", n, text));
+			MemoryContextSwitchTo(old);
+			break;
+		case SKIP_OTHER:
+			break;
+	}
+	MemoryContextReset(stmt_cxt);
+}
+
+static void
+replay_settings(const char *name, List *replay, int next)
+{
+	StringInfoData nums;
+	ListCell   *lc;
+
+	if (replay == NIL)
+		return;
+	initStringInfo(&nums);
+	foreach(lc, replay)
+	{
+		char	   *item = (char *) lfirst(lc);
+		char	   *tab = strchr(item, '\t');
+
+		*tab = '\0';
+		appendStringInfo(&nums, "%s%s", nums.len > 0 ? ", " : "", item);
+		run_statement(name, tab + 1, 0);
+	}
+	add_note("migration %s: ran the session settings of statement%s %s again before continuing with statement %d",
+			 name, list_length(replay) > 1 ? "s" : "", nums.data, next);
+	pfree(nums.data);
+}
+
 static void
 worker_settings(const char *name)
 {
@@ -661,6 +852,20 @@ worker_fail(ErrorData *edata, int n)
 	strlcpy(worker_sh->detail, edata->detail ? edata->detail : "", sizeof(worker_sh->detail));
 	strlcpy(worker_sh->hint, edata->hint ? edata->hint : "", sizeof(worker_sh->hint));
 	worker_sh->state = TOP_FAILED;
+	SpinLockRelease(&worker_sh->mutex);
+}
+
+/* A lock timeout: who held the lock the statement waited for. */
+static void
+worker_blockers(ErrorData *edata)
+{
+	char		pids[256];
+
+	if (edata->sqlerrcode != ERRCODE_LOCK_NOT_AVAILABLE)
+		return;
+	covet_pg_lock_seen_pids(pids, sizeof(pids));
+	SpinLockAcquire(&worker_sh->mutex);
+	strlcpy(worker_sh->blockers, pids, sizeof(worker_sh->blockers));
 	SpinLockRelease(&worker_sh->mutex);
 }
 
@@ -711,10 +916,16 @@ covet_toplevel_main(Datum main_arg)
 			if (text == NULL)
 				break;
 			if (n <= worker_sh->skip)
+			{
+				skip_track(text, n, &skipped.replay, &skipped.pending, &skipped.in_block);
 				continue;
+			}
+			if (n == worker_sh->skip + 1)
+				replay_settings(name, skipped.replay, n);
 			if (worker_sh->retry && n == worker_sh->skip + 1)
 				drop_leftovers(name, text);
 			CHECK_FOR_INTERRUPTS();
+			covet_pg_lock_watch(worker_sh->lock_timeout_ms);
 			run_statement(name, text, n);
 			tell_caller();
 		}
@@ -732,6 +943,7 @@ covet_toplevel_main(Datum main_arg)
 		edata = CopyErrorData();
 		FlushErrorState();
 		AbortOutOfAnyTransaction();
+		worker_blockers(edata);
 		worker_fail(edata, n);
 		tell_caller();
 		pgstat_report_activity(STATE_IDLE, NULL);

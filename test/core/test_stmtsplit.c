@@ -126,6 +126,10 @@ main(void)
 	needs(SQ, "PRAGMA main.foreign_keys = 0", NULL,
 		  "it holds PRAGMA foreign_keys at statement 1", "sqlite pragma with schema");
 	needs(SQ, "VACUUM", NULL, "it holds VACUUM at statement 1", "sqlite vacuum");
+	needs(SQ, "ATTACH 'a.db' AS a;\nCREATE TABLE a.t (x);", NULL, "it holds ATTACH at statement 1", "sqlite attach");
+	needs(SQ, "CREATE TABLE t (x);\nDETACH a;", NULL, "it holds DETACH at statement 2", "sqlite detach");
+	needs(SQ, "PRAGMA main.journal_mode = WAL;", NULL, "it holds PRAGMA journal_mode at statement 1", "sqlite journal_mode");
+	needs(SQ, "PRAGMA cache_size = 10;", NULL, NULL, "sqlite other pragma");
 	needs(SQ, "PRAGMA user_version = 3", NULL, NULL, "other pragmas are transactional");
 	needs(SQ, "CREATE INDEX CONCURRENTLY i ON t (a)", NULL, NULL, "sqlite has no concurrently");
 	needs(SQ, "COMMIT", NULL, "it holds its own transaction control (COMMIT at statement 1)", "sqlite commit");

@@ -51,6 +51,15 @@ SELECT covet_load('test/fixtures/formats/sqitch');
 ATTACH ':memory:' AS sqitch;
 CREATE TABLE sqitch.changes (change_id text PRIMARY KEY, change text, project text, committed_at text);
 INSERT INTO sqitch.changes VALUES ('a1', 'sq_users', 'shop', '2024-01-01'), ('a2', 'sq_gone', 'shop', '2024-01-02');
+-- another project's change of the same name as one of ours is not adopted (%project=shop)
+INSERT INTO sqitch.changes VALUES ('a3', 'sq_orders', 'otherproject', '2024-01-03');
 SELECT covet_adopt();
 SELECT name, state FROM covet_status() ORDER BY name;
 SELECT action, count(*) FROM covet_history GROUP BY action;
+-- the table is resolved once, never through temp: a schema_migrations
+-- planted in temp (searched first by an unqualified name) is not read
+CREATE TABLE main.schema_migrations (version bigint NOT NULL PRIMARY KEY, dirty boolean NOT NULL);
+INSERT INTO main.schema_migrations VALUES (1, 0);
+CREATE TEMP TABLE schema_migrations (version bigint, dirty boolean);
+INSERT INTO temp.schema_migrations VALUES (99, 1);
+SELECT covet_adopt();
