@@ -51,4 +51,62 @@ extern void covet_fx_expand(CovetBuf *out, const CovetDialect *dl,
 extern CovetStatus covet_fx_split(CovetMem *mem, const char *text,
 								  char ***names, int *n, CovetError *err);
 
+/* --- Django's names (fixture_names.c) --- */
+
+/* model_map: model -> table */
+typedef struct CovetFxMap
+{
+	int			n;
+	char	  **models;
+	char	  **tables;
+} CovetFxMap;
+
+extern CovetStatus covet_fx_map_parse(CovetMem *mem, const char *json,
+									  CovetFxMap *map, CovetError *err);
+extern void covet_fx_map_free(CovetMem *mem, CovetFxMap *map);
+extern const char *covet_fx_map_table(const CovetFxMap *map, const char *model);
+extern const char *covet_fx_map_model(const CovetFxMap *map, const char *table);
+/* "blog.Post" -> "blog_post" (Django's own models: their db_table); NULL if
+ * not app.model (or out of memory) */
+extern char *covet_fx_django_table(CovetMem *mem, const char *model);
+
+typedef struct CovetFxFk
+{
+	int			col;			/* the referencing column */
+	char	   *target;			/* model name of the referenced table */
+	char	   *ref;			/* referenced column; NULL: its primary key */
+} CovetFxFk;
+
+typedef struct CovetFxUnique
+{
+	int			ncols;
+	int		   *cols;
+	bool		primary;
+} CovetFxUnique;
+
+/* A table's one-column foreign keys and unique indexes, read once. */
+typedef struct CovetFxLinks
+{
+	bool		loaded;
+	int			nfks;
+	CovetFxFk  *fks;
+	int			nuniq;
+	CovetFxUnique *uniq;		/* non-primary first, oldest first */
+} CovetFxLinks;
+
+extern CovetStatus covet_fx_links_get(CovetDriver *d, const CovetFxTable *t,
+									  CovetFxLinks *l, CovetError *err);
+extern void covet_fx_links_free(CovetDriver *d, CovetFxLinks *l);
+extern const CovetFxFk *covet_fx_fk_of(const CovetFxLinks *l, int col);
+extern const CovetFxUnique *covet_fx_unique_of(const CovetFxLinks *l, int ncols);
+
+/*
+ * The value (text) of column ref of the row of t whose unique index u
+ * holds vals (texts, u->ncols of them); *out NULL when there is none.
+ */
+extern CovetStatus covet_fx_natural_find(CovetDriver *d, const CovetFxTable *t,
+										 const CovetFxUnique *u, int ref,
+										 const char *const *vals, char **out,
+										 CovetError *err);
+
 #endif							/* COVET_FIXTURE_H */

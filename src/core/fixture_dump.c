@@ -734,3 +734,21 @@ covet_fixture_dump_file(CovetDriver *d, const char *path, const char *tables,
 		*records = 0;
 	return rc;
 }
+
+CovetStatus
+covet_fixture_dump_ex(CovetDriver *d, const char *tables, CovetFixtureFormat format,
+					  const CovetFixtureOptions *opts, char **out, size_t *len,
+					  int64_t *records, CovetError *err)
+{
+	(void) opts;
+	return covet_fixture_dump(d, tables, format, out, len, records, err);
+}
+
+CovetStatus
+covet_fixture_dump_file_ex(CovetDriver *d, const char *path, const char *tables,
+						   CovetFixtureFormat format, const CovetFixtureOptions *opts,
+						   int64_t *records, CovetError *err)
+{
+	(void) opts;
+	return covet_fixture_dump_file(d, path, tables, format, records, err);
+}
