@@ -28,6 +28,21 @@ SELECT 'friends', from_person_id, to_person_id FROM people_person_friends ORDER 
 SELECT 'place', p.id, p.name, r.serves_pizza FROM places_place p JOIN places_restaurant r ON r.place_ptr_id = p.id;
 SELECT 'member', id, user_id, since FROM members;
 
+-- === style => 'django': foreign keys by field name, many-to-many tables as
+-- list fields of their owner, models named as Django does (model_map for
+-- the custom db_table); the dump loads back to the same rows
+SELECT covet_dumpdata('auth_user, django_content_type, blog_tag, blog_post, blog_post_tags, blog_comment, people_person, people_person_friends, places_place, places_restaurant, members', 'json', '{"accounts.member": "members"}', 'django') AS dump \gset
+SELECT :'dump';
+TRUNCATE auth_user, django_content_type, blog_tag, blog_post, blog_post_tags, blog_comment,
+	people_person, people_person_friends, places_place, places_restaurant, members;
+SELECT covet_loaddata(:'dump', 'json', 'error', NULL, '{"accounts.member": "members"}');
+SELECT 'same dump', covet_dumpdata('auth_user, django_content_type, blog_tag, blog_post, blog_post_tags, blog_comment, people_person, people_person_friends, places_place, places_restaurant, members', 'json', '{"accounts.member": "members"}', 'django') = :'dump';
+SELECT covet_dumpdata('blog_post, blog_post_tags, blog_tag', 'yaml', NULL, 'django');
+SELECT covet_dumpdata('blog_tag', 'json', NULL, 'nope');
+SELECT covet_dumpdata('blog_tag', 'json', '["blog.tag"]', 'django');
+SELECT covet_dumpdata_file('/nonexistent/dir/x.json', 'blog_tag', 'json', NULL, 'nope');
+SELECT covet_dumpdata(tables => 'blog_tag', style => 'django', model_map => '{"blog.tag": "blog_tag"}');
+
 -- === loading again: on_conflict applies to many-to-many rows too
 SELECT covet_loaddata(:'blog', 'json', 'ignore', NULL,
                       '{"accounts.member": "members"}');

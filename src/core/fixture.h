@@ -70,6 +70,13 @@ extern const char *covet_fx_map_model(const CovetFxMap *map, const char *table);
  * not app.model (or out of memory) */
 extern char *covet_fx_django_table(CovetMem *mem, const char *model);
 
+/*
+ * The model Django names a table by: "blog_post" -> "blog.post" (at the
+ * first underscore; Django's own tables by their model); a table without
+ * one keeps its name.  NULL: out of memory.
+ */
+extern char *covet_fx_django_model(CovetMem *mem, const char *table);
+
 typedef struct CovetFxFk
 {
 	int			col;			/* the referencing column */

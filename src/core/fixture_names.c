@@ -196,6 +196,23 @@ covet_fx_django_table(CovetMem *mem, const char *model)
 	return out;
 }
 
+char *
+covet_fx_django_model(CovetMem *mem, const char *table)
+{
+	const char *us = strchr(table, '_');
+	char	   *out;
+	size_t		i;
+
+	for (i = 0; i < sizeof(contrib_tables) / sizeof(contrib_tables[0]); i++)
+		if (strcmp(table, contrib_tables[i][1]) == 0)
+			return covet_strdup(mem, contrib_tables[i][0]);
+	if ((out = covet_strdup(mem, table)) == NULL)
+		return NULL;
+	if (us != NULL && us != table && us[1] != '\0' && strchr(table, '.') == NULL)
+		out[us - table] = '.';
+	return out;
+}
+
 /* --- foreign keys and unique indexes -------------------------------------------- */
 
 void

@@ -22,6 +22,23 @@ SELECT 'friends', from_person_id, to_person_id FROM people_person_friends ORDER 
 SELECT 'place', p.id, p.name, r.serves_pizza FROM places_place p JOIN places_restaurant r ON r.place_ptr_id = p.id;
 SELECT 'member', id, user_id, since FROM members;
 
+-- === style => 'django': foreign keys by field name, many-to-many tables as
+-- list fields of their owner, models named as Django does (model_map for
+-- the custom db_table); the dump loads back to the same rows
+CREATE TEMP TABLE dump AS SELECT covet_dumpdata('auth_user, django_content_type, blog_tag, blog_post, blog_post_tags, blog_comment, people_person, people_person_friends, places_place, places_restaurant, members', 'json', '{"accounts.member": "members"}', 'django') AS j;
+SELECT j FROM dump;
+DELETE FROM members; DELETE FROM places_restaurant; DELETE FROM places_place;
+DELETE FROM people_person_friends; DELETE FROM people_person; DELETE FROM blog_comment;
+DELETE FROM blog_post_tags; DELETE FROM blog_post; DELETE FROM blog_tag;
+DELETE FROM django_content_type; DELETE FROM auth_user;
+SELECT covet_loaddata((SELECT j FROM dump), 'json', 'error', NULL, '{"accounts.member": "members"}');
+SELECT 'same dump', covet_dumpdata('auth_user, django_content_type, blog_tag, blog_post, blog_post_tags, blog_comment, people_person, people_person_friends, places_place, places_restaurant, members', 'json', '{"accounts.member": "members"}', 'django') = (SELECT j FROM dump);
+SELECT covet_dumpdata('blog_post, blog_post_tags, blog_tag', 'yaml', NULL, 'django');
+SELECT covet_dumpdata('blog_tag', 'json', NULL, 'nope');
+SELECT covet_dumpdata('blog_tag', 'json', '["blog.tag"]', 'django');
+SELECT covet_dumpdata_file('nosuch/dir/x.json', 'blog_tag', 'json', NULL, 'nope');
+SELECT covet_dumpdata('blog_tag', 'json', '{"blog.tag": "blog_tag"}', 'django');
+
 -- === loading again: on_conflict applies to many-to-many rows too
 SELECT covet_loaddata(readfile('test/fixtures/django-naming/blog.json'), 'json', 'ignore', NULL,
                       '{"accounts.member": "members"}');
