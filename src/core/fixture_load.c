@@ -1252,6 +1252,94 @@ natural_field(Loader *L, LoadTable *lt, int c, int i)
 	return L->rc;
 }
 
+/*
+ * A record without "pk" whose fields hold all the columns of a unique
+ * index (not the primary key) is the row that index finds, if there is
+ * one: its pk is that row's (Django's build_instance, for models with a
+ * natural key).  The lookup sees the rows of this fixture already written.
+ */
+static CovetStatus
+natural_pk(Loader *L, LoadTable *lt)
+{
+	CovetDriver *d = L->d;
+	Rec		   *r = &L->rec;
+	CovetFxTable *t = &lt->t;
+	const CovetFxUnique *u = NULL;
+	CovetBuf   *texts = NULL;
+	const char **vals = NULL;
+	char	   *found = NULL;
+	CovetBuf	json;
+	int			i,
+				k;
+
+	if (links(L, lt) != COVET_OK)
+		return L->rc;
+	for (i = 0; i < lt->links.nuniq && u == NULL; i++)
+	{
+		const CovetFxUnique *c = &lt->links.uniq[i];
+
+		if (c->primary)
+			continue;
+		for (k = 0; k < c->ncols; k++)
+		{
+			int			v = L->vals[c->cols[k]];
+			const char *val = v >= 0 ? REC_VAL(r, v) : NULL;
+
+			if (val == NULL || val[0] == '[' || val[0] == '{' || strcmp(val, "null") == 0)
+				break;
+		}
+		if (k == c->ncols)
+			u = c;
+	}
+	if (u == NULL)
+		return COVET_OK;
+	texts = covet_alloc0(&d->mem, sizeof(CovetBuf) * (size_t) u->ncols);
+	vals = covet_alloc0(&d->mem, sizeof(char *) * (size_t) (u->ncols + 1));
+	if (texts == NULL || vals == NULL)
+	{
+		covet_free(&d->mem, texts);
+		covet_free(&d->mem, vals);
+		return oom(L);
+	}
+	for (k = 0; k < u->ncols; k++)
+	{
+		const char *val = REC_VAL(r, L->vals[u->cols[k]]);
+
+		covet_buf_init(&texts[k], &d->mem);
+		if (val[0] != '"' || !covet_json_unescape(&texts[k], val, strlen(val)))
+			covet_buf_append(&texts[k], val);
+		covet_buf_append(&texts[k], "");
+		if (texts[k].failed)
+			oom(L);
+		vals[k] = texts[k].data;
+	}
+	if (L->rc == COVET_OK &&
+		(L->rc = covet_fx_natural_find(d, t, u, t->pk[0], vals, &found, L->err)) == COVET_OK &&
+		found != NULL)
+	{
+		covet_buf_init(&json, &d->mem);
+		if (is_json_number(found, strlen(found)) &&
+			(t->kinds[t->pk[0]] == COVET_FX_INT || t->kinds[t->pk[0]] == COVET_FX_NUMERIC))
+			covet_buf_append(&json, found);
+		else
+			covet_json_string(&json, found, strlen(found));
+		if (json.failed)
+			oom(L);
+		else
+		{
+			L->vals[t->pk[0]] = r->nfields;
+			rec_value(L, t->cols[t->pk[0]], strlen(t->cols[t->pk[0]]), json.data, json.len, true);
+		}
+		covet_buf_free(&json);
+	}
+	for (k = 0; k < u->ncols; k++)
+		covet_buf_free(&texts[k]);
+	covet_free(&d->mem, texts);
+	covet_free(&d->mem, vals);
+	covet_free(&d->mem, found);
+	return L->rc;
+}
+
 /* --- records into batches ------------------------------------------------------ */
 
 /*
@@ -1551,6 +1639,8 @@ rec_end(Loader *L)
 			natural_field(L, lt, c, i) != COVET_OK)
 			return L->rc;
 	}
+	if (t->npk == 1 && L->vals[t->pk[0]] < 0 && nfields > 0 && natural_pk(L, lt) != COVET_OK)
+		return L->rc;
 	if (enqueue(L, lt, NULL) != COVET_OK)
 		return L->rc;
 	if (L->nm2m_fields > 0)

@@ -66,6 +66,13 @@ SELECT covet_loaddata('[
 .log off
 SELECT 'tags', group_concat(name, ',') FROM (SELECT name FROM blog_tag ORDER BY id) AS t;
 
+-- === records without "pk": a unique index the fields fill finds the row
+-- (Django's natural primary keys); on_conflict decides, as for a pk
+SELECT covet_loaddata('[{"model": "blog.tag", "fields": {"name": "c"}}]', 'json', 'ignore');
+SELECT covet_loaddata('[{"model": "blog.tag", "fields": {"name": "haskell"}}]');
+SELECT 'tags', group_concat(id || ':' || name, ',') FROM (SELECT id, name FROM blog_tag ORDER BY id) AS t;
+SELECT covet_loaddata('[{"model": "blog.tag", "fields": {"name": "sql"}}]');
+
 -- === errors, each naming the record and the value; nothing loaded
 SELECT covet_loaddata('[{"model": "nope.thing", "pk": 1, "fields": {}}]');
 SELECT covet_loaddata('[{"model": "accounts.member", "pk": 1, "fields": {}}]', 'json', 'error', NULL,
