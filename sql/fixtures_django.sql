@@ -102,7 +102,7 @@ SELECT covet_loaddata('[]', 'json', 'error', NULL, NULL, NULL);
 SELECT covet_loaddata_file('/nonexistent/nosuch.json', 'json', 'error', NULL, '{"a.b": 1}');
 
 -- === named arguments
-SELECT covet_loaddata('[{"model": "blog.tag", "pk": 5, "fields": {"name": "perl", "x": 1}}]',
+SELECT covet_loaddata('[{"model": "blog.tag", "pk": 50, "fields": {"name": "perl", "x": 1}}]',
                       ignore_unknown => true, model_map => '{"blog.tag": "blog_tag"}');
 
 RESET search_path;

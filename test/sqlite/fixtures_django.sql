@@ -97,6 +97,6 @@ SELECT covet_loaddata_file('nosuch.json', 'json', 'error', NULL, '{"a.b": 1}');
 
 -- === all the arguments, positional (PostgreSQL names them)
 .log stdout
-SELECT covet_loaddata('[{"model": "blog.tag", "pk": 5, "fields": {"name": "perl", "x": 1}}]',
+SELECT covet_loaddata('[{"model": "blog.tag", "pk": 50, "fields": {"name": "perl", "x": 1}}]',
                       'json', 'error', NULL, '{"blog.tag": "blog_tag"}', true);
 .log off
