@@ -1134,6 +1134,123 @@ json_text(CovetBuf *out, const CovetJson *j)
 	}
 }
 
+/* The text of a scalar JSON value as a lookup parameter. */
+static const char *
+key_text(const CovetJson *j)
+{
+	if (j->type == COVET_JSON_BOOL)
+		return j->boolean ? "true" : "false";
+	return j->text;				/* NULL for null: no row matches */
+}
+
+/*
+ * The value (text, in *found; NULL when no row matches) of column ref of
+ * the row of target whose natural key is items[0..n).  A key of as many
+ * scalars as a unique index has columns is that index's values, in order.
+ * Otherwise a unique index with one foreign-key column takes its other
+ * columns' values first and the rest of the key as the natural key of the
+ * referenced table (Django's auth.permission: codename, then its content
+ * type's app label and model).  *why says why there is no such index.
+ */
+static CovetStatus
+natural_lookup(Loader *L, LoadTable *target, int ref, CovetJson *const *items, int n,
+			   int depth, char **found, const char **why)
+{
+	CovetDriver *d = L->d;
+	const CovetFxLinks *k;
+	const char **vals = NULL;
+	char	   *sub = NULL;
+	int			i,
+				c,
+				scalars = 0;
+
+	*found = NULL;
+	*why = NULL;
+	if (links(L, target) != COVET_OK)
+		return L->rc;
+	k = &target->links;
+	for (i = 0; i < n; i++)
+		scalars += items[i]->type != COVET_JSON_ARRAY && items[i]->type != COVET_JSON_OBJECT;
+	if ((vals = covet_alloc0(&d->mem, sizeof(char *) * (size_t) (n + 1))) == NULL)
+		return oom(L);
+	for (i = 0; i < k->nuniq && L->rc == COVET_OK; i++)
+	{
+		const CovetFxUnique *u = &k->uniq[i];
+		const CovetFxFk *fk = NULL;
+		int			fkpos = -1,
+					next = 0;
+
+		if (u->ncols == n && scalars == n)
+		{
+			for (c = 0; c < n; c++)
+				vals[c] = key_text(items[c]);
+		}
+		else if (u->ncols < n && depth < 3)
+		{
+			/* one foreign-key column, the rest of the key its natural key */
+			for (c = 0; c < u->ncols; c++)
+				if (covet_fx_fk_of(k, u->cols[c]) != NULL)
+				{
+					if (fkpos >= 0)
+						break;
+					fkpos = c;
+				}
+			if (fkpos < 0 || c < u->ncols)
+				continue;
+			fk = covet_fx_fk_of(k, u->cols[fkpos]);
+			for (c = 0; c < u->ncols; c++)
+			{
+				if (c == fkpos)
+					continue;
+				if (items[next]->type == COVET_JSON_ARRAY || items[next]->type == COVET_JSON_OBJECT)
+					break;
+				vals[c] = key_text(items[next++]);
+			}
+			if (c < u->ncols)
+				continue;
+			{
+				LoadTable  *t2;
+				int			ref2;
+				const char *why2;
+				CovetStatus rc = get_table(L, fk->target, &t2);
+
+				if (rc == COVET_ERR_NOT_FOUND)
+					continue;
+				if (rc != COVET_OK)
+					break;
+				ref2 = fk->ref != NULL ? covet_fx_column(&t2->t, fk->ref, strlen(fk->ref)) :
+					t2->t.npk == 1 ? t2->t.pk[0] : -1;
+				if (ref2 < 0 ||
+					natural_lookup(L, t2, ref2, items + next, n - next, depth + 1, &sub, &why2) != COVET_OK)
+					break;
+				if (sub == NULL && why2 != NULL)
+					continue;	/* no index fits the rest */
+				if (sub == NULL)
+				{
+					*why = NULL;	/* fits, and nothing matches */
+					break;
+				}
+				vals[fkpos] = sub;
+			}
+		}
+		else
+			continue;
+		/* records of this fixture read so far are visible to the lookup */
+		if (target->nbatch > 0 && flush_pending(L, false) != COVET_OK)
+			break;
+		if ((L->rc = covet_fx_natural_find(d, &target->t, u, ref, vals, found, L->err)) != COVET_OK)
+			break;
+		covet_free(&d->mem, vals);
+		covet_free(&d->mem, sub);
+		return COVET_OK;
+	}
+	if (L->rc == COVET_OK && i == k->nuniq)
+		*why = "no unique constraint fits it";
+	covet_free(&d->mem, vals);
+	covet_free(&d->mem, sub);
+	return L->rc;
+}
+
 /*
  * A natural key (a JSON list, parsed) of the table the foreign key fk
  * references: the referenced value as JSON text in *out.  field names
@@ -1145,13 +1262,11 @@ natural_key(Loader *L, const CovetFxFk *fk, const char *field, const CovetJson *
 {
 	CovetDriver *d = L->d;
 	LoadTable  *target;
-	const CovetFxUnique *u;
-	const char **vals = NULL;
 	char	   *found = NULL;
+	const char *why = NULL;
 	CovetBuf	shown;
 	CovetStatus rc;
-	int			ref,
-				i;
+	int			ref;
 
 	covet_buf_init(&shown, &d->mem);
 	json_text(&shown, key);
@@ -1165,38 +1280,16 @@ natural_key(Loader *L, const CovetFxFk *fk, const char *field, const CovetJson *
 						 field, fk->target, shown.data);
 		goto done;
 	}
-	if (links(L, target) != COVET_OK)
-		goto done;
 	ref = fk->ref != NULL ? covet_fx_column(&target->t, fk->ref, strlen(fk->ref)) :
 		target->t.npk == 1 ? target->t.pk[0] : -1;
-	if ((u = covet_fx_unique_of(&target->links, key->n)) == NULL || ref < 0)
+	if (ref >= 0 && natural_lookup(L, target, ref, key->items, key->n, 0, &found, &why) != COVET_OK)
+		goto done;
+	if (ref < 0 || why != NULL)
 	{
-		record_error(L, COVET_ERR_NOT_FOUND, "field \"%s\": natural key %s, but table \"%s\" has no unique constraint of %d column%s",
-					 field, shown.data, target->t.model, key->n, key->n == 1 ? "" : "s");
+		record_error(L, COVET_ERR_NOT_FOUND, "field \"%s\": natural key %s, but no unique constraint of table \"%s\" fits it",
+					 field, shown.data, target->t.model);
+		covet_error_hint(L->err, "A natural key holds the values of a unique constraint in order; a foreign key among them takes the rest of the key as its own natural key.");
 		memcpy(L->err->sqlstate, "42P10", 6);
-		goto done;
-	}
-	for (i = 0; i < key->n; i++)
-		if (key->items[i]->type == COVET_JSON_ARRAY || key->items[i]->type == COVET_JSON_OBJECT)
-		{
-			record_error(L, COVET_ERR_INVALID, "field \"%s\": natural key %s holds a list or an object (nested natural keys are not supported)",
-						 field, shown.data);
-			goto done;
-		}
-	/* records of this fixture read so far are visible to the lookup */
-	if (target->nbatch > 0 && flush_pending(L, false) != COVET_OK)
-		goto done;
-	if ((vals = covet_alloc0(&d->mem, sizeof(char *) * (size_t) (key->n + 1))) == NULL)
-	{
-		oom(L);
-		goto done;
-	}
-	for (i = 0; i < key->n; i++)
-		vals[i] = key->items[i]->type == COVET_JSON_BOOL ? (key->items[i]->boolean ? "true" : "false") :
-			key->items[i]->text;
-	if ((rc = covet_fx_natural_find(d, &target->t, u, ref, vals, &found, L->err)) != COVET_OK)
-	{
-		L->rc = rc;
 		goto done;
 	}
 	if (found == NULL)
@@ -1214,7 +1307,6 @@ natural_key(Loader *L, const CovetFxFk *fk, const char *field, const CovetJson *
 	if (out->failed)
 		oom(L);
 done:
-	covet_free(&d->mem, vals);
 	covet_free(&d->mem, found);
 	covet_buf_free(&shown);
 	return L->rc;

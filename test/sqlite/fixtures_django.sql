@@ -18,6 +18,7 @@ SELECT covet_loaddata(readfile('test/fixtures/django-naming/blog.json'), 'json',
 SELECT 'post', id, title, author_id FROM blog_post ORDER BY id;
 SELECT 'post_tags', post_id, tag_id FROM blog_post_tags ORDER BY post_id, tag_id;
 SELECT 'comment', id, content_type_id, object_id, body, user_id FROM blog_comment;
+SELECT 'group_permissions', group_id, permission_id FROM auth_group_permissions;
 SELECT 'friends', from_person_id, to_person_id FROM people_person_friends ORDER BY 2, 3;
 SELECT 'place', p.id, p.name, r.serves_pizza FROM places_place p JOIN places_restaurant r ON r.place_ptr_id = p.id;
 SELECT 'member', id, user_id, since FROM members;
@@ -25,14 +26,15 @@ SELECT 'member', id, user_id, since FROM members;
 -- === style => 'django': foreign keys by field name, many-to-many tables as
 -- list fields of their owner, models named as Django does (model_map for
 -- the custom db_table); the dump loads back to the same rows
-CREATE TEMP TABLE dump AS SELECT covet_dumpdata('auth_user, django_content_type, blog_tag, blog_post, blog_post_tags, blog_comment, people_person, people_person_friends, places_place, places_restaurant, members', 'json', '{"accounts.member": "members"}', 'django') AS j;
+CREATE TEMP TABLE dump AS SELECT covet_dumpdata('auth_user, django_content_type, auth_permission, auth_group, auth_group_permissions, blog_tag, blog_post, blog_post_tags, blog_comment, people_person, people_person_friends, places_place, places_restaurant, members', 'json', '{"accounts.member": "members"}', 'django') AS j;
 SELECT j FROM dump;
 DELETE FROM members; DELETE FROM places_restaurant; DELETE FROM places_place;
 DELETE FROM people_person_friends; DELETE FROM people_person; DELETE FROM blog_comment;
 DELETE FROM blog_post_tags; DELETE FROM blog_post; DELETE FROM blog_tag;
+DELETE FROM auth_group_permissions; DELETE FROM auth_group; DELETE FROM auth_permission;
 DELETE FROM django_content_type; DELETE FROM auth_user;
 SELECT covet_loaddata((SELECT j FROM dump), 'json', 'error', NULL, '{"accounts.member": "members"}');
-SELECT 'same dump', covet_dumpdata('auth_user, django_content_type, blog_tag, blog_post, blog_post_tags, blog_comment, people_person, people_person_friends, places_place, places_restaurant, members', 'json', '{"accounts.member": "members"}', 'django') = (SELECT j FROM dump);
+SELECT 'same dump', covet_dumpdata('auth_user, django_content_type, auth_permission, auth_group, auth_group_permissions, blog_tag, blog_post, blog_post_tags, blog_comment, people_person, people_person_friends, places_place, places_restaurant, members', 'json', '{"accounts.member": "members"}', 'django') = (SELECT j FROM dump);
 SELECT covet_dumpdata('blog_post, blog_post_tags, blog_tag', 'yaml', NULL, 'django');
 SELECT covet_dumpdata('blog_tag', 'json', NULL, 'nope');
 SELECT covet_dumpdata('blog_tag', 'json', '["blog.tag"]', 'django');
@@ -85,6 +87,8 @@ SELECT covet_loaddata('[{"model": "blog.post", "pk": 9, "fields": {"title": "x",
 SELECT covet_loaddata('[{"model": "blog.post", "pk": 9, "fields": {"title": "x", "author": 1, "tags": [99]}}]');
 SELECT covet_loaddata('[{"model": "blog.post", "fields": {"title": "x", "author": 1, "tags": [1]}}]');
 SELECT covet_loaddata('[{"model": "people.person", "pk": 9, "fields": {"name": "x", "enemies": [1]}}]');
+SELECT covet_loaddata('[{"model": "auth.group", "pk": 9, "fields": {"name": "x", "permissions": [["add_post", "blog", "nosuch"]]}}]');
+SELECT covet_loaddata('[{"model": "auth.group", "pk": 9, "fields": {"name": "x", "permissions": [["add_post", "blog", "post", "x"]]}}]');
 SELECT 'unchanged', (SELECT count(*) FROM blog_post), (SELECT count(*) FROM blog_post_tags);
 
 -- === bad arguments: the same text as PostgreSQL's
