@@ -16,7 +16,9 @@
  *
  * PostgreSQL: the DEFERRABLE foreign keys of the table (the others failed
  * at their INSERT already).  SQLite: every foreign key of the table, when
- * PRAGMA foreign_keys is on (when it is off, SQLite checks none).  The
+ * PRAGMA foreign_keys is on (when it is off, SQLite checks none) and
+ * defer_foreign_keys is off (when it is on, the caller's transaction loads
+ * parents later, as the covet command's pieces do; COMMIT checks).  The
  * catalog queries differ per engine; the search is the same.  The loader
  * then finds the record (fixture_load.c) and words the error the same way
  * on both engines.
@@ -50,6 +52,7 @@ static const char *const fk_list_sqlite =
 "SELECT f.id, NULL, f.\"table\", f.\"from\", f.\"to\""
 " FROM pragma_foreign_key_list(?1) AS f"
 " WHERE (SELECT foreign_keys FROM pragma_foreign_keys) = 1"
+" AND (SELECT defer_foreign_keys FROM pragma_defer_foreign_keys) = 0"
 " ORDER BY f.id, f.seq";
 
 void
