@@ -18,7 +18,9 @@
  * at their INSERT already).  SQLite: every foreign key of the table, when
  * PRAGMA foreign_keys is on (when it is off, SQLite checks none) and
  * defer_foreign_keys is off (when it is on, the caller's transaction loads
- * parents later, as the covet command's pieces do; COMMIT checks).  The
+ * parents later, as the covet command's pieces do; COMMIT checks), and in
+ * PostgreSQL unless covet.fixture_fk_check is 'commit' (what the covet
+ * command sets for the same reason).  The
  * catalog queries differ per engine; the search is the same.  The loader
  * then finds the record (fixture_load.c) and words the error the same way
  * on both engines.
@@ -45,6 +47,8 @@ static const char *const fk_list_pg =
 " JOIN pg_catalog.pg_attribute b ON b.attrelid OPERATOR(pg_catalog.=) k.confrelid"
 " AND b.attnum OPERATOR(pg_catalog.=) u.pk"
 " WHERE k.contype OPERATOR(pg_catalog.=) 'f' AND k.condeferrable"
+" AND pg_catalog.coalesce(pg_catalog.current_setting('covet.fixture_fk_check', true), '')"
+" OPERATOR(pg_catalog.<>) 'commit'"
 " AND k.conrelid OPERATOR(pg_catalog.=) pg_catalog.to_regclass($1)"
 " ORDER BY k.oid, u.i";
 
