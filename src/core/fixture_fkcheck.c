@@ -47,7 +47,7 @@ static const char *const fk_list_pg =
 " JOIN pg_catalog.pg_attribute b ON b.attrelid OPERATOR(pg_catalog.=) k.confrelid"
 " AND b.attnum OPERATOR(pg_catalog.=) u.pk"
 " WHERE k.contype OPERATOR(pg_catalog.=) 'f' AND k.condeferrable"
-" AND pg_catalog.coalesce(pg_catalog.current_setting('covet.fixture_fk_check', true), '')"
+" AND COALESCE(pg_catalog.current_setting('covet.fixture_fk_check', true), '')"
 " OPERATOR(pg_catalog.<>) 'commit'"
 " AND k.conrelid OPERATOR(pg_catalog.=) pg_catalog.to_regclass($1)"
 " ORDER BY k.oid, u.i";
