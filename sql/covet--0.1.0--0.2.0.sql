@@ -199,3 +199,55 @@ BEGIN
 	END LOOP;
 END
 $covet$;
+
+-- Django's naming (issue 13, "Django's naming, understood"): the fixture
+-- functions take model_map (a JSON object of model names to table names),
+-- loads ignore_unknown (Django's --ignorenonexistent), dumps style ('covet'
+-- or 'django': foreign keys under the field name, many-to-many tables as
+-- list fields of their owner).  Each is dropped and created again with the
+-- new arguments last, so calls written for 0.1.0 keep working; as in
+-- 0.1.0, nothing is granted to PUBLIC.
+DROP FUNCTION covet_dumpdata(text, text);
+CREATE FUNCTION covet_dumpdata(tables text DEFAULT NULL, format text DEFAULT 'json',
+							   model_map text DEFAULT NULL, style text DEFAULT 'covet')
+RETURNS text
+AS 'MODULE_PATHNAME', 'covet_dumpdata'
+LANGUAGE C VOLATILE
+SET extra_float_digits = 1 SET IntervalStyle = 'postgres' SET bytea_output = 'hex';
+COMMENT ON FUNCTION covet_dumpdata(text, text, text, text) IS 'The rows of the named tables (commas or spaces; NULL = every table but covet''s own) as a fixture: json or yaml (Django''s shape), or csv (one table); parents first, rows in primary-key order; model_map names models ({"auth.user": "users"}); style django writes foreign keys under their field names and many-to-many tables as list fields';
+
+DROP FUNCTION covet_loaddata(text, text, text, text);
+CREATE FUNCTION covet_loaddata(data text, format text DEFAULT 'json', on_conflict text DEFAULT 'error',
+							   table_name text DEFAULT NULL, model_map text DEFAULT NULL,
+							   ignore_unknown boolean DEFAULT false)
+RETURNS bigint
+AS 'MODULE_PATHNAME', 'covet_loaddata'
+LANGUAGE C VOLATILE
+SET extra_float_digits = 1 SET IntervalStyle = 'postgres' SET bytea_output = 'hex';
+COMMENT ON FUNCTION covet_loaddata(text, text, text, text, text, boolean) IS 'Load a json, yaml or csv fixture (csv: into table_name), all or nothing, tables in foreign-key order; on_conflict error, ignore or update by primary key; Django''s names understood (app.model tables, model_map, foreign keys without _id, many-to-many lists, natural keys); ignore_unknown skips fields and models no table has; moves sequences past the loaded keys; returns the number of records';
+
+DROP FUNCTION covet_dumpdata_file(text, text, text);
+CREATE FUNCTION covet_dumpdata_file(path text, tables text DEFAULT NULL, format text DEFAULT 'json',
+									model_map text DEFAULT NULL, style text DEFAULT 'covet')
+RETURNS bigint
+AS 'MODULE_PATHNAME', 'covet_dumpdata_file'
+LANGUAGE C VOLATILE
+SET extra_float_digits = 1 SET IntervalStyle = 'postgres' SET bytea_output = 'hex';
+COMMENT ON FUNCTION covet_dumpdata_file(text, text, text, text, text) IS 'covet_dumpdata written to a server-side file, replaced atomically (superuser or pg_write_server_files); returns the number of records';
+
+DROP FUNCTION covet_loaddata_file(text, text, text, text);
+CREATE FUNCTION covet_loaddata_file(path text, format text DEFAULT 'json', on_conflict text DEFAULT 'error',
+									table_name text DEFAULT NULL, model_map text DEFAULT NULL,
+									ignore_unknown boolean DEFAULT false)
+RETURNS bigint
+AS 'MODULE_PATHNAME', 'covet_loaddata_file'
+LANGUAGE C VOLATILE
+SET extra_float_digits = 1 SET IntervalStyle = 'postgres' SET bytea_output = 'hex';
+COMMENT ON FUNCTION covet_loaddata_file(text, text, text, text, text, boolean) IS 'covet_loaddata of a server-side file (superuser or pg_read_server_files); returns the number of records';
+
+REVOKE EXECUTE ON FUNCTION
+	covet_dumpdata(text, text, text, text),
+	covet_loaddata(text, text, text, text, text, boolean),
+	covet_dumpdata_file(text, text, text, text, text),
+	covet_loaddata_file(text, text, text, text, text, boolean)
+FROM PUBLIC;

@@ -9,6 +9,15 @@
  *     sqlite> SELECT covet_loaddata(readfile('f.json'), 'json', 'update');
  *     sqlite> SELECT covet_loaddata_file('users.csv', 'csv', 'error', 'users');
  *     sqlite> SELECT covet_dumpdata_file('all.yaml', NULL, 'yaml');
+ *     sqlite> SELECT covet_loaddata(readfile('auth.json'), 'json', 'error', NULL,
+ *                                   '{"auth.user": "users"}', true);
+ *     sqlite> SELECT covet_dumpdata('blog_post', 'json', NULL, 'django');
+ *
+ * Arguments after the 0.1.0 ones, positional in PostgreSQL's order:
+ * loaddata's model_map and ignore_unknown, dumpdata's model_map and style.
+ * What ignore_unknown skipped goes to SQLite's error log as SQLITE_NOTICE
+ * (the shell shows it after ".log stderr"), the text PostgreSQL's NOTICE
+ * has.
  *
  * The core does the work (src/core/fixture_*.c); these wrappers unpack
  * arguments and own the transaction: in autocommit mode a load is its own
@@ -154,7 +163,31 @@ typedef struct DumpArgs
 	const char *path;			/* NULL: return the text */
 	const char *tables;
 	CovetFixtureFormat format;
+	CovetFixtureOptions opts;
 } DumpArgs;
+
+/* Notices of a fixture call: SQLite's error log, as SQLITE_NOTICE. */
+static void
+fx_notice(void *ctx, const char *msg)
+{
+	(void) ctx;
+	sqlite3_log(SQLITE_NOTICE, "%s", msg);
+}
+
+/* dumpdata's model_map and style at i, i + 1 */
+static bool
+dump_opts(sqlite3_context *ctx, int argc, sqlite3_value **argv, int i, CovetFixtureOptions *o)
+{
+	CovetError	err;
+
+	o->model_map = covet_sqlite_arg_text(argc, argv, i);
+	if (covet_fixture_style(covet_sqlite_arg_text(argc, argv, i + 1), &o->style, &err) != COVET_OK)
+	{
+		covet_sqlite_result_error(ctx, &err);
+		return false;
+	}
+	return true;
+}
 
 static void
 dump_call(sqlite3_context *ctx, const DumpArgs *a)
@@ -181,9 +214,11 @@ dump_call(sqlite3_context *ctx, const DumpArgs *a)
 	if (rc == COVET_OK)
 	{
 		if (a->path == NULL)
-			rc = covet_fixture_dump(&call.driver, a->tables, a->format, &text, &len, &records, &err);
+			rc = covet_fixture_dump_ex(&call.driver, a->tables, a->format, &a->opts, &text, &len,
+									   &records, &err);
 		else
-			rc = covet_fixture_dump_file(&call.driver, a->path, a->tables, a->format, &records, &err);
+			rc = covet_fixture_dump_file_ex(&call.driver, a->path, a->tables, a->format, &a->opts,
+											&records, &err);
 		if (own)
 			covet_sqlite_exec(&call, rc == COVET_OK ? "COMMIT" : "ROLLBACK", &(CovetError) {0});
 	}
@@ -200,27 +235,29 @@ dump_call(sqlite3_context *ctx, const DumpArgs *a)
 	covet_sqlite_call_done(&call);
 }
 
-/* covet_dumpdata(tables DEFAULT NULL, format DEFAULT 'json') */
+/* covet_dumpdata(tables DEFAULT NULL, format DEFAULT 'json', model_map DEFAULT NULL, style DEFAULT 'covet') */
 static void
 fn_dumpdata(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 {
-	DumpArgs	a = {NULL, covet_sqlite_arg_text(argc, argv, 0), COVET_FORMAT_JSON};
+	DumpArgs	a = {NULL, covet_sqlite_arg_text(argc, argv, 0), COVET_FORMAT_JSON, {NULL, false, COVET_STYLE_COVET}};
 
-	if (!covet_sqlite_no_nul(ctx, argc, argv, "tables format"))
+	if (!covet_sqlite_no_nul(ctx, argc, argv, "tables format model_map style"))
 		return;
 
-	if (!fx_args(ctx, covet_sqlite_arg_text(argc, argv, 1), NULL, &a.format, NULL))
+	if (!fx_args(ctx, covet_sqlite_arg_text(argc, argv, 1), NULL, &a.format, NULL) ||
+		!dump_opts(ctx, argc, argv, 2, &a.opts))
 		return;
 	dump_call(ctx, &a);
 }
 
-/* covet_dumpdata_file(path, tables DEFAULT NULL, format DEFAULT 'json') */
+/* covet_dumpdata_file(path, tables DEFAULT NULL, format DEFAULT 'json', model_map DEFAULT NULL, style DEFAULT 'covet') */
 static void
 fn_dumpdata_file(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 {
-	DumpArgs	a = {covet_sqlite_arg_text(argc, argv, 0), covet_sqlite_arg_text(argc, argv, 1), COVET_FORMAT_JSON};
+	DumpArgs	a = {covet_sqlite_arg_text(argc, argv, 0), covet_sqlite_arg_text(argc, argv, 1), COVET_FORMAT_JSON,
+		{NULL, false, COVET_STYLE_COVET}};
 
-	if (!covet_sqlite_no_nul(ctx, argc, argv, "path tables format"))
+	if (!covet_sqlite_no_nul(ctx, argc, argv, "path tables format model_map style"))
 		return;
 
 	if (a.path == NULL)
@@ -228,7 +265,8 @@ fn_dumpdata_file(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 		sqlite3_result_error(ctx, "path must not be null", -1);
 		return;
 	}
-	if (!fx_args(ctx, covet_sqlite_arg_text(argc, argv, 2), NULL, &a.format, NULL))
+	if (!fx_args(ctx, covet_sqlite_arg_text(argc, argv, 2), NULL, &a.format, NULL) ||
+		!dump_opts(ctx, argc, argv, 3, &a.opts))
 		return;
 	dump_call(ctx, &a);
 }
@@ -241,7 +279,18 @@ typedef struct LoadArgs
 	CovetFixtureFormat format;
 	CovetOnConflict on_conflict;
 	const char *table;
+	CovetFixtureOptions opts;
 } LoadArgs;
+
+/* loaddata's model_map and ignore_unknown at 4, 5 */
+static bool
+load_opts(sqlite3_context *ctx, int argc, sqlite3_value **argv, const char *function,
+		  CovetFixtureOptions *o)
+{
+	o->model_map = covet_sqlite_arg_text(argc, argv, 4);
+	return covet_sqlite_arg_bool(ctx, argc, argv, 5, function, "ignore_unknown", false,
+								 &o->ignore_unknown);
+}
 
 static void
 load_call(sqlite3_context *ctx, const LoadArgs *a)
@@ -254,6 +303,7 @@ load_call(sqlite3_context *ctx, const LoadArgs *a)
 
 	covet_sqlite_call_init(&call, sqlite3_user_data(ctx));
 	call.driver.read_chunk = fx_read_chunk;
+	call.driver.notice = fx_notice;
 	rc = covet_sqlite_check_no_writer(&call, "covet_loaddata", &err);
 	own = sqlite3_get_autocommit(call.db) != 0;
 	if (rc == COVET_OK && own)
@@ -261,11 +311,11 @@ load_call(sqlite3_context *ctx, const LoadArgs *a)
 	if (rc == COVET_OK)
 	{
 		if (a->path == NULL)
-			rc = covet_fixture_load(&call.driver, a->data, a->len, a->format, a->on_conflict,
-									a->table, &records, &err);
+			rc = covet_fixture_load_ex(&call.driver, a->data, a->len, a->format, a->on_conflict,
+									   a->table, &a->opts, &records, &err);
 		else
-			rc = covet_fixture_load_file(&call.driver, a->path, a->format, a->on_conflict,
-										 a->table, &records, &err);
+			rc = covet_fixture_load_file_ex(&call.driver, a->path, a->format, a->on_conflict,
+											a->table, &a->opts, &records, &err);
 		if (own && rc == COVET_OK)
 			rc = covet_sqlite_exec(&call, "COMMIT", &err);
 		if (own && !sqlite3_get_autocommit(call.db))
@@ -278,13 +328,14 @@ load_call(sqlite3_context *ctx, const LoadArgs *a)
 	covet_sqlite_call_done(&call);
 }
 
-/* covet_loaddata(data, format DEFAULT 'json', on_conflict DEFAULT 'error', table_name DEFAULT NULL) */
+/* covet_loaddata(data, format DEFAULT 'json', on_conflict DEFAULT 'error', table_name DEFAULT NULL,
+ *				  model_map DEFAULT NULL, ignore_unknown DEFAULT false) */
 static void
 fn_loaddata(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 {
 	LoadArgs	a;
 
-	if (!covet_sqlite_no_nul(ctx, argc, argv, "data format on_conflict table_name"))
+	if (!covet_sqlite_no_nul(ctx, argc, argv, "data format on_conflict table_name model_map ignore_unknown"))
 		return;
 
 	memset(&a, 0, sizeof(a));
@@ -301,18 +352,20 @@ fn_loaddata(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 		return;
 	}
 	a.table = covet_sqlite_arg_text(argc, argv, 3);
-	if (!fx_args(ctx, covet_sqlite_arg_text(argc, argv, 1), covet_sqlite_arg_text(argc, argv, 2), &a.format, &a.on_conflict))
+	if (!fx_args(ctx, covet_sqlite_arg_text(argc, argv, 1), covet_sqlite_arg_text(argc, argv, 2), &a.format, &a.on_conflict) ||
+		!load_opts(ctx, argc, argv, "covet_loaddata", &a.opts))
 		return;
 	load_call(ctx, &a);
 }
 
-/* covet_loaddata_file(path, format DEFAULT 'json', on_conflict DEFAULT 'error', table_name DEFAULT NULL) */
+/* covet_loaddata_file(path, format DEFAULT 'json', on_conflict DEFAULT 'error', table_name DEFAULT NULL,
+ *					   model_map DEFAULT NULL, ignore_unknown DEFAULT false) */
 static void
 fn_loaddata_file(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 {
 	LoadArgs	a;
 
-	if (!covet_sqlite_no_nul(ctx, argc, argv, "path format on_conflict table_name"))
+	if (!covet_sqlite_no_nul(ctx, argc, argv, "path format on_conflict table_name model_map ignore_unknown"))
 		return;
 
 	memset(&a, 0, sizeof(a));
@@ -322,7 +375,8 @@ fn_loaddata_file(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 		return;
 	}
 	a.table = covet_sqlite_arg_text(argc, argv, 3);
-	if (!fx_args(ctx, covet_sqlite_arg_text(argc, argv, 1), covet_sqlite_arg_text(argc, argv, 2), &a.format, &a.on_conflict))
+	if (!fx_args(ctx, covet_sqlite_arg_text(argc, argv, 1), covet_sqlite_arg_text(argc, argv, 2), &a.format, &a.on_conflict) ||
+		!load_opts(ctx, argc, argv, "covet_loaddata_file", &a.opts))
 		return;
 	load_call(ctx, &a);
 }
@@ -460,10 +514,10 @@ static const struct
 	int			flags;
 	void		(*fn) (sqlite3_context *, int, sqlite3_value **);
 }			functions[] = {
-	{"covet_dumpdata", 0, 2, RUNS_SQL, fn_dumpdata},
-	{"covet_loaddata", 1, 4, RUNS_SQL, fn_loaddata},
-	{"covet_dumpdata_file", 1, 3, RUNS_SQL, fn_dumpdata_file},
-	{"covet_loaddata_file", 1, 4, RUNS_SQL, fn_loaddata_file},
+	{"covet_dumpdata", 0, 4, RUNS_SQL, fn_dumpdata},
+	{"covet_loaddata", 1, 6, RUNS_SQL, fn_loaddata},
+	{"covet_dumpdata_file", 1, 5, RUNS_SQL, fn_dumpdata_file},
+	{"covet_loaddata_file", 1, 6, RUNS_SQL, fn_loaddata_file},
 	{"covet_float_text", 1, 1, PURE, fn_float_text},
 	{"covet_float_parse", 1, 1, PURE, fn_float_parse},
 	{"covet_base64_encode", 1, 1, PURE, fn_base64_encode},

@@ -19,7 +19,8 @@
  * transaction, so the load stays all or nothing, and the client holds one
  * piece at a time, never the file: a fixture larger than the client's
  * memory loads.  A record may reference one in a later piece: the
- * transaction defers what can be deferred (PostgreSQL: SET CONSTRAINTS ALL
+ * transaction defers what can be deferred (covet.fixture_fk_check = 'commit'
+ * or defer_foreign_keys: each piece leaves them to COMMIT; PostgreSQL: SET CONSTRAINTS ALL
  * DEFERRED, which covers DEFERRABLE foreign keys; SQLite:
  * foreign_keys = ON with defer_foreign_keys = ON, so every foreign key is
  * checked at COMMIT).  Within a piece covet_loaddata orders tables parents
@@ -1006,7 +1007,8 @@ cmd_loaddata(const CliOpts *o, int argc, char **argv)
 	}
 	/* one transaction; what can be deferred is checked at COMMIT */
 	if (cli_db_is_pg(L.db))
-		rc = db_run(L.db, "BEGIN", &err) || db_run(L.db, "SET CONSTRAINTS ALL DEFERRED", &err);
+		rc = db_run(L.db, "BEGIN", &err) || db_run(L.db, "SET CONSTRAINTS ALL DEFERRED", &err) ||
+			db_run(L.db, "SET LOCAL covet.fixture_fk_check = 'commit'", &err);
 	else
 		rc = db_run(L.db, "PRAGMA foreign_keys = ON", &err) || db_run(L.db, "BEGIN", &err) ||
 			db_run(L.db, "PRAGMA defer_foreign_keys = ON", &err);

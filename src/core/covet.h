@@ -1208,6 +1208,18 @@ typedef struct CovetFixtureSql
 	/* after a load, per integer key column: move its sequence past the
 	 * largest key; {1} = %T as text, {2} = the column's name.  NULL: none */
 	const char *sequence_sql;
+	/* {1} = table as describe_sql takes it; its one-column foreign keys:
+	 * the column, the referenced table's model name, the referenced column
+	 * (NULL: its primary key); for Django's names (fixture_names.c) */
+	const char *fks_sql;
+	/* {1} = table as describe_sql takes it; its unique indexes without a
+	 * predicate or expressions, one row per column in key order: an id,
+	 * the column (NULL: an expression), 1 for the primary key; primary
+	 * key last */
+	const char *uniques_sql;
+	/* a natural key's column equals a parameter: %C the column, %K the
+	 * parameter ("$1"), %Y the column's type as a cast spells it */
+	const char *key_eq;
 } CovetFixtureSql;
 
 extern const CovetFixtureSql covet_fixture_sql_postgres;
@@ -1253,5 +1265,55 @@ extern CovetStatus covet_fixture_load_file(CovetDriver *d, const char *path,
 										   CovetOnConflict on_conflict,
 										   const char *table,
 										   int64_t *records, CovetError *err);
+
+/*
+ * Django's naming (fixture_names.c; README "Coming from Django fixtures").
+ * model_map: a JSON object of model names to table names (NULL: none).
+ * ignore_unknown: skip fields (and records of models) that no table has,
+ * with a notice of how many.  style: how a dump names foreign keys and
+ * many-to-many tables ("covet", the default, or "django").
+ */
+typedef enum CovetFixtureStyle
+{
+	COVET_STYLE_COVET,
+	COVET_STYLE_DJANGO
+} CovetFixtureStyle;
+
+typedef struct CovetFixtureOptions
+{
+	const char *model_map;
+	bool		ignore_unknown;
+	CovetFixtureStyle style;
+} CovetFixtureOptions;
+
+/* "covet" (NULL), "django" */
+extern CovetStatus covet_fixture_style(const char *name, CovetFixtureStyle *out,
+									   CovetError *err);
+
+/* The functions above with options (NULL: the defaults). */
+extern CovetStatus covet_fixture_load_ex(CovetDriver *d, const char *data,
+										 size_t len, CovetFixtureFormat format,
+										 CovetOnConflict on_conflict,
+										 const char *table,
+										 const CovetFixtureOptions *opts,
+										 int64_t *records, CovetError *err);
+extern CovetStatus covet_fixture_load_file_ex(CovetDriver *d, const char *path,
+											  CovetFixtureFormat format,
+											  CovetOnConflict on_conflict,
+											  const char *table,
+											  const CovetFixtureOptions *opts,
+											  int64_t *records,
+											  CovetError *err);
+extern CovetStatus covet_fixture_dump_ex(CovetDriver *d, const char *tables,
+										 CovetFixtureFormat format,
+										 const CovetFixtureOptions *opts,
+										 char **out, size_t *len,
+										 int64_t *records, CovetError *err);
+extern CovetStatus covet_fixture_dump_file_ex(CovetDriver *d, const char *path,
+											  const char *tables,
+											  CovetFixtureFormat format,
+											  const CovetFixtureOptions *opts,
+											  int64_t *records,
+											  CovetError *err);
 
 #endif							/* COVET_H */

@@ -123,4 +123,69 @@ extern CovetStatus covet_fx_fk_find(CovetDriver *d, const CovetFxTable *t,
 									CovetError *err);
 extern void covet_fx_fk_break_free(CovetDriver *d, CovetFxFkBreak *br);
 
+/* --- Django's names (fixture_names.c) --- */
+
+/* model_map: model -> table */
+typedef struct CovetFxMap
+{
+	int			n;
+	char	  **models;
+	char	  **tables;
+} CovetFxMap;
+
+extern CovetStatus covet_fx_map_parse(CovetMem *mem, const char *json,
+									  CovetFxMap *map, CovetError *err);
+extern void covet_fx_map_free(CovetMem *mem, CovetFxMap *map);
+extern const char *covet_fx_map_table(const CovetFxMap *map, const char *model);
+extern const char *covet_fx_map_model(const CovetFxMap *map, const char *table);
+/* "blog.Post" -> "blog_post" (Django's own models: their db_table); NULL if
+ * not app.model (or out of memory) */
+extern char *covet_fx_django_table(CovetMem *mem, const char *model);
+
+/*
+ * The model Django names a table by: "blog_post" -> "blog.post" (at the
+ * first underscore; Django's own tables by their model); a table without
+ * one keeps its name.  NULL: out of memory.
+ */
+extern char *covet_fx_django_model(CovetMem *mem, const char *table);
+
+typedef struct CovetFxFk
+{
+	int			col;			/* the referencing column */
+	char	   *target;			/* model name of the referenced table */
+	char	   *ref;			/* referenced column; NULL: its primary key */
+} CovetFxFk;
+
+typedef struct CovetFxUnique
+{
+	int			ncols;
+	int		   *cols;
+	bool		primary;
+} CovetFxUnique;
+
+/* A table's one-column foreign keys and unique indexes, read once. */
+typedef struct CovetFxLinks
+{
+	bool		loaded;
+	int			nfks;
+	CovetFxFk  *fks;
+	int			nuniq;
+	CovetFxUnique *uniq;		/* non-primary first, oldest first */
+} CovetFxLinks;
+
+extern CovetStatus covet_fx_links_get(CovetDriver *d, const CovetFxTable *t,
+									  CovetFxLinks *l, CovetError *err);
+extern void covet_fx_links_free(CovetDriver *d, CovetFxLinks *l);
+extern const CovetFxFk *covet_fx_fk_of(const CovetFxLinks *l, int col);
+extern const CovetFxUnique *covet_fx_unique_of(const CovetFxLinks *l, int ncols);
+
+/*
+ * The value (text) of column ref of the row of t whose unique index u
+ * holds vals (texts, u->ncols of them); *out NULL when there is none.
+ */
+extern CovetStatus covet_fx_natural_find(CovetDriver *d, const CovetFxTable *t,
+										 const CovetFxUnique *u, int ref,
+										 const char *const *vals, char **out,
+										 CovetError *err);
+
 #endif							/* COVET_FIXTURE_H */

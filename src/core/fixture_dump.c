@@ -24,10 +24,30 @@
 #define DUMP_PAGE 1000
 #define FLUSH_BYTES (1024 * 1024)
 
+/* A many-to-many table written as a list field of its owner. */
+typedef struct DumpM2m
+{
+	char	   *field;
+	char	   *sql;			/* the targets of one owner, {1} = its key */
+} DumpM2m;
+
+/* How a table is named in the dump (model_map, style => 'django'). */
+typedef struct DumpNames
+{
+	char	   *model;			/* NULL: the table's */
+	char	  **fields;			/* per column; NULL: the column's name */
+	int			nm2m;
+	DumpM2m    *m2m;
+	bool		skip;			/* a many-to-many table of a dumped owner */
+	int			nfields_;		/* entries of fields */
+} DumpNames;
+
 typedef struct Dumper
 {
 	CovetDriver *d;
 	CovetFixtureFormat format;
+	const DumpNames *cur;		/* of the table being written */
+	char	  **cur_key;		/* the row's primary key, as text */
 	CovetBuf	out;
 	CovetBuf	tmp;
 	int64_t		records;
@@ -324,6 +344,35 @@ csv_value(Dumper *dm, const char *frag, CovetError *err)
 	return COVET_OK;
 }
 
+#define MODEL_OF(dm, t) ((dm)->cur != NULL && (dm)->cur->model != NULL ? (dm)->cur->model : (t)->model)
+#define FIELD_OF(dm, t, i) ((dm)->cur != NULL && (dm)->cur->fields != NULL && (dm)->cur->fields[i] != NULL ? \
+							(dm)->cur->fields[i] : (t)->cols[i])
+
+/* The JSON list of a many-to-many field of the current row, in dm->tmp. */
+static CovetStatus
+m2m_list(Dumper *dm, const DumpM2m *m, CovetError *err)
+{
+	CovetDriver *d = dm->d;
+	CovetResult res = {0};
+	const char *param = dm->cur_key[0];
+	CovetStatus rc;
+	int			r;
+
+	if ((rc = d->query(d->ctx, m->sql, 1, &param, &res, err)) != COVET_OK)
+		return rc;
+	covet_buf_reset(&dm->tmp);
+	covet_buf_appendc(&dm->tmp, '[');
+	for (r = 0; r < res.nrows; r++)
+	{
+		if (r > 0)
+			covet_buf_append(&dm->tmp, ", ");
+		covet_buf_append(&dm->tmp, COVET_VALUE(&res, r, 0) ? COVET_VALUE(&res, r, 0) : "null");
+	}
+	covet_buf_append(&dm->tmp, "]");
+	covet_result_free(d, &res);
+	return dm->tmp.failed ? covet_error_set(err, COVET_ERR_NOMEM, "out of memory") : COVET_OK;
+}
+
 /* One row; frags[c] is column c's JSON text. */
 static CovetStatus
 write_record(Dumper *dm, const CovetFxTable *t, char *const *frags, CovetError *err)
@@ -335,7 +384,7 @@ write_record(Dumper *dm, const CovetFxTable *t, char *const *frags, CovetError *
 	{
 		case COVET_FORMAT_JSON:
 			covet_buf_append(&dm->out, dm->records == 0 ? "[\n{\"model\": " : ",\n{\"model\": ");
-			covet_json_string(&dm->out, t->model, strlen(t->model));
+			covet_json_string(&dm->out, MODEL_OF(dm, t), strlen(MODEL_OF(dm, t)));
 			if (t->npk == 1)
 				covet_buf_appendf(&dm->out, ", \"pk\": %s", frags[t->pk[0]]);
 			else if (t->npk > 1)
@@ -361,8 +410,20 @@ write_record(Dumper *dm, const CovetFxTable *t, char *const *frags, CovetError *
 					if (!first)
 						covet_buf_append(&dm->out, ", ");
 					first = false;
-					covet_json_string(&dm->out, t->cols[i], strlen(t->cols[i]));
+					covet_json_string(&dm->out, FIELD_OF(dm, t, i), strlen(FIELD_OF(dm, t, i)));
 					covet_buf_appendf(&dm->out, ": %s", frags[i]);
+				}
+				for (i = 0; dm->cur != NULL && i < dm->cur->nm2m && rc == COVET_OK; i++)
+				{
+					const DumpM2m *m = &dm->cur->m2m[i];
+
+					if ((rc = m2m_list(dm, m, err)) != COVET_OK)
+						break;
+					if (!first)
+						covet_buf_append(&dm->out, ", ");
+					first = false;
+					covet_json_string(&dm->out, m->field, strlen(m->field));
+					covet_buf_appendf(&dm->out, ": %s", dm->tmp.data);
 				}
 			}
 			covet_buf_append(&dm->out, "}}");
@@ -370,7 +431,7 @@ write_record(Dumper *dm, const CovetFxTable *t, char *const *frags, CovetError *
 		case COVET_FORMAT_YAML:
 			y_mapping_start(dm, false);
 			y_string(dm, "model", 5, true);
-			y_string(dm, t->model, strlen(t->model), true);
+			y_string(dm, MODEL_OF(dm, t), strlen(MODEL_OF(dm, t)), true);
 			if (t->npk == 1)
 			{
 				y_string(dm, "pk", 2, true);
@@ -393,8 +454,21 @@ write_record(Dumper *dm, const CovetFxTable *t, char *const *frags, CovetError *
 			{
 				if (t->is_pk[i])
 					continue;
-				y_string(dm, t->cols[i], strlen(t->cols[i]), true);
+				y_string(dm, FIELD_OF(dm, t, i), strlen(FIELD_OF(dm, t, i)), true);
 				rc = y_value(dm, frags[i], err);
+			}
+			for (i = 0; dm->cur != NULL && i < dm->cur->nm2m && rc == COVET_OK; i++)
+			{
+				const DumpM2m *m = &dm->cur->m2m[i];
+				char	   *list;
+
+				if ((rc = m2m_list(dm, m, err)) != COVET_OK ||
+					(rc = covet_buf_finish(&dm->tmp, &list, err)) != COVET_OK)
+					break;
+				covet_buf_init(&dm->tmp, &dm->d->mem);
+				y_string(dm, m->field, strlen(m->field), true);
+				rc = y_value(dm, list, err);
+				covet_free(&dm->d->mem, list);
 			}
 			y_mapping_end(dm);
 			y_mapping_end(dm);
@@ -519,6 +593,8 @@ dump_table(Dumper *dm, const CovetFxTable *t, CovetError *err)
 		{
 			char	   *const *frags = &COVET_VALUE(&res, r, t->npk);
 
+			dm->cur_key = &COVET_VALUE(&res, r, 0);
+
 			for (i = 0; i < t->ncols; i++)
 				if (frags[i] == NULL)
 				{
@@ -606,12 +682,183 @@ yaml_stream(Dumper *dm, bool start, CovetError *err)
 	return COVET_OK;
 }
 
+/* --- Django's names ---------------------------------------------------------- */
+
+static void
+names_free(CovetDriver *d, DumpNames *names, int n)
+{
+	int			i,
+				k;
+
+	for (i = 0; names != NULL && i < n; i++)
+	{
+		covet_free(&d->mem, names[i].model);
+		for (k = 0; names[i].fields != NULL && k < names[i].nfields_; k++)
+			covet_free(&d->mem, names[i].fields[k]);
+		covet_free(&d->mem, names[i].fields);
+		for (k = 0; k < names[i].nm2m; k++)
+		{
+			covet_free(&d->mem, names[i].m2m[k].field);
+			covet_free(&d->mem, names[i].m2m[k].sql);
+		}
+		covet_free(&d->mem, names[i].m2m);
+	}
+	covet_free(&d->mem, names);
+}
+
+static bool
+same_table(const CovetDialect *dl, const char *a, const char *b)
+{
+	return dl->engine == COVET_ENGINE_SQLITE ? strcasecmp(a, b) == 0 : strcmp(a, b) == 0;
+}
+
+/*
+ * Is table x (links lx) a many-to-many table of a dumped table: an id and
+ * two one-column foreign keys, named "<owner>_<field>"?  Then the owner's
+ * records get the field, and x is not written as a model.
+ */
+static CovetStatus
+find_owner(CovetDriver *d, CovetFxTable **tabs, int ntabs, int x, const CovetFxLinks *lx,
+		   DumpNames *names, CovetError *err)
+{
+	const CovetDialect *dl = d->dialect;
+	const CovetFxTable *t = tabs[x];
+	int			k,
+				o;
+
+	if (lx->nfks != 2 || t->ncols != 3 || t->npk != 1 ||
+		t->is_pk[lx->fks[0].col] || t->is_pk[lx->fks[1].col])
+		return COVET_OK;
+	for (k = 0; k < 2; k++)
+		for (o = 0; o < ntabs; o++)
+		{
+			const CovetFxTable *ot = tabs[o];
+			size_t		n = strlen(ot->model);
+			int			own = k,
+						tgt;
+			DumpM2m    *m;
+			CovetBuf	b;
+
+			if (o == x || names[o].skip || !same_table(dl, lx->fks[k].target, ot->model) ||
+				strlen(t->model) <= n + 1 || t->model[n] != '_' ||
+				!(dl->engine == COVET_ENGINE_SQLITE ? strncasecmp(t->model, ot->model, n) == 0 :
+				  strncmp(t->model, ot->model, n) == 0) || ot->npk != 1)
+				continue;
+			if (same_table(dl, lx->fks[0].target, lx->fks[1].target))
+			{
+				/* a self-reference: from_<model>_id is the owner */
+				own = strncasecmp(t->cols[lx->fks[0].col], "from_", 5) == 0 ? 0 :
+					strncasecmp(t->cols[lx->fks[1].col], "from_", 5) == 0 ? 1 : -1;
+				if (own < 0)
+					return COVET_OK;
+			}
+			tgt = 1 - own;
+			if ((m = covet_alloc(&d->mem, sizeof(DumpM2m) * (size_t) (names[o].nm2m + 1))) == NULL)
+				return covet_error_set(err, COVET_ERR_NOMEM, "out of memory");
+			if (names[o].nm2m > 0)
+				memcpy(m, names[o].m2m, sizeof(DumpM2m) * (size_t) names[o].nm2m);
+			covet_free(&d->mem, names[o].m2m);
+			names[o].m2m = m;
+			m = &names[o].m2m[names[o].nm2m];
+			memset(m, 0, sizeof(*m));
+			names[o].nm2m++;
+			m->field = covet_strdup(&d->mem, t->model + n + 1);
+			covet_buf_init(&b, &d->mem);
+			covet_buf_append(&b, "SELECT ");
+			covet_fx_expand(&b, dl, dl->fixture->dump_expr[t->kinds[lx->fks[tgt].col]], t->cols[lx->fks[tgt].col],
+							t->sql_name, NULL, t->sql_types[lx->fks[tgt].col], NULL);
+			covet_buf_appendf(&b, " FROM %s WHERE ", t->sql_name);
+			covet_fx_expand(&b, dl, dl->fixture->key_eq, t->cols[lx->fks[own].col], t->sql_name,
+							dl->engine == COVET_ENGINE_POSTGRES ? "$1" : "?1",
+							t->sql_types[lx->fks[own].col], NULL);
+			covet_buf_append(&b, " ORDER BY ");
+			covet_quote_ident(&b, t->cols[t->pk[0]]);
+			if (covet_buf_finish(&b, &m->sql, err) != COVET_OK || m->field == NULL)
+				return covet_error_set(err, COVET_ERR_NOMEM, "out of memory");
+			names[x].skip = true;
+			return COVET_OK;
+		}
+	return COVET_OK;
+}
+
+/* The names of each table in the dump. */
+static CovetStatus
+dump_names(CovetDriver *d, CovetFxTable **tabs, int ntabs, const CovetFixtureOptions *opts,
+		   DumpNames **out, CovetError *err)
+{
+	CovetFxMap	map;
+	CovetFxLinks *links = NULL;
+	DumpNames  *names;
+	bool		django = opts->style == COVET_STYLE_DJANGO;
+	CovetStatus rc;
+	int			i,
+				c;
+
+	*out = NULL;
+	if ((rc = covet_fx_map_parse(&d->mem, opts->model_map, &map, err)) != COVET_OK)
+		return rc;
+	names = covet_alloc0(&d->mem, sizeof(DumpNames) * (size_t) (ntabs + 1));
+	links = covet_alloc0(&d->mem, sizeof(CovetFxLinks) * (size_t) (ntabs + 1));
+	if (names == NULL || links == NULL)
+		rc = covet_error_set(err, COVET_ERR_NOMEM, "out of memory");
+	for (i = 0; rc == COVET_OK && i < ntabs; i++)
+	{
+		const char *m = covet_fx_map_model(&map, tabs[i]->model);
+
+		if (m != NULL)
+			names[i].model = covet_strdup(&d->mem, m);
+		else if (django)
+			names[i].model = covet_fx_django_model(&d->mem, tabs[i]->model);
+		if ((m != NULL || django) && names[i].model == NULL)
+			rc = covet_error_set(err, COVET_ERR_NOMEM, "out of memory");
+		if (rc == COVET_OK && django)
+			rc = covet_fx_links_get(d, tabs[i], &links[i], err);
+	}
+	for (i = 0; rc == COVET_OK && django && i < ntabs; i++)
+		rc = find_owner(d, tabs, ntabs, i, &links[i], names, err);
+	/* foreign keys under the field's name: "author_id" -> "author" */
+	for (i = 0; rc == COVET_OK && django && i < ntabs; i++)
+	{
+		const CovetFxTable *t = tabs[i];
+
+		if ((names[i].fields = covet_alloc0(&d->mem, sizeof(char *) * (size_t) (t->ncols + 1))) == NULL)
+		{
+			rc = covet_error_set(err, COVET_ERR_NOMEM, "out of memory");
+			break;
+		}
+		names[i].nfields_ = t->ncols;
+		for (c = 0; c < t->ncols; c++)
+		{
+			size_t		n = strlen(t->cols[c]);
+
+			if (t->is_pk[c] || n <= 3 || strcmp(t->cols[c] + n - 3, "_id") != 0 ||
+				covet_fx_fk_of(&links[i], c) == NULL)
+				continue;
+			if ((names[i].fields[c] = covet_strndup(&d->mem, t->cols[c], n - 3)) == NULL)
+				rc = covet_error_set(err, COVET_ERR_NOMEM, "out of memory");
+		}
+	}
+	for (i = 0; links != NULL && i < ntabs; i++)
+		covet_fx_links_free(d, &links[i]);
+	covet_free(&d->mem, links);
+	covet_fx_map_free(&d->mem, &map);
+	if (rc != COVET_OK)
+	{
+		names_free(d, names, ntabs);
+		return rc;
+	}
+	*out = names;
+	return COVET_OK;
+}
+
 /* A dump as text (path NULL) or streamed to a file through append_file */
 static CovetStatus
 dump_run(CovetDriver *d, const char *tables, CovetFixtureFormat format,
-		 const char *path, char **out, size_t *len, int64_t *records, CovetError *err)
+		 const CovetFixtureOptions *opts, const char *path, char **out, size_t *len,
+		 int64_t *records, CovetError *err)
 {
 	Dumper		dm;
+	DumpNames  *dnames = NULL;
 	char	  **names = NULL;
 	int			nnames = 0;
 	CovetFxTable **tabs = NULL;
@@ -624,6 +871,15 @@ dump_run(CovetDriver *d, const char *tables, CovetFixtureFormat format,
 	*out = NULL;
 	*len = 0;
 	*records = 0;
+	if (opts != NULL && opts->model_map != NULL)
+	{
+		/* a bad argument before any table */
+		CovetFxMap	map;
+
+		if ((rc = covet_fx_map_parse(&d->mem, opts->model_map, &map, err)) != COVET_OK)
+			return rc;
+		covet_fx_map_free(&d->mem, &map);
+	}
 	memset(&dm, 0, sizeof(dm));
 	dm.d = d;
 	dm.format = format;
@@ -701,6 +957,9 @@ dump_run(CovetDriver *d, const char *tables, CovetFixtureFormat format,
 	}
 	if ((rc = covet_fx_order(d, tabs, ntabs, order, err)) != COVET_OK)
 		goto done;
+	if (opts != NULL && (opts->model_map != NULL || opts->style != COVET_STYLE_COVET) &&
+		(rc = dump_names(d, tabs, ntabs, opts, &dnames, err)) != COVET_OK)
+		goto done;
 
 	switch (format)
 	{
@@ -714,8 +973,13 @@ dump_run(CovetDriver *d, const char *tables, CovetFixtureFormat format,
 			break;
 	}
 	for (i = 0; i < ntabs; i++)
+	{
+		dm.cur = dnames != NULL ? &dnames[order[i]] : NULL;
+		if (dm.cur != NULL && dm.cur->skip)
+			continue;
 		if ((rc = dump_table(&dm, tabs[order[i]], err)) != COVET_OK)
 			goto done;
+	}
 	if (format == COVET_FORMAT_JSON)
 		covet_buf_append(&dm.out, dm.records == 0 ? "[]\n" : "\n]\n");
 	else if (format == COVET_FORMAT_YAML && (rc = yaml_stream(&dm, false, err)) != COVET_OK)
@@ -738,6 +1002,7 @@ done:
 	for (i = 0; i < nnames; i++)
 		covet_free(&d->mem, names[i]);
 	covet_free(&d->mem, names);
+	names_free(d, dnames, ntabs);
 	tables_free(d, tabs, ntabs);
 	covet_free(&d->mem, order);
 	if (rc != COVET_OK)
@@ -752,12 +1017,28 @@ CovetStatus
 covet_fixture_dump(CovetDriver *d, const char *tables, CovetFixtureFormat format,
 				   char **out, size_t *len, int64_t *records, CovetError *err)
 {
-	return dump_run(d, tables, format, NULL, out, len, records, err);
+	return dump_run(d, tables, format, NULL, NULL, out, len, records, err);
+}
+
+CovetStatus
+covet_fixture_dump_ex(CovetDriver *d, const char *tables, CovetFixtureFormat format,
+					  const CovetFixtureOptions *opts, char **out, size_t *len,
+					  int64_t *records, CovetError *err)
+{
+	return dump_run(d, tables, format, opts, NULL, out, len, records, err);
 }
 
 CovetStatus
 covet_fixture_dump_file(CovetDriver *d, const char *path, const char *tables,
 						CovetFixtureFormat format, int64_t *records, CovetError *err)
+{
+	return covet_fixture_dump_file_ex(d, path, tables, format, NULL, records, err);
+}
+
+CovetStatus
+covet_fixture_dump_file_ex(CovetDriver *d, const char *path, const char *tables,
+						   CovetFixtureFormat format, const CovetFixtureOptions *opts,
+						   int64_t *records, CovetError *err)
 {
 	char	   *text = NULL;
 	size_t		len = 0;
@@ -776,7 +1057,7 @@ covet_fixture_dump_file(CovetDriver *d, const char *path, const char *tables,
 		/* streamed: rows go to the file as they are read */
 		CovetError	e2;
 
-		rc = dump_run(d, tables, format, path, &text, &len, records, err);
+		rc = dump_run(d, tables, format, opts, path, &text, &len, records, err);
 		if (rc == COVET_OK)
 			rc = d->finish_file(d->ctx, path, true, err);
 		else
@@ -785,7 +1066,7 @@ covet_fixture_dump_file(CovetDriver *d, const char *path, const char *tables,
 			*records = 0;
 		return rc;
 	}
-	if ((rc = covet_fixture_dump(d, tables, format, &text, &len, records, err)) != COVET_OK)
+	if ((rc = covet_fixture_dump_ex(d, tables, format, opts, &text, &len, records, err)) != COVET_OK)
 		return rc;
 	rc = d->write_file(d->ctx, path, text, len, err);
 	covet_free(&d->mem, text);

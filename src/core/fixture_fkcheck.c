@@ -16,7 +16,11 @@
  *
  * PostgreSQL: the DEFERRABLE foreign keys of the table (the others failed
  * at their INSERT already).  SQLite: every foreign key of the table, when
- * PRAGMA foreign_keys is on (when it is off, SQLite checks none).  The
+ * PRAGMA foreign_keys is on (when it is off, SQLite checks none) and
+ * defer_foreign_keys is off (when it is on, the caller's transaction loads
+ * parents later, as the covet command's pieces do; COMMIT checks), and in
+ * PostgreSQL unless covet.fixture_fk_check is 'commit' (what the covet
+ * command sets for the same reason).  The
  * catalog queries differ per engine; the search is the same.  The loader
  * then finds the record (fixture_load.c) and words the error the same way
  * on both engines.
@@ -43,6 +47,8 @@ static const char *const fk_list_pg =
 " JOIN pg_catalog.pg_attribute b ON b.attrelid OPERATOR(pg_catalog.=) k.confrelid"
 " AND b.attnum OPERATOR(pg_catalog.=) u.pk"
 " WHERE k.contype OPERATOR(pg_catalog.=) 'f' AND k.condeferrable"
+" AND COALESCE(pg_catalog.current_setting('covet.fixture_fk_check', true), '')"
+" OPERATOR(pg_catalog.<>) 'commit'"
 " AND k.conrelid OPERATOR(pg_catalog.=) pg_catalog.to_regclass($1)"
 " ORDER BY k.oid, u.i";
 
@@ -50,6 +56,7 @@ static const char *const fk_list_sqlite =
 "SELECT f.id, NULL, f.\"table\", f.\"from\", f.\"to\""
 " FROM pragma_foreign_key_list(?1) AS f"
 " WHERE (SELECT foreign_keys FROM pragma_foreign_keys) = 1"
+" AND (SELECT defer_foreign_keys FROM pragma_defer_foreign_keys) = 0"
 " ORDER BY f.id, f.seq";
 
 void

@@ -31,6 +31,7 @@
  *-------------------------------------------------------------------------
  */
 #include "fixture.h"
+#include "seed_json.h"
 #include "yajl_mem.h"
 
 #include <csv.h>
@@ -66,7 +67,32 @@ typedef struct LoadTable
 	CovetBuf	pkbuf;
 	bool		loaded;
 	CovetFxCheck *checks;		/* per column (fixture_check.c) */
+	/* Django's names (fixture_names.c), read when first needed */
+	CovetFxLinks links;
+	struct M2m *m2ms;			/* many-to-many fields tried, found or not */
+	int			nm2ms;
+	/* a many-to-many table: its rows wait for both sides */
+	bool		deferred;
+	const char *label;			/* in messages: the owner's model */
+	const char *label_field;	/* ... and its field */
 } LoadTable;
+
+/* A field of a model that is a many-to-many table "<table>_<field>". */
+typedef struct M2m
+{
+	char	   *field;
+	LoadTable  *table;			/* NULL: no such table */
+	LoadTable  *target;
+	int			owner_col;
+	int			target_col;
+} M2m;
+
+/* A model name as the fixture spells it: its table (NULL: none) */
+typedef struct Alias
+{
+	char	   *name;
+	LoadTable  *table;
+} Alias;
 
 /* One record as the parser delivers it. */
 typedef struct Rec
@@ -107,6 +133,18 @@ typedef struct Loader
 	int64_t		found_pos;
 	int64_t		found_line;
 	CovetBuf	found_pk;		/* as the record gives it */
+	const CovetFixtureOptions *opts;	/* the load's, for finding */
+	/* Django's names */
+	CovetFxMap	map;
+	bool		ignore_unknown;
+	int64_t		skipped_fields;
+	int64_t		skipped_records;
+	Alias	   *aliases;
+	int			naliases;
+	int			capaliases;
+	int		   *m2m_fields;		/* this record's: field index, M2m index */
+	int			nm2m_fields;
+	int			capm2m_fields;
 } Loader;
 
 static CovetStatus
@@ -279,6 +317,8 @@ rec_value(Loader *L, const char *name, size_t nlen, const char *val, size_t vlen
 	return r->arena.failed ? oom(L) : COVET_OK;
 }
 
+static bool is_json_number(const char *s, size_t len);
+
 #define REC_NAME(r, i) ((r)->arena.data + (r)->name_off[i])
 #define REC_VAL(r, i) ((r)->arena.data + (r)->val_off[i])
 
@@ -302,9 +342,9 @@ check_plans(CovetDriver *d, const CovetFxTable *t)
 	return ck;
 }
 
-/* The table of a model, described once. */
+/* The table named so, described once. */
 static CovetStatus
-get_table(Loader *L, const char *model, LoadTable **out)
+describe_table(Loader *L, const char *model, LoadTable **out)
 {
 	CovetDriver *d = L->d;
 	LoadTable  *lt;
@@ -377,6 +417,103 @@ get_table(Loader *L, const char *model, LoadTable **out)
 	L->tables[L->ntables++] = lt;
 	*out = lt;
 	return COVET_OK;
+}
+
+static CovetStatus
+add_alias(Loader *L, const char *name, LoadTable *lt)
+{
+	CovetDriver *d = L->d;
+
+	if (L->naliases == L->capaliases)
+	{
+		int			cap = L->capaliases ? L->capaliases * 2 : 8;
+		Alias	   *na = covet_alloc(&d->mem, sizeof(Alias) * (size_t) cap);
+
+		if (na == NULL)
+			return oom(L);
+		if (L->naliases > 0)
+			memcpy(na, L->aliases, sizeof(Alias) * (size_t) L->naliases);
+		covet_free(&d->mem, L->aliases);
+		L->aliases = na;
+		L->capaliases = cap;
+	}
+	if ((L->aliases[L->naliases].name = covet_strdup(&d->mem, name)) == NULL)
+		return oom(L);
+	L->aliases[L->naliases++].table = lt;
+	return COVET_OK;
+}
+
+/*
+ * The table of a model: the one model_map names, else the table named
+ * exactly so, else Django's default table ("blog.post" -> "blog_post").
+ * COVET_ERR_NOT_FOUND when there is none (the caller words the message).
+ */
+static CovetStatus
+get_table(Loader *L, const char *model, LoadTable **out)
+{
+	const char *mapped = covet_fx_map_table(&L->map, model);
+	char	   *dj = NULL;
+	CovetStatus rc;
+	int			i;
+
+	*out = NULL;
+	for (i = 0; i < L->naliases; i++)
+		if (strcmp(L->aliases[i].name, model) == 0)
+		{
+			*out = L->aliases[i].table;
+			return *out != NULL ? COVET_OK : COVET_ERR_NOT_FOUND;
+		}
+	if (mapped != NULL)
+		rc = describe_table(L, mapped, out);
+	else
+	{
+		rc = describe_table(L, model, out);
+		if (rc == COVET_ERR_NOT_FOUND && (dj = covet_fx_django_table(&L->d->mem, model)) != NULL &&
+			strcmp(dj, model) != 0)
+		{
+			rc = describe_table(L, dj, out);
+			/* messages name the model as the fixture spells it */
+			if (rc == COVET_OK && strcmp((*out)->name, dj) == 0)
+			{
+				char	   *name = covet_strdup(&L->d->mem, model);
+
+				if (name == NULL)
+				{
+					covet_free(&L->d->mem, dj);
+					return oom(L);
+				}
+				covet_free(&L->d->mem, (*out)->name);
+				(*out)->name = name;
+			}
+		}
+		covet_free(&L->d->mem, dj);
+	}
+	if (rc != COVET_OK && rc != COVET_ERR_NOT_FOUND)
+		return rc;
+	if (add_alias(L, model, *out) != COVET_OK)
+		return L->rc;
+	return rc;
+}
+
+/* "unknown model": naming the tables tried */
+static CovetStatus
+unknown_model(Loader *L, const char *model)
+{
+	const char *mapped = covet_fx_map_table(&L->map, model);
+	char	   *dj = mapped ? NULL : covet_fx_django_table(&L->d->mem, model);
+
+	if (mapped != NULL)
+		record_error(L, COVET_ERR_NOT_FOUND, "unknown model \"%s\": model_map names table \"%s\", which does not exist",
+					 model, mapped);
+	else if (dj != NULL && strcmp(dj, model) != 0)
+		record_error(L, COVET_ERR_NOT_FOUND, "unknown model \"%s\": no table \"%s\" or \"%s\"", model, model, dj);
+	else
+		record_error(L, COVET_ERR_NOT_FOUND, "unknown model \"%s\": no table \"%s\"", model, model);
+	covet_free(&L->d->mem, dj);
+	memcpy(L->err->sqlstate, "42P01", 6);
+	if (mapped == NULL)
+		covet_error_hint(L->err, "Name its table in model_map, as {\"%s\": \"table\"}.", model);
+	return L->rc;
 }
 
 /* --- batches --------------------------------------------------------------- */
@@ -462,7 +599,9 @@ insert_sql(Loader *L, const LoadTable *lt, char **sql)
 	covet_buf_append(&b, " FROM ");
 	append_from(L, &b, lt);
 	covet_buf_append(&b, " WHERE true");
-	if (L->on_conflict != COVET_CONFLICT_ERROR)
+	if (L->on_conflict != COVET_CONFLICT_ERROR && lt->deferred)
+		covet_buf_append(&b, " ON CONFLICT DO NOTHING");	/* a pair is all its key */
+	else if (L->on_conflict != COVET_CONFLICT_ERROR)
 	{
 		bool		any = false;
 
@@ -608,7 +747,11 @@ find_bad_record(Loader *L, LoadTable *lt, const char *sql, const CovetError *bat
 		if (field < 0)
 			field = probe_fields(L, lt, param);
 		*L->err = e;
-		if (field >= 0)
+		if (lt->label != NULL)
+			covet_error_prefix(L->err, "fixture record %lld (line %lld, model \"%s\", pk %s, field \"%s\"): ",
+							   (long long) m->pos, (long long) m->line, lt->label,
+							   lt->pkbuf.data + m->pk_off, lt->label_field);
+		else if (field >= 0)
 			covet_error_prefix(L->err, "fixture record %lld (line %lld, model \"%s\", pk %s, field \"%s\"): ",
 							   (long long) m->pos, (long long) m->line, lt->name,
 							   lt->pkbuf.data + m->pk_off, lt->t.cols[field]);
@@ -692,9 +835,13 @@ flush_table(Loader *L, LoadTable *lt)
 	return COVET_OK;
 }
 
-/* Every pending batch, parents first. */
+/*
+ * Every pending batch, parents first.  Rows of many-to-many tables wait
+ * (all: false) unless a batch is full or the fixture ends, so that both
+ * sides are in when they go.
+ */
 static CovetStatus
-flush_all(Loader *L)
+flush_pending(Loader *L, bool all)
 {
 	CovetDriver *d = L->d;
 	CovetFxTable **ts;
@@ -712,7 +859,7 @@ flush_all(Loader *L)
 	if (ts == NULL || lts == NULL || order == NULL)
 		rc = oom(L);
 	for (i = 0; rc == COVET_OK && i < L->ntables; i++)
-		if (L->tables[i]->nbatch > 0)
+		if (L->tables[i]->nbatch > 0 && (all || !L->tables[i]->deferred))
 		{
 			lts[n] = L->tables[i];
 			ts[n++] = &L->tables[i]->t;
@@ -731,6 +878,12 @@ flush_all(Loader *L)
 	for (i = 0; i < L->ntables; i++)
 		L->pending_bytes += L->tables[i]->batch.len;
 	return rc;
+}
+
+static CovetStatus
+flush_all(Loader *L)
+{
+	return flush_pending(L, true);
 }
 
 /* Is a JSON string value valid base64?  (value is the JSON literal) */
@@ -854,7 +1007,7 @@ pk_text(Loader *L, const CovetFxTable *t, CovetBuf *b)
  * what SQLite stores (booleans 1/0, dates and times in its text form).
  */
 static CovetStatus
-check_record(Loader *L, LoadTable *lt)
+check_record(Loader *L, LoadTable *lt, const char *pk_shown)
 {
 	Rec		   *r = &L->rec;
 	const CovetFxTable *t = &lt->t;
@@ -879,12 +1032,18 @@ check_record(Loader *L, LoadTable *lt)
 			*L->err = e;
 			if (e.code == COVET_ERR_NOMEM)
 				return L->rc = COVET_ERR_NOMEM;
+			/* a many-to-many row: the owner's record and field */
 			covet_buf_init(&pk, &L->d->mem);
-			pk_text(L, t, &pk);
+			if (pk_shown != NULL)
+				covet_buf_append(&pk, pk_shown);
+			else
+				pk_text(L, t, &pk);
 			covet_buf_append(&pk, "");
 			covet_error_prefix(L->err, "fixture record %lld (line %lld, model \"%s\", pk %s, field \"%s\"): ",
-							   (long long) r->pos, (long long) r->line, lt->name,
-							   pk.failed ? "?" : pk.data, t->cols[c]);
+							   (long long) r->pos, (long long) r->line,
+							   lt->label != NULL ? lt->label : lt->name,
+							   pk.failed ? "?" : pk.data,
+							   lt->label_field != NULL ? lt->label_field : t->cols[c]);
 			covet_buf_free(&pk);
 			if (L->err->detail[0] == '\0')
 				covet_error_detail(L->err, "Nothing was loaded.");
@@ -892,6 +1051,11 @@ check_record(Loader *L, LoadTable *lt)
 		}
 		if (rewritten)
 		{
+			if (out.failed)
+			{
+				covet_buf_free(&out);
+				return oom(L);
+			}
 			r->val_off[i] = r->arena.len;
 			covet_buf_appendn(&r->arena, out.data, out.len);
 			covet_buf_appendc(&r->arena, '\0');
@@ -980,103 +1144,518 @@ find_record(Loader *L)
 	return COVET_OK;
 }
 
-/* The record is complete: check it and add it to its table's batch. */
+/* --- Django's names ---------------------------------------------------------- */
+
+/* Room for the values of a table's columns in L->vals, all -1. */
 static CovetStatus
-rec_end(Loader *L)
+vals_reset(Loader *L, int ncols)
+{
+	int			c;
+
+	if (L->nvals < ncols)
+	{
+		covet_free(&L->d->mem, L->vals);
+		if ((L->vals = covet_alloc(&L->d->mem, sizeof(int) * (size_t) (ncols + 1))) == NULL)
+		{
+			L->nvals = 0;
+			return oom(L);
+		}
+		L->nvals = ncols;
+	}
+	for (c = 0; c < ncols; c++)
+		L->vals[c] = -1;
+	return COVET_OK;
+}
+
+static CovetStatus
+links(Loader *L, LoadTable *lt)
+{
+	CovetStatus rc;
+
+	if (!lt->links.loaded && (rc = covet_fx_links_get(L->d, &lt->t, &lt->links, L->err)) != COVET_OK)
+		return L->rc = rc;
+	return COVET_OK;
+}
+
+static bool
+same_name(const CovetDialect *dl, const char *a, const char *b)
+{
+	return dl->engine == COVET_ENGINE_SQLITE ? strcasecmp(a, b) == 0 : strcmp(a, b) == 0;
+}
+
+/*
+ * The many-to-many table of a field: "<table>_<field>" with two one-column
+ * foreign keys, to this table and to the target (a self-reference:
+ * from_<model>_id and to_<model>_id).  *out -1 when there is none.
+ */
+static CovetStatus
+find_m2m(Loader *L, LoadTable *lt, const char *field, int *out)
+{
+	CovetDriver *d = L->d;
+	M2m		   *m;
+	M2m			found = {0};
+	CovetBuf	b;
+	char	   *name = NULL;
+	const char *owner_model = lt->t.model;
+	CovetStatus rc;
+	int			i;
+
+	*out = -1;
+	for (i = 0; i < lt->nm2ms; i++)
+		if (strcmp(lt->m2ms[i].field, field) == 0)
+		{
+			*out = lt->m2ms[i].table != NULL ? i : -1;
+			return COVET_OK;
+		}
+	/* the table's own name, without a schema */
+	if (strrchr(owner_model, '.') != NULL && d->dialect->engine == COVET_ENGINE_POSTGRES)
+		owner_model = strrchr(owner_model, '.') + 1;
+	covet_buf_init(&b, &d->mem);
+	covet_buf_appendf(&b, "%s_%s", owner_model, field);
+	if (covet_buf_finish(&b, &name, L->err) != COVET_OK)
+		return oom(L);
+	rc = describe_table(L, name, &found.table);
+	covet_free(&d->mem, name);
+	if (rc == COVET_OK && found.table != lt && links(L, found.table) == COVET_OK &&
+		found.table->links.nfks == 2)
+	{
+		CovetFxLinks *k = &found.table->links;
+		CovetFxTable *mt = &found.table->t;
+		bool		to0 = same_name(d->dialect, k->fks[0].target, lt->t.model);
+		bool		to1 = same_name(d->dialect, k->fks[1].target, lt->t.model);
+		int			own = -1;
+
+		if (to0 && to1)
+			own = strncasecmp(mt->cols[k->fks[0].col], "from_", 5) == 0 ? 0 :
+				strncasecmp(mt->cols[k->fks[1].col], "from_", 5) == 0 ? 1 : -1;
+		else if (to0 || to1)
+			own = to0 ? 0 : 1;
+		if (own >= 0 &&
+			(rc = get_table(L, k->fks[1 - own].target, &found.target)) == COVET_OK)
+		{
+			found.owner_col = k->fks[own].col;
+			found.target_col = k->fks[1 - own].col;
+		}
+		else
+			found.table = NULL;
+	}
+	else
+		found.table = NULL;
+	if (L->rc != COVET_OK)
+		return L->rc;
+	if (found.table != NULL && found.table->label == NULL)
+	{
+		found.table->deferred = true;
+		found.table->label = lt->name;
+	}
+	if ((found.field = covet_strdup(&d->mem, field)) == NULL)
+		return oom(L);
+	m = covet_alloc(&d->mem, sizeof(M2m) * (size_t) (lt->nm2ms + 1));
+	if (m == NULL)
+	{
+		covet_free(&d->mem, found.field);
+		return oom(L);
+	}
+	if (lt->nm2ms > 0)
+		memcpy(m, lt->m2ms, sizeof(M2m) * (size_t) lt->nm2ms);
+	covet_free(&d->mem, lt->m2ms);
+	lt->m2ms = m;
+	if (found.table != NULL && found.table->label_field == NULL)
+		found.table->label_field = found.field;
+	lt->m2ms[lt->nm2ms++] = found;
+	*out = found.table != NULL ? lt->nm2ms - 1 : -1;
+	return COVET_OK;
+}
+
+/*
+ * A field that is no column: "author" as the foreign key "author_id", or
+ * a list as a many-to-many table.  *col / *m2m -1 when neither.
+ */
+static CovetStatus
+django_field(Loader *L, LoadTable *lt, const char *name, bool is_list, int *col, int *m2m)
+{
+	CovetBuf	b;
+	int			c;
+
+	*col = -1;
+	*m2m = -1;
+	covet_buf_init(&b, &L->d->mem);
+	covet_buf_appendf(&b, "%s_id", name);
+	if (b.failed)
+		return oom(L);
+	c = covet_fx_column(&lt->t, b.data, b.len);
+	covet_buf_free(&b);
+	if (c >= 0)
+	{
+		if (links(L, lt) != COVET_OK)
+			return L->rc;
+		if (covet_fx_fk_of(&lt->links, c) != NULL)
+		{
+			*col = c;
+			return COVET_OK;
+		}
+	}
+	if (is_list)
+		return find_m2m(L, lt, name, m2m);
+	return COVET_OK;
+}
+
+/* A JSON value (parsed) as JSON text. */
+static void
+json_text(CovetBuf *out, const CovetJson *j)
+{
+	int			i;
+
+	switch (j->type)
+	{
+		case COVET_JSON_NULL:
+			covet_buf_append(out, "null");
+			break;
+		case COVET_JSON_BOOL:
+			covet_buf_append(out, j->boolean ? "true" : "false");
+			break;
+		case COVET_JSON_NUMBER:
+			covet_buf_append(out, j->text);
+			break;
+		case COVET_JSON_STRING:
+			covet_json_string(out, j->text, strlen(j->text));
+			break;
+		case COVET_JSON_ARRAY:
+		case COVET_JSON_OBJECT:
+			covet_buf_appendc(out, j->type == COVET_JSON_ARRAY ? '[' : '{');
+			for (i = 0; i < j->n; i++)
+			{
+				if (i > 0)
+					covet_buf_appendc(out, ',');
+				if (j->type == COVET_JSON_OBJECT)
+				{
+					covet_json_string(out, j->keys[i], strlen(j->keys[i]));
+					covet_buf_appendc(out, ':');
+				}
+				json_text(out, j->items[i]);
+			}
+			covet_buf_appendc(out, j->type == COVET_JSON_ARRAY ? ']' : '}');
+			break;
+	}
+}
+
+/* The text of a scalar JSON value as a lookup parameter. */
+static const char *
+key_text(const CovetJson *j)
+{
+	if (j->type == COVET_JSON_BOOL)
+		return j->boolean ? "true" : "false";
+	return j->text;				/* NULL for null: no row matches */
+}
+
+/*
+ * The value (text, in *found; NULL when no row matches) of column ref of
+ * the row of target whose natural key is items[0..n).  A key of as many
+ * scalars as a unique index has columns is that index's values, in order.
+ * Otherwise a unique index with one foreign-key column takes its other
+ * columns' values first and the rest of the key as the natural key of the
+ * referenced table (Django's auth.permission: codename, then its content
+ * type's app label and model).  *why says why there is no such index.
+ */
+static CovetStatus
+natural_lookup(Loader *L, LoadTable *target, int ref, CovetJson *const *items, int n,
+			   int depth, char **found, const char **why)
+{
+	CovetDriver *d = L->d;
+	const CovetFxLinks *k;
+	const char **vals = NULL;
+	char	   *sub = NULL;
+	int			i,
+				c,
+				scalars = 0;
+
+	*found = NULL;
+	*why = NULL;
+	if (links(L, target) != COVET_OK)
+		return L->rc;
+	k = &target->links;
+	for (i = 0; i < n; i++)
+		scalars += items[i]->type != COVET_JSON_ARRAY && items[i]->type != COVET_JSON_OBJECT;
+	if ((vals = covet_alloc0(&d->mem, sizeof(char *) * (size_t) (n + 1))) == NULL)
+		return oom(L);
+	for (i = 0; i < k->nuniq && L->rc == COVET_OK; i++)
+	{
+		const CovetFxUnique *u = &k->uniq[i];
+		const CovetFxFk *fk = NULL;
+		int			fkpos = -1,
+					next = 0;
+
+		if (u->ncols == n && scalars == n)
+		{
+			for (c = 0; c < n; c++)
+				vals[c] = key_text(items[c]);
+		}
+		else if (u->ncols < n && depth < 3)
+		{
+			/* one foreign-key column, the rest of the key its natural key */
+			for (c = 0; c < u->ncols; c++)
+				if (covet_fx_fk_of(k, u->cols[c]) != NULL)
+				{
+					if (fkpos >= 0)
+						break;
+					fkpos = c;
+				}
+			if (fkpos < 0 || c < u->ncols)
+				continue;
+			fk = covet_fx_fk_of(k, u->cols[fkpos]);
+			for (c = 0; c < u->ncols; c++)
+			{
+				if (c == fkpos)
+					continue;
+				if (items[next]->type == COVET_JSON_ARRAY || items[next]->type == COVET_JSON_OBJECT)
+					break;
+				vals[c] = key_text(items[next++]);
+			}
+			if (c < u->ncols)
+				continue;
+			{
+				LoadTable  *t2;
+				int			ref2;
+				const char *why2;
+				CovetStatus rc = get_table(L, fk->target, &t2);
+
+				if (rc == COVET_ERR_NOT_FOUND)
+					continue;
+				if (rc != COVET_OK)
+					break;
+				ref2 = fk->ref != NULL ? covet_fx_column(&t2->t, fk->ref, strlen(fk->ref)) :
+					t2->t.npk == 1 ? t2->t.pk[0] : -1;
+				if (ref2 < 0 ||
+					natural_lookup(L, t2, ref2, items + next, n - next, depth + 1, &sub, &why2) != COVET_OK)
+					break;
+				if (sub == NULL && why2 != NULL)
+					continue;	/* no index fits the rest */
+				if (sub == NULL)
+				{
+					*why = NULL;	/* fits, and nothing matches */
+					break;
+				}
+				vals[fkpos] = sub;
+			}
+		}
+		else
+			continue;
+		/* records of this fixture read so far are visible to the lookup */
+		if (target->nbatch > 0 && flush_pending(L, false) != COVET_OK)
+			break;
+		if ((L->rc = covet_fx_natural_find(d, &target->t, u, ref, vals, found, L->err)) != COVET_OK)
+			break;
+		covet_free(&d->mem, vals);
+		covet_free(&d->mem, sub);
+		return COVET_OK;
+	}
+	if (L->rc == COVET_OK && i == k->nuniq)
+		*why = "no unique constraint fits it";
+	covet_free(&d->mem, vals);
+	covet_free(&d->mem, sub);
+	return L->rc;
+}
+
+/*
+ * A natural key (a JSON list, parsed) of the table the foreign key fk
+ * references: the referenced value as JSON text in *out.  field names
+ * the record's field in messages.
+ */
+static CovetStatus
+natural_key(Loader *L, const CovetFxFk *fk, const char *field, const CovetJson *key,
+			CovetBuf *out)
+{
+	CovetDriver *d = L->d;
+	LoadTable  *target;
+	char	   *found = NULL;
+	const char *why = NULL;
+	CovetBuf	shown;
+	CovetStatus rc;
+	int			ref;
+
+	covet_buf_init(&shown, &d->mem);
+	json_text(&shown, key);
+	covet_buf_append(&shown, "");
+	if (shown.failed)
+		return oom(L);
+	if ((rc = get_table(L, fk->target, &target)) != COVET_OK)
+	{
+		if (rc == COVET_ERR_NOT_FOUND)
+			record_error(L, COVET_ERR_NOT_FOUND, "field \"%s\": the table \"%s\" of natural key %s does not exist",
+						 field, fk->target, shown.data);
+		goto done;
+	}
+	ref = fk->ref != NULL ? covet_fx_column(&target->t, fk->ref, strlen(fk->ref)) :
+		target->t.npk == 1 ? target->t.pk[0] : -1;
+	if (ref >= 0 && natural_lookup(L, target, ref, key->items, key->n, 0, &found, &why) != COVET_OK)
+		goto done;
+	if (ref < 0 || why != NULL)
+	{
+		record_error(L, COVET_ERR_NOT_FOUND, "field \"%s\": natural key %s, but no unique constraint of table \"%s\" fits it",
+					 field, shown.data, target->t.model);
+		covet_error_hint(L->err, "A natural key holds the values of a unique constraint in order; a foreign key among them takes the rest of the key as its own natural key.");
+		memcpy(L->err->sqlstate, "42P10", 6);
+		goto done;
+	}
+	if (found == NULL)
+	{
+		record_error(L, COVET_ERR_NOT_FOUND, "field \"%s\": no row of table \"%s\" has natural key %s",
+					 field, target->t.model, shown.data);
+		memcpy(L->err->sqlstate, "23503", 6);
+		goto done;
+	}
+	if (is_json_number(found, strlen(found)) &&
+		(target->t.kinds[ref] == COVET_FX_INT || target->t.kinds[ref] == COVET_FX_NUMERIC))
+		covet_buf_append(out, found);
+	else
+		covet_json_string(out, found, strlen(found));
+	if (out->failed)
+		oom(L);
+done:
+	covet_free(&d->mem, found);
+	covet_buf_free(&shown);
+	return L->rc;
+}
+
+/* A field's value that is a list where a foreign key expects a scalar. */
+static CovetStatus
+natural_field(Loader *L, LoadTable *lt, int c, int i)
+{
+	Rec		   *r = &L->rec;
+	const CovetFxFk *fk;
+	CovetJson  *key = NULL;
+	CovetError	e;
+	CovetBuf	out;
+
+	if (links(L, lt) != COVET_OK)
+		return L->rc;
+	if ((fk = covet_fx_fk_of(&lt->links, c)) == NULL)
+		return COVET_OK;		/* the column's type judges the list */
+	if (covet_json_parse(&L->d->mem, REC_VAL(r, i), &key, &e) != COVET_OK)
+		return e.code == COVET_ERR_NOMEM ? oom(L) :
+			record_error(L, COVET_ERR_INVALID, "field \"%s\": invalid natural key", lt->t.cols[c]);
+	covet_buf_init(&out, &L->d->mem);
+	if (natural_key(L, fk, REC_NAME(r, i), key, &out) == COVET_OK)
+	{
+		/* the value becomes the key found */
+		r->val_off[i] = r->arena.len;
+		covet_buf_appendn(&r->arena, out.data, out.len);
+		covet_buf_appendc(&r->arena, '\0');
+		if (r->arena.failed)
+			oom(L);
+	}
+	covet_buf_free(&out);
+	covet_json_free(&L->d->mem, key);
+	return L->rc;
+}
+
+/*
+ * A record without "pk" whose fields hold all the columns of a unique
+ * index (not the primary key) is the row that index finds, if there is
+ * one: its pk is that row's (Django's build_instance, for models with a
+ * natural key).  The lookup sees the rows of this fixture already written.
+ */
+static CovetStatus
+natural_pk(Loader *L, LoadTable *lt)
 {
 	CovetDriver *d = L->d;
 	Rec		   *r = &L->rec;
-	LoadTable  *lt;
-	CovetFxTable *t;
+	CovetFxTable *t = &lt->t;
+	const CovetFxUnique *u = NULL;
+	CovetBuf   *texts = NULL;
+	const char **vals = NULL;
+	char	   *found = NULL;
+	CovetBuf	json;
+	int			i,
+				k;
+
+	if (links(L, lt) != COVET_OK)
+		return L->rc;
+	for (i = 0; i < lt->links.nuniq && u == NULL; i++)
+	{
+		const CovetFxUnique *c = &lt->links.uniq[i];
+
+		if (c->primary)
+			continue;
+		for (k = 0; k < c->ncols; k++)
+		{
+			int			v = L->vals[c->cols[k]];
+			const char *val = v >= 0 ? REC_VAL(r, v) : NULL;
+
+			if (val == NULL || val[0] == '[' || val[0] == '{' || strcmp(val, "null") == 0)
+				break;
+		}
+		if (k == c->ncols)
+			u = c;
+	}
+	if (u == NULL)
+		return COVET_OK;
+	texts = covet_alloc0(&d->mem, sizeof(CovetBuf) * (size_t) u->ncols);
+	vals = covet_alloc0(&d->mem, sizeof(char *) * (size_t) (u->ncols + 1));
+	if (texts == NULL || vals == NULL)
+	{
+		covet_free(&d->mem, texts);
+		covet_free(&d->mem, vals);
+		return oom(L);
+	}
+	for (k = 0; k < u->ncols; k++)
+	{
+		const char *val = REC_VAL(r, L->vals[u->cols[k]]);
+
+		covet_buf_init(&texts[k], &d->mem);
+		if (val[0] != '"' || !covet_json_unescape(&texts[k], val, strlen(val)))
+			covet_buf_append(&texts[k], val);
+		covet_buf_append(&texts[k], "");
+		if (texts[k].failed)
+			oom(L);
+		vals[k] = texts[k].data;
+	}
+	if (L->rc == COVET_OK &&
+		(L->rc = covet_fx_natural_find(d, t, u, t->pk[0], vals, &found, L->err)) == COVET_OK &&
+		found != NULL)
+	{
+		covet_buf_init(&json, &d->mem);
+		if (is_json_number(found, strlen(found)) &&
+			(t->kinds[t->pk[0]] == COVET_FX_INT || t->kinds[t->pk[0]] == COVET_FX_NUMERIC))
+			covet_buf_append(&json, found);
+		else
+			covet_json_string(&json, found, strlen(found));
+		if (json.failed)
+			oom(L);
+		else
+		{
+			L->vals[t->pk[0]] = r->nfields;
+			rec_value(L, t->cols[t->pk[0]], strlen(t->cols[t->pk[0]]), json.data, json.len, true);
+		}
+		covet_buf_free(&json);
+	}
+	for (k = 0; k < u->ncols; k++)
+		covet_buf_free(&texts[k]);
+	covet_free(&d->mem, texts);
+	covet_free(&d->mem, vals);
+	covet_free(&d->mem, found);
+	return L->rc;
+}
+
+/* --- records into batches ------------------------------------------------------ */
+
+/*
+ * Add the record (L->rec, its columns in L->vals) to the table's batch.
+ * pk_shown: the pk for messages (NULL: the record's).
+ */
+static CovetStatus
+enqueue(Loader *L, LoadTable *lt, const char *pk_shown)
+{
+	CovetDriver *d = L->d;
+	Rec		   *r = &L->rec;
+	CovetFxTable *t = &lt->t;
 	CovetStatus rc;
 	RecMeta    *m;
 	bool		same_shape = true;
 	int			i,
 				c;
 
-	if (L->rc != COVET_OK)
-		return L->rc;
-	if (L->find != NULL)
-		return find_record(L);
-	if (!r->has_model)
-		return record_error(L, COVET_ERR_PARSE, "no \"model\"");
-	covet_buf_append(&r->model, "");
-	if (r->model.failed)
-		return oom(L);
-	rc = get_table(L, r->model.data, &lt);
-	if (rc == COVET_ERR_NOT_FOUND)
-	{
-		record_error(L, COVET_ERR_NOT_FOUND, "unknown model \"%s\"", r->model.data);
-		memcpy(L->err->sqlstate, "42P01", 6);
-		return L->rc;
-	}
-	if (rc != COVET_OK)
-		return rc;
-	t = &lt->t;
-	if (L->on_conflict != COVET_CONFLICT_ERROR && t->npk == 0)
-		return record_error(L, COVET_ERR_STATE, "on_conflict %s needs a primary key, and table \"%s\" has none",
-							L->on_conflict == COVET_CONFLICT_IGNORE ? "ignore" : "update", t->model);
-
-	/* which column each value is */
-	if (L->nvals < t->ncols)
-	{
-		covet_free(&d->mem, L->vals);
-		if ((L->vals = covet_alloc(&d->mem, sizeof(int) * (size_t) (t->ncols + 1))) == NULL)
-		{
-			L->nvals = 0;
-			return oom(L);
-		}
-		L->nvals = t->ncols;
-	}
-	for (c = 0; c < t->ncols; c++)
-		L->vals[c] = -1;
-	for (i = 0; i < r->nfields; i++)
-	{
-		const char *name = REC_NAME(r, i);
-		const char *val = REC_VAL(r, i);
-
-		if (r->is_pk[i] && name[0] == '\0')
-		{
-			/* "pk": value */
-			if (strcmp(val, "null") == 0)
-				continue;
-			if (t->npk == 0)
-				return record_error(L, COVET_ERR_INVALID, "model \"%s\" has no primary key, but the record has a \"pk\"", lt->name);
-			if (t->npk > 1)
-				return record_error(L, COVET_ERR_INVALID, "the primary key of model \"%s\" has %d columns: \"pk\" must be an object", lt->name, t->npk);
-			c = t->pk[0];
-		}
-		else
-		{
-			c = covet_fx_column(t, name, strlen(name));
-			if (c < 0)
-			{
-				record_error(L, COVET_ERR_NOT_FOUND, "unknown field \"%s\" of model \"%s\"", name, lt->name);
-				memcpy(L->err->sqlstate, "42703", 6);
-				return L->rc;
-			}
-			if (r->is_pk[i] && !t->is_pk[c])
-				return record_error(L, COVET_ERR_INVALID, "\"%s\" in \"pk\" is not a primary key column of model \"%s\"", name, lt->name);
-		}
-		if (L->vals[c] >= 0)
-			return record_error(L, COVET_ERR_INVALID, "field \"%s\" given twice", t->cols[c]);
-		L->vals[c] = i;
-		if (t->kinds[c] == COVET_FX_BLOB && val[0] == '"')
-		{
-			bool		nomem;
-
-			if (!base64_ok(L, val, &nomem))
-			{
-				if (nomem)
-					return oom(L);
-				record_error(L, COVET_ERR_INVALID, "field \"%s\": invalid base64 for a %s column", t->cols[c], t->types[c]);
-				memcpy(L->err->sqlstate, "22P02", 6);
-				return L->rc;
-			}
-		}
-	}
-
-	if ((rc = check_record(L, lt)) != COVET_OK)
+	if ((rc = check_record(L, lt, pk_shown)) != COVET_OK)
 		return rc;
 
 	/* a batch holds records of one shape (the same columns) */
@@ -1084,7 +1663,7 @@ rec_end(Loader *L)
 		for (c = 0; c < t->ncols; c++)
 			if (lt->shape[c] != (L->vals[c] >= 0))
 				same_shape = false;
-	if (!same_shape && (rc = flush_all(L)) != COVET_OK)
+	if (!same_shape && (rc = flush_pending(L, false)) != COVET_OK)
 		return rc;
 	if (lt->nbatch == 0)
 		for (c = 0; c < t->ncols; c++)
@@ -1109,7 +1688,9 @@ rec_end(Loader *L)
 
 	/* the pk as the error message shows it */
 	m->pk_off = lt->pkbuf.len;
-	if (t->npk == 1 && L->vals[t->pk[0]] >= 0)
+	if (pk_shown != NULL)
+		covet_buf_append(&lt->pkbuf, pk_shown);
+	else if (t->npk == 1 && L->vals[t->pk[0]] >= 0)
 		covet_buf_append(&lt->pkbuf, REC_VAL(r, L->vals[t->pk[0]]));
 	else if (t->npk > 1)
 	{
@@ -1136,7 +1717,7 @@ rec_end(Loader *L)
 	{
 		lt->batch.len = m->off; /* the record is not in the batch */
 		record_error(L, COVET_ERR_INVALID, "field \"%s\": the text holds the character U+0000, which the database's text cannot store",
-					 t->cols[c]);
+					 lt->label_field != NULL ? lt->label_field : t->cols[c]);
 		memcpy(L->err->sqlstate, "22P05", 6);
 		return L->rc;
 	}
@@ -1148,6 +1729,224 @@ rec_end(Loader *L)
 	if (lt->nbatch >= BATCH_RECORDS || lt->batch.len >= BATCH_BYTES ||
 		L->pending_bytes >= PENDING_BYTES)
 		return flush_all(L);
+	return COVET_OK;
+}
+
+/* The rows of the record's many-to-many fields, after the record itself. */
+static CovetStatus
+enqueue_m2m(Loader *L, LoadTable *lt)
+{
+	CovetDriver *d = L->d;
+	Rec		   *r = &L->rec;
+	CovetBuf	owner,
+				v;
+	int			pkv = lt->t.npk == 1 ? L->vals[lt->t.pk[0]] : -1;
+	int			k,
+				e;
+
+	covet_buf_init(&owner, &d->mem);
+	covet_buf_init(&v, &d->mem);
+	if (pkv >= 0)
+		covet_buf_append(&owner, REC_VAL(r, pkv));
+	covet_buf_append(&owner, "");
+	if (owner.failed)
+		return oom(L);
+	for (k = 0; k < L->nm2m_fields && L->rc == COVET_OK; k++)
+	{
+		int			fi = L->m2m_fields[2 * k];
+		M2m		   *m = &lt->m2ms[L->m2m_fields[2 * k + 1]];
+		CovetJson  *list = NULL;
+		CovetError	err2;
+		const CovetFxFk *tfk;
+
+		if (pkv < 0 || strcmp(owner.data, "null") == 0)
+		{
+			record_error(L, COVET_ERR_INVALID, "many-to-many field \"%s\" needs the record's \"pk\"", m->field);
+			break;
+		}
+		if (covet_json_parse(&d->mem, REC_VAL(r, fi), &list, &err2) != COVET_OK)
+		{
+			if (err2.code == COVET_ERR_NOMEM)
+				oom(L);
+			else
+				record_error(L, COVET_ERR_INVALID, "field \"%s\": invalid list", m->field);
+			break;
+		}
+		tfk = links(L, m->table) == COVET_OK ? covet_fx_fk_of(&m->table->links, m->target_col) : NULL;
+		for (e = 0; e < list->n && L->rc == COVET_OK; e++)
+		{
+			const CovetJson *item = list->items[e];
+
+			covet_buf_reset(&v);
+			if (item->type == COVET_JSON_ARRAY && tfk != NULL)
+			{
+				if (natural_key(L, tfk, m->field, item, &v) != COVET_OK)
+					break;
+			}
+			else
+				json_text(&v, item);
+			covet_buf_append(&v, "");
+			if (v.failed)
+			{
+				oom(L);
+				break;
+			}
+			if (vals_reset(L, m->table->t.ncols) != COVET_OK)
+				break;
+			L->vals[m->owner_col] = r->nfields;
+			if (rec_value(L, m->table->t.cols[m->owner_col], strlen(m->table->t.cols[m->owner_col]),
+						  owner.data, owner.len, false) != COVET_OK)
+				break;
+			L->vals[m->target_col] = r->nfields;
+			if (rec_value(L, m->table->t.cols[m->target_col], strlen(m->table->t.cols[m->target_col]),
+						  v.data, v.len, false) != COVET_OK)
+				break;
+			enqueue(L, m->table, owner.data);
+		}
+		covet_json_free(&d->mem, list);
+	}
+	covet_buf_free(&owner);
+	covet_buf_free(&v);
+	return L->rc;
+}
+
+/* Remember field i of the record as many-to-many field m of its table. */
+static CovetStatus
+note_m2m(Loader *L, int i, int m)
+{
+	if (L->nm2m_fields == L->capm2m_fields)
+	{
+		int			cap = L->capm2m_fields ? L->capm2m_fields * 2 : 8;
+		int		   *n = covet_alloc(&L->d->mem, sizeof(int) * 2 * (size_t) cap);
+
+		if (n == NULL)
+			return oom(L);
+		if (L->nm2m_fields > 0)
+			memcpy(n, L->m2m_fields, sizeof(int) * 2 * (size_t) L->nm2m_fields);
+		covet_free(&L->d->mem, L->m2m_fields);
+		L->m2m_fields = n;
+		L->capm2m_fields = cap;
+	}
+	L->m2m_fields[2 * L->nm2m_fields] = i;
+	L->m2m_fields[2 * L->nm2m_fields + 1] = m;
+	L->nm2m_fields++;
+	return COVET_OK;
+}
+
+/* The record is complete: check it and add it to its table's batch. */
+static CovetStatus
+rec_end(Loader *L)
+{
+	Rec		   *r = &L->rec;
+	LoadTable  *lt;
+	CovetFxTable *t;
+	CovetStatus rc;
+	int			nfields = r->nfields;
+	int			i,
+				c;
+
+	if (L->rc != COVET_OK)
+		return L->rc;
+	if (L->find != NULL)
+		return find_record(L);
+	if (!r->has_model)
+		return record_error(L, COVET_ERR_PARSE, "no \"model\"");
+	covet_buf_append(&r->model, "");
+	if (r->model.failed)
+		return oom(L);
+	rc = get_table(L, r->model.data, &lt);
+	if (rc == COVET_ERR_NOT_FOUND && L->ignore_unknown)
+	{
+		L->skipped_records++;	/* as Django's --ignorenonexistent */
+		return COVET_OK;
+	}
+	if (rc == COVET_ERR_NOT_FOUND)
+		return unknown_model(L, r->model.data);
+	if (rc != COVET_OK)
+		return rc;
+	t = &lt->t;
+	if (L->on_conflict != COVET_CONFLICT_ERROR && t->npk == 0)
+		return record_error(L, COVET_ERR_STATE, "on_conflict %s needs a primary key, and table \"%s\" has none",
+							L->on_conflict == COVET_CONFLICT_IGNORE ? "ignore" : "update", t->model);
+
+	/* which column each value is */
+	if (vals_reset(L, t->ncols) != COVET_OK)
+		return L->rc;
+	L->nm2m_fields = 0;
+	for (i = 0; i < nfields; i++)
+	{
+		const char *name = REC_NAME(r, i);
+		const char *val = REC_VAL(r, i);
+
+		if (r->is_pk[i] && name[0] == '\0')
+		{
+			/* "pk": value */
+			if (strcmp(val, "null") == 0)
+				continue;
+			if (t->npk == 0)
+				return record_error(L, COVET_ERR_INVALID, "model \"%s\" has no primary key, but the record has a \"pk\"", lt->name);
+			if (t->npk > 1)
+				return record_error(L, COVET_ERR_INVALID, "the primary key of model \"%s\" has %d columns: \"pk\" must be an object", lt->name, t->npk);
+			c = t->pk[0];
+		}
+		else
+		{
+			c = covet_fx_column(t, name, strlen(name));
+			if (c < 0 && !r->is_pk[i])
+			{
+				int			m2m;
+
+				if (django_field(L, lt, name, val[0] == '[', &c, &m2m) != COVET_OK)
+					return L->rc;
+				if (m2m >= 0)
+				{
+					if (note_m2m(L, i, m2m) != COVET_OK)
+						return L->rc;
+					continue;
+				}
+				if (c < 0 && L->ignore_unknown)
+				{
+					L->skipped_fields++;
+					continue;
+				}
+				name = REC_NAME(r, i);
+				val = REC_VAL(r, i);
+			}
+			if (c < 0)
+			{
+				record_error(L, COVET_ERR_NOT_FOUND, "unknown field \"%s\" of model \"%s\"", name, lt->name);
+				memcpy(L->err->sqlstate, "42703", 6);
+				return L->rc;
+			}
+			if (r->is_pk[i] && !t->is_pk[c])
+				return record_error(L, COVET_ERR_INVALID, "\"%s\" in \"pk\" is not a primary key column of model \"%s\"", name, lt->name);
+		}
+		if (L->vals[c] >= 0)
+			return record_error(L, COVET_ERR_INVALID, "field \"%s\" given twice", t->cols[c]);
+		L->vals[c] = i;
+		if (t->kinds[c] == COVET_FX_BLOB && val[0] == '"')
+		{
+			bool		nomem;
+
+			if (!base64_ok(L, val, &nomem))
+			{
+				if (nomem)
+					return oom(L);
+				record_error(L, COVET_ERR_INVALID, "field \"%s\": invalid base64 for a %s column", t->cols[c], t->types[c]);
+				memcpy(L->err->sqlstate, "22P02", 6);
+				return L->rc;
+			}
+		}
+		if (val[0] == '[' && t->kinds[c] != COVET_FX_JSON && t->kinds[c] != COVET_FX_ARRAY &&
+			natural_field(L, lt, c, i) != COVET_OK)
+			return L->rc;
+	}
+	if (t->npk == 1 && L->vals[t->pk[0]] < 0 && nfields > 0 && natural_pk(L, lt) != COVET_OK)
+		return L->rc;
+	if (enqueue(L, lt, NULL) != COVET_OK)
+		return L->rc;
+	if (L->nm2m_fields > 0)
+		return enqueue_m2m(L, lt);
 	return COVET_OK;
 }
 
@@ -2371,13 +3170,18 @@ static void
 loader_free(Loader *L)
 {
 	CovetDriver *d = L->d;
-	int			i;
+	int			i,
+				k;
 
 	for (i = 0; i < L->ntables; i++)
 	{
 		LoadTable  *lt = L->tables[i];
 
 		covet_fx_table_free(d, &lt->t);
+		covet_fx_links_free(d, &lt->links);
+		for (k = 0; k < lt->nm2ms; k++)
+			covet_free(&d->mem, lt->m2ms[k].field);
+		covet_free(&d->mem, lt->m2ms);
 		covet_free(&d->mem, lt->name);
 		covet_free(&d->mem, lt->shape);
 		covet_free(&d->mem, lt->checks);
@@ -2387,6 +3191,11 @@ loader_free(Loader *L)
 		covet_free(&d->mem, lt);
 	}
 	covet_free(&d->mem, L->tables);
+	for (i = 0; i < L->naliases; i++)
+		covet_free(&d->mem, L->aliases[i].name);
+	covet_free(&d->mem, L->aliases);
+	covet_free(&d->mem, L->m2m_fields);
+	covet_fx_map_free(&d->mem, &L->map);
 	covet_free(&d->mem, L->vals);
 	covet_free(&d->mem, L->rec.name_off);
 	covet_free(&d->mem, L->rec.val_off);
@@ -2398,20 +3207,26 @@ loader_free(Loader *L)
 	covet_buf_free(&L->found_pk);
 }
 
-static void
+/* opts (NULL: none) are Django's names: model_map, ignore_unknown */
+static CovetStatus
 loader_init(Loader *L, CovetDriver *d, CovetError *err, CovetOnConflict on_conflict,
-			CovetFixtureFormat format)
+			CovetFixtureFormat format, const CovetFixtureOptions *opts)
 {
 	memset(L, 0, sizeof(*L));
 	L->d = d;
 	L->err = err;
 	L->on_conflict = on_conflict;
+	L->opts = opts;
 	L->format_name = format == COVET_FORMAT_JSON ? "JSON" : format == COVET_FORMAT_YAML ? "YAML" : "CSV";
 	covet_buf_init(&L->tmp, &d->mem);
 	covet_buf_init(&L->sql, &d->mem);
 	covet_buf_init(&L->rec.model, &d->mem);
 	covet_buf_init(&L->rec.arena, &d->mem);
 	covet_buf_init(&L->found_pk, &d->mem);
+	L->ignore_unknown = opts != NULL && opts->ignore_unknown;
+	if (opts != NULL)
+		L->rc = covet_fx_map_parse(&d->mem, opts->model_map, &L->map, err);
+	return L->rc;
 }
 
 /* The whole input through its parser: text (path NULL) or a file */
@@ -2467,12 +3282,17 @@ check_foreign_keys(Loader *L, const char *data, size_t len, const char *path,
 		if (!found)
 			continue;
 
-		/* which record: the input once more, finding only */
-		loader_init(&F, d, &ferr, L->on_conflict, format);
-		F.find = &lt->t;
-		F.find_pk = br.pk;
-		if (br.npk > 0)
-			parse_source(&F, data, len, path, format, table);
+		/*
+		 * which record: the input once more, finding only, its models
+		 * resolved as the load resolved them (model_map, app.model)
+		 */
+		if (loader_init(&F, d, &ferr, L->on_conflict, format, L->opts) == COVET_OK)
+		{
+			F.find = &lt->t;
+			F.find_pk = br.pk;
+			if (br.npk > 0)
+				parse_source(&F, data, len, path, format, table);
+		}
 		if (F.found_pos > 0)
 			covet_error_set(L->err, COVET_ERR_SQL,
 							"fixture record %lld (line %lld, model \"%s\", pk %s, field \"%s\"): foreign key violated: key (%s)=(%s) is not present in table \"%s\"",
@@ -2491,17 +3311,37 @@ check_foreign_keys(Loader *L, const char *data, size_t len, const char *path,
 	return COVET_OK;
 }
 
+/* ignore_unknown: say what was skipped */
+static void
+skipped_notice(Loader *L)
+{
+	char		msg[200];
+
+	if (L->d->notice == NULL || (L->skipped_fields == 0 && L->skipped_records == 0))
+		return;
+	snprintf(msg, sizeof(msg), "ignore_unknown skipped %lld field%s and %lld record%s that no table has",
+			 (long long) L->skipped_fields, L->skipped_fields == 1 ? "" : "s",
+			 (long long) L->skipped_records, L->skipped_records == 1 ? "" : "s");
+	L->d->notice(L->d->ctx, msg);
+}
+
 /* A load from text (path NULL) or from a file read in chunks */
 static CovetStatus
 load_run(CovetDriver *d, const char *data, size_t len, const char *path,
 		 CovetFixtureFormat format, CovetOnConflict on_conflict,
-		 const char *table, int64_t *records, CovetError *err)
+		 const char *table, const CovetFixtureOptions *opts,
+		 int64_t *records, CovetError *err)
 {
 	Loader		L;
 	CovetError	ignore;
+	CovetStatus rc;
 
 	*records = 0;
-	loader_init(&L, d, err, on_conflict, format);
+	if ((rc = loader_init(&L, d, err, on_conflict, format, opts)) != COVET_OK)
+	{
+		loader_free(&L);
+		return rc;
+	}
 	if ((L.rc = d->savepoint_begin(d->ctx, err)) != COVET_OK)
 	{
 		loader_free(&L);
@@ -2519,7 +3359,10 @@ load_run(CovetDriver *d, const char *data, size_t len, const char *path,
 	else
 		d->savepoint_rollback(d->ctx, &ignore);
 	if (L.rc == COVET_OK)
-		*records = L.records;
+	{
+		*records = L.records - L.skipped_records;
+		skipped_notice(&L);
+	}
 	loader_free(&L);
 	return L.rc;
 }
@@ -2529,16 +3372,34 @@ covet_fixture_load(CovetDriver *d, const char *data, size_t len,
 				   CovetFixtureFormat format, CovetOnConflict on_conflict,
 				   const char *table, int64_t *records, CovetError *err)
 {
+	return covet_fixture_load_ex(d, data, len, format, on_conflict, table, NULL, records, err);
+}
+
+CovetStatus
+covet_fixture_load_ex(CovetDriver *d, const char *data, size_t len,
+					  CovetFixtureFormat format, CovetOnConflict on_conflict,
+					  const char *table, const CovetFixtureOptions *opts,
+					  int64_t *records, CovetError *err)
+{
 	*records = 0;
 	if (data == NULL)
 		return covet_error_set(err, COVET_ERR_NULL, "data must not be null");
-	return load_run(d, data, len, NULL, format, on_conflict, table, records, err);
+	return load_run(d, data, len, NULL, format, on_conflict, table, opts, records, err);
 }
 
 CovetStatus
 covet_fixture_load_file(CovetDriver *d, const char *path, CovetFixtureFormat format,
 						CovetOnConflict on_conflict, const char *table,
 						int64_t *records, CovetError *err)
+{
+	return covet_fixture_load_file_ex(d, path, format, on_conflict, table, NULL, records, err);
+}
+
+CovetStatus
+covet_fixture_load_file_ex(CovetDriver *d, const char *path, CovetFixtureFormat format,
+						   CovetOnConflict on_conflict, const char *table,
+						   const CovetFixtureOptions *opts, int64_t *records,
+						   CovetError *err)
 {
 	char	   *text = NULL;
 	size_t		len = 0;
@@ -2547,11 +3408,20 @@ covet_fixture_load_file(CovetDriver *d, const char *path, CovetFixtureFormat for
 	*records = 0;
 	if (path == NULL)
 		return covet_error_set(err, COVET_ERR_NULL, "path must not be null");
+	if (opts != NULL && opts->model_map != NULL)
+	{
+		/* a bad argument before the file */
+		CovetFxMap	map;
+
+		if ((rc = covet_fx_map_parse(&d->mem, opts->model_map, &map, err)) != COVET_OK)
+			return rc;
+		covet_fx_map_free(&d->mem, &map);
+	}
 	if (d->read_chunk != NULL)
-		return load_run(d, NULL, 0, path, format, on_conflict, table, records, err);
+		return load_run(d, NULL, 0, path, format, on_conflict, table, opts, records, err);
 	if ((rc = d->read_file(d->ctx, path, &text, &len, err)) != COVET_OK)
 		return rc;
-	rc = covet_fixture_load(d, text, len, format, on_conflict, table, records, err);
+	rc = covet_fixture_load_ex(d, text, len, format, on_conflict, table, opts, records, err);
 	covet_free(&d->mem, text);
 	return rc;
 }

@@ -122,6 +122,30 @@ const CovetFixtureSql covet_fixture_sql_postgres = {
 	" JOIN pg_catalog.pg_sequence p ON p.seqrelid OPERATOR(pg_catalog.=) x.s"
 	" WHERE p.seqincrement OPERATOR(pg_catalog.>) 0) AS q"
 	" WHERE q.m OPERATOR(pg_catalog.>) q.l",
+	.fks_sql =
+	"SELECT a.attname, " PG_MODEL_NAME ", pa.attname"
+	" FROM pg_catalog.pg_constraint k"
+	" JOIN pg_catalog.pg_class c ON c.oid OPERATOR(pg_catalog.=) k.confrelid"
+	" JOIN pg_catalog.pg_namespace n ON n.oid OPERATOR(pg_catalog.=) c.relnamespace"
+	" JOIN pg_catalog.pg_attribute a ON a.attrelid OPERATOR(pg_catalog.=) k.conrelid"
+	" AND a.attnum OPERATOR(pg_catalog.=) k.conkey[1]"
+	" JOIN pg_catalog.pg_attribute pa ON pa.attrelid OPERATOR(pg_catalog.=) k.confrelid"
+	" AND pa.attnum OPERATOR(pg_catalog.=) k.confkey[1]"
+	" WHERE k.contype OPERATOR(pg_catalog.=) 'f'"
+	" AND k.conrelid OPERATOR(pg_catalog.=) pg_catalog.to_regclass({1})"
+	" AND pg_catalog.array_length(k.conkey, 1) OPERATOR(pg_catalog.=) 1"
+	" ORDER BY k.oid",
+	.uniques_sql =
+	"SELECT CAST(x.indexrelid AS pg_catalog.text), a.attname,"
+	" CASE WHEN x.indisprimary THEN 1 ELSE 0 END"
+	" FROM pg_catalog.pg_index x"
+	" CROSS JOIN LATERAL pg_catalog.generate_series(0, x.indnkeyatts OPERATOR(pg_catalog.-) 1) AS k(i)"
+	" LEFT JOIN pg_catalog.pg_attribute a ON a.attrelid OPERATOR(pg_catalog.=) x.indrelid"
+	" AND a.attnum OPERATOR(pg_catalog.=) x.indkey[k.i]"
+	" WHERE x.indrelid OPERATOR(pg_catalog.=) pg_catalog.to_regclass({1})"
+	" AND x.indisunique AND x.indpred IS NULL"
+	" ORDER BY x.indisprimary, x.indexrelid, k.i",
+	.key_eq = "%C OPERATOR(pg_catalog.=) CAST(%K AS %Y)",
 };
 
 /* --- SQLite ------------------------------------------------------------------ */
@@ -176,6 +200,17 @@ const CovetFixtureSql covet_fixture_sql_sqlite = {
 	"SELECT DISTINCT m.name FROM pragma_foreign_key_list({1}) AS f"
 	" JOIN sqlite_master AS m ON m.type = 'table' AND m.name = f.\"table\" COLLATE NOCASE",
 	.sequence_sql = NULL,
+	.fks_sql =
+	"SELECT f.\"from\", m.name, f.\"to\" FROM pragma_foreign_key_list({1}) AS f"
+	" JOIN sqlite_master AS m ON m.type = 'table' AND m.name = f.\"table\" COLLATE NOCASE"
+	" WHERE (SELECT count(*) FROM pragma_foreign_key_list({1}) AS g WHERE g.id = f.id) = 1"
+	" ORDER BY f.id",
+	.uniques_sql =
+	"SELECT l.name, i.name, l.origin = 'pk'"
+	" FROM pragma_index_list({1}) AS l, pragma_index_info(l.name) AS i"
+	" WHERE l.\"unique\" AND NOT l.partial"
+	" ORDER BY l.origin = 'pk', l.seq DESC, i.seqno",
+	.key_eq = "%C = %K",
 };
 
 /* --- kinds ------------------------------------------------------------------- */

@@ -9,6 +9,9 @@
  *		SELECT covet_loaddata(:'fixture', 'yaml', 'update');
  *		SELECT covet_dumpdata_file('/srv/shop.json');
  *		SELECT covet_loaddata_file('/srv/users.csv', 'csv', 'error', 'users');
+ *		SELECT covet_loaddata(:'fixture', model_map => '{"auth.user": "users"}',
+ *							  ignore_unknown => true);
+ *		SELECT covet_dumpdata('blog_post, blog_tag', style => 'django');
  *
  * The core does the work (src/core/fixture_*.c); these wrappers unpack the
  * arguments, run it in a call (pg_driver.c) and map its status.  A load is
@@ -45,6 +48,7 @@ typedef struct DumpArgs
 	const char *path;			/* NULL: return the text */
 	const char *tables;
 	CovetFixtureFormat format;
+	CovetFixtureOptions opts;
 	char	   *text;
 	size_t		len;
 	int64_t		records;
@@ -58,6 +62,7 @@ typedef struct LoadArgs
 	CovetFixtureFormat format;
 	CovetOnConflict on_conflict;
 	const char *table;
+	CovetFixtureOptions opts;
 	int64_t		records;
 } LoadArgs;
 
@@ -205,6 +210,30 @@ pg_finish_file(void *ctx, const char *path, bool keep, CovetError *err)
 	return rc;
 }
 
+/* dumpdata's model_map and style at i, i + 1 */
+static void
+dump_opts(FunctionCallInfo fcinfo, int i, CovetFixtureOptions *o)
+{
+	CovetError	err;
+
+	o->model_map = arg_text(fcinfo, i);
+	if (covet_fixture_style(arg_text(fcinfo, i + 1), &o->style, &err) != COVET_OK)
+		covet_pg_raise(&err);
+}
+
+/* loaddata's model_map and ignore_unknown at 4, 5 */
+static void
+load_opts(FunctionCallInfo fcinfo, CovetFixtureOptions *o)
+{
+	o->model_map = arg_text(fcinfo, 4);
+	if (PG_NARGS() > 5)
+	{
+		if (PG_ARGISNULL(5))
+			raise_null("ignore_unknown");
+		o->ignore_unknown = PG_GETARG_BOOL(5);
+	}
+}
+
 static CovetStatus
 core_dump(CovetDriver *d, void *arg, char **report, CovetError *err)
 {
@@ -212,13 +241,15 @@ core_dump(CovetDriver *d, void *arg, char **report, CovetError *err)
 	volatile CovetStatus rc = COVET_OK;
 
 	if (a->path == NULL)
-		return covet_fixture_dump(d, a->tables, a->format, &a->text, &a->len, &a->records, err);
+		return covet_fixture_dump_ex(d, a->tables, a->format, &a->opts, &a->text, &a->len,
+									 &a->records, err);
 	/* streamed; a cancel or an ERROR removes the temporary file too */
 	d->append_file = pg_append_file;
 	d->finish_file = pg_finish_file;
 	PG_TRY();
 	{
-		rc = covet_fixture_dump_file(d, a->path, a->tables, a->format, &a->records, err);
+		rc = covet_fixture_dump_file_ex(d, a->path, a->tables, a->format, &a->opts,
+										&a->records, err);
 	}
 	PG_CATCH();
 	{
@@ -242,11 +273,11 @@ core_load(CovetDriver *d, void *arg, char **report, CovetError *err)
 										  err) != COVET_OK)
 			return err->code;
 		d->read_chunk = pg_read_chunk;
-		return covet_fixture_load_file(d, a->path, a->format, a->on_conflict, a->table,
-									   &a->records, err);
+		return covet_fixture_load_file_ex(d, a->path, a->format, a->on_conflict, a->table,
+										  &a->opts, &a->records, err);
 	}
-	return covet_fixture_load(d, a->data, a->len, a->format, a->on_conflict, a->table,
-							  &a->records, err);
+	return covet_fixture_load_ex(d, a->data, a->len, a->format, a->on_conflict, a->table,
+								 &a->opts, &a->records, err);
 }
 
 /* Run a dump; the text (if any) is copied into the caller's memory. */
@@ -303,7 +334,8 @@ load_call(FunctionCallInfo fcinfo, LoadArgs *a)
 	return (int64) a->records;
 }
 
-/* covet_dumpdata(tables text DEFAULT NULL, format text DEFAULT 'json') */
+/* covet_dumpdata(tables text DEFAULT NULL, format text DEFAULT 'json',
+ *				  model_map text DEFAULT NULL, style text DEFAULT 'covet') */
 PG_FUNCTION_INFO_V1(covet_dumpdata);
 Datum
 covet_dumpdata(PG_FUNCTION_ARGS)
@@ -313,10 +345,12 @@ covet_dumpdata(PG_FUNCTION_ARGS)
 	memset(&a, 0, sizeof(a));
 	a.tables = arg_text(fcinfo, 0);
 	fx_args(arg_text(fcinfo, 1), NULL, &a.format, NULL);
+	dump_opts(fcinfo, 2, &a.opts);
 	PG_RETURN_TEXT_P(dump_call(&a));
 }
 
-/* covet_dumpdata_file(path text, tables text DEFAULT NULL, format text DEFAULT 'json') */
+/* covet_dumpdata_file(path text, tables text DEFAULT NULL, format text DEFAULT 'json',
+ *					   model_map text DEFAULT NULL, style text DEFAULT 'covet') */
 PG_FUNCTION_INFO_V1(covet_dumpdata_file);
 Datum
 covet_dumpdata_file(PG_FUNCTION_ARGS)
@@ -328,11 +362,12 @@ covet_dumpdata_file(PG_FUNCTION_ARGS)
 		raise_null("path");
 	a.tables = arg_text(fcinfo, 1);
 	fx_args(arg_text(fcinfo, 2), NULL, &a.format, NULL);
+	dump_opts(fcinfo, 3, &a.opts);
 	(void) dump_call(&a);
 	PG_RETURN_INT64((int64) a.records);
 }
 
-/* covet_loaddata(data text, format, on_conflict, table_name) */
+/* covet_loaddata(data text, format, on_conflict, table_name, model_map, ignore_unknown) */
 PG_FUNCTION_INFO_V1(covet_loaddata);
 Datum
 covet_loaddata(PG_FUNCTION_ARGS)
@@ -348,10 +383,11 @@ covet_loaddata(PG_FUNCTION_ARGS)
 	a.len = VARSIZE_ANY_EXHDR(data);
 	fx_args(arg_text(fcinfo, 1), arg_text(fcinfo, 2), &a.format, &a.on_conflict);
 	a.table = arg_text(fcinfo, 3);
+	load_opts(fcinfo, &a.opts);
 	PG_RETURN_INT64(load_call(fcinfo, &a));
 }
 
-/* covet_loaddata_file(path text, format, on_conflict, table_name) */
+/* covet_loaddata_file(path text, format, on_conflict, table_name, model_map, ignore_unknown) */
 PG_FUNCTION_INFO_V1(covet_loaddata_file);
 Datum
 covet_loaddata_file(PG_FUNCTION_ARGS)
@@ -363,6 +399,7 @@ covet_loaddata_file(PG_FUNCTION_ARGS)
 		raise_null("path");
 	fx_args(arg_text(fcinfo, 1), arg_text(fcinfo, 2), &a.format, &a.on_conflict);
 	a.table = arg_text(fcinfo, 3);
+	load_opts(fcinfo, &a.opts);
 	PG_RETURN_INT64(load_call(fcinfo, &a));
 }
 

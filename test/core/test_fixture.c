@@ -345,7 +345,7 @@ test_read_errors(void)
 			   "fixture record 1 (line 2): a record is an object with \"model\", \"pk\" and \"fields\"",
 			   "JSON: record not an object");
 	load_error(COVET_FORMAT_JSON, "[{\"model\": \"a\"},\n{\"pk\": 1}]", NULL, COVET_ERR_NOT_FOUND,
-			   "fixture record 1 (line 1): unknown model \"a\"",
+			   "fixture record 1 (line 1): unknown model \"a\": no table \"a\"",
 			   "JSON: unknown model");
 	load_error(COVET_FORMAT_JSON, "[\n\n{\"pk\": 1, \"fields\": {}}]", NULL, COVET_ERR_PARSE,
 			   "fixture record 1 (line 3): no \"model\"",
@@ -370,13 +370,13 @@ test_read_errors(void)
 			   "invalid YAML fixture at line 1: a YAML fixture is a sequence of records",
 			   "YAML: not a sequence");
 	load_error(COVET_FORMAT_YAML, "- model: users\n- 7\n", NULL, COVET_ERR_NOT_FOUND,
-			   "fixture record 1 (line 1): unknown model \"users\"",
+			   "fixture record 1 (line 1): unknown model \"users\": no table \"users\"",
 			   "YAML: unknown model");
 	load_error(COVET_FORMAT_YAML, "- 7\n", NULL, COVET_ERR_PARSE,
 			   "fixture record 1 (line 1): a record is a mapping with \"model\", \"pk\" and \"fields\"",
 			   "YAML: record not a mapping");
 	load_error(COVET_FORMAT_YAML, "- &a\n  model: users\n- *a\n", NULL, COVET_ERR_NOT_FOUND,
-			   "fixture record 1 (line 1): unknown model \"users\"",
+			   "fixture record 1 (line 1): unknown model \"users\": no table \"users\"",
 			   "YAML: anchors are read until the model is looked up");
 	load_error(COVET_FORMAT_YAML, "- model: x\n  fields:\n\tname: 1\n", NULL, COVET_ERR_PARSE,
 			   "invalid YAML fixture at line 3: found character that cannot start any token while scanning for the next token",

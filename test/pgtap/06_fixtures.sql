@@ -34,22 +34,22 @@ END
 $$;
 
 -- Signatures and defaults.
-SELECT is(pg_get_function_arguments('covet_dumpdata(text,text)'::regprocedure),
-		  'tables text DEFAULT NULL::text, format text DEFAULT ''json''::text',
+SELECT is(pg_get_function_arguments('covet_dumpdata(text,text,text,text)'::regprocedure),
+		  'tables text DEFAULT NULL::text, format text DEFAULT ''json''::text, model_map text DEFAULT NULL::text, style text DEFAULT ''covet''::text',
 		  'covet_dumpdata arguments and defaults');
-SELECT is(pg_get_function_arguments('covet_loaddata(text,text,text,text)'::regprocedure),
-		  'data text, format text DEFAULT ''json''::text, on_conflict text DEFAULT ''error''::text, table_name text DEFAULT NULL::text',
+SELECT is(pg_get_function_arguments('covet_loaddata(text,text,text,text,text,boolean)'::regprocedure),
+		  'data text, format text DEFAULT ''json''::text, on_conflict text DEFAULT ''error''::text, table_name text DEFAULT NULL::text, model_map text DEFAULT NULL::text, ignore_unknown boolean DEFAULT false',
 		  'covet_loaddata arguments and defaults');
-SELECT is(pg_get_function_arguments('covet_dumpdata_file(text,text,text)'::regprocedure),
-		  'path text, tables text DEFAULT NULL::text, format text DEFAULT ''json''::text',
+SELECT is(pg_get_function_arguments('covet_dumpdata_file(text,text,text,text,text)'::regprocedure),
+		  'path text, tables text DEFAULT NULL::text, format text DEFAULT ''json''::text, model_map text DEFAULT NULL::text, style text DEFAULT ''covet''::text',
 		  'covet_dumpdata_file arguments and defaults');
-SELECT is(pg_get_function_arguments('covet_loaddata_file(text,text,text,text)'::regprocedure),
-		  'path text, format text DEFAULT ''json''::text, on_conflict text DEFAULT ''error''::text, table_name text DEFAULT NULL::text',
+SELECT is(pg_get_function_arguments('covet_loaddata_file(text,text,text,text,text,boolean)'::regprocedure),
+		  'path text, format text DEFAULT ''json''::text, on_conflict text DEFAULT ''error''::text, table_name text DEFAULT NULL::text, model_map text DEFAULT NULL::text, ignore_unknown boolean DEFAULT false',
 		  'covet_loaddata_file arguments and defaults');
-SELECT function_returns('covet_dumpdata', ARRAY['text', 'text'], 'text', 'covet_dumpdata returns text');
-SELECT function_returns('covet_loaddata', ARRAY['text', 'text', 'text', 'text'], 'bigint', 'covet_loaddata returns bigint');
-SELECT function_returns('covet_dumpdata_file', ARRAY['text', 'text', 'text'], 'bigint', 'covet_dumpdata_file returns bigint');
-SELECT function_returns('covet_loaddata_file', ARRAY['text', 'text', 'text', 'text'], 'bigint', 'covet_loaddata_file returns bigint');
+SELECT function_returns('covet_dumpdata', ARRAY['text', 'text', 'text', 'text'], 'text', 'covet_dumpdata returns text');
+SELECT function_returns('covet_loaddata', ARRAY['text', 'text', 'text', 'text', 'text', 'boolean'], 'bigint', 'covet_loaddata returns bigint');
+SELECT function_returns('covet_dumpdata_file', ARRAY['text', 'text', 'text', 'text', 'text'], 'bigint', 'covet_dumpdata_file returns bigint');
+SELECT function_returns('covet_loaddata_file', ARRAY['text', 'text', 'text', 'text', 'text', 'boolean'], 'bigint', 'covet_loaddata_file returns bigint');
 
 -- Labels: volatile, not strict, commented, exact output settings.
 SELECT is((SELECT count(*)::int FROM pg_proc
@@ -72,10 +72,10 @@ SELECT is((SELECT count(*)::int FROM pg_proc
 		  4, 'all four fix extra_float_digits');
 
 -- Privileges: nothing for PUBLIC.
-SELECT ok(NOT has_function_privilege('public', 'covet_dumpdata(text,text)', 'EXECUTE'), 'PUBLIC cannot dump');
-SELECT ok(NOT has_function_privilege('public', 'covet_loaddata(text,text,text,text)', 'EXECUTE'), 'PUBLIC cannot load');
-SELECT ok(NOT has_function_privilege('public', 'covet_dumpdata_file(text,text,text)', 'EXECUTE'), 'PUBLIC cannot dump to a file');
-SELECT ok(NOT has_function_privilege('public', 'covet_loaddata_file(text,text,text,text)', 'EXECUTE'), 'PUBLIC cannot load a file');
+SELECT ok(NOT has_function_privilege('public', 'covet_dumpdata(text,text,text,text)', 'EXECUTE'), 'PUBLIC cannot dump');
+SELECT ok(NOT has_function_privilege('public', 'covet_loaddata(text,text,text,text,text,boolean)', 'EXECUTE'), 'PUBLIC cannot load');
+SELECT ok(NOT has_function_privilege('public', 'covet_dumpdata_file(text,text,text,text,text)', 'EXECUTE'), 'PUBLIC cannot dump to a file');
+SELECT ok(NOT has_function_privilege('public', 'covet_loaddata_file(text,text,text,text,text,boolean)', 'EXECUTE'), 'PUBLIC cannot load a file');
 
 CREATE TABLE tap_fx (id integer PRIMARY KEY, name text NOT NULL);
 INSERT INTO tap_fx VALUES (1, 'one'), (2, 'two');
@@ -83,8 +83,10 @@ INSERT INTO tap_fx VALUES (1, 'one'), (2, 'two');
 CREATE ROLE covet_tap_fixtures;
 SELECT is(pg_temp.as_role('covet_tap_fixtures', $$ SELECT covet_dumpdata('tap_fx') $$),
 		  '42501: permission denied for function covet_dumpdata', 'no EXECUTE without a grant');
-GRANT EXECUTE ON FUNCTION covet_dumpdata(text, text), covet_loaddata(text, text, text, text),
-	covet_dumpdata_file(text, text, text), covet_loaddata_file(text, text, text, text)
+GRANT EXECUTE ON FUNCTION covet_dumpdata(text, text, text, text),
+	covet_loaddata(text, text, text, text, text, boolean),
+	covet_dumpdata_file(text, text, text, text, text),
+	covet_loaddata_file(text, text, text, text, text, boolean)
 	TO covet_tap_fixtures;
 SELECT is(pg_temp.as_role('covet_tap_fixtures', $$ SELECT covet_dumpdata('tap_fx') $$),
 		  '42501: permission denied for table tap_fx', 'a dump needs SELECT on the table');
@@ -123,7 +125,7 @@ SELECT throws_ok($$ SELECT covet_dumpdata('tap_fx', 'xml') $$, '22023', 'unknown
 SELECT throws_ok($$ SELECT covet_loaddata('[{"model": "tap_fx", "pk": 9, "fields": {"name": null}}]') $$,
 				 '23502', NULL, 'load: a NOT NULL violation keeps its SQLSTATE');
 SELECT throws_ok($$ SELECT covet_loaddata('[{"model": "nope", "pk": 9, "fields": {}}]') $$,
-				 '42P01', 'fixture record 1 (line 1): unknown model "nope"', 'load: unknown model is 42P01');
+				 '42P01', 'fixture record 1 (line 1): unknown model "nope": no table "nope"', 'load: unknown model is 42P01');
 SELECT throws_ok($$ SELECT covet_loaddata('[{"model": "tap_fx", "pk": 9') $$,
 				 '42601', NULL, 'load: malformed JSON is 42601');
 

@@ -20,12 +20,15 @@ Then:
      below fails the test, so a new one cannot be missed.
 Prints TAP.
 """
+import atexit
 import glob
 import json
 import os
 import re
+import shutil
 import sqlite3
 import sys
+import tempfile
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
 from hosttap import ok, connect, one, rows, error_of, done_testing  # noqa: E402
@@ -140,6 +143,14 @@ def last_run_undo(c):
     return one(c, "SELECT undo_table IS NOT NULL FROM covet_runs ORDER BY id DESC LIMIT 1") == 1
 
 
+UNKNOWN_FIELD = '[{"model": "t", "pk": 9, "fields": {"n": 9, "no_such_field": 1}}]'
+UNKNOWN_FIELD_DIR = tempfile.mkdtemp(prefix="covet_engines_")
+atexit.register(shutil.rmtree, UNKNOWN_FIELD_DIR, True)
+UNKNOWN_FIELD_FILE = os.path.join(UNKNOWN_FIELD_DIR, "unknown.json")
+with open(UNKNOWN_FIELD_FILE, "w") as f:
+    f.write(UNKNOWN_FIELD)
+
+
 # A valid call of each function with boolean arguments: its arguments in
 # order (True/False where a boolean goes), and whether it needs m1 applied.
 CALLS = {
@@ -160,6 +171,9 @@ CALLS = {
     "covet_dedup": (["t", "w", "first", None, 100, True], False),
     "covet_split_part": (["a b c", " ", 2, False], False),
     "covet_define": (["m9", "CREATE TABLE m9 (i integer)", None, None, "schema", True], False),
+    # ignore_unknown: a field no table has is skipped, or fails the load
+    "covet_loaddata": ([UNKNOWN_FIELD, "json", "error", None, None, True], False),
+    "covet_loaddata_file": ([UNKNOWN_FIELD_FILE, "json", "error", None, None, True], False),
 }
 
 
@@ -211,7 +225,7 @@ def rest(c, fn, args):
 
 
 MEANING = {"dry_run": dry_run, "undo": undo, "only_null": only_null,
-           "skip_errors": skip_errors, "case_sensitive": case_sensitive, "rest": rest,
+           "skip_errors": skip_errors, "ignore_unknown": skip_errors, "case_sensitive": case_sensitive, "rest": rest,
            "atomic": atomic}
 
 checked = 0
