@@ -892,6 +892,11 @@ check_record(Loader *L, LoadTable *lt)
 		}
 		if (rewritten)
 		{
+			if (out.failed)
+			{
+				covet_buf_free(&out);
+				return oom(L);
+			}
 			r->val_off[i] = r->arena.len;
 			covet_buf_appendn(&r->arena, out.data, out.len);
 			covet_buf_appendc(&r->arena, '\0');
