@@ -830,8 +830,8 @@ covet_fx_check_value(const CovetFxCheck *ck, const char *val, CovetBuf *tmp,
 		memcpy(err->sqlstate, "42804", 6);	/* datatype_mismatch */
 		return COVET_ERR_INVALID;
 	}
-	if (ck->type == COVET_CK_OTHER)
-		return COVET_OK;
+	if (ck->type == COVET_CK_OTHER || (ck->type == COVET_CK_TEXT && ck->len < 0))
+		return COVET_OK;		/* any scalar's text will do */
 
 	/* the value's text, as PostgreSQL's input function would see it */
 	covet_buf_reset(tmp);
