@@ -111,12 +111,20 @@ covet_diff_run(CovetDriver *d, const CovetDiffArgs *args, CovetResult *out,
 	if ((rc = covet_diff_renames_parse(&d->mem, args->renames, &renames, &nrenames, err)) != COVET_OK)
 		return rc;
 	rc = covet_catalog_read(d, args->source, COVET_CATALOG_ALL, &src, err);
-	if (rc == COVET_OK)
+	if (rc == COVET_OK && args->target_is_sql && args->target_driver != NULL)
+	{
+		CovetDriver *td = args->target_driver;
+		CovetScriptStats st;
+
+		if ((rc = td->exec_script(td->ctx, args->target, &st, err)) != COVET_OK)
+			covet_error_prefix(err, "target SQL: ");
+		else
+			rc = covet_catalog_read(td, "main", COVET_CATALOG_ALL, &tgt, err);
+	}
+	else if (rc == COVET_OK)
 		rc = args->target_is_sql ?
 			covet_catalog_read_sql(d, args->scratch_name, args->scratch_create,
-								   args->scratch_drop,
-								   d->dialect->engine == COVET_ENGINE_SQLITE,
-								   args->target, &tgt, err) :
+								   args->scratch_drop, false, args->target, &tgt, err) :
 			covet_catalog_read(d, args->target, COVET_CATALOG_ALL, &tgt, err);
 	if (rc == COVET_OK && strcmp(src->schema, tgt->schema) == 0 && !args->target_is_sql)
 	{
@@ -135,7 +143,7 @@ covet_diff_run(CovetDriver *d, const CovetDiffArgs *args, CovetResult *out,
 		covet_result_free(d, out);
 	covet_diff_free(&d->mem, diff);
 	covet_catalog_free(d, src);
-	covet_catalog_free(d, tgt);
+	covet_catalog_free(args->target_is_sql && args->target_driver ? args->target_driver : d, tgt);
 	renames_free(&d->mem, renames, nrenames);
 	return rc;
 }
