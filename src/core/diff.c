@@ -191,6 +191,7 @@ covet_diff_renames_parse(CovetMem *mem, const char *json, CovetRename **out,
 
 	*out = NULL;
 	*n = 0;
+	covet_error_clear(err);
 	if (json == NULL || json[strspn(json, " \t\r\n")] == '\0')
 		return COVET_OK;
 	if (covet_json_parse(mem, json, &j, &jerr) != COVET_OK)
@@ -228,32 +229,34 @@ covet_diff_renames_parse(CovetMem *mem, const char *json, CovetRename **out,
 			covet_error_hint(err, "renames is a JSON object: {\"table.column\": \"new_column\", \"table\": \"new_table\"}.");
 			break;
 		}
-		if (dot != NULL)
-		{
-			r[i].table = covet_strndup(mem, key, (size_t) (dot - key));
-			r[i].column = covet_strdup(mem, dot + 1);
-		}
-		else
-			r[i].table = covet_strdup(mem, key);
+		r[i].table = dot ? covet_strndup(mem, key, (size_t) (dot - key)) : covet_strdup(mem, key);
+		r[i].column = dot ? covet_strdup(mem, dot + 1) : NULL;
 		r[i].to = covet_strdup(mem, j->items[i]->text);
+		if (r[i].table == NULL || (dot && r[i].column == NULL) || r[i].to == NULL)
+		{
+			covet_error_set(err, COVET_ERR_NOMEM, "out of memory");
+			i++;
+			break;
+		}
 	}
-	if (i == j->n)
-		*n = j->n;
-	covet_json_free(mem, j);
-	if (i < *n || (i != j->n))
+	if (i < j->n || err->code == COVET_ERR_NOMEM)
 	{
-		int			k;
+		int			k,
+					nmade = i < j->n ? i + 1 : j->n;
+		CovetStatus code = err->code;
 
-		for (k = 0; k <= i && k < j->n; k++)
+		for (k = 0; k < nmade; k++)
 		{
 			covet_free(mem, r[k].table);
 			covet_free(mem, r[k].column);
 			covet_free(mem, r[k].to);
 		}
 		covet_free(mem, r);
-		*n = 0;
-		return COVET_ERR_INVALID;
+		covet_json_free(mem, j);
+		return code;
 	}
+	*n = j->n;
+	covet_json_free(mem, j);
 	*out = r;
 	return COVET_OK;
 }
