@@ -42,7 +42,7 @@ renames_free(CovetMem *mem, CovetRename *r, int n)
 	covet_free(mem, r);
 }
 
-/* Count the rows of tables that are in one catalog only. */
+/* Count the rows of tables that are in one catalog only or lose a column. */
 static CovetStatus
 count_unmatched(CovetDriver *d, CovetCatalog *a, const CovetCatalog *b,
 				CovetError *err)
@@ -51,8 +51,17 @@ count_unmatched(CovetDriver *d, CovetCatalog *a, const CovetCatalog *b,
 	int			i;
 
 	for (i = 0; rc == COVET_OK && i < a->ntables; i++)
-		if (covet_catalog_table(b, a->tables[i].name) == NULL)
+	{
+		const CovetCatTable *other = covet_catalog_table(b, a->tables[i].name);
+		bool		lost = other == NULL;
+		int			k;
+
+		/* a table losing a column: its candidates are scored by data too */
+		for (k = 0; !lost && k < a->tables[i].ncols; k++)
+			lost = covet_catalog_column(other, a->tables[i].cols[k].name) == NULL;
+		if (lost)
 			rc = covet_catalog_count_rows(d, a, &a->tables[i], err);
+	}
 	return rc;
 }
 

@@ -19,6 +19,7 @@
 #include "funcapi.h"
 #include "miscadmin.h"
 #include "utils/builtins.h"
+#include "utils/guc.h"
 #include "utils/tuplestore.h"
 
 #include "covet_pg.h"
@@ -71,7 +72,12 @@ covet_diff(PG_FUNCTION_ARGS)
 	dc.args.target_is_sql = strpbrk(dc.args.target, " \t\r\n(;") != NULL;
 	dc.args.scratch_name = psprintf("covet_diff_%d", MyProcPid);
 	dc.args.scratch_create = psprintf("CREATE SCHEMA %s", quote_identifier(dc.args.scratch_name));
-	dc.args.scratch_drop = psprintf("DROP SCHEMA %s CASCADE", quote_identifier(dc.args.scratch_name));
+	/* quietly: no NOTICE listing what the cascade dropped */
+	dc.args.scratch_drop = psprintf("SELECT pg_catalog.set_config('client_min_messages', 'warning', true);"
+									" DROP SCHEMA %s CASCADE;"
+									" SELECT pg_catalog.set_config('client_min_messages', %s, true)",
+									quote_identifier(dc.args.scratch_name),
+									quote_literal_cstr(GetConfigOption("client_min_messages", false, false)));
 
 	InitMaterializedSRF(fcinfo, 0);
 	desc = rsinfo->setDesc;
