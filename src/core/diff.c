@@ -196,10 +196,13 @@ covet_diff_renames_parse(CovetMem *mem, const char *json, CovetRename **out,
 		return COVET_OK;
 	if (covet_json_parse(mem, json, &j, &jerr) != COVET_OK)
 	{
+		const char *why = strncmp(jerr.message, "invalid spec: ", 14) == 0 ?
+			jerr.message + 14 : jerr.message;
+
 		if (jerr.code == COVET_ERR_NOMEM)
 			return covet_error_set(err, COVET_ERR_NOMEM, "out of memory");
 		covet_error_set(err, COVET_ERR_INVALID, "invalid renames argument");
-		covet_error_detail(err, "%s", jerr.message);
+		covet_error_detail(err, "The JSON does not parse: %s.", why);
 		covet_error_hint(err, "renames is a JSON object: {\"table.column\": \"new_column\", \"table\": \"new_table\"}.");
 		return COVET_ERR_INVALID;
 	}
