@@ -36,6 +36,8 @@
 #   fxmemory peak memory of covet_dumpdata_file and covet_loaddata_file at
 #            FXMEM_BENCH_ROWS (default 100,000 and 1,000,000) rows
 #            (test/bench/fxmemory.sh): flat, as they stream
+#   diff     covet_diff of two 100-table schemas (10 columns, 3 indexes and
+#            2 foreign keys each; test/bench/diff.sh), target under 0.5 s
 #   migrate  one long migration (test/bench/migrate.sh): MIG_STATEMENTS
 #            (default 1,490,000, 51 MB) INSERTs applied by covet_migrate_up;
 #            time and peak memory (PostgreSQL: the backend's private peak
@@ -49,7 +51,7 @@
 # Settings: ROWS, MEM_ROWS (0 skips the memory runs at scale), FIX_ROWS,
 # MIG_STATEMENTS (0 skips the migrate section),
 # BENCH_REPEAT (rounds per approach, best reported; default 2),
-# BENCH_ONLY=runner, BENCH_ONLY=lockretry, BENCH_ONLY=batch, BENCH_ONLY=fixtures, BENCH_ONLY=fxmemory, BENCH_ONLY=commit, BENCH_ONLY=django, BENCH_ONLY=migrate or BENCH_ONLY=cli to run one kind
+# BENCH_ONLY=runner, BENCH_ONLY=lockretry, BENCH_ONLY=batch, BENCH_ONLY=fixtures, BENCH_ONLY=fxmemory, BENCH_ONLY=commit, BENCH_ONLY=django, BENCH_ONLY=migrate, BENCH_ONLY=cli or BENCH_ONLY=diff to run one kind
 # of section, BENCH_ENGINE=sqlite or BENCH_ENGINE=postgres to run one engine, BENCH_NO_INSTALL=1 to use
 # the installed PostgreSQL extension as it is (root runs make install first).  A default run takes about
 # 22 minutes on 2 CPUs (fixtures about 7 of them), plus about 5 for cli (sqitch 2 to 3).
@@ -86,14 +88,16 @@ fixtures_init
 . "$ROOT/test/bench/cli.sh"
 # shellcheck source=test/bench/django.sh
 . "$ROOT/test/bench/django.sh"
+# shellcheck source=test/bench/diff.sh
+. "$ROOT/test/bench/diff.sh"
 # shellcheck source=test/scripts/lib/pgmem.sh
 . "$ROOT/test/scripts/lib/pgmem.sh"
 # shellcheck source=test/bench/fxmemory.sh
 . "$ROOT/test/bench/fxmemory.sh"
 migrate_init
 
-SQLITE_SECTIONS=(sqlite_runner sqlite_commit sqlite_batch sqlite_fixtures sqlite_fxmemory sqlite_django sqlite_migrate sqlite_cli)
-PG_SECTIONS=(pg_runner pg_commit pg_lockretry pg_batch pg_fixtures pg_fxmemory pg_django pg_migrate pg_cli)
+SQLITE_SECTIONS=(sqlite_runner sqlite_commit sqlite_batch sqlite_fixtures sqlite_fxmemory sqlite_django sqlite_migrate sqlite_cli sqlite_diff)
+PG_SECTIONS=(pg_runner pg_commit pg_lockretry pg_batch pg_fixtures pg_fxmemory pg_django pg_migrate pg_cli pg_diff)
 case "${BENCH_ONLY:-}" in
 runner) SQLITE_SECTIONS=(sqlite_runner) PG_SECTIONS=(pg_runner) ;;
 commit) SQLITE_SECTIONS=(sqlite_commit) PG_SECTIONS=(pg_commit) ;;
@@ -104,6 +108,7 @@ migrate) SQLITE_SECTIONS=(sqlite_migrate) PG_SECTIONS=(pg_migrate) ;;
 cli) SQLITE_SECTIONS=(sqlite_cli) PG_SECTIONS=(pg_cli) ;;
 fxmemory) SQLITE_SECTIONS=(sqlite_fxmemory) PG_SECTIONS=(pg_fxmemory) ;;
 django) SQLITE_SECTIONS=(sqlite_django) PG_SECTIONS=(pg_django) ;;
+diff) SQLITE_SECTIONS=(sqlite_diff) PG_SECTIONS=(pg_diff) ;;
 esac
 case "${BENCH_ENGINE:-}" in
 sqlite) PG_SECTIONS=() ;;
