@@ -110,5 +110,6 @@ extern void covet_sqlite_fn_migrate_down_commit(sqlite3_context *ctx, int argc,
 extern int	covet_fixtures_register(sqlite3 *db, CovetConn *conn, char **pzErrMsg);
 extern int	covet_seed_register(sqlite3 *db, CovetConn *conn, char **pzErrMsg);
 extern int	covet_formats_register(sqlite3 *db, CovetConn *conn, char **pzErrMsg);
+extern int	covet_schemagen_register(sqlite3 *db, CovetConn *conn, char **pzErrMsg);
 
 #endif							/* COVET_SQLITE_H */
