@@ -255,6 +255,24 @@ extern CovetStatus covet_catalog_read(CovetDriver *d, const char *schema,
 									  CovetError *err);
 extern void covet_catalog_free(CovetDriver *d, CovetCatalog *cat);
 
+/*
+ * Build SQL text in a scratch schema and read it: create_sql makes the
+ * scratch schema (PostgreSQL: CREATE SCHEMA; SQLite: ATTACH ':memory:'),
+ * the text runs with search_path set to it (PostgreSQL) or with each of
+ * its CREATE statements' objects qualified with it (SQLite, where the text
+ * may hold nothing but CREATE statements), the schema is read, and
+ * drop_sql removes it (also after a failure, where the engine allows).
+ */
+extern CovetStatus covet_catalog_read_sql(CovetDriver *d, const char *scratch,
+										  const char *create_sql,
+										  const char *drop_sql, bool qualify,
+										  const char *text, CovetCatalog **out,
+										  CovetError *err);
+
+/* Count a table's rows exactly into t->rows (rename scoring). */
+extern CovetStatus covet_catalog_count_rows(CovetDriver *d, const CovetCatalog *cat,
+											CovetCatTable *t, CovetError *err);
+
 /* Lookups by exact name (NULL: none). */
 extern CovetCatTable *covet_catalog_table(const CovetCatalog *cat, const char *name);
 extern CovetCatView *covet_catalog_view(const CovetCatalog *cat, const char *name);
