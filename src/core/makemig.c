@@ -42,6 +42,7 @@ typedef struct MakeState
 {
 	const CovetMakeMigration *args;
 	CovetDiff  *diff;
+	CovetCatalog *src;			/* the source, as read */
 	CovetGenPart parts[MAX_PARTS];
 	int			nparts;
 	char	   *text;
@@ -144,9 +145,53 @@ covet_gen_candidates(const CovetDiff *diff, CovetBuf *json, CovetBuf *list)
 	return n;
 }
 
+/*
+ * A SQLite rebuild drops the old table after copying it: data is lost only
+ * when the copy (the INSERT ... SELECT step of the same table before it)
+ * leaves a column of the source table out.
+ */
+static bool
+rebuild_keeps_data(const CovetDiff *diff, int k, const CovetCatalog *src)
+{
+	const CovetDiffStep *drop = &diff->steps[k];
+	const CovetCatTable *t;
+	int			i,
+				ncols = 0,
+				quotes = 0;
+
+	if (!(drop->hazards & COVET_HZ_REBUILD) || drop->object == NULL ||
+		strncmp(drop->object, "table ", 6) != 0 ||
+		(t = covet_catalog_table(src, drop->object + 6)) == NULL)
+		return false;
+	for (i = 0; i < t->ncols; i++)
+		if (!t->cols[i].generated)
+			ncols++;
+	for (i = k - 1; i >= 0; i--)
+	{
+		const CovetDiffStep *s = &diff->steps[i];
+		const char *sel,
+				   *from,
+				   *p;
+
+		if (s->object == NULL || strcmp(s->object, drop->object) != 0 ||
+			s->statement == NULL || strncmp(s->statement, "INSERT INTO", 11) != 0 ||
+			strstr(s->statement, "sqlite_sequence") != NULL)
+			continue;
+		sel = strstr(s->statement, " SELECT ");
+		from = sel ? strstr(sel, " FROM ") : NULL;
+		if (from == NULL)
+			continue;
+		for (p = sel; p < from; p++)
+			quotes += *p == '"';
+		return quotes / 2 == ncols;
+	}
+	return false;
+}
+
 /* Refuse steps that delete data, naming them (and the renames JSON). */
 static CovetStatus
-check_data_loss(CovetDriver *d, const CovetDiff *diff, CovetError *err)
+check_data_loss(CovetDriver *d, const CovetDiff *diff, const CovetCatalog *src,
+				CovetError *err)
 {
 	CovetBuf	json,
 				cands,
@@ -161,7 +206,8 @@ check_data_loss(CovetDriver *d, const CovetDiff *diff, CovetError *err)
 	ncand = covet_gen_candidates(diff, &json, &cands);
 	for (i = 0; i < diff->nsteps; i++)
 		if ((diff->steps[i].hazards & COVET_HZ_DELETES_DATA) &&
-			!(diff->steps[i].hazards & COVET_HZ_RENAME_CANDIDATE))
+			!(diff->steps[i].hazards & COVET_HZ_RENAME_CANDIDATE) &&
+			!rebuild_keeps_data(diff, i, src))
 			covet_buf_appendf(&lost, "%s%s", nlost++ > 0 ? ", " : "",
 							  diff->steps[i].object ? diff->steps[i].object : "?");
 	if (ncand > 0)
@@ -438,7 +484,8 @@ make_body(CovetDriver *d, void *arg, CovetBuf *report, CovetError *err)
 
 /* covet_diff_run's reading, keeping the steps (diff_run.c gives rows). */
 static CovetStatus
-make_diff(CovetDriver *d, const CovetDiffArgs *a, CovetDiff **out, CovetError *err)
+make_diff(CovetDriver *d, const CovetDiffArgs *a, CovetDiff **out,
+		  CovetCatalog **srcp, CovetError *err)
 {
 	CovetRename *renames = NULL;
 	int			nrenames = 0;
@@ -472,7 +519,7 @@ make_diff(CovetDriver *d, const CovetDiffArgs *a, CovetDiff **out, CovetError *e
 			rc = covet_catalog_count_rows(d, tgt, &tgt->tables[i], err);
 	if (rc == COVET_OK)
 		rc = covet_diff_catalogs(&d->mem, src, tgt, renames, nrenames, out, err);
-	covet_catalog_free(d, src);
+	*srcp = src;
 	covet_catalog_free(d, tgt);
 	for (i = 0; i < nrenames; i++)
 	{
@@ -498,10 +545,9 @@ covet_makemigration_run(CovetDriver *d, const CovetMakeMigration *args,
 	ms.args = args;
 	if ((rc = covet_name_check("migration name", args->name, err)) != COVET_OK)
 		return rc;
-	if ((rc = make_diff(d, &args->diff, &ms.diff, err)) != COVET_OK)
-		return rc;
-	if (!args->allow_data_loss)
-		rc = check_data_loss(d, ms.diff, err);
+	rc = make_diff(d, &args->diff, &ms.diff, &ms.src, err);
+	if (rc == COVET_OK && !args->allow_data_loss)
+		rc = check_data_loss(d, ms.diff, ms.src, err);
 	if (rc == COVET_OK)
 		rc = build_parts(d, &ms, err);
 	if (rc == COVET_OK && ms.nparts == 0)
@@ -522,6 +568,7 @@ covet_makemigration_run(CovetDriver *d, const CovetMakeMigration *args,
 		covet_buf_free(&ms.parts[i].down);
 	}
 	covet_diff_free(&d->mem, ms.diff);
+	covet_catalog_free(d, ms.src);
 	*text = ms.text;
 	return rc;
 }
