@@ -80,9 +80,18 @@ covet_gen_file_text(const CovetGenPart *p, const char *comment, CovetBuf *out)
 		covet_buf_appendf(out, "-- covet:kind %s\n", p->kind);
 	if (!p->atomic)
 		covet_buf_append(out, "-- covet:no-transaction\n");
-	covet_buf_appendf(out, "\n-- covet:up\n%s", p->up.data ? p->up.data : "");
+	covet_buf_appendf(out, "\n-- covet:up\n%s\n", p->up.data ? p->up.data : "");
 	if (!p->irreversible)
-		covet_buf_appendf(out, "\n-- covet:down\n%s", p->down.data ? p->down.data : "");
+		covet_buf_appendf(out, "\n-- covet:down\n%s\n", p->down.data ? p->down.data : "");
+}
+
+static void
+trim_end(char *s)
+{
+	size_t		len = s ? strlen(s) : 0;
+
+	while (len > 0 && (s[len - 1] == '\n' || s[len - 1] == '\r'))
+		s[--len] = '\0';
 }
 
 CovetStatus
@@ -94,6 +103,9 @@ covet_gen_define(CovetDriver *d, const CovetGenPart *p, CovetError *err)
 
 	memset(&def, 0, sizeof(def));
 	def.name = p->name;
+	/* as covet_load reads the file back: no blank line around a section */
+	trim_end(p->up.data);
+	trim_end(p->down.data);
 	def.up = p->up.data ? p->up.data : "";
 	def.down = p->irreversible ? NULL : p->down.data ? p->down.data : "";
 	def.deps = p->deps;
