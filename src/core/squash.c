@@ -399,6 +399,47 @@ check_range(CovetDriver *d, SquashState *ss, CovetError *err)
 	return COVET_OK;
 }
 
+/*
+ * Append a statement of the scratch diff without the scratch schema's
+ * name: PostgreSQL's diff qualifies names with the schema it read, and the
+ * squashed migration must land where the originals did (unqualified).
+ */
+static void
+append_unqualified(SquashState *ss, CovetBuf *buf, const char *stmt)
+{
+	const char *sch = ss->args->scratch_schema;
+	size_t		sl = strlen(sch);
+	CovetBuf	b;
+	const char *p = stmt;
+
+	if (!ss->args->scratch_savepoint)
+	{
+		covet_gen_append_stmt(buf, stmt);
+		return;
+	}
+	covet_buf_init(&b, buf->mem);
+	covet_buf_append(&b, "");
+	while (*p)
+	{
+		if (p[0] == '"' && strncmp(p + 1, sch, sl) == 0 && p[1 + sl] == '"' && p[2 + sl] == '.')
+		{
+			p += sl + 3;
+			continue;
+		}
+		if (strncmp(p, sch, sl) == 0 && p[sl] == '.' &&
+			(p == stmt || !(isalnum((unsigned char) p[-1]) || p[-1] == '_' || p[-1] == '"')))
+		{
+			p += sl + 1;
+			continue;
+		}
+		covet_buf_appendc(&b, *p++);
+	}
+	covet_gen_append_stmt(buf, b.data ? b.data : "");
+	if (b.failed)
+		buf->failed = true;
+	covet_buf_free(&b);
+}
+
 /* Append one segment's diff (prev -> cur) to the squashed migration. */
 static CovetStatus
 add_segment(CovetDriver *d, SquashState *ss, const CovetCatalog *prev,
@@ -448,7 +489,7 @@ add_segment(CovetDriver *d, SquashState *ss, const CovetCatalog *prev,
 		if ((s->hazards & COVET_HZ_NON_TRANSACTIONAL) &&
 			strncasecmp(s->statement, "PRAGMA", 6) == 0)
 			continue;
-		covet_gen_append_stmt(&p->up, s->statement);
+		append_unqualified(ss, &p->up, s->statement);
 		if (s->reverse == NULL)
 			p->irreversible = true;
 		else
@@ -456,7 +497,7 @@ add_segment(CovetDriver *d, SquashState *ss, const CovetCatalog *prev,
 			CovetBuf	b;
 
 			covet_buf_init(&b, &d->mem);
-			covet_gen_append_stmt(&b, s->reverse);
+			append_unqualified(ss, &b, s->reverse);
 			covet_buf_append(&b, down.data);
 			covet_buf_free(&down);
 			down = b;
