@@ -200,6 +200,17 @@ BEGIN
 END
 $covet$;
 
+-- ---------------------------------------------------------------------
+-- schema diff (issue 15): covet_diff
+-- ---------------------------------------------------------------------
+CREATE FUNCTION covet_diff(source text, target text, renames text DEFAULT NULL)
+RETURNS TABLE (ordinal integer, statement text, reverse_statement text,
+			   object text, hazards text)
+AS 'MODULE_PATHNAME', 'covet_diff'
+LANGUAGE C VOLATILE SECURITY INVOKER;
+COMMENT ON FUNCTION covet_diff(text, text, text) IS 'The statements that turn schema source into target (a schema, or SQL text built in a scratch schema), in dependency order, each with its reverse statement, the object it changes and its hazards; renames is a JSON object accepting rename candidates ({"table.column": "new", "table": "new"})';
+REVOKE EXECUTE ON FUNCTION covet_diff(text, text, text) FROM PUBLIC;
+
 -- Generated migrations and squash (covet_makemigration, covet_squash).
 CREATE TABLE covet.squashed (
 	name text NOT NULL,

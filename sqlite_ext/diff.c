@@ -12,9 +12,9 @@
  *     SELECT statement FROM covet_diff('main', 'CREATE TABLE t (id integer PRIMARY KEY)');
  *
  * source and target are attached database names; a target holding white
- * space, "(" or ";" is SQL text instead, built in an in-memory database
- * attached as covet_diff_target and detached after (the core qualifies
- * each CREATE statement's object with it).  xFilter asks the core for all
+ * space, "(" or ";" is SQL text instead, built in an in-memory database of
+ * a connection of its own, closed with the cursor (an attached database
+ * cannot be detached while the caller's SELECT runs).  xFilter asks the core for all
  * the rows (covet_diff_run); the cursor keeps them until it is closed.
  *
  *-------------------------------------------------------------------------
@@ -43,6 +43,9 @@ typedef struct DiffCursor
 	sqlite3_vtab_cursor base;
 	SqliteCall	call;
 	bool		have_call;
+	sqlite3    *scratch;		/* the SQL target's database, or NULL */
+	CovetConn	scratch_conn;
+	SqliteCall	scratch_call;
 	CovetResult rows;
 	int			row;
 } DiffCursor;
@@ -100,6 +103,12 @@ cursor_reset(DiffCursor *cur)
 		covet_sqlite_call_done(&cur->call);
 		cur->have_call = false;
 	}
+	if (cur->scratch != NULL)
+	{
+		covet_sqlite_call_done(&cur->scratch_call);
+		sqlite3_close(cur->scratch);
+		cur->scratch = NULL;
+	}
 	memset(&cur->rows, 0, sizeof(cur->rows));
 	cur->row = 0;
 }
@@ -146,7 +155,7 @@ diff_filter(sqlite3_vtab_cursor *c, int idxNum, const char *idxStr,
 	for (i = 0; i < 2; i++)
 		if (i >= argc || sqlite3_value_type(argv[i]) == SQLITE_NULL)
 		{
-			covet_error_set(&err, COVET_ERR_NULL, "%s must not be NULL", names[i]);
+			covet_error_set(&err, COVET_ERR_NULL, "%s must not be null", names[i]);
 			return vtab_error(c->pVtab, &err);
 		}
 	args.source = (const char *) sqlite3_value_text(argv[0]);
@@ -156,11 +165,22 @@ diff_filter(sqlite3_vtab_cursor *c, int idxNum, const char *idxStr,
 	if (args.source == NULL || args.target == NULL)
 		return SQLITE_NOMEM;
 	args.target_is_sql = is_sql_text(args.target);
-	args.scratch_name = "covet_diff_target";
-	args.scratch_create = "ATTACH ':memory:' AS \"covet_diff_target\"";
-	args.scratch_drop = "DETACH \"covet_diff_target\"";
 	covet_sqlite_call_init(&cur->call, vt->conn);
 	cur->have_call = true;
+	if (args.target_is_sql)
+	{
+		if (sqlite3_open_v2(":memory:", &cur->scratch,
+							SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) != SQLITE_OK)
+		{
+			sqlite3_close(cur->scratch);
+			cur->scratch = NULL;
+			return SQLITE_NOMEM;
+		}
+		memset(&cur->scratch_conn, 0, sizeof(cur->scratch_conn));
+		cur->scratch_conn.db = cur->scratch;
+		covet_sqlite_call_init(&cur->scratch_call, &cur->scratch_conn);
+		args.target_driver = &cur->scratch_call.driver;
+	}
 	if (covet_diff_run(&cur->call.driver, &args, &cur->rows, &err) != COVET_OK)
 		return vtab_error(c->pVtab, &err);
 	return SQLITE_OK;
@@ -277,7 +297,7 @@ fn_foreign_key_check(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 
 	if (schema == NULL)
 	{
-		sqlite3_result_error(ctx, "schema must not be NULL", -1);
+		sqlite3_result_error(ctx, "schema must not be null", -1);
 		return;
 	}
 	rc = sqlite3_prepare_v2(db, "SELECT \"table\", rowid, parent FROM pragma_foreign_key_check(NULL, ?1)",

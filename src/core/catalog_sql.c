@@ -189,7 +189,7 @@ static const char pg_functions[] =
 
 /* name, table, definition, function it runs (signature), comment */
 static const char pg_triggers[] =
-"SELECT tg.tgname, c.relname, pg_catalog.pg_get_triggerdef(tg.oid),"
+"SELECT tg.tgname, c.relname, pg_catalog.pg_get_triggerdef(tg.oid, true),"
 " (SELECT pg_catalog.concat(p.proname, '(', pg_catalog.pg_get_function_identity_arguments(p.oid), ')')"
 " FROM pg_catalog.pg_proc p WHERE p.oid {=} tg.tgfoid AND p.pronamespace {=} n.oid),"
 " pg_catalog.obj_description(tg.oid, 'pg_trigger')"

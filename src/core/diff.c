@@ -191,14 +191,18 @@ covet_diff_renames_parse(CovetMem *mem, const char *json, CovetRename **out,
 
 	*out = NULL;
 	*n = 0;
+	covet_error_clear(err);
 	if (json == NULL || json[strspn(json, " \t\r\n")] == '\0')
 		return COVET_OK;
 	if (covet_json_parse(mem, json, &j, &jerr) != COVET_OK)
 	{
+		const char *why = strncmp(jerr.message, "invalid spec: ", 14) == 0 ?
+			jerr.message + 14 : jerr.message;
+
 		if (jerr.code == COVET_ERR_NOMEM)
 			return covet_error_set(err, COVET_ERR_NOMEM, "out of memory");
 		covet_error_set(err, COVET_ERR_INVALID, "invalid renames argument");
-		covet_error_detail(err, "%s", jerr.message);
+		covet_error_detail(err, "The JSON does not parse: %s.", why);
 		covet_error_hint(err, "renames is a JSON object: {\"table.column\": \"new_column\", \"table\": \"new_table\"}.");
 		return COVET_ERR_INVALID;
 	}
@@ -228,32 +232,34 @@ covet_diff_renames_parse(CovetMem *mem, const char *json, CovetRename **out,
 			covet_error_hint(err, "renames is a JSON object: {\"table.column\": \"new_column\", \"table\": \"new_table\"}.");
 			break;
 		}
-		if (dot != NULL)
-		{
-			r[i].table = covet_strndup(mem, key, (size_t) (dot - key));
-			r[i].column = covet_strdup(mem, dot + 1);
-		}
-		else
-			r[i].table = covet_strdup(mem, key);
+		r[i].table = dot ? covet_strndup(mem, key, (size_t) (dot - key)) : covet_strdup(mem, key);
+		r[i].column = dot ? covet_strdup(mem, dot + 1) : NULL;
 		r[i].to = covet_strdup(mem, j->items[i]->text);
+		if (r[i].table == NULL || (dot && r[i].column == NULL) || r[i].to == NULL)
+		{
+			covet_error_set(err, COVET_ERR_NOMEM, "out of memory");
+			i++;
+			break;
+		}
 	}
-	if (i == j->n)
-		*n = j->n;
-	covet_json_free(mem, j);
-	if (i < *n || (i != j->n))
+	if (i < j->n || err->code == COVET_ERR_NOMEM)
 	{
-		int			k;
+		int			k,
+					nmade = i < j->n ? i + 1 : j->n;
+		CovetStatus code = err->code;
 
-		for (k = 0; k <= i && k < j->n; k++)
+		for (k = 0; k < nmade; k++)
 		{
 			covet_free(mem, r[k].table);
 			covet_free(mem, r[k].column);
 			covet_free(mem, r[k].to);
 		}
 		covet_free(mem, r);
-		*n = 0;
-		return COVET_ERR_INVALID;
+		covet_json_free(mem, j);
+		return code;
 	}
+	*n = j->n;
+	covet_json_free(mem, j);
 	*out = r;
 	return COVET_OK;
 }
@@ -307,22 +313,33 @@ normalise(Differ *D, const char *s, size_t n)
 				q = 0;
 			continue;
 		}
+		if (c == '-' && i + 1 < n && s[i + 1] == '-')
+		{
+			while (i + 1 < n && s[i + 1] != '\n')
+				i++;
+			c = ' ';
+		}
+		else if (c == '/' && i + 1 < n && s[i + 1] == '*')
+		{
+			for (i += 2; i + 1 < n && !(s[i] == '*' && s[i + 1] == '/'); i++)
+				;
+			i++;
+			c = ' ';
+		}
 		if (c == '\'' || c == '"' || c == '`')
 			q = c;
 		else if (c == '[')
 			q = ']';
 		if (isspace((unsigned char) c))
 		{
-			size_t		k = i;
+			size_t		k = i + 1;
 
 			while (k < n && isspace((unsigned char) s[k]))
 				k++;
-			if (k == n || s[k] == ')' || s[k] == ',' || (o > 0 && out[o - 1] == '('))
-			{
-				i = k - 1;
-				continue;
-			}
 			i = k - 1;
+			if (k == n || s[k] == ')' || s[k] == ',' || o == 0 ||
+				out[o - 1] == '(' || out[o - 1] == ' ')
+				continue;
 			c = ' ';
 		}
 		if ((c == ')' || c == ',') && o > 0 && out[o - 1] == ' ')
@@ -437,6 +454,19 @@ items_split(Differ *D, const char *sql, Items *it)
 				q = 0;
 			continue;
 		}
+		if (c == '-' && p[1] == '-')
+		{
+			while (p[1] && p[1] != '\n')
+				p++;
+			continue;
+		}
+		if (c == '/' && p[1] == '*')
+		{
+			const char *e = strstr(p + 2, "*/");
+
+			p = e ? e + 1 : p + strlen(p) - 1;
+			continue;
+		}
 		if (c == '\'' || c == '"' || c == '`')
 			q = c;
 		else if (c == '[')
@@ -492,6 +522,29 @@ item_col(const Items *it, const char *name)
 		if (it->colname[i] != NULL && strcasecmp(it->colname[i], name) == 0)
 			return i;
 	return -1;
+}
+
+/*
+ * SQLite: a CREATE text from after its object's name, normalised (so that
+ * "CREATE INDEX IF NOT EXISTS i ON t (a)" and "CREATE INDEX \"main\".\"i\"
+ * ON t(a)" compare equal).
+ */
+static char *
+canon(Differ *D, const char *sql)
+{
+	char	   *out = NULL;
+	char	   *at,
+			   *res;
+	CovetError	e;
+
+	if (sql == NULL)
+		return NULL;
+	if (covet_catalog_create_rename(D->mem, sql, NULL, "\x01", &out, &e) != COVET_OK)
+		return normalise(D, sql, strlen(sql));
+	at = strstr(out, "\"\x01\"");
+	res = at ? normalise(D, at + 3, strlen(at + 3)) : normalise(D, out, strlen(out));
+	covet_free(D->mem, out);
+	return res;
 }
 
 /* Does sql hold the identifier name (any quoting, any case)? */
@@ -550,14 +603,9 @@ droppable(const CovetCatTable *s, const Items *it, int item)
 	for (i = 0; i < it->n; i++)
 		if (i != item && mentions(it->colname[i] ? after_name(it->item[i]) : it->item[i], name))
 			return false;
-	for (i = 0; i < s->nidx; i++)
-	{
-		if (mentions(s->idx[i].definition, name))
-			return false;
-		for (k = 0; k < s->idx[i].ncols; k++)
-			if (s->idx[i].cols[k] && strcasecmp(s->idx[i].cols[k], name) == 0)
-				return false;
-	}
+	/* indexes over it: dropped before and made again after (sl_tables) */
+	(void) s;
+	(void) k;
 	return true;
 }
 
@@ -742,19 +790,7 @@ view_def_same(Differ *D, const CovetCatView *a, const CovetCatView *b)
 {
 	if (D->pg)
 		return streq(a->definition, b->definition);
-	else
-	{
-		const char *pa = strcasestr(a->definition, " AS ");
-		const char *pb = strcasestr(b->definition, " AS ");
-		char	   *na,
-				   *nb;
-
-		if (pa == NULL || pb == NULL)
-			return streq(a->definition, b->definition);
-		na = normalise(D, pa, strlen(pa));
-		nb = normalise(D, pb, strlen(pb));
-		return na && nb && strcmp(na, nb) == 0;
-	}
+	return streq(canon(D, a->definition), canon(D, b->definition));
 }
 
 /* Does a source view depend (directly or not) on something that changes? */
@@ -792,15 +828,7 @@ trigger_same(Differ *D, const CovetCatTrigger *a, const CovetCatTrigger *b)
 {
 	if (D->pg)
 		return streq(a->definition, b->definition);
-	else
-	{
-		const char *pa = after_name(strcasestr(a->definition, a->name) ? strcasestr(a->definition, a->name) : a->definition);
-		const char *pb = after_name(strcasestr(b->definition, b->name) ? strcasestr(b->definition, b->name) : b->definition);
-		char	   *na = normalise(D, pa, strlen(pa));
-		char	   *nb = normalise(D, pb, strlen(pb));
-
-		return na && nb && strcmp(na, nb) == 0;
-	}
+	return streq(canon(D, a->definition), canon(D, b->definition));
 }
 
 static void
@@ -2011,14 +2039,6 @@ pg_tables(Differ *D)
  * Tables: SQLite
  * ---------------------------------------------------------------------
  */
-static const char *
-sl_table_body(const char *sql)
-{
-	const char *p = sql ? strchr(sql, '(') : NULL;
-
-	return p ? p : "";
-}
-
 /* Decide ALTER or rebuild for a kept table, from the items. */
 static bool
 sl_can_alter(Differ *D, TableMap *m, Items *si, Items *ti)
@@ -2163,16 +2183,7 @@ sl_rebuild(Differ *D, TableMap *m)
 static bool
 sl_idx_same(Differ *D, const CovetCatIndex *a, const CovetCatIndex *b)
 {
-	const char *pa = strcasestr(a->definition, " ON ");
-	const char *pb = strcasestr(b->definition, " ON ");
-	char	   *na,
-			   *nb;
-
-	if (a->unique != b->unique || pa == NULL || pb == NULL)
-		return false;
-	na = normalise(D, pa, strlen(pa));
-	nb = normalise(D, pb, strlen(pb));
-	return na && nb && strcasecmp(na, nb) == 0;
+	return a->unique == b->unique && streq(canon(D, a->definition), canon(D, b->definition));
 }
 
 static void
@@ -2334,7 +2345,7 @@ sl_mark_rebuilds(Differ *D)
 
 		if (m->s == NULL || m->t == NULL)
 			continue;
-		if (strcmp(sl_table_body(m->s->create_sql), sl_table_body(m->t->create_sql)) == 0 &&
+		if (streq(canon(D, m->s->create_sql), canon(D, m->t->create_sql)) &&
 			!m->cols_changed)
 			continue;
 		if (!sl_can_alter(D, m, &si, &ti))

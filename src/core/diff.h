@@ -91,9 +91,9 @@ extern void covet_diff_hazards_text(int hazards, const char *note,
 /*
  * covet_diff(source, target, renames): read both schemas and compare.
  * target_is_sql: target is SQL text, built in a scratch schema (PostgreSQL:
- * covet_diff_<pid>, dropped after; SQLite: an in-memory database attached
- * as covet_diff_target and detached after) through the driver's
- * exec_script.  Result columns as covet_diff_columns.
+ * covet_diff_<pid>, dropped after; SQLite: an in-memory database of its
+ * own) through the driver's exec_script.  Result columns as
+ * covet_diff_columns.
  */
 #define COVET_DIFF_NCOLS 5
 extern const CovetColumn covet_diff_columns[COVET_DIFF_NCOLS];
@@ -104,8 +104,15 @@ typedef struct CovetDiffArgs
 	const char *target;
 	bool		target_is_sql;
 	const char *renames;
-	/* SQL text targets: create / drop the scratch schema (driver-specific) */
-	const char *scratch_create;	/* {1}: unused; the scratch name is fixed */
+	/*
+	 * SQL text targets.  target_driver non-NULL: the text runs there, in a
+	 * database of its own, and its schema "main" is read (SQLite: a second,
+	 * in-memory connection; an attached database could not be detached
+	 * while the caller's SELECT runs).  Otherwise the scratch schema is
+	 * made with scratch_create, read, and removed with scratch_drop.
+	 */
+	CovetDriver *target_driver;
+	const char *scratch_create;
 	const char *scratch_drop;
 	const char *scratch_name;
 } CovetDiffArgs;

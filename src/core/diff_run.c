@@ -42,7 +42,7 @@ renames_free(CovetMem *mem, CovetRename *r, int n)
 	covet_free(mem, r);
 }
 
-/* Count the rows of tables that are in one catalog only. */
+/* Count the rows of tables that are in one catalog only or lose a column. */
 static CovetStatus
 count_unmatched(CovetDriver *d, CovetCatalog *a, const CovetCatalog *b,
 				CovetError *err)
@@ -51,8 +51,17 @@ count_unmatched(CovetDriver *d, CovetCatalog *a, const CovetCatalog *b,
 	int			i;
 
 	for (i = 0; rc == COVET_OK && i < a->ntables; i++)
-		if (covet_catalog_table(b, a->tables[i].name) == NULL)
+	{
+		const CovetCatTable *other = covet_catalog_table(b, a->tables[i].name);
+		bool		lost = other == NULL;
+		int			k;
+
+		/* a table losing a column: its candidates are scored by data too */
+		for (k = 0; !lost && k < a->tables[i].ncols; k++)
+			lost = covet_catalog_column(other, a->tables[i].cols[k].name) == NULL;
+		if (lost)
 			rc = covet_catalog_count_rows(d, a, &a->tables[i], err);
+	}
 	return rc;
 }
 
@@ -111,12 +120,20 @@ covet_diff_run(CovetDriver *d, const CovetDiffArgs *args, CovetResult *out,
 	if ((rc = covet_diff_renames_parse(&d->mem, args->renames, &renames, &nrenames, err)) != COVET_OK)
 		return rc;
 	rc = covet_catalog_read(d, args->source, COVET_CATALOG_ALL, &src, err);
-	if (rc == COVET_OK)
+	if (rc == COVET_OK && args->target_is_sql && args->target_driver != NULL)
+	{
+		CovetDriver *td = args->target_driver;
+		CovetScriptStats st;
+
+		if ((rc = td->exec_script(td->ctx, args->target, &st, err)) != COVET_OK)
+			covet_error_prefix(err, "target SQL: ");
+		else
+			rc = covet_catalog_read(td, "main", COVET_CATALOG_ALL, &tgt, err);
+	}
+	else if (rc == COVET_OK)
 		rc = args->target_is_sql ?
 			covet_catalog_read_sql(d, args->scratch_name, args->scratch_create,
-								   args->scratch_drop,
-								   d->dialect->engine == COVET_ENGINE_SQLITE,
-								   args->target, &tgt, err) :
+								   args->scratch_drop, false, args->target, &tgt, err) :
 			covet_catalog_read(d, args->target, COVET_CATALOG_ALL, &tgt, err);
 	if (rc == COVET_OK && strcmp(src->schema, tgt->schema) == 0 && !args->target_is_sql)
 	{
@@ -135,7 +152,7 @@ covet_diff_run(CovetDriver *d, const CovetDiffArgs *args, CovetResult *out,
 		covet_result_free(d, out);
 	covet_diff_free(&d->mem, diff);
 	covet_catalog_free(d, src);
-	covet_catalog_free(d, tgt);
+	covet_catalog_free(args->target_is_sql && args->target_driver ? args->target_driver : d, tgt);
 	renames_free(&d->mem, renames, nrenames);
 	return rc;
 }

@@ -27,6 +27,8 @@
 #   lockretry (PostgreSQL) the cost of lock timeouts with retry when nothing
 #            blocks (test/bench/lockretry.sh): 1,000 migrations applied with
 #            covet.ddl_lock_timeout on and off, and the ratio
+#   diff     covet_diff of two 100-table schemas (10 columns, 3 indexes and
+#            2 foreign keys each; test/bench/diff.sh), target under 0.5 s
 #   migrate  one long migration (test/bench/migrate.sh): MIG_STATEMENTS
 #            (default 1,490,000, 51 MB) INSERTs applied by covet_migrate_up;
 #            time and peak memory (PostgreSQL: the backend's private peak
@@ -35,7 +37,7 @@
 # Settings: ROWS, MEM_ROWS (0 skips the memory runs at scale), FIX_ROWS,
 # MIG_STATEMENTS (0 skips the migrate section),
 # BENCH_REPEAT (rounds per approach, best reported; default 2),
-# BENCH_ONLY=runner, BENCH_ONLY=lockretry, BENCH_ONLY=batch, BENCH_ONLY=fixtures, BENCH_ONLY=commit or BENCH_ONLY=migrate to run one kind
+# BENCH_ONLY=runner, BENCH_ONLY=lockretry, BENCH_ONLY=batch, BENCH_ONLY=fixtures, BENCH_ONLY=commit, BENCH_ONLY=diff or BENCH_ONLY=migrate to run one kind
 # of section, BENCH_ENGINE=sqlite or BENCH_ENGINE=postgres to run one engine, BENCH_NO_INSTALL=1 to use
 # the installed PostgreSQL extension as it is (root runs make install first).  A default run takes about
 # 22 minutes on 2 CPUs (fixtures about 7 of them).
@@ -68,12 +70,14 @@ fixtures_init
 . "$ROOT/test/bench/commit.sh"
 # shellcheck source=test/bench/lockretry.sh
 . "$ROOT/test/bench/lockretry.sh"
+# shellcheck source=test/bench/diff.sh
+. "$ROOT/test/bench/diff.sh"
 # shellcheck source=test/scripts/lib/pgmem.sh
 . "$ROOT/test/scripts/lib/pgmem.sh"
 migrate_init
 
-SQLITE_SECTIONS=(sqlite_runner sqlite_commit sqlite_batch sqlite_fixtures sqlite_migrate)
-PG_SECTIONS=(pg_runner pg_commit pg_lockretry pg_batch pg_fixtures pg_migrate)
+SQLITE_SECTIONS=(sqlite_runner sqlite_commit sqlite_batch sqlite_fixtures sqlite_migrate sqlite_diff)
+PG_SECTIONS=(pg_runner pg_commit pg_lockretry pg_batch pg_fixtures pg_migrate pg_diff)
 case "${BENCH_ONLY:-}" in
 runner) SQLITE_SECTIONS=(sqlite_runner) PG_SECTIONS=(pg_runner) ;;
 commit) SQLITE_SECTIONS=(sqlite_commit) PG_SECTIONS=(pg_commit) ;;
@@ -81,6 +85,7 @@ lockretry) SQLITE_SECTIONS=() PG_SECTIONS=(pg_lockretry) ;;
 batch) SQLITE_SECTIONS=(sqlite_batch) PG_SECTIONS=(pg_batch) ;;
 fixtures) SQLITE_SECTIONS=(sqlite_fixtures) PG_SECTIONS=(pg_fixtures) ;;
 migrate) SQLITE_SECTIONS=(sqlite_migrate) PG_SECTIONS=(pg_migrate) ;;
+diff) SQLITE_SECTIONS=(sqlite_diff) PG_SECTIONS=(pg_diff) ;;
 esac
 case "${BENCH_ENGINE:-}" in
 sqlite) PG_SECTIONS=() ;;

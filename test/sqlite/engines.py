@@ -89,6 +89,7 @@ for name, narg in rows(c0, "SELECT name, narg FROM pragma_function_list WHERE na
     REG.setdefault(name, set()).add(narg)
 REAL = {n for n, counts in REG.items() if counts != {-1}}
 REAL.add("covet_status")        # an eponymous virtual table on SQLite
+REAL.add("covet_diff")          # likewise
 ok(len(PG) > 40 and "covet_migrate_up" in PG, "read PostgreSQL's signatures", sorted(PG))
 ok("covet_backfill" in REAL and "covet_migrate_up" in REAL, "read SQLite's registration")
 
