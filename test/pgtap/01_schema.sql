@@ -120,7 +120,7 @@ SELECT table_privs_are('covet', 'lock', 'covet_tap_nobody', ARRAY[]::text[]);
 SELECT is(has_schema_privilege('public', 'covet', 'USAGE'), false, 'PUBLIC has no USAGE on schema covet');
 SELECT is(array_agg(p.oid::regprocedure::text ORDER BY p.oid::regprocedure::text),
 		  ARRAY['covet_adopt()', 'covet_apply(text,boolean)', 'covet_baseline(text)',
-				'covet_define(text,text,text,text,text,boolean)', 'covet_forget(text)',
+				'covet_define(text,text,text,text,text,boolean)', 'covet_diff(text,text,text)', 'covet_forget(text)',
 				'covet_load(text)', 'covet_load_text(text,text)',
 				'covet_makemigration(text,text,text,text,boolean)', 'covet_mark_applied(text)',
 				'covet_mark_rolled_back(text)', 'covet_migrate_down(integer,boolean)',
