@@ -405,14 +405,15 @@ check_range(CovetDriver *d, SquashState *ss, CovetError *err)
  * squashed migration must land where the originals did (unqualified).
  */
 static void
-append_unqualified(SquashState *ss, CovetBuf *buf, const char *stmt)
+append_unqualified(SquashState *ss, CovetBuf *buf, const char *stmt, bool notx)
 {
 	const char *sch = ss->args->scratch_schema;
 	size_t		sl = strlen(sch);
 	CovetBuf	b;
 	const char *p = stmt;
+	const char *cc = notx ? find_word(stmt, strlen(stmt), "concurrently") : NULL;
 
-	if (!ss->args->scratch_savepoint)
+	if (!ss->args->scratch_savepoint && cc == NULL)
 	{
 		covet_gen_append_stmt(buf, stmt);
 		return;
@@ -421,6 +422,19 @@ append_unqualified(SquashState *ss, CovetBuf *buf, const char *stmt)
 	covet_buf_append(&b, "");
 	while (*p)
 	{
+		/* the squash is one transaction: no CONCURRENTLY */
+		if (p == cc)
+		{
+			p += 12;
+			while (*p == ' ')
+				p++;
+			continue;
+		}
+		if (!ss->args->scratch_savepoint)
+		{
+			covet_buf_appendc(&b, *p++);
+			continue;
+		}
 		if (p[0] == '"' && strncmp(p + 1, sch, sl) == 0 && p[1 + sl] == '"' && p[2 + sl] == '.')
 		{
 			p += sl + 3;
@@ -477,6 +491,7 @@ add_segment(CovetDriver *d, SquashState *ss, const CovetCatalog *prev,
 	for (i = 0; rc == COVET_OK && i < diff->nsteps; i++)
 	{
 		const CovetDiffStep *s = &diff->steps[i];
+		bool		notx = (s->hazards & COVET_HZ_NON_TRANSACTIONAL) != 0;
 
 		if (s->statement == NULL)
 		{
@@ -485,11 +500,11 @@ add_segment(CovetDriver *d, SquashState *ss, const CovetCatalog *prev,
 			rc = COVET_ERR_STATE;
 			break;
 		}
+
 		/* one transaction: the runner turns SQLite's foreign keys off */
-		if ((s->hazards & COVET_HZ_NON_TRANSACTIONAL) &&
-			strncasecmp(s->statement, "PRAGMA", 6) == 0)
+		if (notx && strncasecmp(s->statement, "PRAGMA", 6) == 0)
 			continue;
-		append_unqualified(ss, &p->up, s->statement);
+		append_unqualified(ss, &p->up, s->statement, notx);
 		if (s->reverse == NULL)
 			p->irreversible = true;
 		else
@@ -497,7 +512,7 @@ add_segment(CovetDriver *d, SquashState *ss, const CovetCatalog *prev,
 			CovetBuf	b;
 
 			covet_buf_init(&b, &d->mem);
-			append_unqualified(ss, &b, s->reverse);
+			append_unqualified(ss, &b, s->reverse, notx);
 			covet_buf_append(&b, down.data);
 			covet_buf_free(&down);
 			down = b;
