@@ -19,6 +19,7 @@
 #include "fmgr.h"
 #include "miscadmin.h"
 #include "utils/builtins.h"
+#include "utils/guc.h"
 #include "covet_pg.h"
 #include "schemagen.h"
 
@@ -125,7 +126,12 @@ covet_makemigration(PG_FUNCTION_ARGS)
 	a.diff.target_is_sql = is_sql_text(a.diff.target);
 	a.diff.scratch_name = psprintf("covet_diff_%d", MyProcPid);
 	a.diff.scratch_create = psprintf("CREATE SCHEMA %s", quote_identifier(a.diff.scratch_name));
-	a.diff.scratch_drop = psprintf("DROP SCHEMA %s CASCADE", quote_identifier(a.diff.scratch_name));
+	/* quietly, as covet_diff: no NOTICE listing what the cascade dropped */
+	a.diff.scratch_drop = psprintf("SELECT pg_catalog.set_config('client_min_messages', 'warning', true);"
+								   " DROP SCHEMA %s CASCADE;"
+								   " SELECT pg_catalog.set_config('client_min_messages', %s, true)",
+								   quote_identifier(a.diff.scratch_name),
+								   quote_literal_cstr(GetConfigOption("client_min_messages", false, false)));
 	return run_text(fcinfo, core_makemigration, &a);
 }
 
