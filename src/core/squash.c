@@ -151,6 +151,12 @@ stmt_role(const CovetStmtInfo *st)
 	static const char *const data_words[] = {
 		"insert", "update", "delete", "merge", "copy", "truncate", "with", NULL
 	};
+	/* nothing to the schema; SET search_path would leave the scratch place */
+	static const char *const skip_words[] = {
+		"select", "values", "pragma", "vacuum", "analyze", "analyse", "reindex",
+		"savepoint", "release", "set", "reset", "show", "explain", "lock",
+		"notify", "listen", "unlisten", "discard", "checkpoint", "cluster", "", NULL
+	};
 	char		w[32];
 	int			i;
 
@@ -164,11 +170,9 @@ stmt_role(const CovetStmtInfo *st)
 	if ((strcmp(w, "select") == 0 || strcmp(w, "call") == 0 ||
 		 strcmp(w, "values") == 0) && has_covet_call(st->start, st->len))
 		return ROLE_DATA;
-	if (strcmp(w, "select") == 0 || strcmp(w, "pragma") == 0 ||
-		strcmp(w, "vacuum") == 0 || strcmp(w, "analyze") == 0 ||
-		strcmp(w, "reindex") == 0 || strcmp(w, "savepoint") == 0 ||
-		strcmp(w, "release") == 0 || strcmp(w, "") == 0)
-		return ROLE_SKIP;
+	for (i = 0; skip_words[i]; i++)
+		if (strcmp(w, skip_words[i]) == 0)
+			return ROLE_SKIP;
 	if (st->kind == COVET_STMT_NO_BLOCK &&
 		find_word(st->start, st->len, "concurrently") == NULL)
 		return ROLE_SKIP;
