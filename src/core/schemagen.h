@@ -57,6 +57,10 @@ typedef struct CovetSquash
 	const char *scratch_schema;
 	const char *const *scratch_setup;	/* NULL-terminated, or NULL */
 	bool		scratch_savepoint;	/* scratch is d: roll back after */
+	const char *home_schema;	/* PostgreSQL: the caller's current schema,
+								 * whose qualification (as makemigration
+								 * writes it) is stripped in the scratch
+								 * place; NULL: none */
 } CovetSquash;
 
 extern CovetStatus covet_squash_run(CovetDriver *d, const CovetSquash *args,

@@ -194,9 +194,45 @@ is_data_migration(CovetEngine engine, const SqMig *m)
 	return false;
 }
 
+/*
+ * Append text without the qualification by schema ("schema"."x" or
+ * schema.x becomes x).  Text only: a string holding the same words loses
+ * them too.
+ */
+static void
+strip_schema(CovetBuf *out, const char *text, size_t len, const char *schema)
+{
+	size_t		sl = strlen(schema);
+	const char *p = text;
+	const char *e = text + len;
+
+	if (sl == 0)
+	{
+		covet_buf_appendn(out, text, len);
+		return;
+	}
+	while (p < e)
+	{
+		if (p[0] == '"' && (size_t) (e - p) > sl + 2 && strncmp(p + 1, schema, sl) == 0 &&
+			p[1 + sl] == '"' && p[2 + sl] == '.')
+		{
+			p += sl + 3;
+			continue;
+		}
+		if ((size_t) (e - p) > sl && strncasecmp(p, schema, sl) == 0 && p[sl] == '.' &&
+			(p == text || !(isalnum((unsigned char) p[-1]) || p[-1] == '_' || p[-1] == '"' || p[-1] == '.')))
+		{
+			p += sl + 1;
+			continue;
+		}
+		covet_buf_appendc(out, *p++);
+	}
+}
+
 /* Run a migration's schema statements in the scratch place. */
 static CovetStatus
-scratch_apply(CovetDriver *d, CovetDriver *s, const SqMig *m, CovetError *err)
+scratch_apply(CovetDriver *d, CovetDriver *s, const SqMig *m, const char *home,
+			  CovetError *err)
 {
 	CovetStmtSplit sp;
 	CovetStmtInfo st;
@@ -213,13 +249,12 @@ scratch_apply(CovetDriver *d, CovetDriver *s, const SqMig *m, CovetError *err)
 			continue;
 		covet_buf_init(&sql, &d->mem);
 		cc = find_word(st.start, st.len, "concurrently");
-		if (cc != NULL && st.kind == COVET_STMT_NO_BLOCK)
-		{
-			covet_buf_appendn(&sql, st.start, (size_t) (cc - st.start));
-			covet_buf_appendn(&sql, cc + 12, st.len - (size_t) (cc + 12 - st.start));
-		}
-		else
-			covet_buf_appendn(&sql, st.start, st.len);
+		if (cc == NULL || st.kind != COVET_STMT_NO_BLOCK)
+			cc = st.start + st.len;
+		/* the text before CONCURRENTLY, then after it */
+		strip_schema(&sql, st.start, (size_t) (cc - st.start), home ? home : "");
+		if (cc < st.start + st.len)
+			strip_schema(&sql, cc + 12, st.len - (size_t) (cc + 12 - st.start), home ? home : "");
 		if (sql.failed)
 			rc = covet_error_set(err, COVET_ERR_NOMEM, "out of memory");
 		else
@@ -581,7 +616,7 @@ build_squash(CovetDriver *d, SquashState *ss, CovetError *err)
 		rc = s->query(s->ctx, ss->args->scratch_setup[i], 0, NULL, NULL, err);
 	for (i = 0; rc == COVET_OK && i < ss->first; i++)
 		if (!ss->migs[i].repeatable)
-			rc = scratch_apply(d, s, &ss->migs[i], err);
+			rc = scratch_apply(d, s, &ss->migs[i], ss->args->home_schema, err);
 	if (rc == COVET_OK)
 		rc = read_scratch(ss, &prev, err);
 	for (i = ss->first; rc == COVET_OK && i <= ss->last; i++)
@@ -597,14 +632,14 @@ build_squash(CovetDriver *d, SquashState *ss, CovetError *err)
 			if (rc == COVET_OK)
 				rc = add_data(d, ss, m, err);
 			if (rc == COVET_OK)
-				rc = scratch_apply(d, s, m, err);
+				rc = scratch_apply(d, s, m, ss->args->home_schema, err);
 			covet_catalog_free(s, prev);
 			prev = NULL;
 			if (rc == COVET_OK)
 				rc = read_scratch(ss, &prev, err);
 		}
 		else
-			rc = scratch_apply(d, s, m, err);
+			rc = scratch_apply(d, s, m, ss->args->home_schema, err);
 	}
 	if (rc == COVET_OK)
 		rc = read_scratch(ss, &cur, err);

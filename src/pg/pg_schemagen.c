@@ -18,6 +18,8 @@
 #include "postgres.h"
 #include "fmgr.h"
 #include "miscadmin.h"
+#include "catalog/namespace.h"
+#include "utils/lsyscache.h"
 #include "utils/builtins.h"
 #include "utils/guc.h"
 #include "covet_pg.h"
@@ -154,6 +156,12 @@ covet_squash(PG_FUNCTION_ARGS)
 	sc.args.renames = arg_text(fcinfo, 4, "renames", false);
 	sc.args.allow_data_loss = arg_bool(fcinfo, 5, "allow_data_loss");
 	schema = psprintf("covet_squash_%d", MyProcPid);
+	{
+		List	   *path = fetch_search_path(false);
+
+		if (path != NIL)
+			sc.args.home_schema = get_namespace_name(linitial_oid(path));
+	}
 	sc.args.scratch_schema = schema;
 	sc.setup[0] = psprintf("CREATE SCHEMA %s", quote_identifier(schema));
 	sc.setup[1] = psprintf("SELECT pg_catalog.set_config('search_path', %s, true)",
