@@ -261,3 +261,39 @@ AS 'MODULE_PATHNAME', 'covet_diff'
 LANGUAGE C VOLATILE SECURITY INVOKER;
 COMMENT ON FUNCTION covet_diff(text, text, text) IS 'The statements that turn schema source into target (a schema, or SQL text built in a scratch schema), in dependency order, each with its reverse statement, the object it changes and its hazards; renames is a JSON object accepting rename candidates ({"table.column": "new", "table": "new"})';
 REVOKE EXECUTE ON FUNCTION covet_diff(text, text, text) FROM PUBLIC;
+
+-- Generated migrations and squash (covet_makemigration, covet_squash).
+CREATE TABLE covet.squashed (
+	name text NOT NULL,
+	replaces text NOT NULL,
+	checksum text NOT NULL,
+	PRIMARY KEY (name, replaces)
+);
+COMMENT ON TABLE covet.squashed IS 'Migrations made by covet_squash: one row per migration each one replaces, with the checksum it had when squashed';
+COMMENT ON COLUMN covet.squashed.name IS 'The squashed migration';
+COMMENT ON COLUMN covet.squashed.replaces IS 'A migration of the range it replaces';
+COMMENT ON COLUMN covet.squashed.checksum IS 'The replaced migration''s checksum when it was squashed';
+REVOKE ALL ON covet.squashed FROM PUBLIC;
+SELECT pg_catalog.pg_extension_config_dump('covet.squashed', '');
+
+CREATE FUNCTION covet_makemigration(name text, source text, target text,
+									renames text DEFAULT NULL,
+									allow_data_loss boolean DEFAULT false)
+RETURNS text
+AS 'MODULE_PATHNAME', 'covet_makemigration'
+LANGUAGE C VOLATILE;
+COMMENT ON FUNCTION covet_makemigration(text, text, text, text, boolean) IS 'Define a migration from covet_diff(source, target, renames) (up: the statements, down: the reverses; non-transactional steps in migrations name_2, ... of their own) and return its text in covet''s file format; steps that delete data are refused unless allow_data_loss; NULL when there is no difference';
+
+CREATE FUNCTION covet_squash(first text, last text, name text,
+							 elide text DEFAULT NULL,
+							 renames text DEFAULT NULL,
+							 allow_data_loss boolean DEFAULT false)
+RETURNS text
+AS 'MODULE_PATHNAME', 'covet_squash'
+LANGUAGE C VOLATILE;
+COMMENT ON FUNCTION covet_squash(text, text, text, text, text, boolean) IS 'Define one migration replacing first..last (plan order): the diff from the schema before first to the schema after last, built in a scratch schema, data migrations kept in their place unless named in elide; returns its text';
+
+REVOKE EXECUTE ON FUNCTION
+	covet_makemigration(text, text, text, text, boolean),
+	covet_squash(text, text, text, text, text, boolean)
+FROM PUBLIC;

@@ -988,6 +988,7 @@ sqlite3_covet_init(sqlite3 *db, char **pzErrMsg, const sqlite3_api_routines *pAp
 	if ((rc = covet_fixtures_register(db, conn, pzErrMsg)) != SQLITE_OK ||
 		(rc = covet_seed_register(db, conn, pzErrMsg)) != SQLITE_OK ||
 		(rc = covet_formats_register(db, conn, pzErrMsg)) != SQLITE_OK ||
+		(rc = covet_schemagen_register(db, conn, pzErrMsg)) != SQLITE_OK ||
 		(rc = covet_diff_register(db, conn, pzErrMsg)) != SQLITE_OK ||
 		(rc = covet_pg_only_register(db, pzErrMsg)) != SQLITE_OK)
 		return rc;

@@ -110,6 +110,7 @@ extern void covet_sqlite_fn_migrate_down_commit(sqlite3_context *ctx, int argc,
 extern int	covet_fixtures_register(sqlite3 *db, CovetConn *conn, char **pzErrMsg);
 extern int	covet_seed_register(sqlite3 *db, CovetConn *conn, char **pzErrMsg);
 extern int	covet_formats_register(sqlite3 *db, CovetConn *conn, char **pzErrMsg);
+extern int	covet_schemagen_register(sqlite3 *db, CovetConn *conn, char **pzErrMsg);
 /* diff.c: covet_diff (a table-valued function), covet_foreign_key_check */
 extern int	covet_diff_register(sqlite3 *db, CovetConn *conn, char **pzErrMsg);
 

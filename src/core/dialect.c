@@ -112,6 +112,11 @@ static const char *const sqlite_schema[] = {
 	" finished_at text,"
 	" error text,"
 	" error_key text)",
+	"CREATE TABLE IF NOT EXISTS covet_squashed ("
+	" name text NOT NULL,"
+	" replaces text NOT NULL,"
+	" checksum text NOT NULL,"
+	" PRIMARY KEY (name, replaces))",
 	"CREATE TABLE IF NOT EXISTS covet_meta ("
 	" key text PRIMARY KEY,"
 	" value text NOT NULL)",

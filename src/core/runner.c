@@ -31,6 +31,22 @@
 #include <stdlib.h>
 #include <string.h>
 
+/*
+ * What covet_squash's bookkeeping (covet.squashed) makes of a migration on
+ * this database: an original that its squashed migration stands in for
+ * (none of the originals applied, or the squashed one applied), a squashed
+ * migration waiting while the originals go on (some applied), or one whose
+ * originals are all applied (shown applied, runs nothing, never rolled
+ * back itself).
+ */
+typedef enum SquashRole
+{
+	SQ_NONE,
+	SQ_REPLACED,
+	SQ_DEFERRED,
+	SQ_COVERED
+} SquashRole;
+
 typedef struct Migration
 {
 	char	   *name;
@@ -52,6 +68,8 @@ typedef struct Migration
 	char	   *incomplete;		/* toplevel.c: "apply"/"rollback" stopped, or NULL */
 	char	   *incomplete_at;	/* statements committed */
 	char	   *incomplete_error;
+	SquashRole squash;			/* covet_squash's bookkeeping (squash.c) */
+	int			squash_by;		/* SQ_REPLACED: the squashed migration */
 } Migration;
 
 typedef struct RunState
@@ -60,6 +78,7 @@ typedef struct RunState
 	Migration  *migs;			/* sorted by name */
 	int			n;
 	int		   *order;			/* plan order; NULL when the graph is broken */
+	CovetResult squashed;		/* covet.squashed: name, replaces */
 	CovetError	plan_err;		/* why order is NULL */
 } RunState;
 
@@ -123,7 +142,137 @@ state_free(CovetDriver *d, RunState *st)
 	covet_free(&d->mem, st->migs);
 	covet_free(&d->mem, st->order);
 	covet_result_free(d, &st->res);
+	covet_result_free(d, &st->squashed);
 	memset(st, 0, sizeof(*st));
+}
+
+static int state_find(const RunState *st, const char *name);
+
+/* Free the dependency lists squash_plan_deps made longer, and nodes. */
+static void
+plan_nodes_free(CovetDriver *d, const RunState *st, CovetNode *nodes)
+{
+	int			i;
+
+	for (i = 0; nodes != NULL && i < st->n; i++)
+		if (nodes[i].deps != (const char *const *) st->migs[i].deps)
+			covet_free(&d->mem, (void *) nodes[i].deps);
+	covet_free(&d->mem, nodes);
+}
+
+static CovetStatus squash_plan_deps(CovetDriver *d, RunState *st, CovetNode *nodes,
+									int s, int lo, int hi, CovetError *err);
+
+/*
+ * covet_squash's bookkeeping: each squashed migration's originals (rows of
+ * covet.squashed) decide, on this database, which of the two stands in
+ * (SquashRole).  A migration outside a squashed range that depends on an
+ * original depends on the squashed migration too, for the plan: on a
+ * database that runs the squashed one, it comes after it.
+ */
+static CovetStatus
+squash_roles(CovetDriver *d, RunState *st, CovetNode *nodes, CovetError *err)
+{
+	CovetResult *sq = &st->squashed;
+	CovetStatus rc;
+	int			i,
+				j;
+
+	rc = covet_sql_run(d, "SELECT name, replaces FROM {squashed} ORDER BY name, replaces",
+					   0, NULL, sq, err);
+	if (rc != COVET_OK)
+		return rc;
+	for (i = 0; i < sq->nrows; i = j)
+	{
+		int			s = state_find(st, COVET_VALUE(sq, i, 0));
+		int			total = 0,
+					applied = 0;
+
+		for (j = i; j < sq->nrows && strcmp(COVET_VALUE(sq, j, 0), COVET_VALUE(sq, i, 0)) == 0; j++)
+		{
+			int			o = state_find(st, COVET_VALUE(sq, j, 1));
+
+			if (o < 0)
+				continue;
+			total++;
+			if (st->migs[o].applied_checksum != NULL)
+				applied++;
+		}
+		if (s < 0 || total == 0)
+			continue;
+		if (st->migs[s].applied_checksum == NULL && applied == total)
+			st->migs[s].squash = SQ_COVERED;
+		else if (st->migs[s].applied_checksum == NULL && applied > 0)
+			st->migs[s].squash = SQ_DEFERRED;
+		else
+		{
+			int			k;
+
+			for (k = i; k < j; k++)
+			{
+				int			o = state_find(st, COVET_VALUE(sq, k, 1));
+
+				if (o >= 0 && st->migs[o].applied_checksum == NULL)
+				{
+					st->migs[o].squash = SQ_REPLACED;
+					st->migs[o].squash_by = s;
+				}
+			}
+		}
+		if ((rc = squash_plan_deps(d, st, nodes, s, i, j, err)) != COVET_OK)
+			return rc;
+	}
+	return COVET_OK;
+}
+
+/* Is name one of the originals rows [lo, hi) of covet.squashed name? */
+static bool
+squash_replaces(const CovetResult *sq, int lo, int hi, const char *name)
+{
+	int			k;
+
+	for (k = lo; k < hi; k++)
+		if (strcmp(COVET_VALUE(sq, k, 1), name) == 0)
+			return true;
+	return false;
+}
+
+/*
+ * Migrations outside the range [lo, hi) of squashed migration s that
+ * depend on one inside it also depend on s, in the plan only (a new list
+ * in nodes; m->deps stays as defined).
+ */
+static CovetStatus
+squash_plan_deps(CovetDriver *d, RunState *st, CovetNode *nodes, int s,
+				 int lo, int hi, CovetError *err)
+{
+	const CovetResult *sq = &st->squashed;
+	int			i,
+				k;
+
+	for (i = 0; i < st->n; i++)
+	{
+		const char **deps;
+		bool		hit = false;
+
+		if (i == s || squash_replaces(sq, lo, hi, st->migs[i].name))
+			continue;
+		for (k = 0; k < nodes[i].ndeps && !hit; k++)
+			hit = squash_replaces(sq, lo, hi, nodes[i].deps[k]);
+		if (!hit)
+			continue;
+		deps = covet_alloc(&d->mem, sizeof(char *) * (size_t) (nodes[i].ndeps + 1));
+		if (deps == NULL)
+			return covet_error_set(err, COVET_ERR_NOMEM, "out of memory");
+		for (k = 0; k < nodes[i].ndeps; k++)
+			deps[k] = nodes[i].deps[k];
+		deps[k] = st->migs[s].name;
+		if (nodes[i].deps != (const char *const *) st->migs[i].deps)
+			covet_free(&d->mem, (void *) nodes[i].deps);
+		nodes[i].deps = deps;
+		nodes[i].ndeps++;
+	}
+	return COVET_OK;
 }
 
 /* Read every migration with its applied state, and order them. */
@@ -193,9 +342,15 @@ state_load(CovetDriver *d, RunState *st, CovetError *err)
 		nodes[i].deps = (const char *const *) m->deps;
 		nodes[i].ndeps = m->ndeps;
 	}
+	rc = squash_roles(d, st, nodes, err);
+	if (rc != COVET_OK)
+	{
+		plan_nodes_free(d, st, nodes);
+		return rc;
+	}
 	covet_error_clear(&st->plan_err);
 	rc = covet_plan_order(&d->mem, nodes, st->n, &st->order, &st->plan_err);
-	covet_free(&d->mem, nodes);
+	plan_nodes_free(d, st, nodes);
 	if (rc == COVET_ERR_NOMEM)
 	{
 		*err = st->plan_err;
@@ -793,7 +948,8 @@ up_body(CovetDriver *d, RunState *st, const void *arg, CovetBuf *report,
 	{
 		int			k = st->order[i];
 
-		if (st->migs[k].applied_checksum == NULL && !st->migs[k].repeatable)
+		if (st->migs[k].applied_checksum == NULL && !st->migs[k].repeatable &&
+			st->migs[k].squash == SQ_NONE)
 			todo[ntodo++] = k;
 		if (k == target)
 			break;
@@ -818,6 +974,52 @@ covet_runner_up(CovetDriver *d, const char *target, bool dry_run,
 
 /* --- apply --------------------------------------------------------------- */
 
+/*
+ * Applied, or stood in for: an original whose squashed migration is
+ * applied, a squashed migration whose originals are.
+ */
+static bool
+mig_done(const RunState *st, const Migration *m)
+{
+	return m->applied_checksum != NULL || m->squash == SQ_COVERED ||
+		(m->squash == SQ_REPLACED &&
+		 st->migs[m->squash_by].applied_checksum != NULL);
+}
+
+/* covet_apply of one side of a squash that does not run here. */
+static CovetStatus
+squash_check_apply(const RunState *st, const Migration *m, CovetError *err)
+{
+	if (m->squash == SQ_REPLACED)
+	{
+		const char *by = st->migs[m->squash_by].name;
+
+		if (st->migs[m->squash_by].applied_checksum != NULL)
+		{
+			covet_error_set(err, COVET_ERR_STATE,
+							"migration \"%s\" is replaced by \"%s\", which is applied",
+							m->name, by);
+			covet_error_detail(err, "\"%s\" was made by covet_squash from a range holding \"%s\".", by, m->name);
+			return COVET_ERR_STATE;
+		}
+		covet_error_set(err, COVET_ERR_STATE,
+						"migration \"%s\" is replaced by \"%s\"", m->name, by);
+		covet_error_detail(err, "None of the migrations \"%s\" replaces is applied here, so it runs instead of them.", by);
+		covet_error_hint(err, "Apply \"%s\".", by);
+		return COVET_ERR_STATE;
+	}
+	if (m->squash == SQ_DEFERRED)
+	{
+		covet_error_set(err, COVET_ERR_STATE,
+						"squashed migration \"%s\" waits for the migrations it replaces",
+						m->name);
+		covet_error_detail(err, "Some of them are applied here; the others run, and then \"%s\" counts as applied.", m->name);
+		covet_error_hint(err, "Run covet_migrate_up().");
+		return COVET_ERR_STATE;
+	}
+	return COVET_OK;
+}
+
 static CovetStatus
 apply_body(CovetDriver *d, RunState *st, const void *arg, CovetBuf *report,
 		   CovetError *err)
@@ -835,16 +1037,18 @@ apply_body(CovetDriver *d, RunState *st, const void *arg, CovetBuf *report,
 	if ((rc = state_check_drift(st, err)) != COVET_OK)
 		return rc;
 	m = &st->migs[idx];
-	if (m->applied_checksum != NULL)
+	if (m->applied_checksum != NULL || m->squash == SQ_COVERED)
 	{
 		covet_buf_appendf(report, "%s is already applied", m->name);
 		return COVET_OK;
 	}
+	if ((rc = squash_check_apply(st, m, err)) != COVET_OK)
+		return rc;
 	for (i = 0; i < m->ndeps; i++)
 	{
 		int			dep = state_find(st, m->deps[i]);
 
-		if (dep >= 0 && st->migs[dep].applied_checksum == NULL)
+		if (dep >= 0 && !mig_done(st, &st->migs[dep]))
 		{
 			covet_error_set(err, COVET_ERR_STATE,
 							"migration \"%s\" depends on \"%s\", which is not applied",
@@ -1228,7 +1432,10 @@ status_fill(CovetDriver *d, RunState *st, CovetResult *out, CovetError *err)
 
 		cols[0] = m->name;
 		cols[1] = m->kind;
-		cols[2] = m->incomplete ? "incomplete" : applied ? "applied" : "pending";
+		cols[2] = m->incomplete ? "incomplete" : applied ? "applied" :
+			m->squash == SQ_COVERED ? "applied" :
+			m->squash == SQ_REPLACED ? "replaced" :
+			m->squash == SQ_DEFERRED ? "deferred" : "pending";
 		cols[3] = m->depends_text;
 		cols[4] = m->applied_at;
 		cols[5] = m->duration_ms;

@@ -11,7 +11,7 @@ BEGIN;
 CREATE EXTENSION IF NOT EXISTS pgtap;
 CREATE EXTENSION IF NOT EXISTS covet;
 
-SELECT plan(77);
+SELECT plan(78);
 
 -- The schema the functions were created in.
 SELECT n.nspname AS ext_schema
@@ -38,6 +38,7 @@ SELECT columns_are('covet', 'history',
 SELECT columns_are('covet', 'incomplete',
 	ARRAY['name', 'action', 'statement', 'checksum', 'started_at', 'updated_at', 'who', 'error']);
 SELECT columns_are('covet', 'lock', ARRAY['pid', 'who', 'application_name', 'since']);
+SELECT columns_are('covet', 'squashed', ARRAY['name', 'replaces', 'checksum']);
 SELECT col_is_pk('covet', 'migrations', 'name', 'migrations keyed by name');
 SELECT col_is_pk('covet', 'applied', 'name', 'applied keyed by name');
 SELECT col_is_pk('covet', 'history', 'id', 'history keyed by id');
@@ -119,12 +120,12 @@ SELECT table_privs_are('covet', 'lock', 'covet_tap_nobody', ARRAY[]::text[]);
 SELECT is(has_schema_privilege('public', 'covet', 'USAGE'), false, 'PUBLIC has no USAGE on schema covet');
 SELECT is(array_agg(p.oid::regprocedure::text ORDER BY p.oid::regprocedure::text),
 		  ARRAY['covet_adopt()', 'covet_apply(text,boolean)', 'covet_baseline(text)',
-				'covet_define(text,text,text,text,text,boolean)', 'covet_diff(text,text,text)',
-				'covet_forget(text)',
-				'covet_load(text)', 'covet_load_text(text,text)', 'covet_mark_applied(text)',
+				'covet_define(text,text,text,text,text,boolean)', 'covet_diff(text,text,text)', 'covet_forget(text)',
+				'covet_load(text)', 'covet_load_text(text,text)',
+				'covet_makemigration(text,text,text,text,boolean)', 'covet_mark_applied(text)',
 				'covet_mark_rolled_back(text)', 'covet_migrate_down(integer,boolean)',
 				'covet_migrate_down(text,boolean)', 'covet_migrate_up(text,boolean)',
-				'covet_repair(text)', 'covet_status()', 'covet_wait(bigint,integer)'],
+				'covet_repair(text)', 'covet_squash(text,text,text,text,text,boolean)', 'covet_status()', 'covet_wait(bigint,integer)'],
 		  'the runner functions are not executable by a fresh role')
   FROM pg_proc p JOIN pg_depend d ON d.objid = p.oid AND d.classid = 'pg_proc'::regclass
  WHERE d.refobjid = (SELECT oid FROM pg_extension WHERE extname = 'covet')
@@ -157,7 +158,7 @@ $$, 'every object of the extension has a comment');
 -- pg_dump keeps covet's rows.
 SELECT set_eq($$ SELECT unnest(extconfig)::regclass::text FROM pg_extension WHERE extname = 'covet' $$,
 			  ARRAY['covet.migrations', 'covet.applied', 'covet.history', 'covet.history_id_seq',
-					'covet.runs', 'covet.runs_id_seq', 'covet.incomplete'],
+					'covet.runs', 'covet.runs_id_seq', 'covet.incomplete', 'covet.squashed'],
 			  'the tables and the history sequence are dumped');
 
 -- The setting.

@@ -175,6 +175,9 @@ CALLS = {
     # ignore_unknown: a field no table has is skipped, or fails the load
     "covet_loaddata": ([UNKNOWN_FIELD, "json", "error", None, None, True], False),
     "covet_loaddata_file": ([UNKNOWN_FIELD_FILE, "json", "error", None, None, True], False),
+    "covet_makemigration": (["mk", "main", "CREATE TABLE t (id integer PRIMARY KEY, n integer)",
+                             None, True], False),
+    "covet_squash": (["r2", "r2", "sq", None, None, True], False),
 }
 
 
@@ -225,7 +228,22 @@ def rest(c, fn, args):
     return run(c, fn, args) == "b c"
 
 
-MEANING = {"dry_run": dry_run, "undo": undo, "only_null": only_null,
+def allow_data_loss(c, fn, args):
+    """Generated with the data loss (True) or refused (False)."""
+    if fn == "covet_squash":
+        # m1's column i dropped and j added: a rename candidate
+        c.execute("SELECT covet_define('r2', 'ALTER TABLE m1 ADD COLUMN j integer;"
+                  " ALTER TABLE m1 DROP COLUMN i', NULL, 'm1')").fetchall()
+    try:
+        run(c, fn, args)
+        return True
+    except sqlite3.Error as e:
+        if "rename candidate" in str(e) or "deletes data" in str(e):
+            return False
+        raise
+
+
+MEANING = {"allow_data_loss": allow_data_loss, "dry_run": dry_run, "undo": undo, "only_null": only_null,
            "skip_errors": skip_errors, "ignore_unknown": skip_errors, "case_sensitive": case_sensitive, "rest": rest,
            "atomic": atomic}
 
