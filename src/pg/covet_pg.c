@@ -70,6 +70,21 @@ int			covet_max_replication_lag = 0;
 /* covet.background_start_timeout: how long a worker waits for its launcher. */
 int			covet_background_start_timeout = 60000;
 
+/*
+ * covet.fixture_fk_check: when a fixture load looks for the record that
+ * breaks a deferred foreign key ('end' of each covet_loaddata call), or
+ * leaves deferred keys to COMMIT ('commit': the covet command's pieces,
+ * whose parents may come in a later piece).  fixture_fkcheck.c reads it
+ * with current_setting().
+ */
+static int	covet_fixture_fk_check = 0;
+
+static const struct config_enum_entry fixture_fk_check_options[] = {
+	{"end", 0, false},
+	{"commit", 1, false},
+	{NULL, 0, false}
+};
+
 void		_PG_init(void);
 
 void
@@ -131,6 +146,14 @@ _PG_init(void)
 							PGC_USERSET,
 							0,
 							NULL, NULL, NULL);
+	DefineCustomEnumVariable("covet.fixture_fk_check",
+							 "Sets when a fixture load checks deferred foreign keys.",
+							 "end: at the end of each covet_loaddata call, naming the record that breaks one; commit: left to COMMIT, for a transaction that loads parents in a later call.",
+							 &covet_fixture_fk_check,
+							 0, fixture_fk_check_options,
+							 PGC_USERSET,
+							 0,
+							 NULL, NULL, NULL);
 	MarkGUCPrefixReserved("covet");
 }
 
