@@ -1089,6 +1089,10 @@ extern CovetStatus covet_seed_sql(CovetDriver *d, const char *table, int64_t n,
 								  const char *spec, int64_t seed, char **sql,
 								  CovetError *err);
 
+/* Days since 1970-01-01 of a proleptic Gregorian date, and back (civil.c). */
+extern int64_t covet_days_from_civil(int64_t y, int m, int d);
+extern void covet_civil_from_days(int64_t z, int64_t *y, int *m, int *d);
+
 /* --- Fixtures: dumpdata and loaddata (fixture_*.c) ------------------------ */
 
 /*

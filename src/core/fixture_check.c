@@ -649,43 +649,6 @@ parse_stamp(const char *s, Stamp *st, bool want_date)
 	return range ? 1 : -1;
 }
 
-/* days since 1970-01-01 (proleptic Gregorian) */
-static int64_t
-days_from_civil(int y, int m, int d)
-{
-	int64_t		era,
-				yoe,
-				doy,
-				doe;
-
-	y -= m <= 2;
-	era = (y >= 0 ? y : y - 399) / 400;
-	yoe = y - era * 400;
-	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + doe - 719468;
-}
-
-static void
-civil_from_days(int64_t z, int *y, int *m, int *d)
-{
-	int64_t		era,
-				doe,
-				yoe,
-				doy,
-				mp;
-
-	z += 719468;
-	era = (z >= 0 ? z : z - 146096) / 146097;
-	doe = z - era * 146097;
-	yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-	doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-	mp = (5 * doy + 2) / 153;
-	*d = (int) (doy - (153 * mp + 2) / 5 + 1);
-	*m = (int) (mp < 10 ? mp + 3 : mp - 9);
-	*y = (int) (yoe + era * 400 + (*m <= 2));
-}
-
 static int64_t
 floor_div(int64_t a, int64_t b)
 {
@@ -698,10 +661,11 @@ stamp_text(CovetBuf *out, const CovetFxCheck *ck, Stamp *st)
 {
 	char		buf[64];
 	int64_t		us = 0,
-				days = 0;
+				days = 0,
+				year;
 
 	if (st->has_date)
-		days = days_from_civil(st->year, st->month, st->day);
+		days = covet_days_from_civil(st->year, st->month, st->day);
 	if (st->has_time)
 		us = ((int64_t) st->hour * 3600 + st->min * 60 + st->sec) * 1000000 + st->usec;
 	if (ck->type != COVET_CK_DATE)
@@ -712,7 +676,8 @@ stamp_text(CovetBuf *out, const CovetFxCheck *ck, Stamp *st)
 		days += floor_div(us, INT64_C(86400000000));
 		us -= floor_div(us, INT64_C(86400000000)) * INT64_C(86400000000);
 	}
-	civil_from_days(days, &st->year, &st->month, &st->day);
+	covet_civil_from_days(days, &year, &st->month, &st->day);
+	st->year = (int) year;
 	st->hour = (int) (us / INT64_C(3600000000));
 	st->min = (int) (us / 60000000 % 60);
 	st->sec = (int) (us / 1000000 % 60);

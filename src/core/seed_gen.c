@@ -448,43 +448,6 @@ put_sentence(Out *o, Rng *r, const Words *words)
 
 /* --- dates ----------------------------------------------------------------- */
 
-/* Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant). */
-static int64_t
-days_from_civil(int64_t y, int m, int d)
-{
-	int64_t		era;
-	int64_t		yoe,
-				doy,
-				doe;
-
-	y -= m <= 2;
-	era = (y >= 0 ? y : y - 399) / 400;
-	yoe = y - era * 400;
-	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + doe - 719468;
-}
-
-static void
-civil_from_days(int64_t z, int64_t *y, int *m, int *d)
-{
-	int64_t		era,
-				doe,
-				yoe,
-				doy,
-				mp;
-
-	z += 719468;
-	era = (z >= 0 ? z : z - 146096) / 146097;
-	doe = z - era * 146097;
-	yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-	doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-	mp = (5 * doy + 2) / 153;
-	*d = (int) (doy - (153 * mp + 2) / 5 + 1);
-	*m = (int) (mp < 10 ? mp + 3 : mp - 9);
-	*y = yoe + era * 400 + (*m <= 2);
-}
-
 /* "00" to "99": the fields of dates and times, two digits at a time */
 static const char digit_pairs[] =
 "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
@@ -505,7 +468,7 @@ put_date(Out *o, int64_t days)
 	int			m,
 				d;
 
-	civil_from_days(days, &y, &m, &d);
+	covet_civil_from_days(days, &y, &m, &d);
 	if (y >= 0 && y <= 9999 && o->cap - o->len >= 10)
 	{
 		/* YYYY-MM-DD in place: every date a generator makes */
@@ -1088,13 +1051,13 @@ parse_date(const char *s, size_t len, int64_t *days)
 	d = (s[8] - '0') * 10 + (s[9] - '0');
 	if (m < 1 || m > 12 || d < 1 || d > 31)
 		return false;
-	*days = days_from_civil(y, m, d);
+	*days = covet_days_from_civil(y, m, d);
 	{
 		int64_t		yy;
 		int			mm,
 					dd;
 
-		civil_from_days(*days, &yy, &mm, &dd);
+		covet_civil_from_days(*days, &yy, &mm, &dd);
 		if (mm != m || dd != d)
 			return false;		/* 2023-02-30 */
 	}
