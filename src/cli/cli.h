@@ -201,6 +201,10 @@ extern void cli_json_rows(FILE *out, const CliResult *res);
 extern void cli_json_lines(FILE *out, const char *text);
 /* res as psql prints it: aligned columns, a header, "(N rows)". */
 extern void cli_print_table(FILE *out, const CliResult *res);
+/* A listing command's result on stdout: the table, or with --json
+ * {"ok": true, "command": command, key: [rows]}. */
+extern void cli_print_rows(bool json, const char *command, const char *key,
+						   const CliResult *res);
 /* Print usage of cmd to out. */
 extern void cli_usage(FILE *out, const CliCmd *cmd);
 /* Print "covet: ERROR: usage..." and the command's usage; CLI_EXIT_USAGE. */

@@ -908,14 +908,7 @@ cmd_history(const CliOpts *o, int argc, char **argv)
 	cli_db_close(db);
 	if (rc != 0)
 		return finish(o, "history", rc, NULL, NULL, &err, 0);
-	if (o->json)
-	{
-		printf("{\"ok\": true, \"command\": \"history\", \"history\": ");
-		cli_json_rows(stdout, &res);
-		printf("}\n");
-	}
-	else
-		cli_print_table(stdout, &res);
+	cli_print_rows(o->json, "history", "history", &res);
 	cli_result_free(&res);
 	return CLI_EXIT_OK;
 }

@@ -606,14 +606,7 @@ cmd_runs(const CliOpts *o, int argc, char **argv)
 		return code;
 	}
 	cli_db_close(db);
-	if (o->json)
-	{
-		printf("{\"ok\": true, \"command\": \"runs\", \"runs\": ");
-		cli_json_rows(stdout, &res);
-		printf("}\n");
-	}
-	else
-		cli_print_table(stdout, &res);
+	cli_print_rows(o->json, "runs", "runs", &res);
 	cli_result_free(&res);
 	return CLI_EXIT_OK;
 }

@@ -231,3 +231,17 @@ cli_print_table(FILE *out, const CliResult *res)
 	free(w);
 	free(right);
 }
+
+void
+cli_print_rows(bool json, const char *command, const char *key,
+			   const CliResult *res)
+{
+	if (!json)
+	{
+		cli_print_table(stdout, res);
+		return;
+	}
+	printf("{\"ok\": true, \"command\": \"%s\", \"%s\": ", command, key);
+	cli_json_rows(stdout, res);
+	printf("}\n");
+}
