@@ -323,7 +323,7 @@ is "$RC" 1 "watch an unknown run: exit 1"
 
 # Ctrl-C pauses a foreground run; resume completes it
 sqlite3 covet.db "CREATE TABLE big (id integer PRIMARY KEY, n integer);
-WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 200000) INSERT INTO big SELECT x, 0 FROM c;"
+WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 600000) INSERT INTO big SELECT x, 0 FROM c;"
 "$COVET" backfill big --set 'n = n + 1' --batch 20 >"$T/out" 2>"$T/err" &
 pid=$!
 for _ in $(seq 1 100); do
@@ -338,12 +338,12 @@ is "$RC" 1 "Ctrl-C during a backfill: exit 1"
 like "$(cat "$T/err")" "HINT: Resume it with: covet resume $run" "... prints how to resume"
 is "$(sqlite3 covet.db "SELECT state FROM covet_runs WHERE id = $run")" paused "... the run is paused"
 done_before=$(sqlite3 covet.db "SELECT rows_done FROM covet_runs WHERE id = $run")
-[ "$done_before" -lt 200000 ] && ok "... before its end ($done_before rows)" || not_ok "... before its end" "$done_before"
+[ "$done_before" -lt 600000 ] && ok "... before its end ($done_before rows)" || not_ok "... before its end" "$done_before"
 is "$(sqlite3 covet.db "SELECT count(*) FROM big WHERE n > 1")" 0 "... no row changed twice"
 cv resume "$run"
 is "$RC" 0 "resume: exit 0"
-like "$OUT" "run $run \\(backfill on big\\): completed, 200000 rows" "... completes the run"
-is "$(sqlite3 covet.db "SELECT count(*) FROM big WHERE n = 1")" 200000 "... every row changed once"
+like "$OUT" "run $run \\(backfill on big\\): completed, 600000 rows" "... completes the run"
+is "$(sqlite3 covet.db "SELECT count(*) FROM big WHERE n = 1")" 600000 "... every row changed once"
 
 # --- valgrind on the SQLite paths ------------------------------------------
 if command -v valgrind >/dev/null; then
