@@ -47,6 +47,14 @@ extern void covet_fx_expand(CovetBuf *out, const CovetDialect *dl,
 							const char *table, const char *key,
 							const char *type, const char *defs);
 
+/*
+ * The template of column col's value as JSON text in a dump (fixture_sql.c):
+ * the dialect's dump_expr of its kind; naive_tstz (style 'django'): a
+ * PostgreSQL timestamptz in the session's time zone without its offset.
+ */
+extern const char *covet_fx_dump_expr(const CovetDialect *dl, const CovetFxTable *t,
+									  int col, bool naive_tstz);
+
 /* Split "a, b c" into names (the caller frees each and the array). */
 extern CovetStatus covet_fx_split(CovetMem *mem, const char *text,
 								  char ***names, int *n, CovetError *err);

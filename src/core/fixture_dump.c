@@ -56,6 +56,7 @@ typedef struct Dumper
 	bool		yaml_failed;	/* an event was refused */
 	const char *path;			/* streamed to this file (append_file) */
 	bool		started;		/* the file's first piece is written */
+	bool		naive_tstz;		/* style 'django': timestamptz without offset */
 } Dumper;
 
 /*
@@ -491,12 +492,123 @@ write_record(Dumper *dm, const CovetFxTable *t, char *const *frags, CovetError *
 	return rc;
 }
 
-/* SELECT <key>, <json of each column> FROM t [WHERE key > $] ORDER BY key LIMIT n */
-static CovetStatus
-page_sql(CovetDriver *d, const CovetFxTable *t, bool after, char **sql, CovetError *err)
+/*
+ * The record SQL of a JSON dump: the constant text pending in lit goes out
+ * as a SQL literal before the next expression.  A backslash in it (a name
+ * no one uses) would read differently under standard_conforming_strings =
+ * off: *ok = false, and the dump formats the record in C instead.
+ */
+typedef struct RecSql
 {
+	CovetBuf   *b;				/* the expression */
+	CovetBuf	lit;			/* constant text not written yet */
+	bool		any;			/* b holds a first operand */
+	bool		ok;
+} RecSql;
+
+static void
+rec_flush(RecSql *rs, const CovetDialect *dl)
+{
+	if (rs->lit.len == 0)
+		return;
+	covet_buf_append(&rs->lit, "");
+	if (rs->lit.data == NULL || memchr(rs->lit.data, '\\', rs->lit.len) != NULL)
+		rs->ok = false;
+	else
+	{
+		if (rs->any)
+			covet_sql_op(rs->b, dl, "||");
+		covet_quote_literal(rs->b, rs->lit.data);
+		rs->any = true;
+	}
+	covet_buf_reset(&rs->lit);
+}
+
+static void
+rec_expr(RecSql *rs, const CovetDialect *dl, const char *tmpl, const CovetFxTable *t, int col)
+{
+	rec_flush(rs, dl);
+	if (rs->any)
+		covet_sql_op(rs->b, dl, "||");
+	covet_buf_appendc(rs->b, '(');
+	covet_fx_expand(rs->b, dl, tmpl, t->cols[col], t->sql_name, NULL, t->sql_types[col], NULL);
+	covet_buf_appendc(rs->b, ')');
+	rs->any = true;
+}
+
+/*
+ * One JSON record as one SQL expression, the text write_record gives:
+ * {"model": M, "pk": K, "fields": {"f": V, ...}}.  The engine makes it (no
+ * value crosses into C one by one), so a page comes back as one text per
+ * row.
+ */
+static CovetStatus
+record_expr(const Dumper *dm, const CovetFxTable *t, CovetBuf *b, bool *ok, CovetError *err)
+{
+	const CovetDialect *dl = dm->d->dialect;
+	RecSql		rs;
+	bool		first = true;
+	bool		failed;
+	int			i;
+
+	memset(&rs, 0, sizeof(rs));
+	rs.b = b;
+	rs.ok = true;
+	covet_buf_init(&rs.lit, &dm->d->mem);
+	covet_buf_append(b, "(");
+	covet_buf_append(&rs.lit, "{\"model\": ");
+	covet_json_string(&rs.lit, MODEL_OF(dm, t), strlen(MODEL_OF(dm, t)));
+	if (t->npk == 1)
+	{
+		covet_buf_append(&rs.lit, ", \"pk\": ");
+		rec_expr(&rs, dl, covet_fx_dump_expr(dl, t, t->pk[0], dm->naive_tstz), t, t->pk[0]);
+	}
+	else if (t->npk > 1)
+	{
+		covet_buf_append(&rs.lit, ", \"pk\": {");
+		for (i = 0; i < t->npk; i++)
+		{
+			if (i > 0)
+				covet_buf_append(&rs.lit, ", ");
+			covet_json_string(&rs.lit, t->cols[t->pk[i]], strlen(t->cols[t->pk[i]]));
+			covet_buf_append(&rs.lit, ": ");
+			rec_expr(&rs, dl, covet_fx_dump_expr(dl, t, t->pk[i], dm->naive_tstz), t, t->pk[i]);
+		}
+		covet_buf_appendc(&rs.lit, '}');
+	}
+	covet_buf_append(&rs.lit, ", \"fields\": {");
+	for (i = 0; i < t->ncols; i++)
+	{
+		if (t->is_pk[i])
+			continue;
+		if (!first)
+			covet_buf_append(&rs.lit, ", ");
+		first = false;
+		covet_json_string(&rs.lit, FIELD_OF(dm, t, i), strlen(FIELD_OF(dm, t, i)));
+		covet_buf_append(&rs.lit, ": ");
+		rec_expr(&rs, dl, covet_fx_dump_expr(dl, t, i, dm->naive_tstz), t, i);
+	}
+	covet_buf_append(&rs.lit, "}}");
+	rec_flush(&rs, dl);
+	covet_buf_append(b, ")");
+	failed = rs.lit.failed;
+	covet_buf_free(&rs.lit);
+	*ok = rs.ok;
+	return failed ? covet_error_set(err, COVET_ERR_NOMEM, "out of memory") : COVET_OK;
+}
+
+/*
+ * SELECT <key>, <json of each column> FROM t [WHERE key > $] ORDER BY key
+ * LIMIT n; record: SELECT <key>, <the record's JSON text> ... instead
+ */
+static CovetStatus
+page_sql(const Dumper *dm, const CovetFxTable *t, bool record, bool after, char **sql,
+		 bool *ok, CovetError *err)
+{
+	CovetDriver *d = dm->d;
 	const CovetDialect *dl = d->dialect;
 	CovetBuf	b;
+	CovetStatus rc;
 	int			i;
 
 	covet_buf_init(&b, &d->mem);
@@ -506,13 +618,22 @@ page_sql(CovetDriver *d, const CovetFxTable *t, bool after, char **sql, CovetErr
 		covet_quote_ident(&b, t->cols[t->pk[i]]);
 		covet_buf_append(&b, ", ");
 	}
-	for (i = 0; i < t->ncols; i++)
+	if (record)
 	{
-		if (i > 0)
-			covet_buf_append(&b, ", ");
-		covet_fx_expand(&b, dl, dl->fixture->dump_expr[t->kinds[i]], t->cols[i], t->sql_name,
-						NULL, t->sql_types[i], NULL);
+		if ((rc = record_expr(dm, t, &b, ok, err)) != COVET_OK)
+		{
+			covet_buf_free(&b);
+			return rc;
+		}
 	}
+	else
+		for (i = 0; i < t->ncols; i++)
+		{
+			if (i > 0)
+				covet_buf_append(&b, ", ");
+			covet_fx_expand(&b, dl, covet_fx_dump_expr(dl, t, i, dm->naive_tstz), t->cols[i],
+							t->sql_name, NULL, t->sql_types[i], NULL);
+		}
 	covet_buf_appendf(&b, " FROM %s", t->sql_name);
 	if (t->npk > 0)
 	{
@@ -562,11 +683,25 @@ dump_table(Dumper *dm, const CovetFxTable *t, CovetError *err)
 	CovetResult res = {0};
 	CovetStatus rc;
 	bool		first = true;
+	/* JSON records made by the engine; many-to-many lists need C */
+	bool		record = dm->format == COVET_FORMAT_JSON && (dm->cur == NULL || dm->cur->nm2m == 0);
+	bool		ok = true;
 	int			i,
 				r;
 
-	if ((rc = page_sql(d, t, false, &sql[0], err)) != COVET_OK ||
-		(rc = page_sql(d, t, true, &sql[1], err)) != COVET_OK)
+	if (record)
+	{
+		if ((rc = page_sql(dm, t, true, false, &sql[0], &ok, err)) != COVET_OK)
+			goto done;
+		if (!ok)
+		{
+			covet_free(&d->mem, sql[0]);
+			sql[0] = NULL;
+			record = false;
+		}
+	}
+	if ((sql[0] == NULL && (rc = page_sql(dm, t, record, false, &sql[0], &ok, err)) != COVET_OK) ||
+		(rc = page_sql(dm, t, record, true, &sql[1], &ok, err)) != COVET_OK)
 		goto done;
 	if (t->npk > 0 && (last = covet_alloc0(&d->mem, sizeof(char *) * (size_t) t->npk)) == NULL)
 	{
@@ -589,7 +724,20 @@ dump_table(Dumper *dm, const CovetFxTable *t, CovetError *err)
 					  (const char *const *) last, &res, err);
 		if (rc != COVET_OK)
 			goto done;
-		for (r = 0; r < res.nrows && rc == COVET_OK; r++)
+		for (r = 0; record && r < res.nrows; r++)
+		{
+			const char *text = COVET_VALUE(&res, r, t->npk);
+
+			if (text == NULL)
+			{
+				rc = covet_error_set(err, COVET_ERR_INTERNAL, "no JSON for a record of \"%s\"", t->model);
+				goto done;
+			}
+			covet_buf_append(&dm->out, dm->records == 0 ? "[\n" : ",\n");
+			covet_buf_append(&dm->out, text);
+			dm->records++;
+		}
+		for (r = 0; !record && r < res.nrows && rc == COVET_OK; r++)
 		{
 			char	   *const *frags = &COVET_VALUE(&res, r, t->npk);
 
@@ -884,6 +1032,7 @@ dump_run(CovetDriver *d, const char *tables, CovetFixtureFormat format,
 	dm.d = d;
 	dm.format = format;
 	dm.path = path;
+	dm.naive_tstz = opts != NULL && opts->style == COVET_STYLE_DJANGO;
 	covet_buf_init(&dm.out, &d->mem);
 	covet_buf_init(&dm.tmp, &d->mem);
 

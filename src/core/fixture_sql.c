@@ -29,7 +29,7 @@
  *
  *-------------------------------------------------------------------------
  */
-#include "covet.h"
+#include "fixture.h"
 
 #include <ctype.h>
 #include <string.h>
@@ -37,6 +37,9 @@
 /* --- PostgreSQL ------------------------------------------------------------ */
 
 #define PG_DUMP_GENERIC "COALESCE(CAST(pg_catalog.to_json(%C) AS pg_catalog.text), 'null')"
+/* style 'django': a timestamptz as Django with USE_TZ = False reads it */
+#define PG_DUMP_NAIVE_TSTZ "COALESCE(CAST(pg_catalog.to_json(CAST(%C AS pg_catalog.\"timestamp\"))" \
+	" AS pg_catalog.text), 'null')"
 /* a field's text through the type's input function, as COPY does */
 #define PG_LOAD_CAST "CAST(r.%K AS %Y)"
 #define PG_LOAD_DEF "%K pg_catalog.text"
@@ -212,6 +215,25 @@ const CovetFixtureSql covet_fixture_sql_sqlite = {
 	" ORDER BY l.origin = 'pk', l.seq DESC, i.seqno",
 	.key_eq = "%C = %K",
 };
+
+/* --- dump expressions ---------------------------------------------------------- */
+
+/*
+ * Django's dumpdata with USE_TZ = False (the common settings of projects
+ * that also run on SQLite) reads a timestamptz in the connection's time
+ * zone and writes it without an offset, which its loaddata on SQLite
+ * requires; style 'django' does the same with the session's TimeZone.
+ */
+const char *
+covet_fx_dump_expr(const CovetDialect *dl, const CovetFxTable *t, int col, bool naive_tstz)
+{
+	if (naive_tstz && dl->engine == COVET_ENGINE_POSTGRES &&
+		(strcmp(t->sql_types[col], "timestamp with time zone") == 0 ||
+		 (strncmp(t->sql_types[col], "timestamp(", 10) == 0 &&
+		  strstr(t->sql_types[col], ") with time zone") != NULL)))
+		return PG_DUMP_NAIVE_TSTZ;
+	return dl->fixture->dump_expr[t->kinds[col]];
+}
 
 /* --- kinds ------------------------------------------------------------------- */
 
