@@ -297,3 +297,10 @@ REVOKE EXECUTE ON FUNCTION
 	covet_makemigration(text, text, text, text, boolean),
 	covet_squash(text, text, text, text, text, boolean)
 FROM PUBLIC;
+
+-- fixtures: dump (covet_dumpdata makes each record's JSON in the engine)
+CREATE FUNCTION covet_json_quote(value text)
+RETURNS text
+AS 'MODULE_PATHNAME', 'covet_json_quote'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION covet_json_quote(text) IS 'Internal to covet_dumpdata: the text as a JSON string, as to_json(text) writes it, without to_json''s catalog look-up per call';

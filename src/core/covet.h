@@ -1120,6 +1120,15 @@ extern void covet_json_double(CovetBuf *out, double v);
 
 /* A JSON string literal; a CSV field (RFC 4180; NULL is an empty field). */
 extern void covet_json_string(CovetBuf *out, const char *s, size_t len);
+
+/*
+ * Text as a JSON string literal, with to_json(text)'s and json_quote()'s
+ * escapes (json_quote.c): covet_json_quoted_len is its length, quotes
+ * included; covet_json_quote_to writes it to dst (that long; no NUL) and
+ * returns the length.
+ */
+extern size_t covet_json_quoted_len(const char *s, size_t len);
+extern size_t covet_json_quote_to(char *dst, const char *s, size_t len);
 extern void covet_csv_field(CovetBuf *out, const char *value, size_t len);
 
 /* Undo covet_json_string: text is a whole JSON string literal. */

@@ -18,6 +18,7 @@
 #include "yajl_mem.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <yaml.h>
 
@@ -602,7 +603,7 @@ record_expr(const Dumper *dm, const CovetFxTable *t, CovetBuf *b, bool *ok, Cove
  * LIMIT n; record: SELECT <key>, <the record's JSON text> ... instead
  */
 static CovetStatus
-page_sql(const Dumper *dm, const CovetFxTable *t, bool record, bool after, char **sql,
+page_sql(const Dumper *dm, const CovetFxTable *t, bool record, bool agg, bool after, char **sql,
 		 bool *ok, CovetError *err)
 {
 	CovetDriver *d = dm->d;
@@ -612,6 +613,10 @@ page_sql(const Dumper *dm, const CovetFxTable *t, bool record, bool after, char 
 	int			i;
 
 	covet_buf_init(&b, &d->mem);
+	if (agg)
+		covet_buf_append(&b, "SELECT CAST(pg_catalog.max(s.k) AS pg_catalog.text),"
+						 " CAST(pg_catalog.count(*) AS pg_catalog.text),"
+						 " pg_catalog.string_agg(s.r, E',\\n') FROM (");
 	covet_buf_append(&b, "SELECT ");
 	for (i = 0; i < t->npk; i++)
 	{
@@ -671,6 +676,8 @@ page_sql(const Dumper *dm, const CovetFxTable *t, bool record, bool after, char 
 		}
 		covet_buf_appendf(&b, " LIMIT %d", DUMP_PAGE);
 	}
+	if (agg)
+		covet_buf_append(&b, ") AS s(k, r)");
 	return covet_buf_finish(&b, sql, err);
 }
 
@@ -685,23 +692,32 @@ dump_table(Dumper *dm, const CovetFxTable *t, CovetError *err)
 	bool		first = true;
 	/* JSON records made by the engine; many-to-many lists need C */
 	bool		record = dm->format == COVET_FORMAT_JSON && (dm->cur == NULL || dm->cur->nm2m == 0);
+
+	/*
+	 * PostgreSQL, one integer key: a page is one row, its records joined by
+	 * string_agg (in the subquery's key order, as a plain aggregate over a
+	 * LIMIT reads them) and its last key max(k); each row SPI returns costs
+	 * a tuple copy and a type look-up per value.
+	 */
+	bool		agg = record && d->dialect->engine == COVET_ENGINE_POSTGRES && t->npk == 1 &&
+		t->kinds[t->pk[0]] == COVET_FX_INT;
 	bool		ok = true;
 	int			i,
 				r;
 
 	if (record)
 	{
-		if ((rc = page_sql(dm, t, true, false, &sql[0], &ok, err)) != COVET_OK)
+		if ((rc = page_sql(dm, t, true, agg, false, &sql[0], &ok, err)) != COVET_OK)
 			goto done;
 		if (!ok)
 		{
 			covet_free(&d->mem, sql[0]);
 			sql[0] = NULL;
-			record = false;
+			record = agg = false;
 		}
 	}
-	if ((sql[0] == NULL && (rc = page_sql(dm, t, record, false, &sql[0], &ok, err)) != COVET_OK) ||
-		(rc = page_sql(dm, t, record, true, &sql[1], &ok, err)) != COVET_OK)
+	if ((sql[0] == NULL && (rc = page_sql(dm, t, record, agg, false, &sql[0], &ok, err)) != COVET_OK) ||
+		(rc = page_sql(dm, t, record, agg, true, &sql[1], &ok, err)) != COVET_OK)
 		goto done;
 	if (t->npk > 0 && (last = covet_alloc0(&d->mem, sizeof(char *) * (size_t) t->npk)) == NULL)
 	{
@@ -724,6 +740,35 @@ dump_table(Dumper *dm, const CovetFxTable *t, CovetError *err)
 					  (const char *const *) last, &res, err);
 		if (rc != COVET_OK)
 			goto done;
+		if (agg)
+		{
+			int64_t		n = res.nrows == 1 && COVET_VALUE(&res, 0, 1) != NULL ?
+				(int64_t) strtoll(COVET_VALUE(&res, 0, 1), NULL, 10) : 0;
+
+			if (n > 0)
+			{
+				if (COVET_VALUE(&res, 0, 0) == NULL || COVET_VALUE(&res, 0, 2) == NULL)
+				{
+					rc = covet_error_set(err, COVET_ERR_INTERNAL, "no JSON for a record of \"%s\"", t->model);
+					goto done;
+				}
+				covet_buf_append(&dm->out, dm->records == 0 ? "[\n" : ",\n");
+				covet_buf_append(&dm->out, COVET_VALUE(&res, 0, 2));
+				dm->records += n;
+			}
+			if (d->check_interrupts != NULL && (rc = d->check_interrupts(d->ctx, err)) != COVET_OK)
+				goto done;
+			if ((rc = dump_flush(dm, false, err)) != COVET_OK)
+				goto done;
+			if (n < DUMP_PAGE)
+				break;
+			covet_free(&d->mem, last[0]);
+			last[0] = COVET_VALUE(&res, 0, 0);
+			COVET_VALUE(&res, 0, 0) = NULL;
+			covet_result_free(d, &res);
+			first = false;
+			continue;
+		}
 		for (r = 0; record && r < res.nrows; r++)
 		{
 			const char *text = COVET_VALUE(&res, r, t->npk);

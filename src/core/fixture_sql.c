@@ -37,6 +37,9 @@
 /* --- PostgreSQL ------------------------------------------------------------ */
 
 #define PG_DUMP_GENERIC "COALESCE(CAST(pg_catalog.to_json(%C) AS pg_catalog.text), 'null')"
+/* text and varchar: covet_json_quote (src/pg/fixtures.c) is to_json without
+ * its catalog look-up per call */
+#define PG_DUMP_QUOTE "COALESCE(%Pcovet_json_quote(CAST(%C AS pg_catalog.text)), 'null')"
 /* style 'django': a timestamptz as Django with USE_TZ = False reads it */
 #define PG_DUMP_NAIVE_TSTZ "COALESCE(CAST(pg_catalog.to_json(CAST(%C AS pg_catalog.\"timestamp\"))" \
 	" AS pg_catalog.text), 'null')"
@@ -232,6 +235,11 @@ covet_fx_dump_expr(const CovetDialect *dl, const CovetFxTable *t, int col, bool 
 		 (strncmp(t->sql_types[col], "timestamp(", 10) == 0 &&
 		  strstr(t->sql_types[col], ") with time zone") != NULL)))
 		return PG_DUMP_NAIVE_TSTZ;
+	if (dl->engine == COVET_ENGINE_POSTGRES && t->kinds[col] == COVET_FX_TEXT &&
+		dl->func_prefix != NULL && dl->func_prefix[0] != '\0' &&
+		(strcmp(t->sql_types[col], "text") == 0 ||
+		 strncmp(t->sql_types[col], "character varying", 17) == 0))
+		return PG_DUMP_QUOTE;
 	return dl->fixture->dump_expr[t->kinds[col]];
 }
 

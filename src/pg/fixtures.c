@@ -183,10 +183,20 @@ pg_append_file(void *ctx, const char *path, const char *data, size_t len, bool f
 							 path, strerror(errno));
 	else
 	{
+		off_t		end;
+
 		errno = 0;
 		if (len > 0 && fwrite(data, 1, len, f) != len)
 			rc = covet_error_set(err, COVET_ERR_IO, "could not write \"%s\": %s", path,
 								 strerror(errno ? errno : ENOSPC));
+
+		/*
+		 * Start writing the piece back now (sync_file_range, where there is
+		 * one), so that finish_file's fsync does not wait for the whole file
+		 * at the end.
+		 */
+		if (rc == COVET_OK && len > 0 && fflush(f) == 0 && (end = ftello(f)) >= (off_t) len)
+			pg_flush_data(fileno(f), end - (off_t) len, (off_t) len);
 		if (FreeFile(f) != 0 && rc == COVET_OK)
 			rc = covet_error_set(err, COVET_ERR_IO, "could not write \"%s\": %s", path, strerror(errno));
 	}
@@ -282,12 +292,19 @@ core_load(CovetDriver *d, void *arg, char **report, CovetError *err)
 
 /* Run a dump; the text (if any) is copied into the caller's memory. */
 static text *
-dump_call(DumpArgs *a)
+dump_call(FunctionCallInfo fcinfo, DumpArgs *a)
 {
 	CovetPgCall call;
+	CovetDialect dialect = covet_dialect_postgres;
 	text	   *result = NULL;
+	char	   *schema;
 
+	/* covet_json_quote lives where this function does */
+	schema = get_namespace_name(get_func_namespace(fcinfo->flinfo->fn_oid));
+	if (schema != NULL)
+		dialect.func_prefix = psprintf("%s.", quote_identifier(schema));
 	covet_pg_call_begin(&call, covet_lock_timeout);
+	call.driver.dialect = &dialect;
 	covet_pg_call_run(&call, core_dump, a);
 	if (call.status == COVET_OK && a->path == NULL)
 	{
@@ -346,7 +363,7 @@ covet_dumpdata(PG_FUNCTION_ARGS)
 	a.tables = arg_text(fcinfo, 0);
 	fx_args(arg_text(fcinfo, 1), NULL, &a.format, NULL);
 	dump_opts(fcinfo, 2, &a.opts);
-	PG_RETURN_TEXT_P(dump_call(&a));
+	PG_RETURN_TEXT_P(dump_call(fcinfo, &a));
 }
 
 /* covet_dumpdata_file(path text, tables text DEFAULT NULL, format text DEFAULT 'json',
@@ -363,7 +380,7 @@ covet_dumpdata_file(PG_FUNCTION_ARGS)
 	a.tables = arg_text(fcinfo, 1);
 	fx_args(arg_text(fcinfo, 2), NULL, &a.format, NULL);
 	dump_opts(fcinfo, 3, &a.opts);
-	(void) dump_call(&a);
+	(void) dump_call(fcinfo, &a);
 	PG_RETURN_INT64((int64) a.records);
 }
 
@@ -517,4 +534,28 @@ covet_fixture_rows(PG_FUNCTION_ARGS)
 				pfree(DatumGetPointer(values[i]));
 	}
 	return (Datum) 0;
+}
+
+/*
+ * covet_json_quote(value text): the value as a JSON string, what
+ * to_json(value) gives, for the SQL of covet_dumpdata.  to_json looks the
+ * argument's type up in the catalog on every call; this does not.
+ */
+PG_FUNCTION_INFO_V1(covet_json_quote);
+Datum
+covet_json_quote(PG_FUNCTION_ARGS)
+{
+	text	   *t = PG_GETARG_TEXT_PP(0);
+	const char *s = VARDATA_ANY(t);
+	size_t		len = VARSIZE_ANY_EXHDR(t);
+	size_t		n = covet_json_quoted_len(s, len);
+	text	   *out;
+
+	if (n > MaxAllocSize - VARHDRSZ)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("the value is too large to quote as JSON (%zu bytes)", len)));
+	out = (text *) palloc(VARHDRSZ + n);
+	SET_VARSIZE(out, VARHDRSZ + covet_json_quote_to(VARDATA(out), s, len));
+	PG_RETURN_TEXT_P(out);
 }
