@@ -501,8 +501,10 @@ write_record(Dumper *dm, const CovetFxTable *t, char *const *frags, CovetError *
  */
 typedef struct RecSql
 {
-	CovetBuf   *b;				/* the expression */
+	CovetBuf   *b;				/* the expression (func: the arguments) */
 	CovetBuf	lit;			/* constant text not written yet */
+	CovetBuf	flags;			/* func: covet_json_record's flags */
+	bool		func;			/* SQLite: one covet_json_record call */
 	bool		any;			/* b holds a first operand */
 	bool		ok;
 } RecSql;
@@ -518,22 +520,46 @@ rec_flush(RecSql *rs, const CovetDialect *dl)
 	else
 	{
 		if (rs->any)
-			covet_sql_op(rs->b, dl, "||");
+		{
+			if (rs->func)
+				covet_buf_append(rs->b, ", ");
+			else
+				covet_sql_op(rs->b, dl, "||");
+		}
 		covet_quote_literal(rs->b, rs->lit.data);
+		covet_buf_appendc(&rs->flags, 'c');
 		rs->any = true;
 	}
 	covet_buf_reset(&rs->lit);
 }
 
+/*
+ * A column's JSON: its template; in a covet_json_record call, a column of
+ * a kind the dialect writes by storage class goes as it is ('v')
+ */
 static void
 rec_expr(RecSql *rs, const CovetDialect *dl, const char *tmpl, const CovetFxTable *t, int col)
 {
+	CovetFixtureKind k = t->kinds[col];
+	bool		raw = rs->func && k != COVET_FX_BOOL && k != COVET_FX_JSON;
+
 	rec_flush(rs, dl);
 	if (rs->any)
-		covet_sql_op(rs->b, dl, "||");
-	covet_buf_appendc(rs->b, '(');
-	covet_fx_expand(rs->b, dl, tmpl, t->cols[col], t->sql_name, NULL, t->sql_types[col], NULL);
-	covet_buf_appendc(rs->b, ')');
+	{
+		if (rs->func)
+			covet_buf_append(rs->b, ", ");
+		else
+			covet_sql_op(rs->b, dl, "||");
+	}
+	if (raw)
+		covet_quote_ident(rs->b, t->cols[col]);
+	else
+	{
+		covet_buf_appendc(rs->b, '(');
+		covet_fx_expand(rs->b, dl, tmpl, t->cols[col], t->sql_name, NULL, t->sql_types[col], NULL);
+		covet_buf_appendc(rs->b, ')');
+	}
+	covet_buf_appendc(&rs->flags, raw ? 'v' : 'c');
 	rs->any = true;
 }
 
@@ -544,19 +570,27 @@ rec_expr(RecSql *rs, const CovetDialect *dl, const char *tmpl, const CovetFxTabl
  * row.
  */
 static CovetStatus
-record_expr(const Dumper *dm, const CovetFxTable *t, CovetBuf *b, bool *ok, CovetError *err)
+record_expr(const Dumper *dm, const CovetFxTable *t, CovetBuf *out, bool *ok, CovetError *err)
 {
 	const CovetDialect *dl = dm->d->dialect;
 	RecSql		rs;
+	CovetBuf	args;
 	bool		first = true;
 	bool		failed;
 	int			i;
 
 	memset(&rs, 0, sizeof(rs));
-	rs.b = b;
-	rs.ok = true;
+	covet_buf_init(&args, &dm->d->mem);
 	covet_buf_init(&rs.lit, &dm->d->mem);
-	covet_buf_append(b, "(");
+	covet_buf_init(&rs.flags, &dm->d->mem);
+	rs.b = &args;
+	rs.ok = true;
+
+	/*
+	 * SQLite: covet_json_record (sqlite_ext/fixtures.c), whose arguments are
+	 * two per column at most (SQLite allows 127)
+	 */
+	rs.func = dl->engine == COVET_ENGINE_SQLITE && t->ncols <= 60;
 	covet_buf_append(&rs.lit, "{\"model\": ");
 	covet_json_string(&rs.lit, MODEL_OF(dm, t), strlen(MODEL_OF(dm, t)));
 	if (t->npk == 1)
@@ -591,9 +625,21 @@ record_expr(const Dumper *dm, const CovetFxTable *t, CovetBuf *b, bool *ok, Cove
 	}
 	covet_buf_append(&rs.lit, "}}");
 	rec_flush(&rs, dl);
-	covet_buf_append(b, ")");
-	failed = rs.lit.failed;
+	covet_buf_append(&rs.flags, "");
+	if (rs.func)
+	{
+		covet_buf_append(out, "covet_json_record(");
+		covet_quote_literal(out, rs.flags.data ? rs.flags.data : "");
+		covet_buf_append(out, ", ");
+	}
+	else
+		covet_buf_appendc(out, '(');
+	covet_buf_appendn(out, args.data ? args.data : "", args.len);
+	covet_buf_appendc(out, ')');
+	failed = rs.lit.failed || rs.flags.failed || args.failed;
 	covet_buf_free(&rs.lit);
+	covet_buf_free(&rs.flags);
+	covet_buf_free(&args);
 	*ok = rs.ok;
 	return failed ? covet_error_set(err, COVET_ERR_NOMEM, "out of memory") : COVET_OK;
 }
