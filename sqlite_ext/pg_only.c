@@ -44,6 +44,9 @@ static const struct
 	{"covet_fixture_rows",
 	 "It is an internal helper of covet_loaddata in PostgreSQL; SQLite's covet_loaddata"
 	 " does without it."},
+	{"covet_json_quote",
+	 "It is an internal helper of covet_dumpdata in PostgreSQL; SQLite's covet_dumpdata"
+	 " does without it (json_quote() is SQLite's own)."},
 };
 
 static void
