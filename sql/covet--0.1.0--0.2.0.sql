@@ -304,3 +304,8 @@ RETURNS text
 AS 'MODULE_PATHNAME', 'covet_json_quote'
 LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION covet_json_quote(text) IS 'Internal to covet_dumpdata: the text as a JSON string, as to_json(text) writes it, without to_json''s catalog look-up per call';
+CREATE FUNCTION covet_json_record(flags text, VARIADIC parts "any")
+RETURNS text
+AS 'MODULE_PATHNAME', 'covet_json_record'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION covet_json_record(text, "any") IS 'Internal to covet_dumpdata: a dumped record''s JSON text in one call; flags has a letter per part: c its text as it is, q a text value as a JSON string, i an integer''s digits; NULL parts are null';

@@ -7,6 +7,12 @@ SELECT count(*) AS differing
   FROM generate_series(1, 127) AS c
  WHERE covet_json_quote('a' || chr(c) || 'b') IS DISTINCT FROM to_json('a' || chr(c) || 'b')::text;
 SELECT covet_json_quote(E'"\\\b\f\n\r\t\x01\x1f\x7f'), covet_json_quote(''), covet_json_quote(NULL);
+-- covet_json_record: constant pieces, quoted text, integers, NULL as null
+SELECT covet_json_record('cqcicicqc', '['::text, E'a"\n'::text, ','::text, 7::smallint, ','::text,
+	'-9223372036854775808'::bigint, ','::text, NULL::varchar, ']'::text);
+SELECT covet_json_record('ci', '['::text);
+SELECT covet_json_record('i', 'x'::text);
+SELECT covet_json_record('x', 'x'::text);
 -- a composite key (a row per record), a text key, no key, an integer key
 CREATE TABLE fast_pair (a integer, b text, v varchar(10), PRIMARY KEY (a, b));
 INSERT INTO fast_pair VALUES (1, 'x', E'q"\\'), (1, 'y', NULL), (2, E'tab\there', 'é');
@@ -17,7 +23,7 @@ CREATE TABLE fast_nokey (t text, i bigint);
 INSERT INTO fast_nokey VALUES (E'line\nbreak', -9223372036854775808);
 SELECT covet_dumpdata('fast_pair, fast_word, fast_nokey');
 SELECT covet_dumpdata('fast_pair, fast_word, fast_nokey', style => 'django');
--- 2,500 rows: three pages of an integer key, in key order, none lost
+-- 2,500 rows: pages of an integer key (1,000, then about 1 MB), in key order, none lost
 CREATE TABLE fast_many (id bigint PRIMARY KEY, label text, at timestamptz);
 INSERT INTO fast_many SELECT g, 'row ' || g, timestamptz '2024-01-01 00:00:00+00' + g * interval '1 minute'
   FROM generate_series(2500, 1, -1) AS g;

@@ -621,7 +621,7 @@ static const struct
 	{"covet_float_parse", 1, 1, PURE, fn_float_parse},
 	{"covet_base64_encode", 1, 1, PURE, fn_base64_encode},
 	{"covet_base64_decode", 1, 1, PURE, fn_base64_decode},
-	{"covet_json_record", -1, -1, PURE, fn_json_record},
+	{"covet_json_record", 1, 100, PURE, fn_json_record},	/* as PostgreSQL's: 100 at most */
 };
 
 int

@@ -55,6 +55,14 @@ extern void covet_fx_expand(CovetBuf *out, const CovetDialect *dl,
 extern const char *covet_fx_dump_expr(const CovetDialect *dl, const CovetFxTable *t,
 									  int col, bool naive_tstz);
 
+/*
+ * How column col goes into covet_json_record (fixture_sql.c): 'v' (SQLite)
+ * as it is, 'q' (PostgreSQL) text to quote, 'i' (PostgreSQL) an integer,
+ * 'c' its dump expression.
+ */
+extern char covet_fx_record_flag(const CovetDialect *dl, const CovetFxTable *t, int col,
+								 bool naive_tstz);
+
 /* Split "a, b c" into names (the caller frees each and the array). */
 extern CovetStatus covet_fx_split(CovetMem *mem, const char *text,
 								  char ***names, int *n, CovetError *err);

@@ -23,6 +23,9 @@
 #include <yaml.h>
 
 #define DUMP_PAGE 1000
+/* JSON records made by the engine: later pages of about this much text */
+#define DUMP_PAGE_BYTES (1024 * 1024)
+#define DUMP_PAGE_MAX 20000
 #define FLUSH_BYTES (1024 * 1024)
 
 /* A many-to-many table written as a list field of its owner. */
@@ -526,7 +529,14 @@ rec_flush(RecSql *rs, const CovetDialect *dl)
 			else
 				covet_sql_op(rs->b, dl, "||");
 		}
-		covet_quote_literal(rs->b, rs->lit.data);
+		if (rs->func && dl->engine == COVET_ENGINE_POSTGRES)
+		{
+			covet_buf_append(rs->b, "CAST(");
+			covet_quote_literal(rs->b, rs->lit.data);
+			covet_buf_append(rs->b, " AS pg_catalog.text)");
+		}
+		else
+			covet_quote_literal(rs->b, rs->lit.data);
 		covet_buf_appendc(&rs->flags, 'c');
 		rs->any = true;
 	}
@@ -538,10 +548,11 @@ rec_flush(RecSql *rs, const CovetDialect *dl)
  * a kind the dialect writes by storage class goes as it is ('v')
  */
 static void
-rec_expr(RecSql *rs, const CovetDialect *dl, const char *tmpl, const CovetFxTable *t, int col)
+rec_expr(RecSql *rs, const CovetDialect *dl, const char *tmpl, const CovetFxTable *t, int col,
+		 bool naive_tstz)
 {
-	CovetFixtureKind k = t->kinds[col];
-	bool		raw = rs->func && k != COVET_FX_BOOL && k != COVET_FX_JSON;
+	char		flag = rs->func ? covet_fx_record_flag(dl, t, col, naive_tstz) : 'c';
+	bool		raw = flag != 'c';
 
 	rec_flush(rs, dl);
 	if (rs->any)
@@ -559,7 +570,7 @@ rec_expr(RecSql *rs, const CovetDialect *dl, const char *tmpl, const CovetFxTabl
 		covet_fx_expand(rs->b, dl, tmpl, t->cols[col], t->sql_name, NULL, t->sql_types[col], NULL);
 		covet_buf_appendc(rs->b, ')');
 	}
-	covet_buf_appendc(&rs->flags, raw ? 'v' : 'c');
+	covet_buf_appendc(&rs->flags, flag);
 	rs->any = true;
 }
 
@@ -587,16 +598,19 @@ record_expr(const Dumper *dm, const CovetFxTable *t, CovetBuf *out, bool *ok, Co
 	rs.ok = true;
 
 	/*
-	 * SQLite: covet_json_record (sqlite_ext/fixtures.c), whose arguments are
-	 * two per column at most (SQLite allows 127)
+	 * covet_json_record of the binding (sqlite_ext/fixtures.c,
+	 * src/pg/fixtures.c), whose arguments are two per column at most, and
+	 * 100 at most (PostgreSQL's limit; SQLite's registration follows)
 	 */
-	rs.func = dl->engine == COVET_ENGINE_SQLITE && t->ncols <= 60;
+	rs.func = t->ncols <= 45 &&
+		(dl->engine == COVET_ENGINE_SQLITE ||
+		 (dl->engine == COVET_ENGINE_POSTGRES && dl->func_prefix != NULL && dl->func_prefix[0] != '\0'));
 	covet_buf_append(&rs.lit, "{\"model\": ");
 	covet_json_string(&rs.lit, MODEL_OF(dm, t), strlen(MODEL_OF(dm, t)));
 	if (t->npk == 1)
 	{
 		covet_buf_append(&rs.lit, ", \"pk\": ");
-		rec_expr(&rs, dl, covet_fx_dump_expr(dl, t, t->pk[0], dm->naive_tstz), t, t->pk[0]);
+		rec_expr(&rs, dl, covet_fx_dump_expr(dl, t, t->pk[0], dm->naive_tstz), t, t->pk[0], dm->naive_tstz);
 	}
 	else if (t->npk > 1)
 	{
@@ -607,7 +621,7 @@ record_expr(const Dumper *dm, const CovetFxTable *t, CovetBuf *out, bool *ok, Co
 				covet_buf_append(&rs.lit, ", ");
 			covet_json_string(&rs.lit, t->cols[t->pk[i]], strlen(t->cols[t->pk[i]]));
 			covet_buf_append(&rs.lit, ": ");
-			rec_expr(&rs, dl, covet_fx_dump_expr(dl, t, t->pk[i], dm->naive_tstz), t, t->pk[i]);
+			rec_expr(&rs, dl, covet_fx_dump_expr(dl, t, t->pk[i], dm->naive_tstz), t, t->pk[i], dm->naive_tstz);
 		}
 		covet_buf_appendc(&rs.lit, '}');
 	}
@@ -621,14 +635,14 @@ record_expr(const Dumper *dm, const CovetFxTable *t, CovetBuf *out, bool *ok, Co
 		first = false;
 		covet_json_string(&rs.lit, FIELD_OF(dm, t, i), strlen(FIELD_OF(dm, t, i)));
 		covet_buf_append(&rs.lit, ": ");
-		rec_expr(&rs, dl, covet_fx_dump_expr(dl, t, i, dm->naive_tstz), t, i);
+		rec_expr(&rs, dl, covet_fx_dump_expr(dl, t, i, dm->naive_tstz), t, i, dm->naive_tstz);
 	}
 	covet_buf_append(&rs.lit, "}}");
 	rec_flush(&rs, dl);
 	covet_buf_append(&rs.flags, "");
 	if (rs.func)
 	{
-		covet_buf_append(out, "covet_json_record(");
+		covet_fx_expand(out, dl, "%Pcovet_json_record(", NULL, NULL, NULL, NULL, NULL);
 		covet_quote_literal(out, rs.flags.data ? rs.flags.data : "");
 		covet_buf_append(out, ", ");
 	}
@@ -649,8 +663,8 @@ record_expr(const Dumper *dm, const CovetFxTable *t, CovetBuf *out, bool *ok, Co
  * LIMIT n; record: SELECT <key>, <the record's JSON text> ... instead
  */
 static CovetStatus
-page_sql(const Dumper *dm, const CovetFxTable *t, bool record, bool agg, bool after, char **sql,
-		 bool *ok, CovetError *err)
+page_sql(const Dumper *dm, const CovetFxTable *t, bool record, bool agg, bool after, int limit,
+		 char **sql, bool *ok, CovetError *err)
 {
 	CovetDriver *d = dm->d;
 	const CovetDialect *dl = d->dialect;
@@ -720,7 +734,7 @@ page_sql(const Dumper *dm, const CovetFxTable *t, bool record, bool agg, bool af
 				covet_buf_append(&b, ", ");
 			covet_quote_ident(&b, t->cols[t->pk[i]]);
 		}
-		covet_buf_appendf(&b, " LIMIT %d", DUMP_PAGE);
+		covet_buf_appendf(&b, " LIMIT %d", limit);
 	}
 	if (agg)
 		covet_buf_append(&b, ") AS s(k, r)");
@@ -748,12 +762,14 @@ dump_table(Dumper *dm, const CovetFxTable *t, CovetError *err)
 	bool		agg = record && d->dialect->engine == COVET_ENGINE_POSTGRES && t->npk == 1 &&
 		t->kinds[t->pk[0]] == COVET_FX_INT;
 	bool		ok = true;
+	int			limit = DUMP_PAGE;	/* of the page being read */
+	size_t		page_bytes = 0; /* the first page's text */
 	int			i,
 				r;
 
 	if (record)
 	{
-		if ((rc = page_sql(dm, t, true, agg, false, &sql[0], &ok, err)) != COVET_OK)
+		if ((rc = page_sql(dm, t, true, agg, false, DUMP_PAGE, &sql[0], &ok, err)) != COVET_OK)
 			goto done;
 		if (!ok)
 		{
@@ -762,8 +778,7 @@ dump_table(Dumper *dm, const CovetFxTable *t, CovetError *err)
 			record = agg = false;
 		}
 	}
-	if ((sql[0] == NULL && (rc = page_sql(dm, t, record, agg, false, &sql[0], &ok, err)) != COVET_OK) ||
-		(rc = page_sql(dm, t, record, agg, true, &sql[1], &ok, err)) != COVET_OK)
+	if (sql[0] == NULL && (rc = page_sql(dm, t, record, agg, false, DUMP_PAGE, &sql[0], &ok, err)) != COVET_OK)
 		goto done;
 	if (t->npk > 0 && (last = covet_alloc0(&d->mem, sizeof(char *) * (size_t) t->npk)) == NULL)
 	{
@@ -782,6 +797,23 @@ dump_table(Dumper *dm, const CovetFxTable *t, CovetError *err)
 	}
 	for (;;)
 	{
+		if (!first && sql[1] == NULL)
+		{
+			/*
+			 * The later pages: engine-made records of about DUMP_PAGE_BYTES
+			 * (by the first page's size), so that a table of small rows
+			 * takes fewer queries, each parsed and planned
+			 */
+			if (record && page_bytes > 0)
+			{
+				size_t		per = page_bytes / DUMP_PAGE + 1;
+				size_t		want = DUMP_PAGE_BYTES / per;
+
+				limit = want < DUMP_PAGE ? DUMP_PAGE : want > DUMP_PAGE_MAX ? DUMP_PAGE_MAX : (int) want;
+			}
+			if ((rc = page_sql(dm, t, record, agg, true, limit, &sql[1], &ok, err)) != COVET_OK)
+				goto done;
+		}
 		rc = d->query(d->ctx, first ? sql[0] : sql[1], first ? 0 : t->npk,
 					  (const char *const *) last, &res, err);
 		if (rc != COVET_OK)
@@ -793,6 +825,8 @@ dump_table(Dumper *dm, const CovetFxTable *t, CovetError *err)
 
 			if (n > 0)
 			{
+				size_t		before = dm->out.len;
+
 				if (COVET_VALUE(&res, 0, 0) == NULL || COVET_VALUE(&res, 0, 2) == NULL)
 				{
 					rc = covet_error_set(err, COVET_ERR_INTERNAL, "no JSON for a record of \"%s\"", t->model);
@@ -801,12 +835,14 @@ dump_table(Dumper *dm, const CovetFxTable *t, CovetError *err)
 				covet_buf_append(&dm->out, dm->records == 0 ? "[\n" : ",\n");
 				covet_buf_append(&dm->out, COVET_VALUE(&res, 0, 2));
 				dm->records += n;
+				if (first)
+					page_bytes = dm->out.len - before;
 			}
 			if (d->check_interrupts != NULL && (rc = d->check_interrupts(d->ctx, err)) != COVET_OK)
 				goto done;
 			if ((rc = dump_flush(dm, false, err)) != COVET_OK)
 				goto done;
-			if (n < DUMP_PAGE)
+			if (n < limit)
 				break;
 			covet_free(&d->mem, last[0]);
 			last[0] = COVET_VALUE(&res, 0, 0);
@@ -818,6 +854,7 @@ dump_table(Dumper *dm, const CovetFxTable *t, CovetError *err)
 		for (r = 0; record && r < res.nrows; r++)
 		{
 			const char *text = COVET_VALUE(&res, r, t->npk);
+			size_t		before = dm->out.len;
 
 			if (text == NULL)
 			{
@@ -827,6 +864,8 @@ dump_table(Dumper *dm, const CovetFxTable *t, CovetError *err)
 			covet_buf_append(&dm->out, dm->records == 0 ? "[\n" : ",\n");
 			covet_buf_append(&dm->out, text);
 			dm->records++;
+			if (first)
+				page_bytes += dm->out.len - before;
 		}
 		for (r = 0; !record && r < res.nrows && rc == COVET_OK; r++)
 		{
@@ -848,7 +887,7 @@ dump_table(Dumper *dm, const CovetFxTable *t, CovetError *err)
 			goto done;
 		if ((rc = dump_flush(dm, false, err)) != COVET_OK)
 			goto done;
-		if (t->npk == 0 || res.nrows < DUMP_PAGE)
+		if (t->npk == 0 || res.nrows < limit)
 			break;
 		/* the next page starts after this page's last key */
 		for (i = 0; i < t->npk; i++)

@@ -243,6 +243,27 @@ covet_fx_dump_expr(const CovetDialect *dl, const CovetFxTable *t, int col, bool 
 	return dl->fixture->dump_expr[t->kinds[col]];
 }
 
+/*
+ * How a column goes into the engine's record function (fixture_dump.c):
+ * SQLite's covet_json_record takes a column of a kind written by storage
+ * class as it is ('v'); PostgreSQL's takes text and varchar to quote
+ * ('q') and integers ('i').  'c': the column's dump expression, already
+ * JSON.
+ */
+char
+covet_fx_record_flag(const CovetDialect *dl, const CovetFxTable *t, int col, bool naive_tstz)
+{
+	const char *tmpl = covet_fx_dump_expr(dl, t, col, naive_tstz);
+
+	if (dl->engine == COVET_ENGINE_SQLITE)
+		return t->kinds[col] == COVET_FX_BOOL || t->kinds[col] == COVET_FX_JSON ? 'c' : 'v';
+	if (strcmp(tmpl, PG_DUMP_QUOTE) == 0)
+		return 'q';
+	if (t->kinds[col] == COVET_FX_INT)
+		return 'i';
+	return 'c';
+}
+
 /* --- kinds ------------------------------------------------------------------- */
 
 static bool
