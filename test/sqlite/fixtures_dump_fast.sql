@@ -19,7 +19,7 @@ CREATE TABLE fast_pair (a integer, b text, v varchar(10), PRIMARY KEY (a, b));
 INSERT INTO fast_pair VALUES (1, 'x', 'q"\'), (1, 'y', NULL), (2, 'tab' || char(9) || 'here', 'é');
 CREATE TABLE fast_word (w text PRIMARY KEY, n numeric, f real, ok boolean, j json, bin blob, any_);
 INSERT INTO fast_word VALUES ('b', 1.5, 0.1, 1, '{"k": [1, null]}', x'00ff', 3),
-	('a', NULL, NULL, NULL, NULL, NULL, NULL), ('c', 'text', 1e300, 2, 'not json', 'text', x'01');
+	('a', NULL, NULL, NULL, NULL, NULL, NULL), ('c', 'text', 1024.5, 2, 'not json', 'text', x'01');
 CREATE TABLE fast_nokey (t text, i bigint);
 INSERT INTO fast_nokey VALUES ('line' || char(10) || 'break', -9223372036854775808);
 SELECT covet_dumpdata('fast_pair, fast_word, fast_nokey');
