@@ -20,10 +20,9 @@
  *		delete) unless undo is off;
  *	 4. per batch: finds the batch's last key (the n-th key after the last
  *		one done, through the primary key index, never OFFSET from the
- *		start), saves the old values and runs the statement over the
- *		range (last, end] (on PostgreSQL one statement does both:
- *		build_capturing_main), and moves the run's checkpoint to end, all
- *		in one savepoint; then lets the driver commit when this call may commit.
+ *		start), saves the old values, runs the statement over the range
+ *		(last, end], and moves the run's checkpoint to end, all in one
+ *		savepoint; then lets the driver commit when this call may commit.
  *		The checkpoint is in the same transaction as the batch it belongs
  *		to, so after a crash a resumed run neither skips nor repeats a row.
  *
@@ -557,111 +556,6 @@ append_range(CovetBuf *b, const CovetDialect *dl, const CovetTableInfo *t,
 	append_key_params(b, dl, t, p);
 }
 
-/*
- * The name the old values travel under in a capturing statement (below);
- * a table with a column of that name keeps the separate copy.
- */
-#define UNDO_OLD "covet old"
-
-/*
- * Does the UPDATE or DELETE save its own old values?  PostgreSQL only: a
- * data-modifying WITH feeds its RETURNING rows to the INSERT into the undo
- * table, so each row is read once, and not a second time by a copy before
- * the statement.  SQLite has no data-modifying WITH: there the copy runs
- * first (INSERT ... SELECT over the same range, in the same savepoint).
- */
-static bool
-undo_in_statement(CovetDriver *d, const Run *r)
-{
-	int			i;
-
-	if (d->dialect->engine != COVET_ENGINE_POSTGRES || r->table.nrealpk > 0)
-		return false;
-	for (i = 0; i < r->table.ncols; i++)
-		if (strncmp(r->table.cols[i], UNDO_OLD, strlen(UNDO_OLD)) == 0)
-			return false;
-	return true;
-}
-
-/*
- * The batch statement that saves the old values as it changes the rows:
- *
- *	WITH "covet old" AS (
- *		DELETE FROM t AS t WHERE <range> [AND (<where>)] RETURNING <stored columns>)
- *	INSERT INTO <undo> SELECT * FROM "covet old"
- *
- *	WITH "covet old" AS (
- *		UPDATE t AS t SET <set>
- *		FROM (SELECT <key> AS "covet old 1", ..., <saved> AS "covet old n"
- *			  FROM t AS t WHERE <range>) AS "covet old"
- *		WHERE (<t.key>) = ("covet old 1", ...) AND <range> [AND (<where>)]
- *		RETURNING "covet old"."covet old 1", ...)
- *	INSERT INTO <undo> SELECT * FROM "covet old"
- *
- * An UPDATE's RETURNING sees only new values; the FROM item, read in the
- * same statement and joined on the key, carries the old ones, under names
- * no column of the table has (undo_in_statement), so the caller's SET list
- * and WHERE still name the table's columns.  The rows the INSERT adds are
- * the rows changed: the statement's count is the batch's.
- */
-static CovetStatus
-build_capturing_main(CovetDriver *d, const Run *r, bool with_last, char **out,
-					 CovetError *err)
-{
-	const CovetDialect *dl = d->dialect;
-	const CovetTableInfo *t = &r->table;
-	CovetBuf	b;
-	int			i,
-				n = 0;
-
-	covet_buf_init(&b, &d->mem);
-	covet_buf_append(&b, "WITH ");
-	covet_quote_ident(&b, UNDO_OLD);
-	covet_buf_append(&b, " AS (");
-	if (r->kind == COVET_OP_DELETE)
-	{
-		covet_buf_appendf(&b, "DELETE FROM %s AS t WHERE ", t->sql_name);
-		append_range(&b, dl, t, "t.", with_last);
-		if (r->where_sql != NULL)
-			covet_buf_appendf(&b, " AND (\n%s\n)", r->where_sql);
-		covet_buf_append(&b, " RETURNING ");
-		append_stored_list(&b, t, "t.");
-	}
-	else
-	{
-		covet_buf_appendf(&b, "UPDATE %s AS t SET\n%s\nFROM (SELECT ", t->sql_name, r->set_sql);
-		for (i = 0; i < t->npk + r->nundo; i++)
-		{
-			if (i > 0)
-				covet_buf_append(&b, ", ");
-			covet_buf_append(&b, "t.");
-			covet_quote_ident(&b, i < t->npk ? t->cols[t->pk[i]] : r->undo_names[i - t->npk]);
-			covet_buf_appendf(&b, " AS \"%s %d\"", UNDO_OLD, i + 1);
-		}
-		covet_buf_appendf(&b, " FROM %s AS t WHERE ", t->sql_name);
-		append_range(&b, dl, t, "t.", with_last);
-		covet_buf_append(&b, ") AS ");
-		covet_quote_ident(&b, UNDO_OLD);
-		covet_buf_append(&b, " WHERE (");
-		append_key_list(&b, t, "t.", "");
-		covet_buf_appendc(&b, ')');
-		covet_sql_op(&b, dl, "=");
-		covet_buf_appendc(&b, '(');
-		for (i = 0; i < t->npk; i++)
-			covet_buf_appendf(&b, "%s\"%s\".\"%s %d\"", i > 0 ? ", " : "", UNDO_OLD, UNDO_OLD, i + 1);
-		covet_buf_append(&b, ") AND ");
-		append_range(&b, dl, t, "t.", with_last);
-		if (r->where_sql != NULL)
-			covet_buf_appendf(&b, " AND (\n%s\n)", r->where_sql);
-		covet_buf_append(&b, " RETURNING ");
-		for (n = 0; n < t->npk + r->nundo; n++)
-			covet_buf_appendf(&b, "%s\"%s\".\"%s %d\"", n > 0 ? ", " : "", UNDO_OLD, UNDO_OLD, n + 1);
-	}
-	covet_buf_appendf(&b, ")\nINSERT INTO %s SELECT * FROM ", r->undo_table);
-	covet_quote_ident(&b, UNDO_OLD);
-	return covet_buf_finish(&b, out, err);
-}
-
 static CovetStatus
 build_statements(CovetDriver *d, Run *r, CovetError *err)
 {
@@ -692,13 +586,6 @@ build_statements(CovetDriver *d, Run *r, CovetError *err)
 		if ((rc = covet_buf_finish(&b, &r->sql_boundary[v], err)) != COVET_OK)
 			return rc;
 
-		if (r->undo_table != NULL && undo_in_statement(d, r))
-		{
-			/* PostgreSQL: old values saved by the statement itself */
-			if ((rc = build_capturing_main(d, r, v == 1, &r->sql_main[v], err)) != COVET_OK)
-				return rc;
-			continue;
-		}
 		if (r->undo_table != NULL)
 		{
 			covet_buf_init(&b, &d->mem);
@@ -1045,7 +932,7 @@ have_end:
 		d->batch_failure_text(d->ctx, prefix, HINT_ATOMIC_FAILED);
 		covet_free(&d->mem, prefix);
 	}
-	if (r->sql_undo[v] != NULL)
+	if (r->undo_table != NULL)
 		rc = d->query(d->ctx, r->sql_undo[v], (v + 1) * npk, params, NULL, err);
 	if (rc == COVET_OK)
 	{
