@@ -1068,6 +1068,23 @@ count_rows(Reader *r)
 	return rc;
 }
 
+/* SQLite: the connection's foreign keys setting (a rebuild restores it). */
+static CovetStatus
+read_foreign_keys(Reader *r)
+{
+	CovetResult res;
+	CovetStatus rc;
+
+	if (r->q->foreign_keys == NULL)
+		return COVET_OK;
+	memset(&res, 0, sizeof(res));
+	rc = r->d->query(r->d->ctx, r->q->foreign_keys, 0, NULL, &res, r->err);
+	if (rc == COVET_OK && res.nrows > 0 && V(&res, 0, 0) != NULL)
+		r->cat->foreign_keys_off = !truth(V(&res, 0, 0));
+	covet_result_free(r->d, &res);
+	return rc;
+}
+
 static CovetStatus
 read_all(Reader *r, int flags)
 {
@@ -1088,7 +1105,8 @@ read_all(Reader *r, int flags)
 		(rc = read_enums(r)) != COVET_OK ||
 		(rc = read_functions(r)) != COVET_OK ||
 		(rc = read_triggers(r)) != COVET_OK ||
-		(rc = read_others(r)) != COVET_OK)
+		(rc = read_others(r)) != COVET_OK ||
+		(rc = read_foreign_keys(r)) != COVET_OK)
 		return rc;
 	if (flags & COVET_CATALOG_ROWS)
 		return count_rows(r);

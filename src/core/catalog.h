@@ -236,6 +236,11 @@ typedef struct CovetCatalog
 	CovetCatTrigger *triggers;
 	int			nothers;
 	CovetCatOther *others;
+	/*
+	 * SQLite: PRAGMA foreign_keys was off on the connection that read it; a
+	 * rebuild's steps then leave it off (false: on, unknown, PostgreSQL).
+	 */
+	bool		foreign_keys_off;
 } CovetCatalog;
 
 /*
@@ -346,6 +351,8 @@ typedef struct CovetCatalogSql
 	const char *count_rows;
 	/* {1} "what", {2} a name: the schema and real name of the relation */
 	const char *resolve;
+	/* no parameter: the connection's foreign keys setting; NULL: none */
+	const char *foreign_keys;
 } CovetCatalogSql;
 
 extern const CovetCatalogSql *covet_catalog_sql(const CovetDialect *dialect);

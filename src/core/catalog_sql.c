@@ -334,6 +334,7 @@ static const CovetCatalogSql sqlite_sql = {
 	" WHERE l.name = {2} COLLATE NOCASE AND ({1} IS NULL OR l.schema = {1} COLLATE NOCASE)"
 	" AND l.type IN ('table', 'view')"
 	" ORDER BY CASE l.schema WHEN 'temp' THEN 0 WHEN 'main' THEN 1 ELSE 2 END LIMIT 1",
+	.foreign_keys = "SELECT foreign_keys FROM pragma_foreign_keys",
 };
 
 /*

@@ -25,7 +25,9 @@
  * documentation: foreign keys off outside the transaction, a new table,
  * copy, drop, rename, the table's indexes made again, views and triggers
  * over it dropped before and created after, the AUTOINCREMENT counter
- * kept, covet_foreign_key_check() before the end, foreign keys on again.
+ * kept, covet_foreign_key_check() before the end, foreign keys back as
+ * they were: on, or still off when the source's connection had them off
+ * (the setting is the connection's, read with the catalog).
  *
  *-------------------------------------------------------------------------
  */
@@ -2373,6 +2375,9 @@ covet_diff_catalogs(CovetMem *mem, const CovetCatalog *source,
 	Differ	   *D = &Dv;
 	CovetDiff  *diff;
 	CovetStatus rc;
+	/* a rebuild leaves foreign keys as the source's connection had them */
+	const char *restore = source->foreign_keys_off ?
+		"PRAGMA foreign_keys = OFF" : "PRAGMA foreign_keys = ON";
 
 	*out = NULL;
 	if ((diff = covet_alloc0(mem, sizeof(CovetDiff))) == NULL)
@@ -2411,7 +2416,7 @@ covet_diff_catalogs(CovetMem *mem, const CovetCatalog *source,
 	if (D->any_rebuild)
 	{
 		step(D, COVET_HZ_NON_TRANSACTIONAL | COVET_HZ_REBUILD, "outside the transaction: PRAGMA foreign_keys does nothing inside one",
-			 "pragma foreign_keys", "PRAGMA foreign_keys = OFF", "PRAGMA foreign_keys = ON");
+			 "pragma foreign_keys", "PRAGMA foreign_keys = OFF", restore);
 		step(D, COVET_HZ_REBUILD, NULL, "foreign key check",
 			 sf(D, "SELECT covet_foreign_key_check(%s)", QL(source->schema)),
 			 sf(D, "SELECT covet_foreign_key_check(%s)", QL(source->schema)));
@@ -2432,8 +2437,10 @@ covet_diff_catalogs(CovetMem *mem, const CovetCatalog *source,
 		step(D, COVET_HZ_REBUILD, NULL, "foreign key check",
 			 sf(D, "SELECT covet_foreign_key_check(%s)", QL(source->schema)),
 			 sf(D, "SELECT covet_foreign_key_check(%s)", QL(source->schema)));
-		step(D, COVET_HZ_NON_TRANSACTIONAL | COVET_HZ_REBUILD, "outside the transaction: PRAGMA foreign_keys does nothing inside one",
-			 "pragma foreign_keys", "PRAGMA foreign_keys = ON", "PRAGMA foreign_keys = OFF");
+		step(D, COVET_HZ_NON_TRANSACTIONAL | COVET_HZ_REBUILD,
+			 source->foreign_keys_off ? "outside the transaction: foreign keys were off when the source was read, and stay off" :
+			 "outside the transaction: PRAGMA foreign_keys does nothing inside one",
+			 "pragma foreign_keys", restore, "PRAGMA foreign_keys = OFF");
 	}
 	if (D->a->failed)
 	{

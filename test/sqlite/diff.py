@@ -65,6 +65,7 @@ def roundtrip(name, a_sql, b_sql, renames=None, check=None):
     c = connect(a)
     c.execute("ATTACH ? AS other", (b,))
     c.execute("ATTACH ? AS orig", (orig,))
+    c.execute("PRAGMA foreign_keys = ON")
     steps = diff_rows(c, "other", renames)
     try:
         apply_steps(c, [(s[1], s[4]) for s in steps])
@@ -165,6 +166,26 @@ def check_rebuild(c, steps):
 
 
 roundtrip("rebuild", RA, RB, check=check_rebuild)
+
+# foreign keys off on the connection: the rebuild leaves them off
+c = connect(fresh(RA))
+c.execute("ATTACH ? AS other", (fresh(RB),))
+c.execute("PRAGMA foreign_keys = OFF")
+steps = diff_rows(c)
+ok(steps[0][1] == "PRAGMA foreign_keys = OFF" and steps[-1][1] == "PRAGMA foreign_keys = OFF"
+   and steps[0][2] == "PRAGMA foreign_keys = OFF" and steps[-1][2] == "PRAGMA foreign_keys = OFF",
+   "rebuild, foreign keys off: they stay off at the end, and after the reverse", [steps[0], steps[-1]])
+ok("foreign keys were off" in (steps[-1][4] or ""), "rebuild, foreign keys off: the last step says why", steps[-1])
+c.execute("BEGIN")
+for s in steps:
+    if s[1] and "non-transactional" not in (s[4] or ""):
+        c.execute(s[1]).fetchall()
+c.execute("COMMIT")
+c.execute(steps[-1][1])
+ok(one(c, "PRAGMA foreign_keys") == 0, "rebuild, foreign keys off: off after the steps")
+ok(one(c, "SELECT count(*) FROM child") == 3, "rebuild, foreign keys off: no child row lost")
+ok(rows(c, "SELECT count(*) FROM covet_diff('main', 'other')") == [(0,)], "rebuild, foreign keys off: applied")
+c.close()
 
 # --- renames ----------------------------------------------------------------
 NA = """

@@ -4,7 +4,7 @@
 .load ./covet
 .headers off
 .mode list
-CREATE TABLE users (id integer PRIMARY KEY, username text NOT NULL, email text UNIQUE);
+PRAGMA foreign_keys = ON; CREATE TABLE users (id integer PRIMARY KEY, username text NOT NULL, email text UNIQUE);
 CREATE TABLE posts (id integer PRIMARY KEY AUTOINCREMENT,
                     user_id integer REFERENCES users (id) ON DELETE CASCADE, title text);
 CREATE INDEX posts_user ON posts (user_id);
