@@ -70,6 +70,11 @@ typedef struct CovetCatColumn
 	bool		unique;			/* a single-column unique index, no predicate */
 	char	   *collation;		/* NULL: the type's default */
 	char	   *comment;		/* NULL: none */
+	char	   *identity_options;	/* PostgreSQL identity: "START WITH 1
+									 * INCREMENT BY 1"; NULL otherwise */
+	char	   *sample;			/* rename scoring: the column's least and
+								 * greatest value as text, when read
+								 * (covet_catalog_sample); NULL: not read */
 } CovetCatColumn;
 
 typedef enum CovetConKind
@@ -278,6 +283,14 @@ extern CovetStatus covet_catalog_read_sql(CovetDriver *d, const char *scratch,
 extern CovetStatus covet_catalog_count_rows(CovetDriver *d, const CovetCatalog *cat,
 											CovetCatTable *t, CovetError *err);
 
+/*
+ * Rename scoring by the data: count a table's rows into t->rows and set
+ * each column's sample to its least and greatest value as text (one query,
+ * one scan); "" for a column with no value.
+ */
+extern CovetStatus covet_catalog_sample(CovetDriver *d, const CovetCatalog *cat,
+										CovetCatTable *t, CovetError *err);
+
 /* Lookups by exact name (NULL: none). */
 extern CovetCatTable *covet_catalog_table(const CovetCatalog *cat, const char *name);
 extern CovetCatView *covet_catalog_view(const CovetCatalog *cat, const char *name);
@@ -353,6 +366,12 @@ typedef struct CovetCatalogSql
 	const char *resolve;
 	/* no parameter: the connection's foreign keys setting; NULL: none */
 	const char *foreign_keys;
+	/*
+	 * covet_catalog_sample: %T the table, %S one sample_column per column;
+	 * sample_column's %C is the quoted column.
+	 */
+	const char *sample;
+	const char *sample_column;
 } CovetCatalogSql;
 
 extern const CovetCatalogSql *covet_catalog_sql(const CovetDialect *dialect);

@@ -72,6 +72,11 @@ typedef struct Differ
 	bool	   *enum_recreate;	/* per source enum */
 	bool	   *func_drop;		/* per source function: dropped or recreated */
 	bool		any_rebuild;
+	const char **seq_to;		/* per source sequence: its new name when the
+								 * column owning it is renamed, or NULL */
+	int			ndef_done;
+	const char *def_done[64];	/* "table.column": default set by an enum's
+								 * recreation, not by the column's diff */
 } Differ;
 
 /* ---------------------------------------------------------------------
@@ -720,33 +725,187 @@ map_of_source(Differ *D, const char *name)
 	return NULL;
 }
 
-/* A dropped table's rename candidates, as a note; NULL when none. */
+/* "table.column" of the source as the target names it (renames followed). */
+static const char *
+owner_in_target(Differ *D, const char *owned_by)
+{
+	const char *dot = owned_by ? strchr(owned_by, '.') : NULL;
+	TableMap   *m;
+	int			k;
+
+	if (dot == NULL)
+		return NULL;
+	m = map_of_source(D, sf(D, "%.*s", (int) (dot - owned_by), owned_by));
+	if (m == NULL || m->t == NULL || (k = covet_catalog_column_index(m->s, dot + 1)) < 0 ||
+		m->colmap[k] < 0)
+		return NULL;
+	return sf(D, "%s.%s", m->t->name, m->t->cols[m->colmap[k]].name);
+}
+
+/*
+ * A serial's sequence follows its column: a source sequence the target
+ * lacks, owned by a column the target has (renamed or not), and a target
+ * sequence the source lacks, owned by that column, are one sequence
+ * renamed (ALTER SEQUENCE ... RENAME), so its counter is kept.
+ */
+static void
+match_sequences(Differ *D)
+{
+	const CovetCatalog *S = D->src,
+			   *T = D->tgt;
+	int			i,
+				k;
+
+	D->seq_to = covet_arena_alloc(D->a, sizeof(char *) * (size_t) (S->nsequences + 1));
+	if (D->seq_to == NULL)
+		return;
+	for (i = 0; i < S->nsequences; i++)
+	{
+		const char *owner = owner_in_target(D, S->sequences[i].owned_by);
+		bool		kept = false;
+
+		for (k = 0; k < T->nsequences; k++)
+			if (strcmp(T->sequences[k].name, S->sequences[i].name) == 0)
+				kept = true;
+		if (kept || owner == NULL)
+			continue;
+		for (k = 0; k < T->nsequences; k++)
+		{
+			const char *tn = T->sequences[k].name;
+			int			j;
+			bool		in_source = false,
+						taken = false;
+
+			for (j = 0; j < S->nsequences; j++)
+				if (strcmp(S->sequences[j].name, tn) == 0)
+					in_source = true;
+			for (j = 0; j < i; j++)
+				if (D->seq_to[j] && strcmp(D->seq_to[j], tn) == 0)
+					taken = true;
+			if (!in_source && !taken && streq(T->sequences[k].owned_by, owner))
+			{
+				D->seq_to[i] = tn;
+				break;
+			}
+		}
+	}
+}
+
+/* The source sequence renamed to name, or NULL. */
+static const CovetCatSequence *
+seq_renamed_from(Differ *D, const char *name)
+{
+	int			i;
+
+	for (i = 0; D->seq_to && i < D->src->nsequences; i++)
+		if (D->seq_to[i] && strcmp(D->seq_to[i], name) == 0)
+			return &D->src->sequences[i];
+	return NULL;
+}
+
+/* Was source table.column's default set by an enum's recreation? */
+static bool
+default_done(Differ *D, const char *table, const char *column)
+{
+	const char *key = sf(D, "%s.%s", table, column);
+	int			i;
+
+	for (i = 0; key && i < D->ndef_done; i++)
+		if (strcmp(D->def_done[i], key) == 0)
+			return true;
+	return false;
+}
+
+/* Defaults equal once renamed sequences are followed (nextval('x'::regclass)). */
+static bool
+default_same(Differ *D, const char *a, const char *b)
+{
+	int			i;
+
+	if (streq(a, b))
+		return true;
+	if (a == NULL || b == NULL)
+		return false;
+	for (i = 0; D->seq_to && i < D->src->nsequences; i++)
+	{
+		const char *from,
+				   *at;
+
+		if (D->seq_to[i] == NULL)
+			continue;
+		from = sf(D, "'%s'::regclass", D->src->sequences[i].name);
+		if ((at = strstr(a, from)) != NULL &&
+			strcmp(sf(D, "%.*s'%s'::regclass%s", (int) (at - a), a, D->seq_to[i], at + strlen(from)), b) == 0)
+			return true;
+	}
+	return false;
+}
+
+/* The same values sampled on both sides (and some values). */
+static bool
+same_sample(const CovetCatColumn *a, const CovetCatColumn *b)
+{
+	return a->sample != NULL && b->sample != NULL && a->sample[0] != '\0' &&
+		strcmp(a->sample, b->sample) == 0;
+}
+
+/*
+ * A dropped table's rename candidate, as a note; NULL when none.  Every
+ * added table of the same shape is a candidate, scored by the data where
+ * the source has some: the same row count, then the same sample values
+ * (each column's least and greatest); the best one is named.
+ */
 static char *
 table_candidates(Differ *D, const CovetCatTable *s)
 {
-	int			i;
+	const CovetCatTable *best = NULL;
+	int			best_score = -1;
+	bool		best_rows = false,
+				best_values = false;
+	int			i,
+				k;
 
 	for (i = 0; i < D->nmaps; i++)
 	{
 		const CovetCatTable *t = D->maps[i].t;
+		bool		rows,
+					values = true;
+		int			score;
 
-		if (D->maps[i].s == NULL && t != NULL && same_shape(s, t))
+		if (D->maps[i].s != NULL || t == NULL || !same_shape(s, t))
+			continue;
+		rows = s->rows > 0 && t->rows == s->rows;
+		for (k = 0; k < s->ncols && values; k++)
+			values = same_sample(&s->cols[k], &t->cols[k]);
+		values = values && rows && s->ncols > 0;
+		score = (rows ? 1 : 0) + (values ? 2 : 0);
+		if (score > best_score)
 		{
-			bool		data = s->rows > 0 && t->rows == s->rows;
-
-			return sf(D, "table %s: same columns%s; accept with renames => '{\"%s\": \"%s\"}'",
-					  t->name, data ? ", same row count" : "", s->name, t->name);
+			best = t;
+			best_score = score;
+			best_rows = rows;
+			best_values = values;
 		}
 	}
-	return NULL;
+	if (best == NULL)
+		return NULL;
+	return sf(D, "table %s: same columns%s%s; accept with renames => '{\"%s\": \"%s\"}'",
+			  best->name, best_rows ? ", same row count" : "",
+			  best_values ? ", same sample values" : "", s->name, best->name);
 }
 
+/*
+ * A dropped column's rename candidate: an added column of the same type,
+ * the one with the same sample values first when the target has data.
+ */
 static char *
 column_candidate(Differ *D, const TableMap *m, int scol)
 {
 	const CovetCatColumn *c = &m->s->cols[scol];
 	int			k,
-				i;
+				i,
+				best = -1;
+	bool		best_values = false;
 
 	for (k = 0; k < m->t->ncols; k++)
 	{
@@ -756,12 +915,22 @@ column_candidate(Differ *D, const TableMap *m, int scol)
 			if (m->colmap[i] == k)
 				used = true;
 		if (!used && strcasecmp(m->t->cols[k].type, c->type) == 0)
-			return sf(D, "column %s.%s: same type%s; accept with renames => '{\"%s.%s\": \"%s\"}'",
-					  m->t->name, m->t->cols[k].name,
-					  m->s->rows > 0 ? ", table has data" : "",
-					  m->s->name, c->name, m->t->cols[k].name);
+		{
+			bool		values = m->s->rows > 0 && same_sample(c, &m->t->cols[k]);
+
+			if (best < 0 || (values && !best_values))
+			{
+				best = k;
+				best_values = values;
+			}
+		}
 	}
-	return NULL;
+	if (best < 0)
+		return NULL;
+	return sf(D, "column %s.%s: same type%s; accept with renames => '{\"%s.%s\": \"%s\"}'",
+			  m->t->name, m->t->cols[best].name,
+			  best_values ? ", same sample values" : m->s->rows > 0 ? ", table has data" : "",
+			  m->s->name, c->name, m->t->cols[best].name);
 }
 
 /* ---------------------------------------------------------------------
@@ -974,6 +1143,24 @@ trigger_drop_sql(Differ *D, const CovetCatTrigger *t)
 	return sf(D, "DROP TRIGGER %s", QN(t->name));
 }
 
+/* An identity's sequence options, " (START WITH 1 INCREMENT BY 1)", or "". */
+static const char *
+idopts(Differ *D, const CovetCatColumn *c)
+{
+	return c->identity_options ? sf(D, " (%s)", c->identity_options) : "";
+}
+
+/* "START WITH 1 INCREMENT BY 2" as ALTER COLUMN's "START WITH 1 SET INCREMENT BY 2" */
+static const char *
+idset(Differ *D, const char *opts)
+{
+	const char *inc = strstr(opts, " INCREMENT BY ");
+
+	if (inc == NULL)
+		return opts;
+	return sf(D, "%.*s SET%s", (int) (inc - opts), opts, inc);
+}
+
 /* PostgreSQL: a column as CREATE TABLE and ADD COLUMN write it. */
 static char *
 pg_coldef(Differ *D, const CovetCatColumn *c, bool with_notnull)
@@ -982,8 +1169,8 @@ pg_coldef(Differ *D, const CovetCatColumn *c, bool with_notnull)
 			  QI(c->name), c->type,
 			  c->collation ? " COLLATE " : "", c->collation ? c->collation : "",
 			  c->generated ? sf(D, " GENERATED ALWAYS AS (%s) STORED", c->generated_expr ? c->generated_expr : "NULL") : "",
-			  c->identity == 'a' ? " GENERATED ALWAYS AS IDENTITY" :
-			  c->identity == 'd' ? " GENERATED BY DEFAULT AS IDENTITY" : "",
+			  c->identity ? sf(D, " GENERATED %s AS IDENTITY%s",
+							   c->identity == 'a' ? "ALWAYS" : "BY DEFAULT", idopts(D, c)) : "",
 			  c->default_expr && !c->generated && !c->identity ? " DEFAULT " : "",
 			  c->default_expr && !c->generated && !c->identity ? c->default_expr : "",
 			  with_notnull && c->notnull && !c->identity ? " NOT NULL" : "",
@@ -1168,6 +1355,41 @@ enum_only_added(const CovetCatEnum *a, const CovetCatEnum *b)
 	return i == a->nvalues;
 }
 
+/*
+ * A default that names type "from" (PostgreSQL prints 'sad'::mood, or
+ * '{sad}'::mood[]) with the type named "to" instead; NULL when it names
+ * no such type.
+ */
+static char *
+default_retyped(Differ *D, const char *def, const char *from, const char *to)
+{
+	const char *forms[2];
+	int			f;
+
+	forms[0] = sf(D, "::%s", from);
+	forms[1] = sf(D, "::%s", QI(from));
+	for (f = 0; def != NULL && f < 2; f++)
+	{
+		const char *at = strstr(def, forms[f]);
+		size_t		n = forms[f] ? strlen(forms[f]) : 0;
+
+		if (at != NULL && !isalnum((unsigned char) at[n]) && at[n] != '_' && at[n] != '"')
+			return sf(D, "%.*s::%s%s", (int) (at - def), def, QI(to), at + n);
+	}
+	return NULL;
+}
+
+/* The target's column that source table.column becomes, or NULL. */
+static const CovetCatColumn *
+column_in_target(Differ *D, const CovetCatTable *tb, int col)
+{
+	TableMap   *m = map_of_source(D, tb->name);
+
+	if (m == NULL || m->t == NULL || m->colmap == NULL || m->colmap[col] < 0)
+		return NULL;
+	return &m->t->cols[m->colmap[col]];
+}
+
 /* The rename-recreate-recast way from values of s to values of t. */
 static void
 enum_recreate(Differ *D, const CovetCatEnum *s, const CovetCatEnum *t)
@@ -1191,7 +1413,17 @@ enum_recreate(Differ *D, const CovetCatEnum *s, const CovetCatEnum *t)
 				strcmp(tb->cols[k].type, sf(D, "%s[]", s->name)) == 0)
 			{
 				bool		arr = strchr(tb->cols[k].type, '[') != NULL;
+				const char *def = tb->cols[k].default_expr;
+				const CovetCatColumn *tc = column_in_target(D, tb, k);
 
+				/* a default over the type cannot be cast: off, then back */
+				if (def != NULL)
+					step(D, COVET_HZ_EXCLUSIVE_LOCK, NULL, sf(D, "column %s.%s", tb->name, tb->cols[k].name),
+						 sf(D, "ALTER TABLE %s ALTER COLUMN %s DROP DEFAULT", QN(tb->name), QI(tb->cols[k].name)),
+						 default_retyped(D, def, s->name, old) ?
+						 sf(D, "ALTER TABLE %s ALTER COLUMN %s SET DEFAULT %s", QN(tb->name), QI(tb->cols[k].name),
+							default_retyped(D, def, s->name, old)) :
+						 sf(D, "ALTER TABLE %s ALTER COLUMN %s SET DEFAULT %s", QN(tb->name), QI(tb->cols[k].name), def));
 				step(D, COVET_HZ_REWRITES_TABLE | COVET_HZ_EXCLUSIVE_LOCK, NULL,
 					 sf(D, "column %s.%s", tb->name, tb->cols[k].name),
 					 sf(D, "ALTER TABLE %s ALTER COLUMN %s TYPE %s%s USING CAST(CAST(%s AS text%s) AS %s%s)",
@@ -1200,6 +1432,20 @@ enum_recreate(Differ *D, const CovetCatEnum *s, const CovetCatEnum *t)
 					 sf(D, "ALTER TABLE %s ALTER COLUMN %s TYPE %s%s USING CAST(CAST(%s AS text%s) AS %s%s)",
 						QN(tb->name), QI(tb->cols[k].name), QN(old), arr ? "[]" : "",
 						QI(tb->cols[k].name), arr ? "[]" : "", QN(old), arr ? "[]" : ""));
+				/*
+				 * The target's default, when the column keeps the type: set
+				 * here, so that the reverse drops it before recasting back.
+				 */
+				if (def != NULL && tc != NULL && D->ndef_done < 64 &&
+					(strcmp(tc->type, t->name) == 0 || strcmp(tc->type, sf(D, "%s[]", t->name)) == 0))
+				{
+					if (tc->default_expr != NULL)
+						step(D, COVET_HZ_EXCLUSIVE_LOCK, NULL, sf(D, "column %s.%s", tb->name, tb->cols[k].name),
+							 sf(D, "ALTER TABLE %s ALTER COLUMN %s SET DEFAULT %s", QN(tb->name), QI(tb->cols[k].name),
+								tc->default_expr),
+							 sf(D, "ALTER TABLE %s ALTER COLUMN %s DROP DEFAULT", QN(tb->name), QI(tb->cols[k].name)));
+					D->def_done[D->ndef_done++] = sf(D, "%s.%s", tb->name, tb->cols[k].name);
+				}
 			}
 	}
 	step(D, 0, NULL, sf(D, "enum %s", s->name),
@@ -1258,7 +1504,10 @@ enums_sequences_functions(Differ *D)
 				CovetBuf	b;
 				int			x;
 
+				int			saved = D->ndef_done;
+
 				enum_recreate(D, t, s);
+				D->ndef_done = saved;
 				covet_buf_init(&b, D->mem);
 				for (x = before; x < diff->nsteps; x++)
 					covet_buf_appendf(&b, "%s%s", x > before ? ";\n" : "", diff->steps[x].statement);
@@ -1281,6 +1530,10 @@ enums_sequences_functions(Differ *D)
 		for (k = 0; k < S->nsequences; k++)
 			if (strcmp(S->sequences[k].name, t->name) == 0)
 				s = &S->sequences[k];
+		if (s == NULL && (s = seq_renamed_from(D, t->name)) != NULL)
+			step(D, 0, NULL, sf(D, "sequence %s", t->name),
+				 sf(D, "ALTER SEQUENCE %s RENAME TO %s", QN(s->name), QI(t->name)),
+				 sf(D, "ALTER SEQUENCE %s RENAME TO %s", QN(t->name), QI(s->name)));
 		if (s == NULL)
 			step(D, 0, NULL, sf(D, "sequence %s", t->name),
 				 sf(D, "CREATE SEQUENCE %s AS %s INCREMENT BY %lld MINVALUE %lld MAXVALUE %lld START WITH %lld CACHE %lld%s",
@@ -1297,7 +1550,7 @@ enums_sequences_functions(Differ *D)
 					(long long) t->max, (long long) t->start, (long long) t->cache,
 					t->cycle ? " CYCLE" : " NO CYCLE"),
 				 sf(D, "ALTER SEQUENCE %s AS %s INCREMENT BY %lld MINVALUE %lld MAXVALUE %lld START WITH %lld CACHE %lld%s",
-					QN(s->name), s->type, (long long) s->increment, (long long) s->min,
+					QN(t->name), s->type, (long long) s->increment, (long long) s->min,
 					(long long) s->max, (long long) s->start, (long long) s->cache,
 					s->cycle ? " CYCLE" : " NO CYCLE"));
 		comment_step(D, sf(D, "sequence %s", t->name), sf(D, "SEQUENCE %s", QN(t->name)),
@@ -1401,7 +1654,7 @@ drop_functions_sequences_enums(Differ *D)
 		for (k = 0; k < T->nsequences; k++)
 			if (strcmp(T->sequences[k].name, s->name) == 0)
 				kept = true;
-		if (kept)
+		if (kept || (D->seq_to && D->seq_to[i]))
 			continue;
 		if (s->owned_by != NULL)
 		{
@@ -1634,12 +1887,12 @@ pg_alter_columns(Differ *D, TableMap *m, bool drops)
 				if (a->identity && !b->identity)
 					step(D, COVET_HZ_EXCLUSIVE_LOCK, NULL, obj,
 						 sf(D, "ALTER TABLE %s ALTER COLUMN %s DROP IDENTITY", QN(tn), cn),
-						 sf(D, "ALTER TABLE %s ALTER COLUMN %s ADD GENERATED %s AS IDENTITY", QN(tn), cn,
-							a->identity == 'a' ? "ALWAYS" : "BY DEFAULT"));
+						 sf(D, "ALTER TABLE %s ALTER COLUMN %s ADD GENERATED %s AS IDENTITY%s", QN(tn), cn,
+							a->identity == 'a' ? "ALWAYS" : "BY DEFAULT", idopts(D, a)));
 				else if (!a->identity)
 					step(D, COVET_HZ_EXCLUSIVE_LOCK, NULL, obj,
-						 sf(D, "ALTER TABLE %s ALTER COLUMN %s ADD GENERATED %s AS IDENTITY", QN(tn), cn,
-							b->identity == 'a' ? "ALWAYS" : "BY DEFAULT"),
+						 sf(D, "ALTER TABLE %s ALTER COLUMN %s ADD GENERATED %s AS IDENTITY%s", QN(tn), cn,
+							b->identity == 'a' ? "ALWAYS" : "BY DEFAULT", idopts(D, b)),
 						 sf(D, "ALTER TABLE %s ALTER COLUMN %s DROP IDENTITY", QN(tn), cn));
 				else
 					step(D, COVET_HZ_EXCLUSIVE_LOCK, NULL, obj,
@@ -1648,7 +1901,14 @@ pg_alter_columns(Differ *D, TableMap *m, bool drops)
 						 sf(D, "ALTER TABLE %s ALTER COLUMN %s SET GENERATED %s", QN(tn), cn,
 							a->identity == 'a' ? "ALWAYS" : "BY DEFAULT"));
 			}
-			if (!streq(a->default_expr, b->default_expr) && a->default_expr != NULL && !a->identity)
+			/* identity options: the sequence behind it (SET START, SET INCREMENT) */
+			if (a->identity && b->identity && a->identity_options && b->identity_options &&
+				strcmp(a->identity_options, b->identity_options) != 0)
+				step(D, COVET_HZ_EXCLUSIVE_LOCK, NULL, obj,
+					 sf(D, "ALTER TABLE %s ALTER COLUMN %s SET %s", QN(tn), cn, idset(D, b->identity_options)),
+					 sf(D, "ALTER TABLE %s ALTER COLUMN %s SET %s", QN(tn), cn, idset(D, a->identity_options)));
+			if (!default_same(D, a->default_expr, b->default_expr) && a->default_expr != NULL && !a->identity &&
+				!default_done(D, s->name, a->name))
 				step(D, COVET_HZ_EXCLUSIVE_LOCK, NULL, obj,
 					 sf(D, "ALTER TABLE %s ALTER COLUMN %s DROP DEFAULT", QN(tn), cn),
 					 sf(D, "ALTER TABLE %s ALTER COLUMN %s SET DEFAULT %s", QN(tn), cn, a->default_expr));
@@ -1662,7 +1922,8 @@ pg_alter_columns(Differ *D, TableMap *m, bool drops)
 					 sf(D, "ALTER TABLE %s ALTER COLUMN %s TYPE %s%s%s USING CAST(%s AS %s)", QN(tn), cn, a->type,
 						a->collation ? " COLLATE " : "", a->collation ? a->collation : "", cn, a->type));
 			}
-			if (!streq(a->default_expr, b->default_expr) && b->default_expr != NULL && !b->identity && !b->generated)
+			if (!default_same(D, a->default_expr, b->default_expr) && b->default_expr != NULL && !b->identity && !b->generated &&
+				!default_done(D, s->name, a->name))
 				step(D, COVET_HZ_EXCLUSIVE_LOCK, NULL, obj,
 					 sf(D, "ALTER TABLE %s ALTER COLUMN %s SET DEFAULT %s", QN(tn), cn, b->default_expr),
 					 sf(D, "ALTER TABLE %s ALTER COLUMN %s DROP DEFAULT", QN(tn), cn));
@@ -2401,7 +2662,10 @@ covet_diff_catalogs(CovetMem *mem, const CovetCatalog *source,
 		return rc;
 	}
 	if (D->pg)
+	{
+		match_sequences(D);
 		mark_functions(D);
+	}
 	else
 	{
 		D->func_drop = covet_arena_alloc(D->a, sizeof(bool));

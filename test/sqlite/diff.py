@@ -229,6 +229,39 @@ def check_renames(c, steps):
 roundtrip("renames (given)", NA, NB, '{"users.username": "user_name", "old_things": "new_things"}',
           check=check_renames)
 
+# --- rename candidates scored by the data -----------------------------------
+SA = """
+CREATE TABLE old_t (id integer PRIMARY KEY, x text);
+INSERT INTO old_t VALUES (1, 'one'), (2, 'two');
+CREATE TABLE users (id integer PRIMARY KEY, username text);
+INSERT INTO users VALUES (1, 'ann'), (2, 'bob');
+"""
+SB = """
+CREATE TABLE a_copy (id integer PRIMARY KEY, x text);
+INSERT INTO a_copy VALUES (1, 'uno'), (2, 'dos');
+CREATE TABLE b_copy (id integer PRIMARY KEY, x text);
+INSERT INTO b_copy VALUES (1, 'one'), (2, 'two');
+CREATE TABLE c_copy (id integer PRIMARY KEY, x text);
+CREATE TABLE users (id integer PRIMARY KEY, alias text, user_name text);
+INSERT INTO users VALUES (1, 'x', 'ann'), (2, 'y', 'bob');
+"""
+c = connect(fresh(SA))
+c.execute("ATTACH ? AS other", (fresh(SB),))
+steps = diff_rows(c)
+tdrop = [s for s in steps if s[3] == "table old_t" and s[1] and s[1].startswith("DROP TABLE")]
+ok(tdrop and "rename candidate (table b_copy: same columns, same row count, same sample values;" in tdrop[0][4],
+   "renames scored by data: of three tables of the same shape, the one with the same rows is named", tdrop)
+cdrop = [s for s in steps if s[3] == "column users.username"]
+ok(cdrop and "column users.user_name: same type, same sample values;" in (cdrop[0][4] or ""),
+   "renames scored by data: of two added columns of the same type, the one with the same values is named", cdrop)
+c.execute("DELETE FROM old_t")
+c.execute("DELETE FROM users")
+steps = diff_rows(c)
+tdrop = [s for s in steps if s[3] == "table old_t" and s[1] and s[1].startswith("DROP TABLE")]
+ok(tdrop and "same columns;" in tdrop[0][4] and "sample" not in tdrop[0][4],
+   "renames scored by data: without rows in the source, shape alone", tdrop)
+c.close()
+
 # --- target as SQL text; not covered; errors --------------------------------
 c = connect(fresh("CREATE TABLE t (id integer PRIMARY KEY);"))
 r = rows(c, "SELECT statement FROM covet_diff('main', 'CREATE TABLE t (id integer PRIMARY KEY, a text); CREATE INDEX t_a ON t (a)')")
