@@ -231,6 +231,31 @@ PG_NOT_EXT("pg_type", "t.oid")
 " UNION ALL SELECT 'row level security', c.relname, NULL"
 " FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid {=} c.relnamespace"
 " WHERE" PG_NSP " AND c.relrowsecurity"
+" UNION ALL SELECT 'table inheritance', pg_catalog.concat(c.relname, ' inherits ', p.relname), NULL"
+" FROM pg_catalog.pg_inherits i JOIN pg_catalog.pg_class c ON c.oid {=} i.inhrelid"
+" JOIN pg_catalog.pg_class p ON p.oid {=} i.inhparent"
+" JOIN pg_catalog.pg_namespace n ON n.oid {=} c.relnamespace WHERE" PG_NSP " AND NOT c.relispartition"
+" UNION ALL SELECT 'collation', co.collname, NULL FROM pg_catalog.pg_collation co"
+" JOIN pg_catalog.pg_namespace n ON n.oid {=} co.collnamespace WHERE" PG_NSP
+PG_NOT_EXT("pg_collation", "co.oid")
+" UNION ALL SELECT 'statistics object', st.stxname, NULL FROM pg_catalog.pg_statistic_ext st"
+" JOIN pg_catalog.pg_namespace n ON n.oid {=} st.stxnamespace WHERE" PG_NSP
+" UNION ALL SELECT 'text search configuration', cf.cfgname, NULL FROM pg_catalog.pg_ts_config cf"
+" JOIN pg_catalog.pg_namespace n ON n.oid {=} cf.cfgnamespace WHERE" PG_NSP
+PG_NOT_EXT("pg_ts_config", "cf.oid")
+" UNION ALL SELECT 'text search dictionary', dc.dictname, NULL FROM pg_catalog.pg_ts_dict dc"
+" JOIN pg_catalog.pg_namespace n ON n.oid {=} dc.dictnamespace WHERE" PG_NSP
+PG_NOT_EXT("pg_ts_dict", "dc.oid")
+" UNION ALL SELECT 'operator', pg_catalog.concat(o.oprname, '(', pg_catalog.format_type(o.oprleft, NULL), ', ',"
+" pg_catalog.format_type(o.oprright, NULL), ')'), NULL FROM pg_catalog.pg_operator o"
+" JOIN pg_catalog.pg_namespace n ON n.oid {=} o.oprnamespace WHERE" PG_NSP
+PG_NOT_EXT("pg_operator", "o.oid")
+" UNION ALL SELECT 'operator family', f.opfname, NULL FROM pg_catalog.pg_opfamily f"
+" JOIN pg_catalog.pg_namespace n ON n.oid {=} f.opfnamespace WHERE" PG_NSP
+PG_NOT_EXT("pg_opfamily", "f.oid")
+" UNION ALL SELECT 'conversion', cv.conname, NULL FROM pg_catalog.pg_conversion cv"
+" JOIN pg_catalog.pg_namespace n ON n.oid {=} cv.connamespace WHERE" PG_NSP
+PG_NOT_EXT("pg_conversion", "cv.oid")
 " ) AS o ORDER BY 1, 2";
 
 static const CovetCatalogSql pg_sql = {

@@ -74,6 +74,7 @@ typedef struct Differ
 	bool		any_rebuild;
 	const char **seq_to;		/* per source sequence: its new name when the
 								 * column owning it is renamed, or NULL */
+	const TableMap *cur;		/* the table pg_table_cons compares */
 	int			ndef_done;
 	const char *def_done[64];	/* "table.column": default set by an enum's
 								 * recreation, not by the column's diff */
@@ -1704,16 +1705,118 @@ idx_of(const CovetCatTable *t, const char *name)
 	return NULL;
 }
 
-static bool
-con_same(const CovetCatConstraint *a, const CovetCatConstraint *b)
+/* PostgreSQL prints a name bare when it is lower case letters, digits, _ */
+static const char *
+pg_ident(Differ *D, const char *name)
 {
-	return a->kind == b->kind && streq(a->definition, b->definition);
+	const char *p;
+
+	if (!(islower((unsigned char) name[0]) || name[0] == '_'))
+		return QI(name);
+	for (p = name; *p; p++)
+		if (!(islower((unsigned char) *p) || isdigit((unsigned char) *p) || *p == '_'))
+			return QI(name);
+	return name;
+}
+
+/*
+ * A source definition (constraint, index) with the columns of the current
+ * table's renames written as the target names them, so that a key over a
+ * renamed column is the same key.  Names in quotes and bare ones are
+ * matched; string literals are skipped.
+ */
+static const char *
+renamed_def(Differ *D, const char *def)
+{
+	const TableMap *m = D->cur;
+	CovetBuf	b;
+	const char *p;
+	char	   *out;
+	bool		any = false;
+	int			k;
+
+	if (def == NULL || m == NULL || m->s == NULL || m->t == NULL || m->colmap == NULL)
+		return def;
+	for (k = 0; k < m->s->ncols; k++)
+		if (m->colmap[k] >= 0 && strcmp(m->s->cols[k].name, m->t->cols[m->colmap[k]].name) != 0)
+			any = true;
+	if (!any)
+		return def;
+	covet_buf_init(&b, D->mem);
+	for (p = def; *p;)
+	{
+		if (*p == '\'')
+		{
+			const char *e = p + 1;
+
+			while (*e && !(*e == '\'' && e[1] != '\''))
+				e += (*e == '\'' ? 2 : 1);
+			if (*e)
+				e++;
+			covet_buf_appendf(&b, "%.*s", (int) (e - p), p);
+			p = e;
+		}
+		else if (*p == '"' || isalpha((unsigned char) *p) || *p == '_')
+		{
+			const char *e = p;
+			char	   *name;
+			bool		quoted = *p == '"';
+
+			if (quoted)
+			{
+				CovetBuf	n;
+
+				covet_buf_init(&n, D->mem);
+				covet_buf_append(&n, "");
+				for (e = p + 1; *e; e++)
+				{
+					if (*e == '"' && e[1] == '"')
+						covet_buf_appendc(&n, *e++);
+					else if (*e == '"')
+						break;
+					else
+						covet_buf_appendc(&n, *e);
+				}
+				if (*e)
+					e++;
+				name = n.failed ? NULL : covet_arena_strdup(D->a, n.data);
+				covet_buf_free(&n);
+			}
+			else
+			{
+				while (isalnum((unsigned char) *e) || *e == '_' || *e == '$')
+					e++;
+				name = sf(D, "%.*s", (int) (e - p), p);
+			}
+			k = -1;
+			if (name != NULL && !(p > def && p[-1] == '.') && *e != '(')
+				k = covet_catalog_column_index(m->s, name);
+			if (k >= 0 && m->colmap[k] >= 0)
+				covet_buf_append(&b, pg_ident(D, m->t->cols[m->colmap[k]].name));
+			else
+				covet_buf_appendf(&b, "%.*s", (int) (e - p), p);
+			p = e;
+		}
+		else
+			covet_buf_appendc(&b, *p++);
+	}
+	out = b.failed ? NULL : covet_arena_strdup(D->a, b.data);
+	covet_buf_free(&b);
+	return out ? out : def;
 }
 
 static bool
-idx_same(const CovetCatIndex *a, const CovetCatIndex *b)
+con_same(Differ *D, const CovetCatConstraint *a, const CovetCatConstraint *b)
 {
-	return a->unique == b->unique && streq(a->definition, b->definition);
+	return a->kind == b->kind && (streq(a->definition, b->definition) ||
+								  streq(renamed_def(D, a->definition), b->definition));
+}
+
+static bool
+idx_same(Differ *D, const CovetCatIndex *a, const CovetCatIndex *b)
+{
+	return a->unique == b->unique && (streq(a->definition, b->definition) ||
+									  streq(renamed_def(D, a->definition), b->definition));
 }
 
 /* FK / check added to a table with rows: NOT VALID, then VALIDATE. */
@@ -1974,12 +2077,13 @@ pg_table_cons(Differ *D, TableMap *m, int phase)
 	const char *tn = t->name;
 	int			i;
 
+	D->cur = m;
 	for (i = 0; phase == 0 && i < s->ncons; i++)
 	{
 		const CovetCatConstraint *a = &s->cons[i];
 		const CovetCatConstraint *b = con_of(t, a->name);
 
-		if (b != NULL && con_same(a, b))
+		if (b != NULL && con_same(D, a, b))
 			continue;
 		if (b == NULL)
 		{
@@ -1987,7 +2091,7 @@ pg_table_cons(Differ *D, TableMap *m, int phase)
 
 			/* the same constraint under another name: a rename */
 			for (k = 0; k < t->ncons; k++)
-				if (con_of(s, t->cons[k].name) == NULL && con_same(a, &t->cons[k]))
+				if (con_of(s, t->cons[k].name) == NULL && con_same(D, a, &t->cons[k]))
 					break;
 			if (k < t->ncons)
 			{
@@ -1999,7 +2103,7 @@ pg_table_cons(Differ *D, TableMap *m, int phase)
 		}
 		/* validated later (NOT VALID in the target): nothing to drop */
 		if (b != NULL && a->kind == b->kind &&
-			streq(strip_not_valid(D, a->definition), strip_not_valid(D, b->definition)))
+			streq(strip_not_valid(D, renamed_def(D, a->definition)), strip_not_valid(D, b->definition)))
 		{
 			if (!a->validated && b->validated)
 				step(D, COVET_HZ_SCANS_TABLE, NULL, sf(D, "constraint %s.%s", tn, a->name),
@@ -2015,7 +2119,7 @@ pg_table_cons(Differ *D, TableMap *m, int phase)
 
 		if (a->constraint != NULL)
 			continue;
-		if (b != NULL && b->constraint == NULL && idx_same(a, b))
+		if (b != NULL && b->constraint == NULL && idx_same(D, a, b))
 			continue;
 		if (b == NULL)
 		{
@@ -2023,7 +2127,7 @@ pg_table_cons(Differ *D, TableMap *m, int phase)
 
 			for (k = 0; k < t->nidx; k++)
 				if (t->idx[k].constraint == NULL && idx_of(s, t->idx[k].name) == NULL &&
-					idx_same(a, &t->idx[k]))
+					idx_same(D, a, &t->idx[k]))
 					break;
 			if (k < t->nidx)
 			{
@@ -2043,11 +2147,11 @@ pg_table_cons(Differ *D, TableMap *m, int phase)
 		const CovetCatIndex *a = idx_of(s, b->name);
 		int			k;
 
-		if (b->constraint != NULL || (a != NULL && a->constraint == NULL && idx_same(a, b)))
+		if (b->constraint != NULL || (a != NULL && a->constraint == NULL && idx_same(D, a, b)))
 			continue;
 		for (k = 0; a == NULL && k < s->nidx; k++)
 			if (s->idx[k].constraint == NULL && idx_of(t, s->idx[k].name) == NULL &&
-				idx_same(&s->idx[k], b))
+				idx_same(D, &s->idx[k], b))
 				break;
 		if (a == NULL && k < s->nidx)
 			continue;			/* renamed */
@@ -2062,12 +2166,12 @@ pg_table_cons(Differ *D, TableMap *m, int phase)
 
 		if (b->kind == COVET_CON_FOREIGN)
 			continue;			/* with the other foreign keys */
-		if (a != NULL && (con_same(a, b) || (a->kind == b->kind &&
-											 streq(strip_not_valid(D, a->definition),
+		if (a != NULL && (con_same(D, a, b) || (a->kind == b->kind &&
+											 streq(strip_not_valid(D, renamed_def(D, a->definition)),
 												   strip_not_valid(D, b->definition)))))
 			continue;
 		for (k = 0; a == NULL && k < s->ncons; k++)
-			if (con_of(t, s->cons[k].name) == NULL && con_same(&s->cons[k], b))
+			if (con_of(t, s->cons[k].name) == NULL && con_same(D, &s->cons[k], b))
 				break;
 		if (a == NULL && k < s->ncons)
 			continue;
@@ -2081,7 +2185,7 @@ pg_table_cons(Differ *D, TableMap *m, int phase)
 		if (a->constraint != NULL || idx_of(t, a->name) != NULL)
 			continue;
 		for (k = 0; k < t->nidx; k++)
-			if (t->idx[k].constraint == NULL && idx_of(s, t->idx[k].name) == NULL && idx_same(a, &t->idx[k]))
+			if (t->idx[k].constraint == NULL && idx_of(s, t->idx[k].name) == NULL && idx_same(D, a, &t->idx[k]))
 				break;
 		if (k < t->nidx)
 			continue;
@@ -2100,7 +2204,7 @@ pg_table_cons(Differ *D, TableMap *m, int phase)
 	{
 		const CovetCatConstraint *a = con_of(s, t->cons[i].name);
 
-		if (a != NULL && con_same(a, &t->cons[i]))
+		if (a != NULL && con_same(D, a, &t->cons[i]))
 			comment_step(D, sf(D, "constraint %s.%s", tn, a->name),
 						 sf(D, "CONSTRAINT %s ON %s", QI(a->name), QN(tn)), a->comment, t->cons[i].comment);
 	}
@@ -2126,7 +2230,8 @@ pg_foreign_keys(Differ *D)
 
 			if (b->kind != COVET_CON_FOREIGN)
 				continue;
-			if (a != NULL && (con_same(a, b) || streq(strip_not_valid(D, a->definition),
+			D->cur = m;
+			if (a != NULL && (con_same(D, a, b) || streq(strip_not_valid(D, renamed_def(D, a->definition)),
 													  strip_not_valid(D, b->definition))))
 				continue;
 			if (m->s != NULL && a == NULL)
@@ -2134,7 +2239,7 @@ pg_foreign_keys(Differ *D)
 				int			j;
 
 				for (j = 0; j < m->s->ncons; j++)
-					if (con_of(m->t, m->s->cons[j].name) == NULL && con_same(&m->s->cons[j], b))
+					if (con_of(m->t, m->s->cons[j].name) == NULL && con_same(D, &m->s->cons[j], b))
 						break;
 				if (j < m->s->ncons)
 					continue;	/* renamed */
@@ -2269,6 +2374,9 @@ pg_tables(Differ *D)
 			if (strcmp(D->src->sequences[k].name, t->name) == 0)
 				was = D->src->sequences[k].owned_by ? D->src->sequences[k].owned_by : "";
 		if (was != NULL && streq(was, t->owned_by ? t->owned_by : ""))
+			continue;
+		/* renamed with its column (match_sequences): still owned by it */
+		if (was == NULL && seq_renamed_from(D, t->name) != NULL)
 			continue;
 		if (t->owned_by != NULL)
 		{
