@@ -49,6 +49,8 @@ typedef struct TableMap
 	bool		rebuild;		/* SQLite: the 12-step rebuild */
 	bool		cols_changed;	/* a column dropped, renamed or retyped */
 	int		   *colmap;			/* per source column: target column or -1 */
+	bool		dropped_early;	/* PostgreSQL: dropped before the new tables,
+								 * whose index names it holds */
 } TableMap;
 
 typedef struct Differ
@@ -2249,6 +2251,85 @@ pg_foreign_keys(Differ *D)
 	}
 }
 
+/* PostgreSQL: one table that goes, its foreign keys, indexes and comments first. */
+static void
+pg_drop_table(Differ *D, const CovetCatTable *s, const char *cand)
+{
+	int			k;
+
+	for (k = 0; k < s->ncons; k++)
+		if (s->cons[k].kind == COVET_CON_FOREIGN)
+			pg_con_drop(D, s->name, &s->cons[k]);
+	for (k = 0; k < s->nidx; k++)
+		if (s->idx[k].constraint == NULL)
+			step(D, 0, NULL, sf(D, "index %s", s->idx[k].name),
+				 pg_index_drop(D, &s->idx[k], false), pg_index_create(D, s, &s->idx[k], false));
+	for (k = 0; k < s->ncols; k++)
+		comment_step(D, sf(D, "column %s.%s", s->name, s->cols[k].name),
+					 sf(D, "COLUMN %s.%s", QN(s->name), QI(s->cols[k].name)), s->cols[k].comment, NULL);
+	comment_step(D, sf(D, "table %s", s->name), sf(D, "TABLE %s", QN(s->name)), s->comment, NULL);
+	step(D, COVET_HZ_DELETES_DATA | COVET_HZ_EXCLUSIVE_LOCK | (cand ? COVET_HZ_RENAME_CANDIDATE : 0),
+		 cand, sf(D, "table %s", s->name),
+		 sf(D, "DROP TABLE %s", QN(s->name)), pg_table_create(D, s));
+}
+
+/*
+ * A table that goes and holds an index name (its key's, say) that a new
+ * table takes: index names are the schema's, so it is dropped before the
+ * new tables are made, when nothing else references it.  A sequence it
+ * owns that the target keeps is let go first (OWNED BY NONE), or the drop
+ * would take it along.
+ */
+static void
+pg_drop_tables_early(Differ *D)
+{
+	int			i,
+				j,
+				k,
+				x;
+
+	for (i = 0; i < D->nmaps; i++)
+	{
+		TableMap   *m = &D->maps[i];
+		const CovetCatTable *s = m->s;
+		bool		clash = false,
+					referenced = false;
+
+		if (s == NULL || m->t != NULL)
+			continue;
+		for (j = 0; j < D->nmaps && !clash; j++)
+			if (D->maps[j].s == NULL && D->maps[j].t != NULL)
+				for (k = 0; k < s->nidx && !clash; k++)
+					for (x = 0; x < D->maps[j].t->nidx; x++)
+						if (strcmp(s->idx[k].name, D->maps[j].t->idx[x].name) == 0)
+							clash = true;
+		for (j = 0; j < D->src->ntables && clash; j++)
+			if (&D->src->tables[j] != s)
+				for (k = 0; k < D->src->tables[j].ncons; k++)
+					if (D->src->tables[j].cons[k].kind == COVET_CON_FOREIGN &&
+						streq(D->src->tables[j].cons[k].ref_table, s->name))
+						referenced = true;
+		if (!clash || referenced)
+			continue;
+		for (j = 0; j < D->src->nsequences; j++)
+		{
+			const CovetCatSequence *q = &D->src->sequences[j];
+			const char *dot = q->owned_by ? strchr(q->owned_by, '.') : NULL;
+
+			if (dot == NULL || strncmp(q->owned_by, s->name, (size_t) (dot - q->owned_by)) != 0 ||
+				s->name[dot - q->owned_by] != '\0')
+				continue;
+			for (k = 0; k < D->tgt->nsequences; k++)
+				if (strcmp(D->tgt->sequences[k].name, q->name) == 0)
+					step(D, 0, NULL, sf(D, "sequence %s", q->name),
+						 sf(D, "ALTER SEQUENCE %s OWNED BY NONE", QN(q->name)),
+						 sf(D, "ALTER SEQUENCE %s OWNED BY %s.%s", QN(q->name), QN(s->name), QI(dot + 1)));
+		}
+		pg_drop_table(D, s, table_candidates(D, s));
+		m->dropped_early = true;
+	}
+}
+
 /* Tables that go: children (by foreign key) first; mirrors pg_new_table. */
 static void
 drop_tables(Differ *D)
@@ -2288,24 +2369,11 @@ drop_tables(Differ *D)
 			if (blocked)
 				continue;
 			done[i] = progress = true;
+			if (m->dropped_early)
+				continue;
 			cand = table_candidates(D, s);
 			if (D->pg)
-			{
-				for (k = 0; k < s->ncons; k++)
-					if (s->cons[k].kind == COVET_CON_FOREIGN)
-						pg_con_drop(D, s->name, &s->cons[k]);
-				for (k = 0; k < s->nidx; k++)
-					if (s->idx[k].constraint == NULL)
-						step(D, 0, NULL, sf(D, "index %s", s->idx[k].name),
-							 pg_index_drop(D, &s->idx[k], false), pg_index_create(D, s, &s->idx[k], false));
-				for (k = 0; k < s->ncols; k++)
-					comment_step(D, sf(D, "column %s.%s", s->name, s->cols[k].name),
-								 sf(D, "COLUMN %s.%s", QN(s->name), QI(s->cols[k].name)), s->cols[k].comment, NULL);
-				comment_step(D, sf(D, "table %s", s->name), sf(D, "TABLE %s", QN(s->name)), s->comment, NULL);
-				step(D, COVET_HZ_DELETES_DATA | COVET_HZ_EXCLUSIVE_LOCK | (cand ? COVET_HZ_RENAME_CANDIDATE : 0),
-					 cand, sf(D, "table %s", s->name),
-					 sf(D, "DROP TABLE %s", QN(s->name)), pg_table_create(D, s));
-			}
+				pg_drop_table(D, s, cand);
 			else
 			{
 				for (k = 0; k < s->nidx; k++)
@@ -2347,6 +2415,7 @@ pg_tables(Differ *D)
 					 sf(D, "ALTER TABLE %s RENAME COLUMN %s TO %s", QN(m->t->name),
 						QI(m->t->cols[m->colmap[k]].name), QI(m->s->cols[k].name)));
 	}
+	pg_drop_tables_early(D);
 	for (i = 0; i < D->nmaps; i++)
 		if (D->maps[i].s == NULL)
 			pg_new_table(D, D->maps[i].t);
@@ -2375,6 +2444,9 @@ pg_tables(Differ *D)
 				was = D->src->sequences[k].owned_by ? D->src->sequences[k].owned_by : "";
 		if (was != NULL && streq(was, t->owned_by ? t->owned_by : ""))
 			continue;
+		/* owned by a column that is only renamed: the same owner */
+		if (was != NULL && *was && t->owned_by != NULL && streq(owner_in_target(D, was), t->owned_by))
+			continue;
 		/* renamed with its column (match_sequences): still owned by it */
 		if (was == NULL && seq_renamed_from(D, t->name) != NULL)
 			continue;
@@ -2382,13 +2454,31 @@ pg_tables(Differ *D)
 		{
 			char	   *tb = sf(D, "%s", t->owned_by);
 			char	   *col = tb ? strchr(tb, '.') : NULL;
+			const char *back = NULL;
 
 			if (col == NULL)
 				continue;
 			*col++ = '\0';
+			/* the reverse gives it back to its owner (as then named) */
+			if (was != NULL && *was)
+			{
+				char	   *ob = sf(D, "%s", owner_in_target(D, was) ? owner_in_target(D, was) : was);
+				char	   *oc = ob ? strchr(ob, '.') : NULL;
+
+				if (oc != NULL)
+				{
+					TableMap   *om;
+
+					*oc++ = '\0';
+					om = map_of_source(D, ob);
+					/* a table dropped early is not there yet: its own step gives it back */
+					if (om == NULL || !om->dropped_early)
+						back = sf(D, "ALTER SEQUENCE %s OWNED BY %s.%s", QN(t->name), QN(ob), QI(oc));
+				}
+			}
 			step(D, 0, NULL, sf(D, "sequence %s", t->name),
 				 sf(D, "ALTER SEQUENCE %s OWNED BY %s.%s", QN(t->name), QN(tb), QI(col)),
-				 sf(D, "ALTER SEQUENCE %s OWNED BY NONE", QN(t->name)));
+				 back ? back : sf(D, "ALTER SEQUENCE %s OWNED BY NONE", QN(t->name)));
 		}
 		else if (was != NULL)
 			step(D, 0, NULL, sf(D, "sequence %s", t->name),

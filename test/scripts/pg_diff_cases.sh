@@ -135,6 +135,40 @@ is "$(q "SELECT string_agg(m::text, ',' ORDER BY id) FROM en_a.t")" "happy,sad" 
 is "$(q "SELECT pg_get_expr(d.adbin, d.adrelid) FROM pg_attrdef d JOIN pg_attribute a ON a.attrelid = d.adrelid AND a.attnum = d.adnum
          WHERE d.adrelid = 'en_a.t'::regclass AND a.attname = 'k'")" "'happy'::en_a.mood" "enum defaults: the reverse restores the source's default"
 
+# --- the real migration set sqlc-ondeck: N -> N + 1 for every N ---------------
+set_dir=test/realsets/sqlc-ondeck
+if (cd "$set_dir" && sed -n 's/^\([0-9a-f]\{64\}  migrations\/.*\)$/\1/p' NOTICE | sha256sum -c --quiet) >/dev/null 2>&1; then
+	ok "sqlc-ondeck: the files are those of NOTICE (SHA-256)"
+else
+	not_ok "sqlc-ondeck: the files are those of NOTICE (SHA-256)"
+fi
+files=$(ls "$set_dir"/migrations/*.sql)
+n_files=$(echo "$files" | wc -l)
+build_set() { # build_set SCHEMA N: the schema after the first N migrations
+	local s="CREATE SCHEMA $1; SET search_path = $1;" f i=0
+	for f in $files; do
+		[ "$i" -ge "$2" ] && break
+		s="$s
+$(cat "$f");"
+		i=$((i + 1))
+	done
+	script "$s" >/dev/null
+}
+for n in $(seq 0 $((n_files - 1))); do
+	build_set "od$n" "$n"
+	build_set "od${n}_orig" "$n"
+	build_set "odt$n" $((n + 1))
+	roundtrip "sqlc-ondeck $n -> $((n + 1))" "od$n" "odt$n"
+done
+last=$((n_files - 1))
+script "DROP SCHEMA od$last CASCADE; DROP SCHEMA od${last}_orig CASCADE;" >/dev/null 2>&1
+build_set "od$last" "$last"
+build_set "od${last}_orig" "$last"
+q "INSERT INTO od$last.city VALUES ('ber', 'Berlin');
+   INSERT INTO od$last.venues (status, slug, name, city, spotify_playlist) VALUES ('op!en', 'v', 'V', 'ber', 'p')" >/dev/null
+roundtrip "sqlc-ondeck $last -> $n_files, the table rename accepted" "od$last" "odt$last" '{"venues": "venue"}'
+like "$(stmts "od$last")" 'ALTER TABLE "od2"."venues" RENAME TO "venue"' "sqlc-ondeck: the table renamed, not dropped"
+
 # --- rename candidates scored by the data -------------------------------------
 in_schema ds_a "CREATE TABLE old_t (id int PRIMARY KEY, x text); INSERT INTO old_t VALUES (1, 'one'), (2, 'two');
 CREATE TABLE users (id int PRIMARY KEY, username text); INSERT INTO users VALUES (1, 'ann'), (2, 'bob');" >/dev/null
