@@ -669,6 +669,7 @@ fill_column(Reader *r, CovetCatTable *t, CovetResult *res, int i)
 	c->unique = truth(V(res, i, 11));
 	c->collation = dup(r, V(res, i, 12));
 	c->comment = dup(r, V(res, i, 13));
+	c->identity_options = dup(r, V(res, i, 14));
 }
 
 /* PostgreSQL's confdeltype letters, or SQLite's words. */
@@ -1057,6 +1058,91 @@ covet_catalog_count_rows(CovetDriver *d, const CovetCatalog *cat,
 	return COVET_OK;
 }
 
+/* Append tmpl with %T (the table), %C (column col) and %S expanded. */
+static void
+sample_expand(CovetDriver *d, const CovetCatalog *cat, const CovetCatTable *t,
+			  const char *tmpl, int col, CovetBuf *b)
+{
+	const CovetCatalogSql *q = covet_catalog_sql(d->dialect);
+	const char *p;
+	int			i;
+
+	for (p = tmpl; *p; p++)
+	{
+		if (p[0] == '%' && p[1] == 'T')
+		{
+			covet_quote_ident(b, cat->schema);
+			covet_buf_appendc(b, '.');
+			covet_quote_ident(b, t->name);
+			p++;
+		}
+		else if (p[0] == '%' && p[1] == 'C')
+		{
+			covet_quote_ident(b, t->cols[col].name);
+			p++;
+		}
+		else if (p[0] == '%' && p[1] == 'S')
+		{
+			for (i = 0; i < t->ncols; i++)
+				sample_expand(d, cat, t, q->sample_column, i, b);
+			p++;
+		}
+		else if (p[0] == '{' && strncmp(p, "{pg}", 4) == 0)
+		{
+			covet_buf_append(b, d->dialect->catalog);
+			p += 3;
+		}
+		else
+			covet_buf_appendc(b, *p);
+	}
+}
+
+CovetStatus
+covet_catalog_sample(CovetDriver *d, const CovetCatalog *cat,
+					 CovetCatTable *table, CovetError *err)
+{
+	const CovetCatalogSql *q = covet_catalog_sql(d->dialect);
+	CovetArena *a = (CovetArena *) &cat->arena;
+	CovetBuf	b;
+	char	   *sql = NULL;
+	CovetResult res;
+	CovetStatus rc;
+	int			i;
+
+	covet_buf_init(&b, &d->mem);
+	sample_expand(d, cat, table, q->sample, -1, &b);
+	if ((rc = covet_buf_finish(&b, &sql, err)) != COVET_OK)
+		return rc;
+	memset(&res, 0, sizeof(res));
+	rc = d->query(d->ctx, sql, 0, NULL, &res, err);
+	covet_free(&d->mem, sql);
+	if (rc != COVET_OK)
+		return rc;
+	table->rows = res.nrows > 0 ? num(V(&res, 0, 0)) : -1;
+	for (i = 0; res.nrows > 0 && i < table->ncols && 2 + 2 * i < res.ncols; i++)
+	{
+		const char *lo = V(&res, 0, 1 + 2 * i),
+				   *hi = V(&res, 0, 2 + 2 * i);
+		CovetBuf	s;
+
+		covet_buf_init(&s, &d->mem);
+		covet_buf_append(&s, "");
+		if (lo != NULL || hi != NULL)
+		{
+			covet_buf_appendf(&s, "%zu:", lo ? strlen(lo) : 0);
+			covet_buf_append(&s, lo ? lo : "");
+			covet_buf_appendc(&s, ':');
+			covet_buf_append(&s, hi ? hi : "");
+		}
+		table->cols[i].sample = s.failed ? NULL : covet_arena_strdup(a, s.data);
+		covet_buf_free(&s);
+		if (table->cols[i].sample == NULL)
+			rc = nomem(err);
+	}
+	covet_result_free(d, &res);
+	return rc;
+}
+
 static CovetStatus
 count_rows(Reader *r)
 {
@@ -1065,6 +1151,23 @@ count_rows(Reader *r)
 
 	for (i = 0; rc == COVET_OK && i < r->cat->ntables; i++)
 		rc = covet_catalog_count_rows(r->d, r->cat, &r->cat->tables[i], r->err);
+	return rc;
+}
+
+/* SQLite: the connection's foreign keys setting (a rebuild restores it). */
+static CovetStatus
+read_foreign_keys(Reader *r)
+{
+	CovetResult res;
+	CovetStatus rc;
+
+	if (r->q->foreign_keys == NULL)
+		return COVET_OK;
+	memset(&res, 0, sizeof(res));
+	rc = r->d->query(r->d->ctx, r->q->foreign_keys, 0, NULL, &res, r->err);
+	if (rc == COVET_OK && res.nrows > 0 && V(&res, 0, 0) != NULL)
+		r->cat->foreign_keys_off = !truth(V(&res, 0, 0));
+	covet_result_free(r->d, &res);
 	return rc;
 }
 
@@ -1088,7 +1191,8 @@ read_all(Reader *r, int flags)
 		(rc = read_enums(r)) != COVET_OK ||
 		(rc = read_functions(r)) != COVET_OK ||
 		(rc = read_triggers(r)) != COVET_OK ||
-		(rc = read_others(r)) != COVET_OK)
+		(rc = read_others(r)) != COVET_OK ||
+		(rc = read_foreign_keys(r)) != COVET_OK)
 		return rc;
 	if (flags & COVET_CATALOG_ROWS)
 		return count_rows(r);

@@ -70,6 +70,11 @@ typedef struct CovetCatColumn
 	bool		unique;			/* a single-column unique index, no predicate */
 	char	   *collation;		/* NULL: the type's default */
 	char	   *comment;		/* NULL: none */
+	char	   *identity_options;	/* PostgreSQL identity: "START WITH 1
+									 * INCREMENT BY 1"; NULL otherwise */
+	char	   *sample;			/* rename scoring: the column's least and
+								 * greatest value as text, when read
+								 * (covet_catalog_sample); NULL: not read */
 } CovetCatColumn;
 
 typedef enum CovetConKind
@@ -236,6 +241,11 @@ typedef struct CovetCatalog
 	CovetCatTrigger *triggers;
 	int			nothers;
 	CovetCatOther *others;
+	/*
+	 * SQLite: PRAGMA foreign_keys was off on the connection that read it; a
+	 * rebuild's steps then leave it off (false: on, unknown, PostgreSQL).
+	 */
+	bool		foreign_keys_off;
 } CovetCatalog;
 
 /*
@@ -272,6 +282,14 @@ extern CovetStatus covet_catalog_read_sql(CovetDriver *d, const char *scratch,
 /* Count a table's rows exactly into t->rows (rename scoring). */
 extern CovetStatus covet_catalog_count_rows(CovetDriver *d, const CovetCatalog *cat,
 											CovetCatTable *t, CovetError *err);
+
+/*
+ * Rename scoring by the data: count a table's rows into t->rows and set
+ * each column's sample to its least and greatest value as text (one query,
+ * one scan); "" for a column with no value.
+ */
+extern CovetStatus covet_catalog_sample(CovetDriver *d, const CovetCatalog *cat,
+										CovetCatTable *t, CovetError *err);
 
 /* Lookups by exact name (NULL: none). */
 extern CovetCatTable *covet_catalog_table(const CovetCatalog *cat, const char *name);
@@ -346,6 +364,14 @@ typedef struct CovetCatalogSql
 	const char *count_rows;
 	/* {1} "what", {2} a name: the schema and real name of the relation */
 	const char *resolve;
+	/* no parameter: the connection's foreign keys setting; NULL: none */
+	const char *foreign_keys;
+	/*
+	 * covet_catalog_sample: %T the table, %S one sample_column per column;
+	 * sample_column's %C is the quoted column.
+	 */
+	const char *sample;
+	const char *sample_column;
 } CovetCatalogSql;
 
 extern const CovetCatalogSql *covet_catalog_sql(const CovetDialect *dialect);

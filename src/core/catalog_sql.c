@@ -50,7 +50,8 @@ PG_NOT_EXT("pg_class", "c.oid")
 /*
  * table, column, type, cast type, default, not null, identity, generated,
  * generation expression, key position, filled by the database, unique,
- * collation (when not the type's), comment
+ * collation (when not the type's), comment, identity options ("START WITH
+ * 1 INCREMENT BY 1", from the identity's sequence)
  */
 static const char pg_columns[] =
 "SELECT c.relname, a.attname, " PG_FORMAT_TYPE ", " PG_FORMAT_TYPE ","
@@ -65,7 +66,12 @@ static const char pg_columns[] =
 " AND x.indnkeyatts {=} 1 AND x.indkey[0] {=} a.attnum AND x.indpred IS NULL),"
 " CASE WHEN a.attcollation {<>} t.typcollation THEN (SELECT pg_catalog.quote_ident(co.collname)"
 " FROM pg_catalog.pg_collation co WHERE co.oid {=} a.attcollation) END,"
-" pg_catalog.col_description(c.oid, a.attnum)"
+" pg_catalog.col_description(c.oid, a.attnum),"
+" CASE WHEN a.attidentity {<>} '' THEN (SELECT pg_catalog.concat('START WITH ', s.seqstart,"
+" ' INCREMENT BY ', s.seqincrement) FROM pg_catalog.pg_depend dd"
+" JOIN pg_catalog.pg_sequence s ON s.seqrelid {=} dd.objid"
+" WHERE dd.classid {=} CAST('pg_class' AS pg_catalog.regclass) AND dd.refclassid {=} CAST('pg_class' AS pg_catalog.regclass)"
+" AND dd.refobjid {=} c.oid AND dd.refobjsubid {=} a.attnum AND dd.deptype {=} 'i') END"
 " FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid {=} c.relnamespace"
 " JOIN pg_catalog.pg_attribute a ON a.attrelid {=} c.oid AND a.attnum {>} 0 AND NOT a.attisdropped"
 " JOIN pg_catalog.pg_type t ON t.oid {=} a.atttypid"
@@ -225,6 +231,31 @@ PG_NOT_EXT("pg_type", "t.oid")
 " UNION ALL SELECT 'row level security', c.relname, NULL"
 " FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid {=} c.relnamespace"
 " WHERE" PG_NSP " AND c.relrowsecurity"
+" UNION ALL SELECT 'table inheritance', pg_catalog.concat(c.relname, ' inherits ', p.relname), NULL"
+" FROM pg_catalog.pg_inherits i JOIN pg_catalog.pg_class c ON c.oid {=} i.inhrelid"
+" JOIN pg_catalog.pg_class p ON p.oid {=} i.inhparent"
+" JOIN pg_catalog.pg_namespace n ON n.oid {=} c.relnamespace WHERE" PG_NSP " AND NOT c.relispartition"
+" UNION ALL SELECT 'collation', co.collname, NULL FROM pg_catalog.pg_collation co"
+" JOIN pg_catalog.pg_namespace n ON n.oid {=} co.collnamespace WHERE" PG_NSP
+PG_NOT_EXT("pg_collation", "co.oid")
+" UNION ALL SELECT 'statistics object', st.stxname, NULL FROM pg_catalog.pg_statistic_ext st"
+" JOIN pg_catalog.pg_namespace n ON n.oid {=} st.stxnamespace WHERE" PG_NSP
+" UNION ALL SELECT 'text search configuration', cf.cfgname, NULL FROM pg_catalog.pg_ts_config cf"
+" JOIN pg_catalog.pg_namespace n ON n.oid {=} cf.cfgnamespace WHERE" PG_NSP
+PG_NOT_EXT("pg_ts_config", "cf.oid")
+" UNION ALL SELECT 'text search dictionary', dc.dictname, NULL FROM pg_catalog.pg_ts_dict dc"
+" JOIN pg_catalog.pg_namespace n ON n.oid {=} dc.dictnamespace WHERE" PG_NSP
+PG_NOT_EXT("pg_ts_dict", "dc.oid")
+" UNION ALL SELECT 'operator', pg_catalog.concat(o.oprname, '(', pg_catalog.format_type(o.oprleft, NULL), ', ',"
+" pg_catalog.format_type(o.oprright, NULL), ')'), NULL FROM pg_catalog.pg_operator o"
+" JOIN pg_catalog.pg_namespace n ON n.oid {=} o.oprnamespace WHERE" PG_NSP
+PG_NOT_EXT("pg_operator", "o.oid")
+" UNION ALL SELECT 'operator family', f.opfname, NULL FROM pg_catalog.pg_opfamily f"
+" JOIN pg_catalog.pg_namespace n ON n.oid {=} f.opfnamespace WHERE" PG_NSP
+PG_NOT_EXT("pg_opfamily", "f.oid")
+" UNION ALL SELECT 'conversion', cv.conname, NULL FROM pg_catalog.pg_conversion cv"
+" JOIN pg_catalog.pg_namespace n ON n.oid {=} cv.connamespace WHERE" PG_NSP
+PG_NOT_EXT("pg_conversion", "cv.oid")
 " ) AS o ORDER BY 1, 2";
 
 static const CovetCatalogSql pg_sql = {
@@ -245,6 +276,8 @@ static const CovetCatalogSql pg_sql = {
 	.triggers = pg_triggers,
 	.others = pg_others,
 	.count_rows = "SELECT {pg}count(*) FROM %T",
+	.sample = "SELECT {pg}count(*)%S FROM %T",
+	.sample_column = ", pg_catalog.min(CAST(%C AS pg_catalog.text)), pg_catalog.max(CAST(%C AS pg_catalog.text))",
 	.resolve = "SELECT n.nspname, c.relname FROM pg_catalog.pg_class c"
 	" JOIN pg_catalog.pg_namespace n ON n.oid {=} c.relnamespace"
 	" WHERE c.oid {=} pg_catalog.to_regclass({2})",
@@ -269,7 +302,7 @@ static const char sl_columns[] =
 " EXISTS (SELECT 1 FROM pragma_index_list(m.name, {1}) AS i WHERE i.\"unique\" AND NOT i.partial"
 " AND (SELECT count(*) FROM pragma_index_info(i.name, {1})) = 1"
 " AND (SELECT ii.name FROM pragma_index_info(i.name, {1}) AS ii) = p.name),"
-" NULL, NULL"
+" NULL, NULL, NULL"
 " FROM %D.sqlite_schema AS m JOIN pragma_table_list(m.name) AS l ON l.schema = {1},"
 " pragma_table_xinfo(m.name, {1}) AS p"
 " WHERE" SL_USER_TABLE("m") " AND p.hidden <> 1 ORDER BY m.name, p.cid";
@@ -330,10 +363,13 @@ static const CovetCatalogSql sqlite_sql = {
 	.triggers = sl_triggers,
 	.others = sl_others,
 	.count_rows = "SELECT count(*) FROM %T",
+	.sample = "SELECT count(*)%S FROM %T",
+	.sample_column = ", min(CAST(%C AS TEXT)), max(CAST(%C AS TEXT))",
 	.resolve = "SELECT l.schema, l.name FROM pragma_table_list AS l"
 	" WHERE l.name = {2} COLLATE NOCASE AND ({1} IS NULL OR l.schema = {1} COLLATE NOCASE)"
 	" AND l.type IN ('table', 'view')"
 	" ORDER BY CASE l.schema WHEN 'temp' THEN 0 WHEN 'main' THEN 1 ELSE 2 END LIMIT 1",
+	.foreign_keys = "SELECT foreign_keys FROM pragma_foreign_keys",
 };
 
 /*

@@ -25,7 +25,9 @@
  * documentation: foreign keys off outside the transaction, a new table,
  * copy, drop, rename, the table's indexes made again, views and triggers
  * over it dropped before and created after, the AUTOINCREMENT counter
- * kept, covet_foreign_key_check() before the end, foreign keys on again.
+ * kept, covet_foreign_key_check() before the end, foreign keys back as
+ * they were: on, or still off when the source's connection had them off
+ * (the setting is the connection's, read with the catalog).
  *
  *-------------------------------------------------------------------------
  */
@@ -47,6 +49,8 @@ typedef struct TableMap
 	bool		rebuild;		/* SQLite: the 12-step rebuild */
 	bool		cols_changed;	/* a column dropped, renamed or retyped */
 	int		   *colmap;			/* per source column: target column or -1 */
+	bool		dropped_early;	/* PostgreSQL: dropped before the new tables,
+								 * whose index names it holds */
 } TableMap;
 
 typedef struct Differ
@@ -70,6 +74,12 @@ typedef struct Differ
 	bool	   *enum_recreate;	/* per source enum */
 	bool	   *func_drop;		/* per source function: dropped or recreated */
 	bool		any_rebuild;
+	const char **seq_to;		/* per source sequence: its new name when the
+								 * column owning it is renamed, or NULL */
+	const TableMap *cur;		/* the table pg_table_cons compares */
+	int			ndef_done;
+	const char *def_done[64];	/* "table.column": default set by an enum's
+								 * recreation, not by the column's diff */
 } Differ;
 
 /* ---------------------------------------------------------------------
@@ -718,33 +728,187 @@ map_of_source(Differ *D, const char *name)
 	return NULL;
 }
 
-/* A dropped table's rename candidates, as a note; NULL when none. */
+/* "table.column" of the source as the target names it (renames followed). */
+static const char *
+owner_in_target(Differ *D, const char *owned_by)
+{
+	const char *dot = owned_by ? strchr(owned_by, '.') : NULL;
+	TableMap   *m;
+	int			k;
+
+	if (dot == NULL)
+		return NULL;
+	m = map_of_source(D, sf(D, "%.*s", (int) (dot - owned_by), owned_by));
+	if (m == NULL || m->t == NULL || (k = covet_catalog_column_index(m->s, dot + 1)) < 0 ||
+		m->colmap[k] < 0)
+		return NULL;
+	return sf(D, "%s.%s", m->t->name, m->t->cols[m->colmap[k]].name);
+}
+
+/*
+ * A serial's sequence follows its column: a source sequence the target
+ * lacks, owned by a column the target has (renamed or not), and a target
+ * sequence the source lacks, owned by that column, are one sequence
+ * renamed (ALTER SEQUENCE ... RENAME), so its counter is kept.
+ */
+static void
+match_sequences(Differ *D)
+{
+	const CovetCatalog *S = D->src,
+			   *T = D->tgt;
+	int			i,
+				k;
+
+	D->seq_to = covet_arena_alloc(D->a, sizeof(char *) * (size_t) (S->nsequences + 1));
+	if (D->seq_to == NULL)
+		return;
+	for (i = 0; i < S->nsequences; i++)
+	{
+		const char *owner = owner_in_target(D, S->sequences[i].owned_by);
+		bool		kept = false;
+
+		for (k = 0; k < T->nsequences; k++)
+			if (strcmp(T->sequences[k].name, S->sequences[i].name) == 0)
+				kept = true;
+		if (kept || owner == NULL)
+			continue;
+		for (k = 0; k < T->nsequences; k++)
+		{
+			const char *tn = T->sequences[k].name;
+			int			j;
+			bool		in_source = false,
+						taken = false;
+
+			for (j = 0; j < S->nsequences; j++)
+				if (strcmp(S->sequences[j].name, tn) == 0)
+					in_source = true;
+			for (j = 0; j < i; j++)
+				if (D->seq_to[j] && strcmp(D->seq_to[j], tn) == 0)
+					taken = true;
+			if (!in_source && !taken && streq(T->sequences[k].owned_by, owner))
+			{
+				D->seq_to[i] = tn;
+				break;
+			}
+		}
+	}
+}
+
+/* The source sequence renamed to name, or NULL. */
+static const CovetCatSequence *
+seq_renamed_from(Differ *D, const char *name)
+{
+	int			i;
+
+	for (i = 0; D->seq_to && i < D->src->nsequences; i++)
+		if (D->seq_to[i] && strcmp(D->seq_to[i], name) == 0)
+			return &D->src->sequences[i];
+	return NULL;
+}
+
+/* Was source table.column's default set by an enum's recreation? */
+static bool
+default_done(Differ *D, const char *table, const char *column)
+{
+	const char *key = sf(D, "%s.%s", table, column);
+	int			i;
+
+	for (i = 0; key && i < D->ndef_done; i++)
+		if (strcmp(D->def_done[i], key) == 0)
+			return true;
+	return false;
+}
+
+/* Defaults equal once renamed sequences are followed (nextval('x'::regclass)). */
+static bool
+default_same(Differ *D, const char *a, const char *b)
+{
+	int			i;
+
+	if (streq(a, b))
+		return true;
+	if (a == NULL || b == NULL)
+		return false;
+	for (i = 0; D->seq_to && i < D->src->nsequences; i++)
+	{
+		const char *from,
+				   *at;
+
+		if (D->seq_to[i] == NULL)
+			continue;
+		from = sf(D, "'%s'::regclass", D->src->sequences[i].name);
+		if ((at = strstr(a, from)) != NULL &&
+			strcmp(sf(D, "%.*s'%s'::regclass%s", (int) (at - a), a, D->seq_to[i], at + strlen(from)), b) == 0)
+			return true;
+	}
+	return false;
+}
+
+/* The same values sampled on both sides (and some values). */
+static bool
+same_sample(const CovetCatColumn *a, const CovetCatColumn *b)
+{
+	return a->sample != NULL && b->sample != NULL && a->sample[0] != '\0' &&
+		strcmp(a->sample, b->sample) == 0;
+}
+
+/*
+ * A dropped table's rename candidate, as a note; NULL when none.  Every
+ * added table of the same shape is a candidate, scored by the data where
+ * the source has some: the same row count, then the same sample values
+ * (each column's least and greatest); the best one is named.
+ */
 static char *
 table_candidates(Differ *D, const CovetCatTable *s)
 {
-	int			i;
+	const CovetCatTable *best = NULL;
+	int			best_score = -1;
+	bool		best_rows = false,
+				best_values = false;
+	int			i,
+				k;
 
 	for (i = 0; i < D->nmaps; i++)
 	{
 		const CovetCatTable *t = D->maps[i].t;
+		bool		rows,
+					values = true;
+		int			score;
 
-		if (D->maps[i].s == NULL && t != NULL && same_shape(s, t))
+		if (D->maps[i].s != NULL || t == NULL || !same_shape(s, t))
+			continue;
+		rows = s->rows > 0 && t->rows == s->rows;
+		for (k = 0; k < s->ncols && values; k++)
+			values = same_sample(&s->cols[k], &t->cols[k]);
+		values = values && rows && s->ncols > 0;
+		score = (rows ? 1 : 0) + (values ? 2 : 0);
+		if (score > best_score)
 		{
-			bool		data = s->rows > 0 && t->rows == s->rows;
-
-			return sf(D, "table %s: same columns%s; accept with renames => '{\"%s\": \"%s\"}'",
-					  t->name, data ? ", same row count" : "", s->name, t->name);
+			best = t;
+			best_score = score;
+			best_rows = rows;
+			best_values = values;
 		}
 	}
-	return NULL;
+	if (best == NULL)
+		return NULL;
+	return sf(D, "table %s: same columns%s%s; accept with renames => '{\"%s\": \"%s\"}'",
+			  best->name, best_rows ? ", same row count" : "",
+			  best_values ? ", same sample values" : "", s->name, best->name);
 }
 
+/*
+ * A dropped column's rename candidate: an added column of the same type,
+ * the one with the same sample values first when the target has data.
+ */
 static char *
 column_candidate(Differ *D, const TableMap *m, int scol)
 {
 	const CovetCatColumn *c = &m->s->cols[scol];
 	int			k,
-				i;
+				i,
+				best = -1;
+	bool		best_values = false;
 
 	for (k = 0; k < m->t->ncols; k++)
 	{
@@ -754,12 +918,22 @@ column_candidate(Differ *D, const TableMap *m, int scol)
 			if (m->colmap[i] == k)
 				used = true;
 		if (!used && strcasecmp(m->t->cols[k].type, c->type) == 0)
-			return sf(D, "column %s.%s: same type%s; accept with renames => '{\"%s.%s\": \"%s\"}'",
-					  m->t->name, m->t->cols[k].name,
-					  m->s->rows > 0 ? ", table has data" : "",
-					  m->s->name, c->name, m->t->cols[k].name);
+		{
+			bool		values = m->s->rows > 0 && same_sample(c, &m->t->cols[k]);
+
+			if (best < 0 || (values && !best_values))
+			{
+				best = k;
+				best_values = values;
+			}
+		}
 	}
-	return NULL;
+	if (best < 0)
+		return NULL;
+	return sf(D, "column %s.%s: same type%s; accept with renames => '{\"%s.%s\": \"%s\"}'",
+			  m->t->name, m->t->cols[best].name,
+			  best_values ? ", same sample values" : m->s->rows > 0 ? ", table has data" : "",
+			  m->s->name, c->name, m->t->cols[best].name);
 }
 
 /* ---------------------------------------------------------------------
@@ -972,6 +1146,24 @@ trigger_drop_sql(Differ *D, const CovetCatTrigger *t)
 	return sf(D, "DROP TRIGGER %s", QN(t->name));
 }
 
+/* An identity's sequence options, " (START WITH 1 INCREMENT BY 1)", or "". */
+static const char *
+idopts(Differ *D, const CovetCatColumn *c)
+{
+	return c->identity_options ? sf(D, " (%s)", c->identity_options) : "";
+}
+
+/* "START WITH 1 INCREMENT BY 2" as ALTER COLUMN's "START WITH 1 SET INCREMENT BY 2" */
+static const char *
+idset(Differ *D, const char *opts)
+{
+	const char *inc = strstr(opts, " INCREMENT BY ");
+
+	if (inc == NULL)
+		return opts;
+	return sf(D, "%.*s SET%s", (int) (inc - opts), opts, inc);
+}
+
 /* PostgreSQL: a column as CREATE TABLE and ADD COLUMN write it. */
 static char *
 pg_coldef(Differ *D, const CovetCatColumn *c, bool with_notnull)
@@ -980,8 +1172,8 @@ pg_coldef(Differ *D, const CovetCatColumn *c, bool with_notnull)
 			  QI(c->name), c->type,
 			  c->collation ? " COLLATE " : "", c->collation ? c->collation : "",
 			  c->generated ? sf(D, " GENERATED ALWAYS AS (%s) STORED", c->generated_expr ? c->generated_expr : "NULL") : "",
-			  c->identity == 'a' ? " GENERATED ALWAYS AS IDENTITY" :
-			  c->identity == 'd' ? " GENERATED BY DEFAULT AS IDENTITY" : "",
+			  c->identity ? sf(D, " GENERATED %s AS IDENTITY%s",
+							   c->identity == 'a' ? "ALWAYS" : "BY DEFAULT", idopts(D, c)) : "",
 			  c->default_expr && !c->generated && !c->identity ? " DEFAULT " : "",
 			  c->default_expr && !c->generated && !c->identity ? c->default_expr : "",
 			  with_notnull && c->notnull && !c->identity ? " NOT NULL" : "",
@@ -1166,6 +1358,41 @@ enum_only_added(const CovetCatEnum *a, const CovetCatEnum *b)
 	return i == a->nvalues;
 }
 
+/*
+ * A default that names type "from" (PostgreSQL prints 'sad'::mood, or
+ * '{sad}'::mood[]) with the type named "to" instead; NULL when it names
+ * no such type.
+ */
+static char *
+default_retyped(Differ *D, const char *def, const char *from, const char *to)
+{
+	const char *forms[2];
+	int			f;
+
+	forms[0] = sf(D, "::%s", from);
+	forms[1] = sf(D, "::%s", QI(from));
+	for (f = 0; def != NULL && f < 2; f++)
+	{
+		const char *at = strstr(def, forms[f]);
+		size_t		n = forms[f] ? strlen(forms[f]) : 0;
+
+		if (at != NULL && !isalnum((unsigned char) at[n]) && at[n] != '_' && at[n] != '"')
+			return sf(D, "%.*s::%s%s", (int) (at - def), def, QI(to), at + n);
+	}
+	return NULL;
+}
+
+/* The target's column that source table.column becomes, or NULL. */
+static const CovetCatColumn *
+column_in_target(Differ *D, const CovetCatTable *tb, int col)
+{
+	TableMap   *m = map_of_source(D, tb->name);
+
+	if (m == NULL || m->t == NULL || m->colmap == NULL || m->colmap[col] < 0)
+		return NULL;
+	return &m->t->cols[m->colmap[col]];
+}
+
 /* The rename-recreate-recast way from values of s to values of t. */
 static void
 enum_recreate(Differ *D, const CovetCatEnum *s, const CovetCatEnum *t)
@@ -1189,7 +1416,17 @@ enum_recreate(Differ *D, const CovetCatEnum *s, const CovetCatEnum *t)
 				strcmp(tb->cols[k].type, sf(D, "%s[]", s->name)) == 0)
 			{
 				bool		arr = strchr(tb->cols[k].type, '[') != NULL;
+				const char *def = tb->cols[k].default_expr;
+				const CovetCatColumn *tc = column_in_target(D, tb, k);
 
+				/* a default over the type cannot be cast: off, then back */
+				if (def != NULL)
+					step(D, COVET_HZ_EXCLUSIVE_LOCK, NULL, sf(D, "column %s.%s", tb->name, tb->cols[k].name),
+						 sf(D, "ALTER TABLE %s ALTER COLUMN %s DROP DEFAULT", QN(tb->name), QI(tb->cols[k].name)),
+						 default_retyped(D, def, s->name, old) ?
+						 sf(D, "ALTER TABLE %s ALTER COLUMN %s SET DEFAULT %s", QN(tb->name), QI(tb->cols[k].name),
+							default_retyped(D, def, s->name, old)) :
+						 sf(D, "ALTER TABLE %s ALTER COLUMN %s SET DEFAULT %s", QN(tb->name), QI(tb->cols[k].name), def));
 				step(D, COVET_HZ_REWRITES_TABLE | COVET_HZ_EXCLUSIVE_LOCK, NULL,
 					 sf(D, "column %s.%s", tb->name, tb->cols[k].name),
 					 sf(D, "ALTER TABLE %s ALTER COLUMN %s TYPE %s%s USING CAST(CAST(%s AS text%s) AS %s%s)",
@@ -1198,6 +1435,20 @@ enum_recreate(Differ *D, const CovetCatEnum *s, const CovetCatEnum *t)
 					 sf(D, "ALTER TABLE %s ALTER COLUMN %s TYPE %s%s USING CAST(CAST(%s AS text%s) AS %s%s)",
 						QN(tb->name), QI(tb->cols[k].name), QN(old), arr ? "[]" : "",
 						QI(tb->cols[k].name), arr ? "[]" : "", QN(old), arr ? "[]" : ""));
+				/*
+				 * The target's default, when the column keeps the type: set
+				 * here, so that the reverse drops it before recasting back.
+				 */
+				if (def != NULL && tc != NULL && D->ndef_done < 64 &&
+					(strcmp(tc->type, t->name) == 0 || strcmp(tc->type, sf(D, "%s[]", t->name)) == 0))
+				{
+					if (tc->default_expr != NULL)
+						step(D, COVET_HZ_EXCLUSIVE_LOCK, NULL, sf(D, "column %s.%s", tb->name, tb->cols[k].name),
+							 sf(D, "ALTER TABLE %s ALTER COLUMN %s SET DEFAULT %s", QN(tb->name), QI(tb->cols[k].name),
+								tc->default_expr),
+							 sf(D, "ALTER TABLE %s ALTER COLUMN %s DROP DEFAULT", QN(tb->name), QI(tb->cols[k].name)));
+					D->def_done[D->ndef_done++] = sf(D, "%s.%s", tb->name, tb->cols[k].name);
+				}
 			}
 	}
 	step(D, 0, NULL, sf(D, "enum %s", s->name),
@@ -1256,7 +1507,10 @@ enums_sequences_functions(Differ *D)
 				CovetBuf	b;
 				int			x;
 
+				int			saved = D->ndef_done;
+
 				enum_recreate(D, t, s);
+				D->ndef_done = saved;
 				covet_buf_init(&b, D->mem);
 				for (x = before; x < diff->nsteps; x++)
 					covet_buf_appendf(&b, "%s%s", x > before ? ";\n" : "", diff->steps[x].statement);
@@ -1279,6 +1533,10 @@ enums_sequences_functions(Differ *D)
 		for (k = 0; k < S->nsequences; k++)
 			if (strcmp(S->sequences[k].name, t->name) == 0)
 				s = &S->sequences[k];
+		if (s == NULL && (s = seq_renamed_from(D, t->name)) != NULL)
+			step(D, 0, NULL, sf(D, "sequence %s", t->name),
+				 sf(D, "ALTER SEQUENCE %s RENAME TO %s", QN(s->name), QI(t->name)),
+				 sf(D, "ALTER SEQUENCE %s RENAME TO %s", QN(t->name), QI(s->name)));
 		if (s == NULL)
 			step(D, 0, NULL, sf(D, "sequence %s", t->name),
 				 sf(D, "CREATE SEQUENCE %s AS %s INCREMENT BY %lld MINVALUE %lld MAXVALUE %lld START WITH %lld CACHE %lld%s",
@@ -1295,7 +1553,7 @@ enums_sequences_functions(Differ *D)
 					(long long) t->max, (long long) t->start, (long long) t->cache,
 					t->cycle ? " CYCLE" : " NO CYCLE"),
 				 sf(D, "ALTER SEQUENCE %s AS %s INCREMENT BY %lld MINVALUE %lld MAXVALUE %lld START WITH %lld CACHE %lld%s",
-					QN(s->name), s->type, (long long) s->increment, (long long) s->min,
+					QN(t->name), s->type, (long long) s->increment, (long long) s->min,
 					(long long) s->max, (long long) s->start, (long long) s->cache,
 					s->cycle ? " CYCLE" : " NO CYCLE"));
 		comment_step(D, sf(D, "sequence %s", t->name), sf(D, "SEQUENCE %s", QN(t->name)),
@@ -1399,7 +1657,7 @@ drop_functions_sequences_enums(Differ *D)
 		for (k = 0; k < T->nsequences; k++)
 			if (strcmp(T->sequences[k].name, s->name) == 0)
 				kept = true;
-		if (kept)
+		if (kept || (D->seq_to && D->seq_to[i]))
 			continue;
 		if (s->owned_by != NULL)
 		{
@@ -1449,16 +1707,118 @@ idx_of(const CovetCatTable *t, const char *name)
 	return NULL;
 }
 
-static bool
-con_same(const CovetCatConstraint *a, const CovetCatConstraint *b)
+/* PostgreSQL prints a name bare when it is lower case letters, digits, _ */
+static const char *
+pg_ident(Differ *D, const char *name)
 {
-	return a->kind == b->kind && streq(a->definition, b->definition);
+	const char *p;
+
+	if (!(islower((unsigned char) name[0]) || name[0] == '_'))
+		return QI(name);
+	for (p = name; *p; p++)
+		if (!(islower((unsigned char) *p) || isdigit((unsigned char) *p) || *p == '_'))
+			return QI(name);
+	return name;
+}
+
+/*
+ * A source definition (constraint, index) with the columns of the current
+ * table's renames written as the target names them, so that a key over a
+ * renamed column is the same key.  Names in quotes and bare ones are
+ * matched; string literals are skipped.
+ */
+static const char *
+renamed_def(Differ *D, const char *def)
+{
+	const TableMap *m = D->cur;
+	CovetBuf	b;
+	const char *p;
+	char	   *out;
+	bool		any = false;
+	int			k;
+
+	if (def == NULL || m == NULL || m->s == NULL || m->t == NULL || m->colmap == NULL)
+		return def;
+	for (k = 0; k < m->s->ncols; k++)
+		if (m->colmap[k] >= 0 && strcmp(m->s->cols[k].name, m->t->cols[m->colmap[k]].name) != 0)
+			any = true;
+	if (!any)
+		return def;
+	covet_buf_init(&b, D->mem);
+	for (p = def; *p;)
+	{
+		if (*p == '\'')
+		{
+			const char *e = p + 1;
+
+			while (*e && !(*e == '\'' && e[1] != '\''))
+				e += (*e == '\'' ? 2 : 1);
+			if (*e)
+				e++;
+			covet_buf_appendf(&b, "%.*s", (int) (e - p), p);
+			p = e;
+		}
+		else if (*p == '"' || isalpha((unsigned char) *p) || *p == '_')
+		{
+			const char *e = p;
+			char	   *name;
+			bool		quoted = *p == '"';
+
+			if (quoted)
+			{
+				CovetBuf	n;
+
+				covet_buf_init(&n, D->mem);
+				covet_buf_append(&n, "");
+				for (e = p + 1; *e; e++)
+				{
+					if (*e == '"' && e[1] == '"')
+						covet_buf_appendc(&n, *e++);
+					else if (*e == '"')
+						break;
+					else
+						covet_buf_appendc(&n, *e);
+				}
+				if (*e)
+					e++;
+				name = n.failed ? NULL : covet_arena_strdup(D->a, n.data);
+				covet_buf_free(&n);
+			}
+			else
+			{
+				while (isalnum((unsigned char) *e) || *e == '_' || *e == '$')
+					e++;
+				name = sf(D, "%.*s", (int) (e - p), p);
+			}
+			k = -1;
+			if (name != NULL && !(p > def && p[-1] == '.') && *e != '(')
+				k = covet_catalog_column_index(m->s, name);
+			if (k >= 0 && m->colmap[k] >= 0)
+				covet_buf_append(&b, pg_ident(D, m->t->cols[m->colmap[k]].name));
+			else
+				covet_buf_appendf(&b, "%.*s", (int) (e - p), p);
+			p = e;
+		}
+		else
+			covet_buf_appendc(&b, *p++);
+	}
+	out = b.failed ? NULL : covet_arena_strdup(D->a, b.data);
+	covet_buf_free(&b);
+	return out ? out : def;
 }
 
 static bool
-idx_same(const CovetCatIndex *a, const CovetCatIndex *b)
+con_same(Differ *D, const CovetCatConstraint *a, const CovetCatConstraint *b)
 {
-	return a->unique == b->unique && streq(a->definition, b->definition);
+	return a->kind == b->kind && (streq(a->definition, b->definition) ||
+								  streq(renamed_def(D, a->definition), b->definition));
+}
+
+static bool
+idx_same(Differ *D, const CovetCatIndex *a, const CovetCatIndex *b)
+{
+	return a->unique == b->unique && (streq(a->definition, b->definition) ||
+									  streq(renamed_def(D, a->definition), b->definition));
 }
 
 /* FK / check added to a table with rows: NOT VALID, then VALIDATE. */
@@ -1632,12 +1992,12 @@ pg_alter_columns(Differ *D, TableMap *m, bool drops)
 				if (a->identity && !b->identity)
 					step(D, COVET_HZ_EXCLUSIVE_LOCK, NULL, obj,
 						 sf(D, "ALTER TABLE %s ALTER COLUMN %s DROP IDENTITY", QN(tn), cn),
-						 sf(D, "ALTER TABLE %s ALTER COLUMN %s ADD GENERATED %s AS IDENTITY", QN(tn), cn,
-							a->identity == 'a' ? "ALWAYS" : "BY DEFAULT"));
+						 sf(D, "ALTER TABLE %s ALTER COLUMN %s ADD GENERATED %s AS IDENTITY%s", QN(tn), cn,
+							a->identity == 'a' ? "ALWAYS" : "BY DEFAULT", idopts(D, a)));
 				else if (!a->identity)
 					step(D, COVET_HZ_EXCLUSIVE_LOCK, NULL, obj,
-						 sf(D, "ALTER TABLE %s ALTER COLUMN %s ADD GENERATED %s AS IDENTITY", QN(tn), cn,
-							b->identity == 'a' ? "ALWAYS" : "BY DEFAULT"),
+						 sf(D, "ALTER TABLE %s ALTER COLUMN %s ADD GENERATED %s AS IDENTITY%s", QN(tn), cn,
+							b->identity == 'a' ? "ALWAYS" : "BY DEFAULT", idopts(D, b)),
 						 sf(D, "ALTER TABLE %s ALTER COLUMN %s DROP IDENTITY", QN(tn), cn));
 				else
 					step(D, COVET_HZ_EXCLUSIVE_LOCK, NULL, obj,
@@ -1646,7 +2006,14 @@ pg_alter_columns(Differ *D, TableMap *m, bool drops)
 						 sf(D, "ALTER TABLE %s ALTER COLUMN %s SET GENERATED %s", QN(tn), cn,
 							a->identity == 'a' ? "ALWAYS" : "BY DEFAULT"));
 			}
-			if (!streq(a->default_expr, b->default_expr) && a->default_expr != NULL && !a->identity)
+			/* identity options: the sequence behind it (SET START, SET INCREMENT) */
+			if (a->identity && b->identity && a->identity_options && b->identity_options &&
+				strcmp(a->identity_options, b->identity_options) != 0)
+				step(D, COVET_HZ_EXCLUSIVE_LOCK, NULL, obj,
+					 sf(D, "ALTER TABLE %s ALTER COLUMN %s SET %s", QN(tn), cn, idset(D, b->identity_options)),
+					 sf(D, "ALTER TABLE %s ALTER COLUMN %s SET %s", QN(tn), cn, idset(D, a->identity_options)));
+			if (!default_same(D, a->default_expr, b->default_expr) && a->default_expr != NULL && !a->identity &&
+				!default_done(D, s->name, a->name))
 				step(D, COVET_HZ_EXCLUSIVE_LOCK, NULL, obj,
 					 sf(D, "ALTER TABLE %s ALTER COLUMN %s DROP DEFAULT", QN(tn), cn),
 					 sf(D, "ALTER TABLE %s ALTER COLUMN %s SET DEFAULT %s", QN(tn), cn, a->default_expr));
@@ -1660,7 +2027,8 @@ pg_alter_columns(Differ *D, TableMap *m, bool drops)
 					 sf(D, "ALTER TABLE %s ALTER COLUMN %s TYPE %s%s%s USING CAST(%s AS %s)", QN(tn), cn, a->type,
 						a->collation ? " COLLATE " : "", a->collation ? a->collation : "", cn, a->type));
 			}
-			if (!streq(a->default_expr, b->default_expr) && b->default_expr != NULL && !b->identity && !b->generated)
+			if (!default_same(D, a->default_expr, b->default_expr) && b->default_expr != NULL && !b->identity && !b->generated &&
+				!default_done(D, s->name, a->name))
 				step(D, COVET_HZ_EXCLUSIVE_LOCK, NULL, obj,
 					 sf(D, "ALTER TABLE %s ALTER COLUMN %s SET DEFAULT %s", QN(tn), cn, b->default_expr),
 					 sf(D, "ALTER TABLE %s ALTER COLUMN %s DROP DEFAULT", QN(tn), cn));
@@ -1711,12 +2079,13 @@ pg_table_cons(Differ *D, TableMap *m, int phase)
 	const char *tn = t->name;
 	int			i;
 
+	D->cur = m;
 	for (i = 0; phase == 0 && i < s->ncons; i++)
 	{
 		const CovetCatConstraint *a = &s->cons[i];
 		const CovetCatConstraint *b = con_of(t, a->name);
 
-		if (b != NULL && con_same(a, b))
+		if (b != NULL && con_same(D, a, b))
 			continue;
 		if (b == NULL)
 		{
@@ -1724,7 +2093,7 @@ pg_table_cons(Differ *D, TableMap *m, int phase)
 
 			/* the same constraint under another name: a rename */
 			for (k = 0; k < t->ncons; k++)
-				if (con_of(s, t->cons[k].name) == NULL && con_same(a, &t->cons[k]))
+				if (con_of(s, t->cons[k].name) == NULL && con_same(D, a, &t->cons[k]))
 					break;
 			if (k < t->ncons)
 			{
@@ -1736,7 +2105,7 @@ pg_table_cons(Differ *D, TableMap *m, int phase)
 		}
 		/* validated later (NOT VALID in the target): nothing to drop */
 		if (b != NULL && a->kind == b->kind &&
-			streq(strip_not_valid(D, a->definition), strip_not_valid(D, b->definition)))
+			streq(strip_not_valid(D, renamed_def(D, a->definition)), strip_not_valid(D, b->definition)))
 		{
 			if (!a->validated && b->validated)
 				step(D, COVET_HZ_SCANS_TABLE, NULL, sf(D, "constraint %s.%s", tn, a->name),
@@ -1752,7 +2121,7 @@ pg_table_cons(Differ *D, TableMap *m, int phase)
 
 		if (a->constraint != NULL)
 			continue;
-		if (b != NULL && b->constraint == NULL && idx_same(a, b))
+		if (b != NULL && b->constraint == NULL && idx_same(D, a, b))
 			continue;
 		if (b == NULL)
 		{
@@ -1760,7 +2129,7 @@ pg_table_cons(Differ *D, TableMap *m, int phase)
 
 			for (k = 0; k < t->nidx; k++)
 				if (t->idx[k].constraint == NULL && idx_of(s, t->idx[k].name) == NULL &&
-					idx_same(a, &t->idx[k]))
+					idx_same(D, a, &t->idx[k]))
 					break;
 			if (k < t->nidx)
 			{
@@ -1780,11 +2149,11 @@ pg_table_cons(Differ *D, TableMap *m, int phase)
 		const CovetCatIndex *a = idx_of(s, b->name);
 		int			k;
 
-		if (b->constraint != NULL || (a != NULL && a->constraint == NULL && idx_same(a, b)))
+		if (b->constraint != NULL || (a != NULL && a->constraint == NULL && idx_same(D, a, b)))
 			continue;
 		for (k = 0; a == NULL && k < s->nidx; k++)
 			if (s->idx[k].constraint == NULL && idx_of(t, s->idx[k].name) == NULL &&
-				idx_same(&s->idx[k], b))
+				idx_same(D, &s->idx[k], b))
 				break;
 		if (a == NULL && k < s->nidx)
 			continue;			/* renamed */
@@ -1799,12 +2168,12 @@ pg_table_cons(Differ *D, TableMap *m, int phase)
 
 		if (b->kind == COVET_CON_FOREIGN)
 			continue;			/* with the other foreign keys */
-		if (a != NULL && (con_same(a, b) || (a->kind == b->kind &&
-											 streq(strip_not_valid(D, a->definition),
+		if (a != NULL && (con_same(D, a, b) || (a->kind == b->kind &&
+											 streq(strip_not_valid(D, renamed_def(D, a->definition)),
 												   strip_not_valid(D, b->definition)))))
 			continue;
 		for (k = 0; a == NULL && k < s->ncons; k++)
-			if (con_of(t, s->cons[k].name) == NULL && con_same(&s->cons[k], b))
+			if (con_of(t, s->cons[k].name) == NULL && con_same(D, &s->cons[k], b))
 				break;
 		if (a == NULL && k < s->ncons)
 			continue;
@@ -1818,7 +2187,7 @@ pg_table_cons(Differ *D, TableMap *m, int phase)
 		if (a->constraint != NULL || idx_of(t, a->name) != NULL)
 			continue;
 		for (k = 0; k < t->nidx; k++)
-			if (t->idx[k].constraint == NULL && idx_of(s, t->idx[k].name) == NULL && idx_same(a, &t->idx[k]))
+			if (t->idx[k].constraint == NULL && idx_of(s, t->idx[k].name) == NULL && idx_same(D, a, &t->idx[k]))
 				break;
 		if (k < t->nidx)
 			continue;
@@ -1837,7 +2206,7 @@ pg_table_cons(Differ *D, TableMap *m, int phase)
 	{
 		const CovetCatConstraint *a = con_of(s, t->cons[i].name);
 
-		if (a != NULL && con_same(a, &t->cons[i]))
+		if (a != NULL && con_same(D, a, &t->cons[i]))
 			comment_step(D, sf(D, "constraint %s.%s", tn, a->name),
 						 sf(D, "CONSTRAINT %s ON %s", QI(a->name), QN(tn)), a->comment, t->cons[i].comment);
 	}
@@ -1863,7 +2232,8 @@ pg_foreign_keys(Differ *D)
 
 			if (b->kind != COVET_CON_FOREIGN)
 				continue;
-			if (a != NULL && (con_same(a, b) || streq(strip_not_valid(D, a->definition),
+			D->cur = m;
+			if (a != NULL && (con_same(D, a, b) || streq(strip_not_valid(D, renamed_def(D, a->definition)),
 													  strip_not_valid(D, b->definition))))
 				continue;
 			if (m->s != NULL && a == NULL)
@@ -1871,13 +2241,92 @@ pg_foreign_keys(Differ *D)
 				int			j;
 
 				for (j = 0; j < m->s->ncons; j++)
-					if (con_of(m->t, m->s->cons[j].name) == NULL && con_same(&m->s->cons[j], b))
+					if (con_of(m->t, m->s->cons[j].name) == NULL && con_same(D, &m->s->cons[j], b))
 						break;
 				if (j < m->s->ncons)
 					continue;	/* renamed */
 			}
 			pg_con_add(D, m->t->name, b, m->s != NULL);
 		}
+	}
+}
+
+/* PostgreSQL: one table that goes, its foreign keys, indexes and comments first. */
+static void
+pg_drop_table(Differ *D, const CovetCatTable *s, const char *cand)
+{
+	int			k;
+
+	for (k = 0; k < s->ncons; k++)
+		if (s->cons[k].kind == COVET_CON_FOREIGN)
+			pg_con_drop(D, s->name, &s->cons[k]);
+	for (k = 0; k < s->nidx; k++)
+		if (s->idx[k].constraint == NULL)
+			step(D, 0, NULL, sf(D, "index %s", s->idx[k].name),
+				 pg_index_drop(D, &s->idx[k], false), pg_index_create(D, s, &s->idx[k], false));
+	for (k = 0; k < s->ncols; k++)
+		comment_step(D, sf(D, "column %s.%s", s->name, s->cols[k].name),
+					 sf(D, "COLUMN %s.%s", QN(s->name), QI(s->cols[k].name)), s->cols[k].comment, NULL);
+	comment_step(D, sf(D, "table %s", s->name), sf(D, "TABLE %s", QN(s->name)), s->comment, NULL);
+	step(D, COVET_HZ_DELETES_DATA | COVET_HZ_EXCLUSIVE_LOCK | (cand ? COVET_HZ_RENAME_CANDIDATE : 0),
+		 cand, sf(D, "table %s", s->name),
+		 sf(D, "DROP TABLE %s", QN(s->name)), pg_table_create(D, s));
+}
+
+/*
+ * A table that goes and holds an index name (its key's, say) that a new
+ * table takes: index names are the schema's, so it is dropped before the
+ * new tables are made, when nothing else references it.  A sequence it
+ * owns that the target keeps is let go first (OWNED BY NONE), or the drop
+ * would take it along.
+ */
+static void
+pg_drop_tables_early(Differ *D)
+{
+	int			i,
+				j,
+				k,
+				x;
+
+	for (i = 0; i < D->nmaps; i++)
+	{
+		TableMap   *m = &D->maps[i];
+		const CovetCatTable *s = m->s;
+		bool		clash = false,
+					referenced = false;
+
+		if (s == NULL || m->t != NULL)
+			continue;
+		for (j = 0; j < D->nmaps && !clash; j++)
+			if (D->maps[j].s == NULL && D->maps[j].t != NULL)
+				for (k = 0; k < s->nidx && !clash; k++)
+					for (x = 0; x < D->maps[j].t->nidx; x++)
+						if (strcmp(s->idx[k].name, D->maps[j].t->idx[x].name) == 0)
+							clash = true;
+		for (j = 0; j < D->src->ntables && clash; j++)
+			if (&D->src->tables[j] != s)
+				for (k = 0; k < D->src->tables[j].ncons; k++)
+					if (D->src->tables[j].cons[k].kind == COVET_CON_FOREIGN &&
+						streq(D->src->tables[j].cons[k].ref_table, s->name))
+						referenced = true;
+		if (!clash || referenced)
+			continue;
+		for (j = 0; j < D->src->nsequences; j++)
+		{
+			const CovetCatSequence *q = &D->src->sequences[j];
+			const char *dot = q->owned_by ? strchr(q->owned_by, '.') : NULL;
+
+			if (dot == NULL || strncmp(q->owned_by, s->name, (size_t) (dot - q->owned_by)) != 0 ||
+				s->name[dot - q->owned_by] != '\0')
+				continue;
+			for (k = 0; k < D->tgt->nsequences; k++)
+				if (strcmp(D->tgt->sequences[k].name, q->name) == 0)
+					step(D, 0, NULL, sf(D, "sequence %s", q->name),
+						 sf(D, "ALTER SEQUENCE %s OWNED BY NONE", QN(q->name)),
+						 sf(D, "ALTER SEQUENCE %s OWNED BY %s.%s", QN(q->name), QN(s->name), QI(dot + 1)));
+		}
+		pg_drop_table(D, s, table_candidates(D, s));
+		m->dropped_early = true;
 	}
 }
 
@@ -1920,24 +2369,11 @@ drop_tables(Differ *D)
 			if (blocked)
 				continue;
 			done[i] = progress = true;
+			if (m->dropped_early)
+				continue;
 			cand = table_candidates(D, s);
 			if (D->pg)
-			{
-				for (k = 0; k < s->ncons; k++)
-					if (s->cons[k].kind == COVET_CON_FOREIGN)
-						pg_con_drop(D, s->name, &s->cons[k]);
-				for (k = 0; k < s->nidx; k++)
-					if (s->idx[k].constraint == NULL)
-						step(D, 0, NULL, sf(D, "index %s", s->idx[k].name),
-							 pg_index_drop(D, &s->idx[k], false), pg_index_create(D, s, &s->idx[k], false));
-				for (k = 0; k < s->ncols; k++)
-					comment_step(D, sf(D, "column %s.%s", s->name, s->cols[k].name),
-								 sf(D, "COLUMN %s.%s", QN(s->name), QI(s->cols[k].name)), s->cols[k].comment, NULL);
-				comment_step(D, sf(D, "table %s", s->name), sf(D, "TABLE %s", QN(s->name)), s->comment, NULL);
-				step(D, COVET_HZ_DELETES_DATA | COVET_HZ_EXCLUSIVE_LOCK | (cand ? COVET_HZ_RENAME_CANDIDATE : 0),
-					 cand, sf(D, "table %s", s->name),
-					 sf(D, "DROP TABLE %s", QN(s->name)), pg_table_create(D, s));
-			}
+				pg_drop_table(D, s, cand);
 			else
 			{
 				for (k = 0; k < s->nidx; k++)
@@ -1979,6 +2415,7 @@ pg_tables(Differ *D)
 					 sf(D, "ALTER TABLE %s RENAME COLUMN %s TO %s", QN(m->t->name),
 						QI(m->t->cols[m->colmap[k]].name), QI(m->s->cols[k].name)));
 	}
+	pg_drop_tables_early(D);
 	for (i = 0; i < D->nmaps; i++)
 		if (D->maps[i].s == NULL)
 			pg_new_table(D, D->maps[i].t);
@@ -2007,17 +2444,41 @@ pg_tables(Differ *D)
 				was = D->src->sequences[k].owned_by ? D->src->sequences[k].owned_by : "";
 		if (was != NULL && streq(was, t->owned_by ? t->owned_by : ""))
 			continue;
+		/* owned by a column that is only renamed: the same owner */
+		if (was != NULL && *was && t->owned_by != NULL && streq(owner_in_target(D, was), t->owned_by))
+			continue;
+		/* renamed with its column (match_sequences): still owned by it */
+		if (was == NULL && seq_renamed_from(D, t->name) != NULL)
+			continue;
 		if (t->owned_by != NULL)
 		{
 			char	   *tb = sf(D, "%s", t->owned_by);
 			char	   *col = tb ? strchr(tb, '.') : NULL;
+			const char *back = NULL;
 
 			if (col == NULL)
 				continue;
 			*col++ = '\0';
+			/* the reverse gives it back to its owner (as then named) */
+			if (was != NULL && *was)
+			{
+				char	   *ob = sf(D, "%s", owner_in_target(D, was) ? owner_in_target(D, was) : was);
+				char	   *oc = ob ? strchr(ob, '.') : NULL;
+
+				if (oc != NULL)
+				{
+					TableMap   *om;
+
+					*oc++ = '\0';
+					om = map_of_source(D, ob);
+					/* a table dropped early is not there yet: its own step gives it back */
+					if (om == NULL || !om->dropped_early)
+						back = sf(D, "ALTER SEQUENCE %s OWNED BY %s.%s", QN(t->name), QN(ob), QI(oc));
+				}
+			}
 			step(D, 0, NULL, sf(D, "sequence %s", t->name),
 				 sf(D, "ALTER SEQUENCE %s OWNED BY %s.%s", QN(t->name), QN(tb), QI(col)),
-				 sf(D, "ALTER SEQUENCE %s OWNED BY NONE", QN(t->name)));
+				 back ? back : sf(D, "ALTER SEQUENCE %s OWNED BY NONE", QN(t->name)));
 		}
 		else if (was != NULL)
 			step(D, 0, NULL, sf(D, "sequence %s", t->name),
@@ -2373,6 +2834,9 @@ covet_diff_catalogs(CovetMem *mem, const CovetCatalog *source,
 	Differ	   *D = &Dv;
 	CovetDiff  *diff;
 	CovetStatus rc;
+	/* a rebuild leaves foreign keys as the source's connection had them */
+	const char *restore = source->foreign_keys_off ?
+		"PRAGMA foreign_keys = OFF" : "PRAGMA foreign_keys = ON";
 
 	*out = NULL;
 	if ((diff = covet_alloc0(mem, sizeof(CovetDiff))) == NULL)
@@ -2396,7 +2860,10 @@ covet_diff_catalogs(CovetMem *mem, const CovetCatalog *source,
 		return rc;
 	}
 	if (D->pg)
+	{
+		match_sequences(D);
 		mark_functions(D);
+	}
 	else
 	{
 		D->func_drop = covet_arena_alloc(D->a, sizeof(bool));
@@ -2411,7 +2878,7 @@ covet_diff_catalogs(CovetMem *mem, const CovetCatalog *source,
 	if (D->any_rebuild)
 	{
 		step(D, COVET_HZ_NON_TRANSACTIONAL | COVET_HZ_REBUILD, "outside the transaction: PRAGMA foreign_keys does nothing inside one",
-			 "pragma foreign_keys", "PRAGMA foreign_keys = OFF", "PRAGMA foreign_keys = ON");
+			 "pragma foreign_keys", "PRAGMA foreign_keys = OFF", restore);
 		step(D, COVET_HZ_REBUILD, NULL, "foreign key check",
 			 sf(D, "SELECT covet_foreign_key_check(%s)", QL(source->schema)),
 			 sf(D, "SELECT covet_foreign_key_check(%s)", QL(source->schema)));
@@ -2432,8 +2899,10 @@ covet_diff_catalogs(CovetMem *mem, const CovetCatalog *source,
 		step(D, COVET_HZ_REBUILD, NULL, "foreign key check",
 			 sf(D, "SELECT covet_foreign_key_check(%s)", QL(source->schema)),
 			 sf(D, "SELECT covet_foreign_key_check(%s)", QL(source->schema)));
-		step(D, COVET_HZ_NON_TRANSACTIONAL | COVET_HZ_REBUILD, "outside the transaction: PRAGMA foreign_keys does nothing inside one",
-			 "pragma foreign_keys", "PRAGMA foreign_keys = ON", "PRAGMA foreign_keys = OFF");
+		step(D, COVET_HZ_NON_TRANSACTIONAL | COVET_HZ_REBUILD,
+			 source->foreign_keys_off ? "outside the transaction: foreign keys were off when the source was read, and stay off" :
+			 "outside the transaction: PRAGMA foreign_keys does nothing inside one",
+			 "pragma foreign_keys", restore, "PRAGMA foreign_keys = OFF");
 	}
 	if (D->a->failed)
 	{

@@ -120,4 +120,11 @@ typedef struct CovetDiffArgs
 extern CovetStatus covet_diff_run(CovetDriver *d, const CovetDiffArgs *args,
 								  CovetResult *out, CovetError *err);
 
+/*
+ * Rename scoring: sample (covet_catalog_sample) each table of a that b
+ * lacks or that loses a column in b.
+ */
+extern CovetStatus covet_diff_sample_unmatched(CovetDriver *d, CovetCatalog *a,
+											   const CovetCatalog *b, CovetError *err);
+
 #endif							/* COVET_DIFF_H */

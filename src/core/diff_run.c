@@ -10,8 +10,9 @@
  *     SELECT statement FROM covet_diff('main', 'CREATE TABLE t (id integer PRIMARY KEY)');
  *
  * Rows: ordinal, statement, reverse_statement, object, hazards (diff.h).
- * Tables that are only in one of the two have their rows counted, for the
- * rename candidates' scores.
+ * Tables that are only in one of the two, or lose a column, are sampled
+ * (rows counted, each column's least and greatest value), for the rename
+ * candidates' scores.
  *
  *-------------------------------------------------------------------------
  */
@@ -42,10 +43,10 @@ renames_free(CovetMem *mem, CovetRename *r, int n)
 	covet_free(mem, r);
 }
 
-/* Count the rows of tables that are in one catalog only or lose a column. */
-static CovetStatus
-count_unmatched(CovetDriver *d, CovetCatalog *a, const CovetCatalog *b,
-				CovetError *err)
+/* Sample the tables that are in one catalog only or lose a column. */
+CovetStatus
+covet_diff_sample_unmatched(CovetDriver *d, CovetCatalog *a, const CovetCatalog *b,
+							CovetError *err)
 {
 	CovetStatus rc = COVET_OK;
 	int			i;
@@ -60,7 +61,7 @@ count_unmatched(CovetDriver *d, CovetCatalog *a, const CovetCatalog *b,
 		for (k = 0; !lost && k < a->tables[i].ncols; k++)
 			lost = covet_catalog_column(other, a->tables[i].cols[k].name) == NULL;
 		if (lost)
-			rc = covet_catalog_count_rows(d, a, &a->tables[i], err);
+			rc = covet_catalog_sample(d, a, &a->tables[i], err);
 	}
 	return rc;
 }
@@ -141,9 +142,9 @@ covet_diff_run(CovetDriver *d, const CovetDiffArgs *args, CovetResult *out,
 		covet_error_hint(err, "Compare two schemas, or give the target as SQL text.");
 	}
 	if (rc == COVET_OK)
-		rc = count_unmatched(d, src, tgt, err);
+		rc = covet_diff_sample_unmatched(d, src, tgt, err);
 	if (rc == COVET_OK && !args->target_is_sql)
-		rc = count_unmatched(d, tgt, src, err);
+		rc = covet_diff_sample_unmatched(d, tgt, src, err);
 	if (rc == COVET_OK)
 		rc = covet_diff_catalogs(&d->mem, src, tgt, renames, nrenames, &diff, err);
 	if (rc == COVET_OK)

@@ -523,12 +523,10 @@ make_diff(CovetDriver *d, const CovetDiffArgs *a, CovetDiff **out,
 		covet_error_hint(err, "Compare two schemas, or give the target as SQL text.");
 	}
 	/* rows of the tables in one side only score the rename candidates */
-	for (i = 0; rc == COVET_OK && i < src->ntables; i++)
-		if (covet_catalog_table(tgt, src->tables[i].name) == NULL)
-			rc = covet_catalog_count_rows(d, src, &src->tables[i], err);
-	for (i = 0; rc == COVET_OK && !a->target_is_sql && i < tgt->ntables; i++)
-		if (covet_catalog_table(src, tgt->tables[i].name) == NULL)
-			rc = covet_catalog_count_rows(d, tgt, &tgt->tables[i], err);
+	if (rc == COVET_OK)
+		rc = covet_diff_sample_unmatched(d, src, tgt, err);
+	if (rc == COVET_OK && !a->target_is_sql)
+		rc = covet_diff_sample_unmatched(d, tgt, src, err);
 	if (rc == COVET_OK)
 		rc = covet_diff_catalogs(&d->mem, src, tgt, renames, nrenames, out, err);
 	*srcp = src;

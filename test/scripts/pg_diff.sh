@@ -166,8 +166,8 @@ is "$(q "SELECT hazards FROM public.d_ra WHERE object = 'column users.username'"
 	"deletes data, access exclusive lock, rename candidate (column users.user_name: same type, table has data; accept with renames => '{\"users.username\": \"user_name\"}')" \
 	"renames (none): the drop names its candidate and deletes data"
 is "$(q "SELECT hazards FROM public.d_ra WHERE object = 'table old_t' AND statement LIKE 'DROP TABLE%'")" \
-	"deletes data, access exclusive lock, rename candidate (table new_t: same columns, same row count; accept with renames => '{\"old_t\": \"new_t\"}')" \
-	"renames (none): a table's candidate scored by its row count"
+	"deletes data, access exclusive lock, rename candidate (table new_t: same columns, same row count, same sample values; accept with renames => '{\"old_t\": \"new_t\"}')" \
+	"renames (none): a table's candidate scored by its row count and sample values"
 script "DROP SCHEMA ra CASCADE; DROP SCHEMA ra_orig CASCADE;" >/dev/null 2>&1
 in_schema ra "$RA" >/dev/null
 in_schema ra_orig "$RA" >/dev/null

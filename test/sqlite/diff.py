@@ -65,6 +65,7 @@ def roundtrip(name, a_sql, b_sql, renames=None, check=None):
     c = connect(a)
     c.execute("ATTACH ? AS other", (b,))
     c.execute("ATTACH ? AS orig", (orig,))
+    c.execute("PRAGMA foreign_keys = ON")
     steps = diff_rows(c, "other", renames)
     try:
         apply_steps(c, [(s[1], s[4]) for s in steps])
@@ -166,6 +167,26 @@ def check_rebuild(c, steps):
 
 roundtrip("rebuild", RA, RB, check=check_rebuild)
 
+# foreign keys off on the connection: the rebuild leaves them off
+c = connect(fresh(RA))
+c.execute("ATTACH ? AS other", (fresh(RB),))
+c.execute("PRAGMA foreign_keys = OFF")
+steps = diff_rows(c)
+ok(steps[0][1] == "PRAGMA foreign_keys = OFF" and steps[-1][1] == "PRAGMA foreign_keys = OFF"
+   and steps[0][2] == "PRAGMA foreign_keys = OFF" and steps[-1][2] == "PRAGMA foreign_keys = OFF",
+   "rebuild, foreign keys off: they stay off at the end, and after the reverse", [steps[0], steps[-1]])
+ok("foreign keys were off" in (steps[-1][4] or ""), "rebuild, foreign keys off: the last step says why", steps[-1])
+c.execute("BEGIN")
+for s in steps:
+    if s[1] and "non-transactional" not in (s[4] or ""):
+        c.execute(s[1]).fetchall()
+c.execute("COMMIT")
+c.execute(steps[-1][1])
+ok(one(c, "PRAGMA foreign_keys") == 0, "rebuild, foreign keys off: off after the steps")
+ok(one(c, "SELECT count(*) FROM child") == 3, "rebuild, foreign keys off: no child row lost")
+ok(rows(c, "SELECT count(*) FROM covet_diff('main', 'other')") == [(0,)], "rebuild, foreign keys off: applied")
+c.close()
+
 # --- renames ----------------------------------------------------------------
 NA = """
 CREATE TABLE users (id integer PRIMARY KEY, username text, email text);
@@ -207,6 +228,39 @@ def check_renames(c, steps):
 
 roundtrip("renames (given)", NA, NB, '{"users.username": "user_name", "old_things": "new_things"}',
           check=check_renames)
+
+# --- rename candidates scored by the data -----------------------------------
+SA = """
+CREATE TABLE old_t (id integer PRIMARY KEY, x text);
+INSERT INTO old_t VALUES (1, 'one'), (2, 'two');
+CREATE TABLE users (id integer PRIMARY KEY, username text);
+INSERT INTO users VALUES (1, 'ann'), (2, 'bob');
+"""
+SB = """
+CREATE TABLE a_copy (id integer PRIMARY KEY, x text);
+INSERT INTO a_copy VALUES (1, 'uno'), (2, 'dos');
+CREATE TABLE b_copy (id integer PRIMARY KEY, x text);
+INSERT INTO b_copy VALUES (1, 'one'), (2, 'two');
+CREATE TABLE c_copy (id integer PRIMARY KEY, x text);
+CREATE TABLE users (id integer PRIMARY KEY, alias text, user_name text);
+INSERT INTO users VALUES (1, 'x', 'ann'), (2, 'y', 'bob');
+"""
+c = connect(fresh(SA))
+c.execute("ATTACH ? AS other", (fresh(SB),))
+steps = diff_rows(c)
+tdrop = [s for s in steps if s[3] == "table old_t" and s[1] and s[1].startswith("DROP TABLE")]
+ok(tdrop and "rename candidate (table b_copy: same columns, same row count, same sample values;" in tdrop[0][4],
+   "renames scored by data: of three tables of the same shape, the one with the same rows is named", tdrop)
+cdrop = [s for s in steps if s[3] == "column users.username"]
+ok(cdrop and "column users.user_name: same type, same sample values;" in (cdrop[0][4] or ""),
+   "renames scored by data: of two added columns of the same type, the one with the same values is named", cdrop)
+c.execute("DELETE FROM old_t")
+c.execute("DELETE FROM users")
+steps = diff_rows(c)
+tdrop = [s for s in steps if s[3] == "table old_t" and s[1] and s[1].startswith("DROP TABLE")]
+ok(tdrop and "same columns;" in tdrop[0][4] and "sample" not in tdrop[0][4],
+   "renames scored by data: without rows in the source, shape alone", tdrop)
+c.close()
 
 # --- target as SQL text; not covered; errors --------------------------------
 c = connect(fresh("CREATE TABLE t (id integer PRIMARY KEY);"))

@@ -4,7 +4,7 @@
 .load ./covet
 .headers off
 .mode list
-CREATE TABLE users (id integer PRIMARY KEY, username text NOT NULL, email text UNIQUE);
+PRAGMA foreign_keys = ON; CREATE TABLE users (id integer PRIMARY KEY, username text NOT NULL, email text UNIQUE);
 CREATE TABLE posts (id integer PRIMARY KEY AUTOINCREMENT,
                     user_id integer REFERENCES users (id) ON DELETE CASCADE, title text);
 CREATE INDEX posts_user ON posts (user_id);
@@ -42,3 +42,8 @@ SELECT covet_foreign_key_check('main');
 PRAGMA foreign_keys = OFF;
 INSERT INTO posts (user_id, title) VALUES (42, 'orphan');
 SELECT covet_foreign_key_check('main');
+-- foreign keys are off now: the rebuild leaves them off
+SELECT ordinal, statement, reverse_statement FROM covet_diff('main', 'other') WHERE object = 'pragma foreign_keys';
+-- candidates scored by the data: of two tables of gone's shape, the one with its rows
+CREATE TABLE other.gone_copy (id integer PRIMARY KEY, x text); INSERT INTO other.gone_copy VALUES (1, 'x');
+SELECT hazards FROM covet_diff('main', 'other') WHERE object = 'table gone' AND statement LIKE 'DROP TABLE%';

@@ -237,6 +237,22 @@ one(x, "SELECT covet_define('0007_uses_fill', 'SELECT 1', '', '0003_fill')")
 e = error_of(x, "SELECT covet_squash('0002_b', '0004_c', '0004_sq', '0003_fill')")
 ok(e is not None and e.startswith('squashing "0002_b" .. "0004_c" would break migration "0007_uses_fill"'),
    "refused: a migration outside depends on an elided data migration", e)
+# a dependent outside the range, applied on top of a part of it: refused
+y = fresh("refuse3.db", "0002_b")
+one(y, "SELECT covet_define('0008_on_b', 'CREATE INDEX b_x ON b (id)', 'DROP INDEX b_x', '0002_b')")
+one(y, "SELECT covet_apply('0008_on_b')")
+e = error_of(y, "SELECT covet_squash('0002_b', '0005_d', 'sq3')")
+ok(e is not None and e.startswith('squashing "0002_b" .. "0005_d" would break migration "0008_on_b"')
+   and "is applied here while the range is not all applied" in e,
+   "refused: an applied migration outside depends on a range applied only in part", e)
+# the same dependent not applied yet, on a database that applied none: it runs after the squash
+z = fresh("dep_ok.db", "0001_init")
+one(z, "SELECT covet_define('0008_on_b', 'CREATE INDEX b_x ON b (id)', 'DROP INDEX b_x', '0002_b')")
+e = error_of(z, "SELECT covet_squash('0002_b', '0005_d', 'sq4')")
+ok(e is None, "a pending migration outside that depends on the range does not refuse it", e)
+rep = one(z, "SELECT covet_migrate_up()")
+ok(rep is not None and rep.index("sq4") < rep.index("0008_on_b") and "0002_b" not in rep,
+   "it runs after the squashed migration, which stands for what it depended on", rep)
 e = error_of(x, "SELECT covet_squash('0004_c', '0002_b', 'sq')")
 ok(e is not None and "comes after" in e, "first after last is refused", e)
 e = error_of(x, "SELECT covet_squash('0002_b', 'nope', 'sq')")
