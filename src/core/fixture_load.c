@@ -79,6 +79,7 @@ typedef struct LoadTable
 	CovetFxLinks links;
 	struct M2m *m2ms;			/* many-to-many fields tried, found or not */
 	int			nm2ms;
+	bool	   *notnull;		/* per column, read at a first forward reference */
 	/* a many-to-many table: its rows wait for both sides */
 	bool		deferred;
 	const char *label;			/* in messages: the owner's model */
@@ -1713,6 +1714,43 @@ note_field(Loader *L, FieldNotes *notes, int i, int c)
 	return COVET_OK;
 }
 
+/*
+ * Is column c NOT NULL?  (the dialect's seed_describe_sql: name in column
+ * 3, NOT NULL in column 5; read once per table)
+ */
+static CovetStatus
+column_notnull(Loader *L, LoadTable *lt, int c, bool *out)
+{
+	CovetDriver *d = L->d;
+	CovetResult res = {0};
+	const char *param = lt->t.lookup;
+	int			i,
+				k;
+
+	if (lt->notnull == NULL)
+	{
+		if ((L->rc = covet_sql_run(d, d->dialect->seed_describe_sql, 1, &param, &res, L->err)) != COVET_OK)
+			return L->rc;
+		if ((lt->notnull = covet_alloc0(&d->mem, sizeof(bool) * (size_t) (lt->t.ncols + 1))) == NULL)
+		{
+			covet_result_free(d, &res);
+			return oom(L);
+		}
+		for (i = 0; i < res.nrows; i++)
+		{
+			const char *name = COVET_VALUE(&res, i, 3);
+			const char *nn = COVET_VALUE(&res, i, 5);
+
+			k = name != NULL ? covet_fx_column(&lt->t, name, strlen(name)) : -1;
+			if (k >= 0 && nn != NULL)
+				lt->notnull[k] = strcmp(nn, "1") == 0 || strcmp(nn, "t") == 0 || strcmp(nn, "true") == 0;
+		}
+		covet_result_free(d, &res);
+	}
+	*out = lt->notnull[c];
+	return COVET_OK;
+}
+
 /* A field's value that is a list where a foreign key expects a scalar. */
 static CovetStatus
 natural_field(Loader *L, LoadTable *lt, int c, int i)
@@ -1734,8 +1772,15 @@ natural_field(Loader *L, LoadTable *lt, int c, int i)
 	covet_buf_init(&out, &L->d->mem);
 	if (natural_key(L, fk, REC_NAME(r, i), key, &out, &missing) == COVET_OK && missing)
 	{
-		/* a forward reference: null now, the key's row at the end */
-		if (note_field(L, &L->fwd, i, c) == COVET_OK)
+		bool		notnull = false;
+
+		/*
+		 * a forward reference: null now, the key's row at the end; a NOT
+		 * NULL column cannot wait (Django's insert of it fails too)
+		 */
+		if (column_notnull(L, lt, c, &notnull) == COVET_OK && notnull)
+			natural_key(L, fk, REC_NAME(r, i), key, &out, NULL);
+		else if (L->rc == COVET_OK && note_field(L, &L->fwd, i, c) == COVET_OK)
 			covet_buf_append(&out, "null");
 	}
 	if (L->rc == COVET_OK && out.failed)
@@ -3829,6 +3874,7 @@ loader_free(Loader *L)
 		covet_free(&d->mem, lt->name);
 		covet_free(&d->mem, lt->shape);
 		covet_free(&d->mem, lt->checks);
+		covet_free(&d->mem, lt->notnull);
 		covet_free(&d->mem, lt->meta);
 		covet_buf_free(&lt->batch);
 		covet_buf_free(&lt->pkbuf);
