@@ -2137,7 +2137,10 @@ deferred_new(Loader *L, LoadTable *lt, const char *field, const char *value)
 	return df;
 }
 
-/* The error of a natural key that names no row: its lookup once more */
+/*
+ * A forward reference of a record that has no key to find its row by later
+ * fails now: the natural key's own error (its lookup once more).
+ */
 static CovetStatus
 reference_error(Loader *L, LoadTable *lt, const FieldNote *fn)
 {
@@ -2149,9 +2152,7 @@ reference_error(Loader *L, LoadTable *lt, const FieldNote *fn)
 	if (fk == NULL || covet_json_parse(&L->d->mem, L->rec.arena.data + fn->off, &key, &e) != COVET_OK)
 		return oom(L);
 	covet_buf_init(&out, &L->d->mem);
-	if (natural_key(L, fk, REC_NAME(&L->rec, fn->field), key, &out, NULL) == COVET_OK)
-		record_error(L, COVET_ERR_NOT_FOUND, "field \"%s\": natural key %s names no row yet, and the record has no key to find its row by later",
-					 REC_NAME(&L->rec, fn->field), L->rec.arena.data + fn->off);
+	natural_key(L, fk, REC_NAME(&L->rec, fn->field), key, &out, NULL);
 	covet_buf_free(&out);
 	covet_json_free(&L->d->mem, key);
 	return L->rc;
