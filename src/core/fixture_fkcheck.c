@@ -15,12 +15,14 @@
  *         LIMIT 1
  *
  * PostgreSQL: the DEFERRABLE foreign keys of the table (the others failed
- * at their INSERT already).  SQLite: every foreign key of the table, when
- * PRAGMA foreign_keys is on (when it is off, SQLite checks none) and
- * defer_foreign_keys is off (when it is on, the caller's transaction loads
- * parents later, as the covet command's pieces do; COMMIT checks), and in
- * PostgreSQL unless covet.fixture_fk_check is 'commit' (what the covet
- * command sets for the same reason).  The
+ * at their INSERT already).  SQLite: every foreign key of the table, also
+ * when PRAGMA foreign_keys is off (SQLite then checks none, and would keep
+ * a row whose parent is missing; Django's loaddata checks the loaded tables
+ * at its end on SQLite too, with connection.check_constraints, so both
+ * engines refuse such a fixture), unless defer_foreign_keys is on (the
+ * caller's transaction loads parents later, as the covet command's pieces
+ * do; COMMIT checks), and in PostgreSQL unless covet.fixture_fk_check is
+ * 'commit' (what the covet command sets for the same reason).  The
  * catalog queries differ per engine; the search is the same.  The loader
  * then finds the record (fixture_load.c) and words the error the same way
  * on both engines.
@@ -55,8 +57,7 @@ static const char *const fk_list_pg =
 static const char *const fk_list_sqlite =
 "SELECT f.id, NULL, f.\"table\", f.\"from\", f.\"to\""
 " FROM pragma_foreign_key_list(?1) AS f"
-" WHERE (SELECT foreign_keys FROM pragma_foreign_keys) = 1"
-" AND (SELECT defer_foreign_keys FROM pragma_defer_foreign_keys) = 0"
+" WHERE (SELECT defer_foreign_keys FROM pragma_defer_foreign_keys) = 0"
 " ORDER BY f.id, f.seq";
 
 void

@@ -28,6 +28,13 @@
  * message names a column or a per-field probe fails.  If every record goes
  * in on its own, they stay in: the batch failed only as one statement.
  *
+ * Forward references: a natural key that names no row yet (a record
+ * listed later) is kept aside with the record's position and key
+ * (Deferred); after the last batch a foreign key is set by an UPDATE of
+ * the record's row and a many-to-many list's rows join their batch, as
+ * Django's loaddata saves deferred fields at its end.  Only such
+ * references grow with the fixture.
+ *
  *-------------------------------------------------------------------------
  */
 #include "fixture.h"
@@ -45,6 +52,7 @@
 #define BATCH_BYTES (4 * 1024 * 1024)
 #define PENDING_BYTES (16 * 1024 * 1024)
 #define MAX_DEPTH 200
+#define MAX_PARENTS 16			/* multi-table inheritance, levels followed */
 
 typedef struct RecMeta
 {
@@ -71,6 +79,7 @@ typedef struct LoadTable
 	CovetFxLinks links;
 	struct M2m *m2ms;			/* many-to-many fields tried, found or not */
 	int			nm2ms;
+	bool	   *notnull;		/* per column, read at a first forward reference */
 	/* a many-to-many table: its rows wait for both sides */
 	bool		deferred;
 	const char *label;			/* in messages: the owner's model */
@@ -93,6 +102,44 @@ typedef struct Alias
 	char	   *name;
 	LoadTable  *table;
 } Alias;
+
+/* A field of the current record noted for later: which, its column, its value */
+typedef struct FieldNote
+{
+	int			field;
+	int			col;
+	size_t		off;			/* the value as the record gave it, in arena */
+} FieldNote;
+
+typedef struct FieldNotes
+{
+	FieldNote  *v;
+	int			n;
+	int			cap;
+} FieldNotes;
+
+/*
+ * A forward reference: a natural key that named no row when its record
+ * was read, resolved after the last batch (Django's loaddata defers such
+ * a field and saves it at its end).  Either a foreign key, written by an
+ * UPDATE of the record's row, or a many-to-many field, whose rows are
+ * inserted then.  The row is found by its key: the record's pk, or the
+ * values of a unique constraint it gives (a record without "pk").
+ */
+typedef struct Deferred
+{
+	int64_t		pos;
+	int64_t		line;
+	LoadTable  *lt;
+	int			col;			/* a foreign key's column, or -1 */
+	int			m2m;			/* else the many-to-many field (lt->m2ms) */
+	char	   *field;			/* as the record names it */
+	char	   *value;			/* the natural key, or the list, JSON text */
+	char	   *owner;			/* many-to-many: the owner's pk as JSON, or NULL */
+	int			nkey;
+	int		   *key_cols;		/* the columns that find the row */
+	char	  **key_vals;		/* ... and their values as text */
+} Deferred;
 
 /* One record as the parser delivers it. */
 typedef struct Rec
@@ -145,6 +192,11 @@ typedef struct Loader
 	int		   *m2m_fields;		/* this record's: field index, M2m index */
 	int			nm2m_fields;
 	int			capm2m_fields;
+	/* forward references */
+	FieldNotes	fwd;			/* this record's foreign keys to resolve later */
+	Deferred   *deferred;
+	int			ndeferred;
+	int			capdeferred;
 } Loader;
 
 static CovetStatus
@@ -973,6 +1025,35 @@ append_line(Loader *L, LoadTable *lt)
 	return nul;
 }
 
+/*
+ * The column whose text holds U+0000, or -1: what append_line finds for
+ * PostgreSQL, whose text cannot hold it, found the same way for SQLite,
+ * which would store the text cut short there (one judgement on both).
+ */
+static int
+nul_column(Loader *L, const LoadTable *lt)
+{
+	const Rec  *r = &L->rec;
+	int			c;
+
+	for (c = 0; c < lt->t.ncols; c++)
+	{
+		const char *v;
+		CovetFixtureKind kind = lt->t.kinds[c];
+
+		if (L->vals[c] < 0 || kind == COVET_FX_JSON || kind == COVET_FX_ARRAY)
+			continue;
+		v = REC_VAL(r, L->vals[c]);
+		if (v[0] != '"' || strstr(v, "\\u0000") == NULL)
+			continue;
+		covet_buf_reset(&L->tmp);
+		if (covet_json_unescape(&L->tmp, v, strlen(v)) && L->tmp.data != NULL &&
+			memchr(L->tmp.data, '\0', L->tmp.len) != NULL)
+			return c;
+	}
+	return -1;
+}
+
 /* The record's pk as error messages show it: 7, {"a": 1, "b": "x"}, null */
 static void
 pk_text(Loader *L, const CovetFxTable *t, CovetBuf *b)
@@ -1188,8 +1269,10 @@ same_name(const CovetDialect *dl, const char *a, const char *b)
  * foreign keys, to this table and to the target (a self-reference:
  * from_<model>_id and to_<model>_id).  *out -1 when there is none.
  */
+static CovetStatus inherit_parent(Loader *L, LoadTable *lt, LoadTable **parent);
+
 static CovetStatus
-find_m2m(Loader *L, LoadTable *lt, const char *field, int *out)
+find_m2m_at(Loader *L, LoadTable *lt, const char *field, int depth, int *out)
 {
 	CovetDriver *d = L->d;
 	M2m		   *m;
@@ -1243,6 +1326,18 @@ find_m2m(Loader *L, LoadTable *lt, const char *field, int *out)
 		found.table = NULL;
 	if (L->rc != COVET_OK)
 		return L->rc;
+	if (found.table == NULL && depth < MAX_PARENTS)
+	{
+		/* multi-table inheritance: the parent's field, by the same key */
+		LoadTable  *parent;
+		int			pi;
+
+		if (inherit_parent(L, lt, &parent) != COVET_OK ||
+			(parent != NULL && find_m2m_at(L, parent, field, depth + 1, &pi) != COVET_OK))
+			return L->rc;
+		if (parent != NULL && pi >= 0)
+			found = parent->m2ms[pi];
+	}
 	if (found.table != NULL && found.table->label == NULL)
 	{
 		found.table->deferred = true;
@@ -1267,9 +1362,80 @@ find_m2m(Loader *L, LoadTable *lt, const char *field, int *out)
 	return COVET_OK;
 }
 
+static CovetStatus
+find_m2m(Loader *L, LoadTable *lt, const char *field, int *out)
+{
+	return find_m2m_at(L, lt, field, 0, out);
+}
+
+/*
+ * The parent of a table in Django's multi-table inheritance: the table
+ * its one primary-key column references (NULL: none).
+ */
+static CovetStatus
+inherit_parent(Loader *L, LoadTable *lt, LoadTable **parent)
+{
+	const CovetFxFk *fk;
+	CovetStatus rc;
+
+	*parent = NULL;
+	if (lt->t.npk != 1 || links(L, lt) != COVET_OK)
+		return L->rc;
+	if ((fk = covet_fx_fk_of(&lt->links, lt->t.pk[0])) == NULL)
+		return COVET_OK;
+	rc = get_table(L, fk->target, parent);
+	if (rc != COVET_OK || *parent == lt)
+		*parent = NULL;
+	return rc == COVET_ERR_NOT_FOUND ? COVET_OK : rc;
+}
+
+/*
+ * Is the field one of an ancestor's (multi-table inheritance)?  A child's
+ * record may carry its parents' fields; Django's loaddata saves only the
+ * child's own table (save_base with raw=True), so they are left alone.
+ */
+static CovetStatus
+inherited_field(Loader *L, LoadTable *lt, const char *name, bool *found)
+{
+	LoadTable  *cur = lt;
+	int			depth;
+
+	*found = false;
+	for (depth = 0; depth < MAX_PARENTS && !*found; depth++)
+	{
+		LoadTable  *parent;
+		CovetBuf	b;
+		int			c;
+
+		if (inherit_parent(L, cur, &parent) != COVET_OK)
+			return L->rc;
+		if (parent == NULL)
+			break;
+		c = covet_fx_column(&parent->t, name, strlen(name));
+		if (c < 0)
+		{
+			/* a foreign key under its field's name */
+			covet_buf_init(&b, &L->d->mem);
+			covet_buf_appendf(&b, "%s_id", name);
+			if (b.failed)
+				return oom(L);
+			c = covet_fx_column(&parent->t, b.data, b.len);
+			covet_buf_free(&b);
+			if (c >= 0 && (links(L, parent) != COVET_OK || covet_fx_fk_of(&parent->links, c) == NULL))
+				c = -1;
+		}
+		if (L->rc != COVET_OK)
+			return L->rc;
+		*found = c >= 0;
+		cur = parent;
+	}
+	return COVET_OK;
+}
+
 /*
  * A field that is no column: "author" as the foreign key "author_id", or
- * a list as a many-to-many table.  *col / *m2m -1 when neither.
+ * a list as a many-to-many table (its own, or an ancestor's).  *col / *m2m
+ * -1 when neither.
  */
 static CovetStatus
 django_field(Loader *L, LoadTable *lt, const char *name, bool is_list, int *col, int *m2m)
@@ -1459,11 +1625,13 @@ natural_lookup(Loader *L, LoadTable *target, int ref, CovetJson *const *items, i
 /*
  * A natural key (a JSON list, parsed) of the table the foreign key fk
  * references: the referenced value as JSON text in *out.  field names
- * the record's field in messages.
+ * the record's field in messages.  missing (NULL: an error) is set when
+ * no row has the key yet: a forward reference, which Django resolves at
+ * the end of the load.
  */
 static CovetStatus
 natural_key(Loader *L, const CovetFxFk *fk, const char *field, const CovetJson *key,
-			CovetBuf *out)
+			CovetBuf *out, bool *missing)
 {
 	CovetDriver *d = L->d;
 	LoadTable  *target;
@@ -1497,6 +1665,11 @@ natural_key(Loader *L, const CovetFxFk *fk, const char *field, const CovetJson *
 		memcpy(L->err->sqlstate, "42P10", 6);
 		goto done;
 	}
+	if (found == NULL && missing != NULL)
+	{
+		*missing = true;
+		goto done;
+	}
 	if (found == NULL)
 	{
 		record_error(L, COVET_ERR_NOT_FOUND, "field \"%s\": no row of table \"%s\" has natural key %s",
@@ -1517,6 +1690,67 @@ done:
 	return L->rc;
 }
 
+/* Note field i (column c) of the current record, with its value as given */
+static CovetStatus
+note_field(Loader *L, FieldNotes *notes, int i, int c)
+{
+	if (notes->n == notes->cap)
+	{
+		int			cap = notes->cap ? notes->cap * 2 : 4;
+		FieldNote  *v = covet_alloc(&L->d->mem, sizeof(FieldNote) * (size_t) cap);
+
+		if (v == NULL)
+			return oom(L);
+		if (notes->n > 0)
+			memcpy(v, notes->v, sizeof(FieldNote) * (size_t) notes->n);
+		covet_free(&L->d->mem, notes->v);
+		notes->v = v;
+		notes->cap = cap;
+	}
+	notes->v[notes->n].field = i;
+	notes->v[notes->n].col = c;
+	notes->v[notes->n].off = L->rec.val_off[i];
+	notes->n++;
+	return COVET_OK;
+}
+
+/*
+ * Is column c NOT NULL?  (the dialect's seed_describe_sql: name in column
+ * 3, NOT NULL in column 5; read once per table)
+ */
+static CovetStatus
+column_notnull(Loader *L, LoadTable *lt, int c, bool *out)
+{
+	CovetDriver *d = L->d;
+	CovetResult res = {0};
+	const char *param = lt->t.lookup;
+	int			i,
+				k;
+
+	if (lt->notnull == NULL)
+	{
+		if ((L->rc = covet_sql_run(d, d->dialect->seed_describe_sql, 1, &param, &res, L->err)) != COVET_OK)
+			return L->rc;
+		if ((lt->notnull = covet_alloc0(&d->mem, sizeof(bool) * (size_t) (lt->t.ncols + 1))) == NULL)
+		{
+			covet_result_free(d, &res);
+			return oom(L);
+		}
+		for (i = 0; i < res.nrows; i++)
+		{
+			const char *name = COVET_VALUE(&res, i, 3);
+			const char *nn = COVET_VALUE(&res, i, 5);
+
+			k = name != NULL ? covet_fx_column(&lt->t, name, strlen(name)) : -1;
+			if (k >= 0 && nn != NULL)
+				lt->notnull[k] = strcmp(nn, "1") == 0 || strcmp(nn, "t") == 0 || strcmp(nn, "true") == 0;
+		}
+		covet_result_free(d, &res);
+	}
+	*out = lt->notnull[c];
+	return COVET_OK;
+}
+
 /* A field's value that is a list where a foreign key expects a scalar. */
 static CovetStatus
 natural_field(Loader *L, LoadTable *lt, int c, int i)
@@ -1526,6 +1760,7 @@ natural_field(Loader *L, LoadTable *lt, int c, int i)
 	CovetJson  *key = NULL;
 	CovetError	e;
 	CovetBuf	out;
+	bool		missing = false;
 
 	if (links(L, lt) != COVET_OK)
 		return L->rc;
@@ -1535,7 +1770,22 @@ natural_field(Loader *L, LoadTable *lt, int c, int i)
 		return e.code == COVET_ERR_NOMEM ? oom(L) :
 			record_error(L, COVET_ERR_INVALID, "field \"%s\": invalid natural key", lt->t.cols[c]);
 	covet_buf_init(&out, &L->d->mem);
-	if (natural_key(L, fk, REC_NAME(r, i), key, &out) == COVET_OK)
+	if (natural_key(L, fk, REC_NAME(r, i), key, &out, &missing) == COVET_OK && missing)
+	{
+		bool		notnull = false;
+
+		/*
+		 * a forward reference: null now, the key's row at the end; a NOT
+		 * NULL column cannot wait (Django's insert of it fails too)
+		 */
+		if (column_notnull(L, lt, c, &notnull) == COVET_OK && notnull)
+			natural_key(L, fk, REC_NAME(r, i), key, &out, NULL);
+		else if (L->rc == COVET_OK && note_field(L, &L->fwd, i, c) == COVET_OK)
+			covet_buf_append(&out, "null");
+	}
+	if (L->rc == COVET_OK && out.failed)
+		oom(L);
+	else if (L->rc == COVET_OK)
 	{
 		/* the value becomes the key found */
 		r->val_off[i] = r->arena.len;
@@ -1685,6 +1935,7 @@ enqueue(Loader *L, LoadTable *lt, const char *pk_shown)
 	m = &lt->meta[lt->nbatch];
 	m->pos = r->pos;
 	m->line = r->line;
+	m->off = lt->batch.len;
 
 	/* the pk as the error message shows it */
 	m->pk_off = lt->pkbuf.len;
@@ -1711,9 +1962,11 @@ enqueue(Loader *L, LoadTable *lt, const char *pk_shown)
 		covet_buf_append(&lt->pkbuf, "null");
 	covet_buf_appendc(&lt->pkbuf, '\0');
 
-	if (!L->d->dialect->fixture->batch_lines)
+	if (L->d->dialect->fixture->batch_lines)
+		c = append_line(L, lt);
+	else if ((c = nul_column(L, lt)) < 0)
 		append_object(L, lt);
-	else if ((c = append_line(L, lt)) >= 0)
+	if (c >= 0)
 	{
 		lt->batch.len = m->off; /* the record is not in the batch */
 		record_error(L, COVET_ERR_INVALID, "field \"%s\": the text holds the character U+0000, which the database's text cannot store",
@@ -1732,81 +1985,506 @@ enqueue(Loader *L, LoadTable *lt, const char *pk_shown)
 	return COVET_OK;
 }
 
+/* --- forward references --------------------------------------------------------- */
+
+static void
+deferred_free(CovetDriver *d, Deferred *df)
+{
+	int			k;
+
+	covet_free(&d->mem, df->field);
+	covet_free(&d->mem, df->value);
+	covet_free(&d->mem, df->owner);
+	for (k = 0; df->key_vals != NULL && k < df->nkey; k++)
+		covet_free(&d->mem, df->key_vals[k]);
+	covet_free(&d->mem, df->key_vals);
+	covet_free(&d->mem, df->key_cols);
+	memset(df, 0, sizeof(*df));
+}
+
+/* A value (JSON text) that can find a row: a scalar, not null */
+static bool
+is_key_value(const char *val)
+{
+	return val[0] != '[' && val[0] != '{' && strcmp(val, "null") != 0;
+}
+
+/* The key of cols[0..n) into df: the columns and their values as text */
+static CovetStatus
+key_set(Loader *L, Deferred *df, const int *cols, int n, char *const *texts)
+{
+	CovetDriver *d = L->d;
+	int			k;
+
+	df->key_cols = covet_alloc(&d->mem, sizeof(int) * (size_t) n);
+	df->key_vals = covet_alloc0(&d->mem, sizeof(char *) * (size_t) (n + 1));
+	if (df->key_cols == NULL || df->key_vals == NULL)
+		return oom(L);
+	df->nkey = n;
+	for (k = 0; k < n; k++)
+	{
+		df->key_cols[k] = cols[k];
+		if ((df->key_vals[k] = covet_strdup(&d->mem, texts[k])) == NULL)
+			return oom(L);
+	}
+	return COVET_OK;
+}
+
+/*
+ * The columns that find the current record's row once it is written, into
+ * df: its primary key if the record gives it, else the first unique
+ * constraint whose columns it gives (not null).  *ok false: none.
+ */
+static CovetStatus
+record_key(Loader *L, LoadTable *lt, Deferred *df, bool *ok)
+{
+	CovetDriver *d = L->d;
+	Rec		   *r = &L->rec;
+	const CovetFxTable *t = &lt->t;
+	const int  *cols = NULL;
+	char	  **texts;
+	int			n = 0,
+				i,
+				k;
+
+	*ok = false;
+	for (k = 0; k < t->npk; k++)
+		if (L->vals[t->pk[k]] < 0 || !is_key_value(REC_VAL(r, L->vals[t->pk[k]])))
+			break;
+	if (t->npk > 0 && k == t->npk)
+	{
+		cols = t->pk;
+		n = t->npk;
+	}
+	else if (links(L, lt) != COVET_OK)
+		return L->rc;
+	for (i = 0; cols == NULL && i < lt->links.nuniq; i++)
+	{
+		const CovetFxUnique *u = &lt->links.uniq[i];
+
+		for (k = 0; k < u->ncols; k++)
+			if (L->vals[u->cols[k]] < 0 || !is_key_value(REC_VAL(r, L->vals[u->cols[k]])))
+				break;
+		if (k == u->ncols)
+		{
+			cols = u->cols;
+			n = u->ncols;
+		}
+	}
+	if (cols == NULL)
+		return COVET_OK;
+	if ((texts = covet_alloc0(&d->mem, sizeof(char *) * (size_t) n)) == NULL)
+		return oom(L);
+	for (k = 0; k < n && L->rc == COVET_OK; k++)
+	{
+		const char *val = REC_VAL(r, L->vals[cols[k]]);
+		CovetBuf	b;
+
+		covet_buf_init(&b, &d->mem);
+		if (val[0] != '"' || !covet_json_unescape(&b, val, strlen(val)))
+		{
+			covet_buf_reset(&b);
+			covet_buf_append(&b, val);
+		}
+		if (covet_buf_finish(&b, &texts[k], L->err) != COVET_OK)
+			oom(L);
+	}
+	if (L->rc == COVET_OK && key_set(L, df, cols, n, texts) == COVET_OK)
+		*ok = true;
+	for (k = 0; k < n; k++)
+		covet_free(&d->mem, texts[k]);
+	covet_free(&d->mem, texts);
+	return L->rc;
+}
+
+/* A new forward reference of the current record (NULL: out of memory) */
+static Deferred *
+deferred_new(Loader *L, LoadTable *lt, const char *field, const char *value)
+{
+	CovetDriver *d = L->d;
+	Deferred   *df;
+
+	if (L->ndeferred == L->capdeferred)
+	{
+		int			cap = L->capdeferred ? L->capdeferred * 2 : 16;
+		Deferred   *n = covet_alloc(&d->mem, sizeof(Deferred) * (size_t) cap);
+
+		if (n == NULL)
+		{
+			oom(L);
+			return NULL;
+		}
+		if (L->ndeferred > 0)
+			memcpy(n, L->deferred, sizeof(Deferred) * (size_t) L->ndeferred);
+		covet_free(&d->mem, L->deferred);
+		L->deferred = n;
+		L->capdeferred = cap;
+	}
+	df = &L->deferred[L->ndeferred++];
+	memset(df, 0, sizeof(*df));
+	df->pos = L->rec.pos;
+	df->line = L->rec.line;
+	df->lt = lt;
+	df->col = -1;
+	df->m2m = -1;
+	df->field = covet_strdup(&d->mem, field);
+	df->value = covet_strdup(&d->mem, value);
+	if (df->field == NULL || df->value == NULL)
+	{
+		oom(L);
+		return NULL;
+	}
+	return df;
+}
+
+/*
+ * A forward reference of a record that has no key to find its row by later
+ * fails now: the natural key's own error (its lookup once more).
+ */
+static CovetStatus
+reference_error(Loader *L, LoadTable *lt, const FieldNote *fn)
+{
+	CovetJson  *key = NULL;
+	CovetError	e;
+	CovetBuf	out;
+	const CovetFxFk *fk = covet_fx_fk_of(&lt->links, fn->col);
+
+	if (fk == NULL || covet_json_parse(&L->d->mem, L->rec.arena.data + fn->off, &key, &e) != COVET_OK)
+		return oom(L);
+	covet_buf_init(&out, &L->d->mem);
+	natural_key(L, fk, REC_NAME(&L->rec, fn->field), key, &out, NULL);
+	covet_buf_free(&out);
+	covet_json_free(&L->d->mem, key);
+	return L->rc;
+}
+
+/*
+ * The record's foreign keys whose natural key named no row (L->fwd), after
+ * the record joined its batch (null there): each resolved at the end.
+ */
+static CovetStatus
+defer_fks(Loader *L, LoadTable *lt)
+{
+	Rec		   *r = &L->rec;
+	int			k;
+
+	for (k = 0; k < L->fwd.n && L->rc == COVET_OK; k++)
+	{
+		const FieldNote *fn = &L->fwd.v[k];
+		Deferred   *df = deferred_new(L, lt, REC_NAME(r, fn->field), r->arena.data + fn->off);
+		bool		ok;
+
+		if (df == NULL)
+			break;
+		df->col = fn->col;
+		if (record_key(L, lt, df, &ok) != COVET_OK)
+			break;
+		if (!ok)
+		{
+			deferred_free(L->d, df);
+			L->ndeferred--;
+			reference_error(L, lt, fn);
+		}
+	}
+	return L->rc;
+}
+
+/*
+ * The owner's pk (JSON) of a record written without one: its row found by
+ * key (record_key), the record's batch written first.
+ */
+static CovetStatus
+owner_pk(Loader *L, LoadTable *lt, const Deferred *key, const char *field, CovetBuf *out)
+{
+	CovetDriver *d = L->d;
+	const CovetFxTable *t = &lt->t;
+	CovetFxUnique u = {0};
+	char	   *found = NULL;
+
+	if (t->npk != 1 || key->nkey == 0)
+		return record_error(L, COVET_ERR_INVALID, "many-to-many field \"%s\" needs the record's \"pk\"", field);
+	if (lt->nbatch > 0 && flush_pending(L, false) != COVET_OK)
+		return L->rc;
+	u.ncols = key->nkey;
+	u.cols = key->key_cols;
+	if ((L->rc = covet_fx_natural_find(d, t, &u, t->pk[0], (const char *const *) key->key_vals,
+									   &found, L->err)) != COVET_OK)
+		return L->rc;
+	if (found == NULL)
+		return record_error(L, COVET_ERR_INVALID, "many-to-many field \"%s\" needs the record's \"pk\"", field);
+	covet_buf_reset(out);
+	if (is_json_number(found, strlen(found)) &&
+		(t->kinds[t->pk[0]] == COVET_FX_INT || t->kinds[t->pk[0]] == COVET_FX_NUMERIC))
+		covet_buf_append(out, found);
+	else
+		covet_json_string(out, found, strlen(found));
+	covet_buf_append(out, "");
+	covet_free(&d->mem, found);
+	return out->failed ? oom(L) : COVET_OK;
+}
+
+/*
+ * The rows of many-to-many field mi of lt for a list (JSON text).  owner:
+ * the owner's pk as JSON, or empty when the record has none (then key
+ * finds its row).  A natural key that names no row yet defers the whole
+ * field (Django's loaddata does) unless at_end; otherwise it is an error.
+ */
+static CovetStatus
+m2m_rows(Loader *L, LoadTable *lt, int mi, CovetBuf *owner, const Deferred *key,
+		 const char *list_text, bool at_end)
+{
+	CovetDriver *d = L->d;
+	Rec		   *r = &L->rec;
+	M2m		   *m = &lt->m2ms[mi];
+	CovetJson  *list = NULL;
+	CovetError	err2;
+	const CovetFxFk *tfk;
+	CovetBuf	v;
+	size_t	   *offs = NULL;
+	bool		missing = false;
+	int			e;
+
+	if (covet_json_parse(&d->mem, list_text, &list, &err2) != COVET_OK)
+	{
+		if (err2.code == COVET_ERR_NOMEM)
+			return oom(L);
+		return record_error(L, COVET_ERR_INVALID, "field \"%s\": invalid list", m->field);
+	}
+	covet_buf_init(&v, &d->mem);
+	tfk = links(L, m->table) == COVET_OK ? covet_fx_fk_of(&m->table->links, m->target_col) : NULL;
+	if (L->rc == COVET_OK && (offs = covet_alloc(&d->mem, sizeof(size_t) * (size_t) (list->n + 1))) == NULL)
+		oom(L);
+	/* the targets first: the whole field waits if one is not there yet */
+	for (e = 0; e < list->n && L->rc == COVET_OK && !missing; e++)
+	{
+		const CovetJson *item = list->items[e];
+
+		offs[e] = v.len;
+		if (item->type == COVET_JSON_ARRAY && tfk != NULL)
+			natural_key(L, tfk, m->field, item, &v, at_end ? NULL : &missing);
+		else
+			json_text(&v, item);
+		covet_buf_appendc(&v, '\0');
+		if (v.failed)
+			oom(L);
+	}
+	if (L->rc == COVET_OK && missing)
+	{
+		Deferred   *df = deferred_new(L, lt, m->field, list_text);
+
+		if (df != NULL)
+		{
+			df->m2m = mi;
+			if (owner->len > 0 && (df->owner = covet_strdup(&d->mem, owner->data)) == NULL)
+				oom(L);
+			else if (owner->len == 0 && key->nkey == 0)
+				record_error(L, COVET_ERR_INVALID, "many-to-many field \"%s\" needs the record's \"pk\"", m->field);
+			else if (owner->len == 0)
+				key_set(L, df, key->key_cols, key->nkey, key->key_vals);
+		}
+		goto done;
+	}
+	if (L->rc == COVET_OK && list->n > 0 && owner->len == 0)
+		owner_pk(L, lt, key, m->field, owner);
+	for (e = 0; e < list->n && L->rc == COVET_OK; e++)
+	{
+		const char *val = v.data + offs[e];
+
+		if (vals_reset(L, m->table->t.ncols) != COVET_OK)
+			break;
+		L->vals[m->owner_col] = r->nfields;
+		if (rec_value(L, m->table->t.cols[m->owner_col], strlen(m->table->t.cols[m->owner_col]),
+					  owner->data, strlen(owner->data), false) != COVET_OK)
+			break;
+		L->vals[m->target_col] = r->nfields;
+		if (rec_value(L, m->table->t.cols[m->target_col], strlen(m->table->t.cols[m->target_col]),
+					  val, strlen(val), false) != COVET_OK)
+			break;
+		enqueue(L, m->table, owner->data);
+	}
+done:
+	covet_free(&d->mem, offs);
+	covet_buf_free(&v);
+	covet_json_free(&d->mem, list);
+	return L->rc;
+}
+
 /* The rows of the record's many-to-many fields, after the record itself. */
 static CovetStatus
 enqueue_m2m(Loader *L, LoadTable *lt)
 {
 	CovetDriver *d = L->d;
 	Rec		   *r = &L->rec;
-	CovetBuf	owner,
-				v;
+	CovetBuf	owner;
+	Deferred	key;
+	char	  **lists;
 	int			pkv = lt->t.npk == 1 ? L->vals[lt->t.pk[0]] : -1;
-	int			k,
-				e;
+	int			k;
 
+	memset(&key, 0, sizeof(key));
 	covet_buf_init(&owner, &d->mem);
-	covet_buf_init(&v, &d->mem);
-	if (pkv >= 0)
+	if (pkv >= 0 && strcmp(REC_VAL(r, pkv), "null") != 0)
 		covet_buf_append(&owner, REC_VAL(r, pkv));
 	covet_buf_append(&owner, "");
 	if (owner.failed)
 		return oom(L);
-	for (k = 0; k < L->nm2m_fields && L->rc == COVET_OK; k++)
+	if (owner.len == 0)
 	{
-		int			fi = L->m2m_fields[2 * k];
-		M2m		   *m = &lt->m2ms[L->m2m_fields[2 * k + 1]];
-		CovetJson  *list = NULL;
-		CovetError	err2;
-		const CovetFxFk *tfk;
+		bool		ok;
 
-		if (pkv < 0 || strcmp(owner.data, "null") == 0)
+		/* no pk: the row's key, read before L->vals holds the rows' */
+		if (record_key(L, lt, &key, &ok) != COVET_OK)
 		{
-			record_error(L, COVET_ERR_INVALID, "many-to-many field \"%s\" needs the record's \"pk\"", m->field);
-			break;
+			deferred_free(d, &key);
+			covet_buf_free(&owner);
+			return L->rc;
 		}
-		if (covet_json_parse(&d->mem, REC_VAL(r, fi), &list, &err2) != COVET_OK)
-		{
-			if (err2.code == COVET_ERR_NOMEM)
-				oom(L);
-			else
-				record_error(L, COVET_ERR_INVALID, "field \"%s\": invalid list", m->field);
-			break;
-		}
-		tfk = links(L, m->table) == COVET_OK ? covet_fx_fk_of(&m->table->links, m->target_col) : NULL;
-		for (e = 0; e < list->n && L->rc == COVET_OK; e++)
-		{
-			const CovetJson *item = list->items[e];
+	}
+	/* the lists, copied: the rows' values go to the record's arena */
+	if ((lists = covet_alloc0(&d->mem, sizeof(char *) * (size_t) L->nm2m_fields)) == NULL)
+		oom(L);
+	for (k = 0; k < L->nm2m_fields && L->rc == COVET_OK; k++)
+		if ((lists[k] = covet_strdup(&d->mem, REC_VAL(r, L->m2m_fields[2 * k]))) == NULL)
+			oom(L);
+	for (k = 0; k < L->nm2m_fields && L->rc == COVET_OK; k++)
+		m2m_rows(L, lt, L->m2m_fields[2 * k + 1], &owner, &key, lists[k], false);
+	for (k = 0; lists != NULL && k < L->nm2m_fields; k++)
+		covet_free(&d->mem, lists[k]);
+	covet_free(&d->mem, lists);
+	deferred_free(d, &key);
+	covet_buf_free(&owner);
+	return L->rc;
+}
 
-			covet_buf_reset(&v);
-			if (item->type == COVET_JSON_ARRAY && tfk != NULL)
-			{
-				if (natural_key(L, tfk, m->field, item, &v) != COVET_OK)
-					break;
-			}
-			else
-				json_text(&v, item);
-			covet_buf_append(&v, "");
-			if (v.failed)
-			{
-				oom(L);
-				break;
-			}
-			if (vals_reset(L, m->table->t.ncols) != COVET_OK)
-				break;
-			L->vals[m->owner_col] = r->nfields;
-			if (rec_value(L, m->table->t.cols[m->owner_col], strlen(m->table->t.cols[m->owner_col]),
-						  owner.data, owner.len, false) != COVET_OK)
-				break;
-			L->vals[m->target_col] = r->nfields;
-			if (rec_value(L, m->table->t.cols[m->target_col], strlen(m->table->t.cols[m->target_col]),
-						  v.data, v.len, false) != COVET_OK)
-				break;
-			enqueue(L, m->table, owner.data);
+/*
+ * The forward references, after the last batch, in the order of their
+ * records: a foreign key is set on its row,
+ *
+ *     UPDATE t SET fk = (SELECT ref FROM target WHERE ref = $1) WHERE key = $2
+ *
+ * and a many-to-many field's rows join their batch, written at the end.
+ * A natural key that still names no row fails the load, naming its record.
+ */
+static CovetStatus
+resolve_one_fk(Loader *L, Deferred *df)
+{
+	CovetDriver *d = L->d;
+	const CovetDialect *dl = d->dialect;
+	LoadTable  *lt = df->lt;
+	const CovetFxFk *fk = covet_fx_fk_of(&lt->links, df->col);
+	LoadTable  *target;
+	CovetJson  *key = NULL;
+	CovetError	e;
+	CovetBuf	out,
+				found,
+				b;
+	const char **params = NULL;
+	char	   *sql = NULL;
+	char		param[16];
+	int			ref,
+				k;
+
+	if (fk == NULL || get_table(L, fk->target, &target) != COVET_OK)
+		return L->rc != COVET_OK ? L->rc : oom(L);
+	if (covet_json_parse(&d->mem, df->value, &key, &e) != COVET_OK)
+		return oom(L);
+	covet_buf_init(&out, &d->mem);
+	covet_buf_init(&found, &d->mem);
+	covet_buf_init(&b, &d->mem);
+	if (natural_key(L, fk, df->field, key, &out, NULL) != COVET_OK)
+		goto done;
+	covet_buf_append(&out, "");
+	if (out.data[0] != '"' || !covet_json_unescape(&found, out.data, out.len))
+	{
+		covet_buf_reset(&found);
+		covet_buf_append(&found, out.data);
+	}
+	covet_buf_append(&found, "");
+	ref = fk->ref != NULL ? covet_fx_column(&target->t, fk->ref, strlen(fk->ref)) : target->t.pk[0];
+	covet_buf_appendf(&b, "UPDATE %s SET ", lt->t.sql_name);
+	covet_quote_ident(&b, lt->t.cols[df->col]);
+	covet_buf_append(&b, " = (SELECT ");
+	covet_quote_ident(&b, target->t.cols[ref]);
+	covet_buf_appendf(&b, " FROM %s WHERE ", target->t.sql_name);
+	snprintf(param, sizeof(param), "%s1", dl->param_prefix);
+	covet_fx_expand(&b, dl, dl->fixture->key_eq, target->t.cols[ref], target->t.sql_name, param,
+					target->t.sql_types[ref], NULL);
+	covet_buf_append(&b, ") WHERE ");
+	for (k = 0; k < df->nkey; k++)
+	{
+		if (k > 0)
+			covet_buf_append(&b, " AND ");
+		snprintf(param, sizeof(param), "%s%d", dl->param_prefix, k + 2);
+		covet_fx_expand(&b, dl, dl->fixture->key_eq, lt->t.cols[df->key_cols[k]], lt->t.sql_name,
+						param, lt->t.sql_types[df->key_cols[k]], NULL);
+	}
+	if (L->on_conflict == COVET_CONFLICT_IGNORE)
+	{
+		/* a row that was there before keeps its value */
+		covet_buf_append(&b, " AND ");
+		covet_quote_ident(&b, lt->t.cols[df->col]);
+		covet_buf_append(&b, " IS NULL");
+	}
+	if ((params = covet_alloc(&d->mem, sizeof(char *) * (size_t) (df->nkey + 1))) == NULL ||
+		found.failed || covet_buf_finish(&b, &sql, L->err) != COVET_OK)
+	{
+		oom(L);
+		goto done;
+	}
+	params[0] = found.data;
+	for (k = 0; k < df->nkey; k++)
+		params[k + 1] = df->key_vals[k];
+	if ((L->rc = d->query(d->ctx, sql, df->nkey + 1, params, NULL, L->err)) != COVET_OK)
+		covet_error_prefix(L->err, "fixture record %lld (line %lld, model \"%s\", field \"%s\"): ",
+						   (long long) df->pos, (long long) df->line, lt->name, df->field);
+done:
+	covet_free(&d->mem, sql);
+	covet_free(&d->mem, params);
+	covet_buf_free(&b);
+	covet_buf_free(&found);
+	covet_buf_free(&out);
+	covet_json_free(&d->mem, key);
+	return L->rc;
+}
+
+static CovetStatus
+resolve_deferred(Loader *L)
+{
+	Rec		   *r = &L->rec;
+	CovetBuf	owner;
+	int			i;
+
+	if (L->ndeferred == 0)
+		return COVET_OK;
+	if (flush_all(L) != COVET_OK)
+		return L->rc;
+	covet_buf_init(&owner, &L->d->mem);
+	for (i = 0; i < L->ndeferred && L->rc == COVET_OK; i++)
+	{
+		Deferred   *df = &L->deferred[i];
+
+		/* messages name the record; the rows' values use its arena */
+		r->pos = df->pos;
+		r->line = df->line;
+		r->nfields = 0;
+		covet_buf_reset(&r->arena);
+		if (df->col >= 0)
+		{
+			resolve_one_fk(L, df);
+			continue;
 		}
-		covet_json_free(&d->mem, list);
+		covet_buf_reset(&owner);
+		if (df->owner != NULL)
+			covet_buf_append(&owner, df->owner);
+		covet_buf_append(&owner, "");
+		if (owner.failed)
+			oom(L);
+		else
+			m2m_rows(L, df->lt, df->m2m, &owner, df, df->value, true);
 	}
 	covet_buf_free(&owner);
-	covet_buf_free(&v);
+	if (L->rc == COVET_OK)
+		flush_all(L);
 	return L->rc;
 }
 
@@ -1873,6 +2551,7 @@ rec_end(Loader *L)
 	if (vals_reset(L, t->ncols) != COVET_OK)
 		return L->rc;
 	L->nm2m_fields = 0;
+	L->fwd.n = 0;
 	for (i = 0; i < nfields; i++)
 	{
 		const char *name = REC_NAME(r, i);
@@ -1903,6 +2582,15 @@ rec_end(Loader *L)
 					if (note_m2m(L, i, m2m) != COVET_OK)
 						return L->rc;
 					continue;
+				}
+				if (c < 0)
+				{
+					bool		inherited;
+
+					if (inherited_field(L, lt, name, &inherited) != COVET_OK)
+						return L->rc;
+					if (inherited)
+						continue;
 				}
 				if (c < 0 && L->ignore_unknown)
 				{
@@ -1944,6 +2632,8 @@ rec_end(Loader *L)
 	if (t->npk == 1 && L->vals[t->pk[0]] < 0 && nfields > 0 && natural_pk(L, lt) != COVET_OK)
 		return L->rc;
 	if (enqueue(L, lt, NULL) != COVET_OK)
+		return L->rc;
+	if (L->fwd.n > 0 && defer_fks(L, lt) != COVET_OK)
 		return L->rc;
 	if (L->nm2m_fields > 0)
 		return enqueue_m2m(L, lt);
@@ -3185,6 +3875,7 @@ loader_free(Loader *L)
 		covet_free(&d->mem, lt->name);
 		covet_free(&d->mem, lt->shape);
 		covet_free(&d->mem, lt->checks);
+		covet_free(&d->mem, lt->notnull);
 		covet_free(&d->mem, lt->meta);
 		covet_buf_free(&lt->batch);
 		covet_buf_free(&lt->pkbuf);
@@ -3195,6 +3886,10 @@ loader_free(Loader *L)
 		covet_free(&d->mem, L->aliases[i].name);
 	covet_free(&d->mem, L->aliases);
 	covet_free(&d->mem, L->m2m_fields);
+	covet_free(&d->mem, L->fwd.v);
+	for (i = 0; i < L->ndeferred; i++)
+		deferred_free(d, &L->deferred[i]);
+	covet_free(&d->mem, L->deferred);
 	covet_fx_map_free(&d->mem, &L->map);
 	covet_free(&d->mem, L->vals);
 	covet_free(&d->mem, L->rec.name_off);
@@ -3350,6 +4045,8 @@ load_run(CovetDriver *d, const char *data, size_t len, const char *path,
 	parse_source(&L, data, len, path, format, table);
 	if (L.rc == COVET_OK)
 		flush_all(&L);
+	if (L.rc == COVET_OK)
+		resolve_deferred(&L);
 	if (L.rc == COVET_OK)
 		move_sequences(&L);
 	if (L.rc == COVET_OK)

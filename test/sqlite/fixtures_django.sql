@@ -91,6 +91,17 @@ SELECT covet_loaddata('[{"model": "auth.group", "pk": 9, "fields": {"name": "x",
 SELECT covet_loaddata('[{"model": "auth.group", "pk": 9, "fields": {"name": "x", "permissions": [["add_post", "blog", "post", "x"]]}}]');
 SELECT 'unchanged', (SELECT count(*) FROM blog_post), (SELECT count(*) FROM blog_post_tags);
 
+-- === forward references by natural key (records listed later): resolved
+-- at the end of the load, or a failure naming the record
+SELECT covet_loaddata('[{"model": "blog.comment", "pk": 7, "fields": {"content_type": ["blog", "post"], "object_id": 1, "body": "fwd", "user": ["zoe"]}}, {"model": "auth.user", "pk": 7, "fields": {"username": "zoe", "email": "z@x"}}]');
+SELECT 'forward fk', c.id, u.username FROM blog_comment c JOIN auth_user u ON u.id = c.user_id WHERE c.id = 7;
+SELECT covet_loaddata('[{"model": "blog.post", "pk": 20, "fields": {"title": "fwd", "author": 1, "tags": [["later"]]}}, {"model": "blog.tag", "pk": 20, "fields": {"name": "later"}}]');
+SELECT 'forward tags', pt.post_id, t.name FROM blog_post_tags pt JOIN blog_tag t ON t.id = pt.tag_id WHERE pt.post_id = 20;
+SELECT covet_loaddata('[{"model": "blog.comment", "pk": 8, "fields": {"content_type": ["blog", "post"], "object_id": 1, "body": "x", "user": ["nobody"]}}]');
+SELECT covet_loaddata('[{"model": "blog.comment", "fields": {"content_type": ["blog", "post"], "object_id": 1, "body": "x", "user": ["nobody"]}}]');
+SELECT covet_loaddata('[{"model": "blog.post", "pk": 21, "fields": {"title": "x", "author": 1, "tags": [["nosuch"], ["later"]]}}]');
+SELECT 'still', (SELECT count(*) FROM blog_comment), (SELECT count(*) FROM blog_post_tags);
+
 -- === bad arguments: the same text as PostgreSQL's
 SELECT covet_loaddata('[]', 'json', 'error', NULL, '[1, 2]');
 SELECT covet_loaddata('[]', 'json', 'error', NULL, '{"a.b": 1}');
