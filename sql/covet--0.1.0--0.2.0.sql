@@ -583,7 +583,7 @@ BEGIN
 		 WHERE p.proname OPERATOR(pg_catalog.=) g.routine
 		   AND p.pronamespace OPERATOR(pg_catalog.=) (SELECT e.extnamespace FROM pg_catalog.pg_extension e
 													   WHERE e.extname OPERATOR(pg_catalog.=) 'covet');
-		EXECUTE pg_catalog.format('GRANT EXECUTE ON ROUTINE %%s TO %%s%%s', routine,
+		EXECUTE pg_catalog.format('GRANT EXECUTE ON ROUTINE %s TO %s%s', routine,
 			CASE WHEN g.grantee OPERATOR(pg_catalog.=) 0 THEN 'PUBLIC'
 				 ELSE pg_catalog.quote_ident(pg_catalog.pg_get_userbyid(g.grantee)) END,
 			CASE WHEN g.grantable THEN ' WITH GRANT OPTION' ELSE '' END);

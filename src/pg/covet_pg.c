@@ -657,6 +657,8 @@ raise_declaration(const char *fname)
 {
 	CovetError	err;
 
+	/* a script of another release: say which, and what to run */
+	covet_pg_check_version();
 	covet_error_set(&err, COVET_ERR_INTERNAL,
 					"%s is declared with other arguments than the covet library expects", fname);
 	covet_error_hint(&err, "The installed SQL script and covet_pg.so do not match; reinstall the extension.");
