@@ -123,7 +123,19 @@ SELECT covet_resume(id) > 0 AS resumed FROM covet.runs WHERE table_name = 'oa' A
 SELECT state, rows_done FROM covet.runs WHERE table_name = 'oa' AND set_sql = 'n = n + 1000';
 SELECT 'end', s FROM oa_state;
 
+-- undo tables hold the caller's data and are not part of the extension:
+-- drop them before the extension
+DO $$
+DECLARE
+	r record;
+BEGIN
+	FOR r IN SELECT undo_table FROM covet.runs WHERE undo_table IS NOT NULL LOOP
+		EXECUTE 'DROP TABLE ' || r.undo_table;
+	END LOOP;
+END
+$$;
 DROP VIEW oa_state;
+DROP EXTENSION covet;
 DROP TABLE oa;
 DROP FUNCTION oa_boom();
 DROP FUNCTION oa_try(text);
