@@ -446,6 +446,14 @@ typedef struct Run
 	 */
 	bool		total_by_key;
 	int			progress_ms;
+	/*
+	 * The arguments every operation takes last (opargs.c), from runs.args
+	 * on resume; see CovetOp.
+	 */
+	int			workers;
+	int			batch_time_ms;	/* 0: off */
+	int			retries;
+	bool		on_error_skip;
 	/* built once */
 	char	   *sql_boundary[2];	/* [0] first batch, [1] later ones */
 	char	   *sql_undo[2];
@@ -1951,7 +1959,29 @@ done:
 static const char *const run_load_sql =
 "SELECT op, table_name, kind, set_sql, where_sql, undo_table, upper_key, last_key,"
 " rows_done, rows_total, batches, batch_size, state, key_columns, undo_columns,"
-" reverse_set, who FROM {runs} WHERE id {=} CAST({1} AS bigint)";
+" reverse_set, who, args FROM {runs} WHERE id {=} CAST({1} AS bigint)";
+
+/*
+ * workers, batch_time_ms, retries and on_error as the run was given them
+ * (runs.args; a run made before 0.2.0 gets the defaults), checked again.
+ */
+static CovetStatus
+run_args_load(CovetDriver *d, Run *r, const char *args_json, CovetError *err)
+{
+	CovetOpRunArgs ra;
+	char		function[64];
+	CovetStatus rc;
+
+	snprintf(function, sizeof(function), "covet_%s", r->op);
+	if ((rc = covet_op_runargs_read(function, args_json, &ra, err)) != COVET_OK ||
+		(rc = covet_op_check_workers(d->dialect->engine, function, true, ra.workers, err)) != COVET_OK)
+		return rc;
+	r->workers = ra.workers;
+	r->batch_time_ms = ra.batch_time_ms;
+	r->retries = ra.retries;
+	r->on_error_skip = ra.on_error_skip;
+	return COVET_OK;
+}
 
 /*
  * A run's undo table is always covet's "{undo_<id>}": covet drops it with
@@ -2049,6 +2079,8 @@ run_load(CovetDriver *d, int64_t run_id, const char *action, Run *r, char **stat
 		rc = covet_error_set(err, COVET_ERR_NOMEM, "out of memory");
 	if (rc == COVET_OK)
 		rc = check_undo_name(d, r, err);
+	if (rc == COVET_OK && strcmp(action, "resume") == 0)
+		rc = run_args_load(d, r, COVET_VALUE(&res, 0, 17), err);
 	if (rc != COVET_OK && rc != COVET_ERR_NOMEM)
 		covet_error_prefix(err, "run %lld: ", (long long) run_id);
 done:
