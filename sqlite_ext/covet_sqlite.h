@@ -52,6 +52,7 @@ typedef struct SqliteCall
 	bool		busy;			/* the last failure was SQLITE_BUSY/LOCKED */
 	bool		fk_restore;		/* the run turned foreign_keys off: back on at end_run */
 	char		who[128];
+	struct SqliteStmtCache *stmts;	/* covet's statements kept prepared for the call */
 } SqliteCall;
 
 extern void covet_sqlite_call_init(SqliteCall *call, CovetConn *conn);
