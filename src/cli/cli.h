@@ -13,6 +13,7 @@
  *	  main.c, db.c, cmd_migrate.c, cmd_ops.c	options, dispatch, connections,
  *											the runner and run commands
  *	  cmd_data.c							loaddata, dumpdata, seed
+ *	  cmd_schema.c							diff, makemigration, squash
  *	  progress.c, watch.c					progress bars and the watcher
  *
  * src/cli/cli.h
@@ -105,6 +106,7 @@ typedef struct CliCmd
 extern const CliCmd cli_migrate_cmds[];	/* cmd_migrate.c */
 extern const CliCmd cli_ops_cmds[];		/* cmd_ops.c */
 extern const CliCmd cli_data_cmds[];	/* cmd_data.c */
+extern const CliCmd cli_schema_cmds[];	/* cmd_schema.c */
 
 /* ---- progress (progress.c, watch.c) -------------------------------------- */
 
@@ -219,6 +221,14 @@ extern const CliCmd *cli_find_cmd(const char *name);
 /* Open o's database (must_exist: see cli_db_open_existing) and apply
  * --lock-timeout (main.c). */
 extern CliDb *cli_connect(const CliOpts *o, bool must_exist, CliErr *err);
+
+/*
+ * Send the files of o->dir (when it exists) with covet_load_text, in a
+ * transaction of their own (own_txn) or the caller's; *report: the load
+ * report, malloc'd or NULL (cmd_migrate.c).  0, or -1 with err filled.
+ */
+extern int	cli_send_dir(CliDb *db, const CliOpts *o, bool own_txn, char **report,
+						 CliErr *err);
 
 /* Whether --lock-timeout was given (main.c). */
 extern bool cli_lock_timeout_given(void);

@@ -1072,3 +1072,24 @@ const CliCmd cli_migrate_cmds[] = {
 	"Remove the definition of a pending migration nothing depends on (covet_forget).\n"},
 	{NULL}
 };
+
+/*
+ * For other modules (cmd_schema.c): send the files of o->dir, when it
+ * exists, in a transaction of their own (own_txn) or the caller's; *report
+ * gets the load report (malloc'd, or NULL).
+ */
+int
+cli_send_dir(CliDb *db, const CliOpts *o, bool own_txn, char **report, CliErr *err)
+{
+	Buf			loaded = {0};
+	int			rc = 0;
+
+	*report = NULL;
+	if (dir_exists(o))
+		rc = send_files(db, o, own_txn, false, &loaded, err);
+	if (rc == 0)
+		*report = loaded.s;
+	else
+		free(loaded.s);
+	return rc;
+}
