@@ -65,6 +65,9 @@ extern bool covet_sqlite_schema_exists(SqliteCall *call);
 extern CovetStatus covet_sqlite_schema_check(SqliteCall *call, CovetError *err);
 extern CovetStatus covet_sqlite_batch_begin(SqliteCall *call, CovetError *err);
 extern CovetStatus covet_sqlite_exec(SqliteCall *call, const char *sql, CovetError *err);
+/* The covet command's Ctrl-C: a commit-per-batch run yields between batches
+ * while *flag is set (sqlite_driver.c); NULL: never. */
+extern void covet_sqlite_set_pause_flag(volatile int *flag);
 extern CovetStatus covet_sqlite_check_no_writer(SqliteCall *call, const char *what,
 												CovetError *err);
 extern CovetMem covet_sqlite_malloc_mem;

@@ -56,6 +56,7 @@
 #define COMMIT_WAIT_MS 10000
 
 static const char *call_who(SqliteCall *call);
+static void pause_yield(void);
 
 /*
  * A block of a call's memory.  sqlite3_malloc64 promises 8-byte alignment
@@ -1213,7 +1214,40 @@ drv_batch_commit(void *ctx, bool *committed, CovetError *err)
 	if ((rc = covet_sqlite_exec(call, "COMMIT", err)) != COVET_OK)
 		return rc;
 	*committed = true;
+	pause_yield();
 	return covet_sqlite_exec(call, "BEGIN IMMEDIATE", err);
+}
+
+/*
+ * A pause wanted by the process (the covet command's Ctrl-C): between two
+ * batches of a commit-per-batch run, with no write lock held, wait until
+ * the flag is cleared (the command's second connection has written
+ * covet_pause, which the run reads next) or PAUSE_YIELD_MS pass.  Without
+ * this the run takes the write lock again at once after each COMMIT and
+ * the other connection's covet_pause waited seconds for a gap.  One flag
+ * per process, set by covet_sqlite_set_pause_flag; NULL (the loadable
+ * extension) changes nothing.
+ */
+#define PAUSE_YIELD_MS 500
+
+static volatile int *pause_flag = NULL;
+
+void
+covet_sqlite_set_pause_flag(volatile int *flag)
+{
+	pause_flag = flag;
+}
+
+static void
+pause_yield(void)
+{
+	int			waited = 0;
+
+	while (pause_flag != NULL && *pause_flag && waited < PAUSE_YIELD_MS)
+	{
+		usleep(2 * 1000);
+		waited += 2;
+	}
 }
 
 /*

@@ -38,6 +38,8 @@
 #include <unistd.h>
 
 #include <sqlite3.h>
+
+#include "covet_sqlite.h"
 #ifndef COVET_CLI_NO_LIBPQ
 #include <libpq-fe.h>
 #endif
@@ -467,6 +469,7 @@ cli_db_yield_writes(CliDb *db, volatile int *flag)
 	if (db->pg)
 		return;
 	db->yield_flag = flag;
+	covet_sqlite_set_pause_flag(flag);
 	sqlite3_progress_handler(db->lite, flag ? 4 : 0, flag ? yield_handler : NULL, db);
 }
 
