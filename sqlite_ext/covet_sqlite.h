@@ -68,6 +68,10 @@ extern CovetStatus covet_sqlite_exec(SqliteCall *call, const char *sql, CovetErr
 /* The covet command's Ctrl-C: a commit-per-batch run yields between batches
  * while *flag is set (sqlite_driver.c); NULL: never. */
 extern void covet_sqlite_set_pause_flag(volatile int *flag);
+/* The covet command's progress display: each progress report of a run on
+ * any connection of the process goes to fn(arg, p) too; NULL: none. */
+extern void covet_sqlite_set_progress_hook(void (*fn) (void *arg, const CovetProgress *p),
+										   void *arg);
 extern CovetStatus covet_sqlite_check_no_writer(SqliteCall *call, const char *what,
 												CovetError *err);
 extern CovetMem covet_sqlite_malloc_mem;

@@ -1127,7 +1127,25 @@ drv_notice(void *ctx, const char *msg)
 	(void) msg;					/* reports carry what SQLite users see */
 }
 
-/* Progress lines go to the log named by covet_set('progress_log', ...). */
+/*
+ * The covet command's progress display for runs inside `covet migrate up`:
+ * on SQLite a migration is one transaction, so its run's row cannot be
+ * read from another connection until it commits; the command (which links
+ * the extension in) gets each progress report here instead.  One hook per
+ * process; NULL (the loadable extension) changes nothing.
+ */
+static void (*progress_hook) (void *arg, const CovetProgress *p) = NULL;
+static void *progress_hook_arg = NULL;
+
+void
+covet_sqlite_set_progress_hook(void (*fn) (void *arg, const CovetProgress *p), void *arg)
+{
+	progress_hook = fn;
+	progress_hook_arg = arg;
+}
+
+/* Progress lines go to the log named by covet_set('progress_log', ...),
+ * and to the process's hook. */
 static void
 drv_progress(void *ctx, const CovetProgress *p)
 {
@@ -1136,6 +1154,8 @@ drv_progress(void *ctx, const CovetProgress *p)
 	char		line[512];
 	FILE	   *f;
 
+	if (progress_hook != NULL)
+		progress_hook(progress_hook_arg, p);
 	if (log == NULL)
 		return;
 	covet_progress_format(p, line, sizeof(line));

@@ -26,6 +26,7 @@
  *-------------------------------------------------------------------------
  */
 #include "cli.h"
+#include "mig_progress.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -588,6 +589,7 @@ migrate_up(const CliOpts *o, const CliCmd *cmd, int argc, char **argv)
 	char	   *report = NULL;
 	const char *p[2];
 	const char *sql;
+	CliMigProgress *prog;
 
 	if (cli_parse_args(o, cmd, argc - 1, argv + 1, specs, pos, 0, &npos) != 0)
 		return CLI_EXIT_USAGE;
@@ -604,7 +606,10 @@ migrate_up(const CliOpts *o, const CliCmd *cmd, int argc, char **argv)
 		else
 			sql = cli_db_is_pg(db) ? "CALL covet_migrate_up_commit($1::text, $2::boolean)"
 				: "SELECT covet_migrate_up_commit($1, $2)";
+		/* a data migration's run shows a bar (mig_progress.c) */
+		prog = cli_mig_progress_start(o, db);
 		rc = run_runner(db, sql, 2, p, &report, &err);
+		cli_mig_progress_stop(prog);
 	}
 	cli_db_close(db);
 	rc = finish(o, "migrate up", rc, loaded.s ? loaded.s : "", report, &err,
