@@ -72,6 +72,16 @@ extern bool cli_db_is_pg(const CliDb *db);
 extern int	cli_db_exec(CliDb *db, const char *sql, int nparams,
 						const char *const *params, CliResult *res,
 						CliErr *err);
+/*
+ * Run sql n times, with row i of params (nparams each, row-major); vals[i]
+ * gets the first column of its first row (malloc'd, NULL for none).  On
+ * PostgreSQL the n calls go in one round trip (libpq's pipeline mode).
+ * Returns 0, or -1 with err filled and *failed the index of the call that
+ * failed (the calls after it did not run; vals before it are filled).
+ */
+extern int	cli_db_exec_each(CliDb *db, const char *sql, int nparams,
+							 const char *const *params, int n, char **vals,
+							 int *failed, CliErr *err);
 extern const char *cli_result_get(const CliResult *res, int row, int col);
 extern void cli_result_free(CliResult *res);
 extern void cli_err_free(CliErr *err);
