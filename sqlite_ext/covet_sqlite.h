@@ -52,6 +52,7 @@ typedef struct SqliteCall
 	bool		busy;			/* the last failure was SQLITE_BUSY/LOCKED */
 	bool		fk_restore;		/* the run turned foreign_keys off: back on at end_run */
 	char		who[128];
+	struct SqliteStmtCache *stmts;	/* covet's statements kept prepared for the call */
 } SqliteCall;
 
 extern void covet_sqlite_call_init(SqliteCall *call, CovetConn *conn);
@@ -64,6 +65,13 @@ extern bool covet_sqlite_schema_exists(SqliteCall *call);
 extern CovetStatus covet_sqlite_schema_check(SqliteCall *call, CovetError *err);
 extern CovetStatus covet_sqlite_batch_begin(SqliteCall *call, CovetError *err);
 extern CovetStatus covet_sqlite_exec(SqliteCall *call, const char *sql, CovetError *err);
+/* The covet command's Ctrl-C: a commit-per-batch run yields between batches
+ * while *flag is set (sqlite_driver.c); NULL: never. */
+extern void covet_sqlite_set_pause_flag(volatile int *flag);
+/* The covet command's progress display: each progress report of a run on
+ * any connection of the process goes to fn(arg, p) too; NULL: none. */
+extern void covet_sqlite_set_progress_hook(void (*fn) (void *arg, const CovetProgress *p),
+										   void *arg);
 extern CovetStatus covet_sqlite_check_no_writer(SqliteCall *call, const char *what,
 												CovetError *err);
 extern CovetMem covet_sqlite_malloc_mem;

@@ -55,6 +55,9 @@
 /* How long a finished run waits for readers to let its COMMIT through. */
 #define COMMIT_WAIT_MS 10000
 
+static const char *call_who(SqliteCall *call);
+static void pause_yield(void);
+
 /*
  * A block of a call's memory.  sqlite3_malloc64 promises 8-byte alignment
  * only, so the header is placed at the first max_align_t boundary of what
@@ -208,6 +211,119 @@ prepare_one(SqliteCall *call, const char *sql, int nparams, sqlite3_stmt **stmt,
 }
 
 /*
+ * Statements kept prepared for the rest of the call.  A run of 1,000
+ * migrations runs the same few statements of covet's (history rows, run
+ * rows, the clock) 1,000 times; compiling each anew was a third of the
+ * run's time.  Keyed by the text; a statement is reset and its bindings
+ * cleared after each use (so it holds no lock and points at no caller
+ * memory), and finalized by covet_sqlite_call_done, before the connection
+ * can be closed.  A statement in use (a query inside a query, through a
+ * function the statement calls) is not shared: the inner one is prepared
+ * and finalized as before.
+ */
+#define STMT_CACHE_SIZE 32
+
+typedef struct SqliteCached
+{
+	char	   *sql;			/* sqlite3_malloc'd */
+	sqlite3_stmt *stmt;
+	bool		in_use;
+} SqliteCached;
+
+struct SqliteStmtCache
+{
+	SqliteCached e[STMT_CACHE_SIZE];
+	int			next;			/* the entry replaced next when full */
+};
+
+/*
+ * A prepared statement for sql: from the cache (*cached set) or new.  The
+ * caller gives it back with stmt_release.
+ */
+static CovetStatus
+stmt_get(SqliteCall *call, const char *sql, int nparams, sqlite3_stmt **stmt,
+		 SqliteCached **cached, CovetError *err)
+{
+	struct SqliteStmtCache *c = call->stmts;
+	SqliteCached *slot = NULL;
+	CovetStatus rc;
+	int			i;
+
+	*cached = NULL;
+	if (c == NULL && (c = call->stmts = sqlite3_malloc64(sizeof(*c))) != NULL)
+		memset(c, 0, sizeof(*c));
+	if (c != NULL)
+	{
+		for (i = 0; i < STMT_CACHE_SIZE && c->e[i].sql != NULL; i++)
+			if (strcmp(c->e[i].sql, sql) == 0)
+			{
+				if (c->e[i].in_use)
+					return prepare_one(call, sql, nparams, stmt, err);
+				c->e[i].in_use = true;
+				*stmt = c->e[i].stmt;
+				*cached = &c->e[i];
+				return COVET_OK;
+			}
+		if (i < STMT_CACHE_SIZE)
+			slot = &c->e[i];
+		else if (!c->e[c->next].in_use)
+		{
+			slot = &c->e[c->next];
+			c->next = (c->next + 1) % STMT_CACHE_SIZE;
+		}
+	}
+	if ((rc = prepare_one(call, sql, nparams, stmt, err)) != COVET_OK || slot == NULL)
+		return rc;
+	{
+		char	   *copy = sqlite3_mprintf("%s", sql);
+
+		if (copy == NULL)
+			return COVET_OK;	/* not kept: finalized after use */
+		if (slot->sql != NULL)
+		{
+			sqlite3_finalize(slot->stmt);
+			sqlite3_free(slot->sql);
+		}
+		slot->sql = copy;
+		slot->stmt = *stmt;
+		slot->in_use = true;
+		*cached = slot;
+	}
+	return COVET_OK;
+}
+
+static void
+stmt_release(sqlite3_stmt *stmt, SqliteCached *cached)
+{
+	if (cached == NULL)
+	{
+		sqlite3_finalize(stmt);
+		return;
+	}
+	sqlite3_reset(stmt);
+	sqlite3_clear_bindings(stmt);
+	cached->in_use = false;
+}
+
+/* Finalize the call's kept statements. */
+static void
+stmt_cache_free(SqliteCall *call)
+{
+	int			i;
+
+	if (call->stmts == NULL)
+		return;
+	for (i = 0; i < STMT_CACHE_SIZE; i++)
+		if (call->stmts->e[i].sql != NULL)
+		{
+			sqlite3_finalize(call->stmts->e[i].stmt);
+			sqlite3_free(call->stmts->e[i].sql);
+		}
+	sqlite3_free(call->stmts);
+	call->stmts = NULL;
+}
+
+/*
  * The driver's check_statement: sqlite3_prepare_v2 compiles the statement
  * (names and types resolved too) without running it.
  */
@@ -273,6 +389,7 @@ drv_query(void *ctx, const char *sql, int nparams, const char *const *params,
 	SqliteCall *call = ctx;
 	CovetMem   *mem = &call->driver.mem;
 	sqlite3_stmt *stmt = NULL;
+	SqliteCached *cached = NULL;
 	CovetStatus rc = COVET_OK;
 	char	  **vals = NULL;
 	int			nvals = 0,
@@ -283,7 +400,7 @@ drv_query(void *ctx, const char *sql, int nparams, const char *const *params,
 
 	if (res != NULL)
 		memset(res, 0, sizeof(*res));
-	if ((rc = prepare_one(call, sql, nparams, &stmt, err)) != COVET_OK)
+	if ((rc = stmt_get(call, sql, nparams, &stmt, &cached, err)) != COVET_OK)
 		return rc;
 	for (i = 0; i < nparams; i++)
 	{
@@ -373,7 +490,7 @@ done:
 			covet_free(mem, vals[i]);
 		covet_free(mem, vals);
 	}
-	sqlite3_finalize(stmt);
+	stmt_release(stmt, cached);
 	return rc;
 }
 
@@ -680,7 +797,7 @@ lock_row_take(SqliteCall *call, int64_t deadline, CovetError *err)
 		covet_result_free(&call->driver, &res);
 		if (rc == COVET_OK && !held)
 		{
-			const char *p[] = {pid, host, call->who, start};
+			const char *p[] = {pid, host, call_who(call), start};
 
 			rc = covet_sql_run(&call->driver,
 							   "INSERT OR REPLACE INTO {lock} (id, pid, host, who, since,"
@@ -1010,7 +1127,25 @@ drv_notice(void *ctx, const char *msg)
 	(void) msg;					/* reports carry what SQLite users see */
 }
 
-/* Progress lines go to the log named by covet_set('progress_log', ...). */
+/*
+ * The covet command's progress display for runs inside `covet migrate up`:
+ * on SQLite a migration is one transaction, so its run's row cannot be
+ * read from another connection until it commits; the command (which links
+ * the extension in) gets each progress report here instead.  One hook per
+ * process; NULL (the loadable extension) changes nothing.
+ */
+static void (*progress_hook) (void *arg, const CovetProgress *p) = NULL;
+static void *progress_hook_arg = NULL;
+
+void
+covet_sqlite_set_progress_hook(void (*fn) (void *arg, const CovetProgress *p), void *arg)
+{
+	progress_hook = fn;
+	progress_hook_arg = arg;
+}
+
+/* Progress lines go to the log named by covet_set('progress_log', ...),
+ * and to the process's hook. */
 static void
 drv_progress(void *ctx, const CovetProgress *p)
 {
@@ -1019,6 +1154,8 @@ drv_progress(void *ctx, const CovetProgress *p)
 	char		line[512];
 	FILE	   *f;
 
+	if (progress_hook != NULL)
+		progress_hook(progress_hook_arg, p);
 	if (log == NULL)
 		return;
 	covet_progress_format(p, line, sizeof(line));
@@ -1097,7 +1234,40 @@ drv_batch_commit(void *ctx, bool *committed, CovetError *err)
 	if ((rc = covet_sqlite_exec(call, "COMMIT", err)) != COVET_OK)
 		return rc;
 	*committed = true;
+	pause_yield();
 	return covet_sqlite_exec(call, "BEGIN IMMEDIATE", err);
+}
+
+/*
+ * A pause wanted by the process (the covet command's Ctrl-C): between two
+ * batches of a commit-per-batch run, with no write lock held, wait until
+ * the flag is cleared (the command's second connection has written
+ * covet_pause, which the run reads next) or PAUSE_YIELD_MS pass.  Without
+ * this the run takes the write lock again at once after each COMMIT and
+ * the other connection's covet_pause waited seconds for a gap.  One flag
+ * per process, set by covet_sqlite_set_pause_flag; NULL (the loadable
+ * extension) changes nothing.
+ */
+#define PAUSE_YIELD_MS 500
+
+static volatile int *pause_flag = NULL;
+
+void
+covet_sqlite_set_pause_flag(volatile int *flag)
+{
+	pause_flag = flag;
+}
+
+static void
+pause_yield(void)
+{
+	int			waited = 0;
+
+	while (pause_flag != NULL && *pause_flag && waited < PAUSE_YIELD_MS)
+	{
+		usleep(2 * 1000);
+		waited += 2;
+	}
 }
 
 /*
@@ -1262,10 +1432,27 @@ covet_sqlite_batch_end(SqliteCall *call, bool ok, CovetError *err)
 	return rc;
 }
 
+/*
+ * The user the run is recorded under, looked up on first use: getpwuid
+ * reads /etc/passwd, which per call was a tenth of loading 1,000 files.
+ */
+static const char *
+call_who(SqliteCall *call)
+{
+	if (call->who[0] == '\0')
+	{
+		struct passwd *pw = getpwuid(geteuid());
+		const char *user = pw ? pw->pw_name : getenv("USER");
+
+		snprintf(call->who, sizeof(call->who), "%s", user ? user : "unknown");
+	}
+	return call->who;
+}
+
 static const char *
 drv_who(void *ctx)
 {
-	return ((SqliteCall *) ctx)->who;
+	return call_who((SqliteCall *) ctx);
 }
 
 static CovetStatus
@@ -1286,13 +1473,9 @@ drv_check_interrupts(void *ctx, CovetError *err)
 void
 covet_sqlite_call_init(SqliteCall *call, CovetConn *conn)
 {
-	struct passwd *pw = getpwuid(geteuid());
-	const char *user = pw ? pw->pw_name : getenv("USER");
-
 	memset(call, 0, sizeof(*call));
 	call->conn = conn;
 	call->db = conn->db;
-	snprintf(call->who, sizeof(call->who), "%s", user ? user : "unknown");
 	call->saved_temp_store = -1;
 	call->driver.mem.ctx = call;
 	call->driver.mem.alloc = call_alloc;
@@ -1334,6 +1517,7 @@ covet_sqlite_call_done(SqliteCall *call)
 	if (call->in_run)
 		drv_end_run(call, false, &ignore);
 	covet_sqlite_batch_end(call, false, &ignore);
+	stmt_cache_free(call);
 	while (call->blocks != NULL)
 	{
 		SqliteBlock *b = call->blocks;

@@ -13,6 +13,7 @@
  *	  main.c, db.c, cmd_migrate.c, cmd_ops.c	options, dispatch, connections,
  *											the runner and run commands
  *	  cmd_data.c							loaddata, dumpdata, seed
+ *	  cmd_schema.c							diff, makemigration, squash
  *	  progress.c, watch.c					progress bars and the watcher
  *
  * src/cli/cli.h
@@ -71,6 +72,16 @@ extern bool cli_db_is_pg(const CliDb *db);
 extern int	cli_db_exec(CliDb *db, const char *sql, int nparams,
 						const char *const *params, CliResult *res,
 						CliErr *err);
+/*
+ * Run sql n times, with row i of params (nparams each, row-major); vals[i]
+ * gets the first column of its first row (malloc'd, NULL for none).  On
+ * PostgreSQL the n calls go in one round trip (libpq's pipeline mode).
+ * Returns 0, or -1 with err filled and *failed the index of the call that
+ * failed (the calls after it did not run; vals before it are filled).
+ */
+extern int	cli_db_exec_each(CliDb *db, const char *sql, int nparams,
+							 const char *const *params, int n, char **vals,
+							 int *failed, CliErr *err);
 extern const char *cli_result_get(const CliResult *res, int row, int col);
 extern void cli_result_free(CliResult *res);
 extern void cli_err_free(CliErr *err);
@@ -105,6 +116,7 @@ typedef struct CliCmd
 extern const CliCmd cli_migrate_cmds[];	/* cmd_migrate.c */
 extern const CliCmd cli_ops_cmds[];		/* cmd_ops.c */
 extern const CliCmd cli_data_cmds[];	/* cmd_data.c */
+extern const CliCmd cli_schema_cmds[];	/* cmd_schema.c */
 
 /* ---- progress (progress.c, watch.c) -------------------------------------- */
 
@@ -219,6 +231,14 @@ extern const CliCmd *cli_find_cmd(const char *name);
 /* Open o's database (must_exist: see cli_db_open_existing) and apply
  * --lock-timeout (main.c). */
 extern CliDb *cli_connect(const CliOpts *o, bool must_exist, CliErr *err);
+
+/*
+ * Send the files of o->dir (when it exists) with covet_load_text, in a
+ * transaction of their own (own_txn) or the caller's; *report: the load
+ * report, malloc'd or NULL (cmd_migrate.c).  0, or -1 with err filled.
+ */
+extern int	cli_send_dir(CliDb *db, const CliOpts *o, bool own_txn, char **report,
+						 CliErr *err);
 
 /* Whether --lock-timeout was given (main.c). */
 extern bool cli_lock_timeout_given(void);

@@ -26,6 +26,7 @@
  *-------------------------------------------------------------------------
  */
 #include "cli.h"
+#include "mig_progress.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -275,6 +276,71 @@ exec_simple(CliDb *db, const char *sql, CliErr *err)
 	return cli_db_exec(db, sql, 0, NULL, NULL, err);
 }
 
+/* Prefix err's message with the file's name, unless it names it. */
+static void
+name_file(CliErr *err, const char *send)
+{
+	if (err->message && strstr(err->message, send) == NULL)
+	{
+		char	   *m = malloc(strlen(err->message) + strlen(send) + 3);
+
+		sprintf(m, "%s: %s", send, err->message);
+		free(err->message);
+		err->message = m;
+	}
+}
+
+/* Files per round trip (cli_db_exec_each). */
+#define SEND_CHUNK 64
+
+/*
+ * covet_load_text for every file, SEND_CHUNK files per round trip: on
+ * PostgreSQL a pipeline, so 1,000 files are 16 round trips, not 1,000.
+ * The first failure stops (the caller rolls back).
+ */
+static int
+send_chunks(CliDb *db, MigFile *files, int n, Buf *report, CliErr *err)
+{
+	const char *params[SEND_CHUNK * 2];
+	char	   *texts[SEND_CHUNK];
+	char	   *vals[SEND_CHUNK];
+	int			start,
+				k,
+				m,
+				failed,
+				rc = 0;
+
+	for (start = 0; start < n && rc == 0; start += SEND_CHUNK)
+	{
+		m = n - start < SEND_CHUNK ? n - start : SEND_CHUNK;
+		for (k = 0; k < m; k++)
+		{
+			if ((texts[k] = read_file(files[start + k].path, err)) == NULL)
+				break;
+			params[2 * k] = files[start + k].send;
+			params[2 * k + 1] = texts[k];
+		}
+		if (k < m)
+			rc = -1;
+		else
+		{
+			rc = cli_db_exec_each(db, "SELECT covet_load_text($1, $2)", 2, params, m,
+								  vals, &failed, err);
+			if (rc != 0 && failed >= 0 && failed < m)
+				name_file(err, files[start + failed].send);
+			for (k = 0; k < m; k++)
+			{
+				if (vals[k] != NULL)
+					buf_line(report, vals[k]);
+				free(vals[k]);
+			}
+		}
+		while (k-- > 0)
+			free(texts[k]);
+	}
+	return rc;
+}
+
 /*
  * Send every file of o->dir with covet_load_text, each report line into
  * report.  own_txn: in a transaction of its own (committed); else the
@@ -297,7 +363,10 @@ send_files(CliDb *db, const CliOpts *o, bool own_txn, bool tolerant, Buf *report
 		files_free(files, n);
 		return -1;
 	}
-	for (i = 0; i < n; i++)
+	if (!tolerant && send_chunks(db, files, n, report, err) != 0)
+		goto fail;
+	/* tolerant: one at a time, each in a savepoint */
+	for (i = 0; tolerant && i < n; i++)
 	{
 		CliResult	res = {0};
 		const char *p[2];
@@ -588,6 +657,7 @@ migrate_up(const CliOpts *o, const CliCmd *cmd, int argc, char **argv)
 	char	   *report = NULL;
 	const char *p[2];
 	const char *sql;
+	CliMigProgress *prog;
 
 	if (cli_parse_args(o, cmd, argc - 1, argv + 1, specs, pos, 0, &npos) != 0)
 		return CLI_EXIT_USAGE;
@@ -604,7 +674,10 @@ migrate_up(const CliOpts *o, const CliCmd *cmd, int argc, char **argv)
 		else
 			sql = cli_db_is_pg(db) ? "CALL covet_migrate_up_commit($1::text, $2::boolean)"
 				: "SELECT covet_migrate_up_commit($1, $2)";
+		/* a data migration's run shows a bar (mig_progress.c) */
+		prog = cli_mig_progress_start(o, db);
 		rc = run_runner(db, sql, 2, p, &report, &err);
+		cli_mig_progress_stop(prog);
 	}
 	cli_db_close(db);
 	rc = finish(o, "migrate up", rc, loaded.s ? loaded.s : "", report, &err,
@@ -1072,3 +1145,24 @@ const CliCmd cli_migrate_cmds[] = {
 	"Remove the definition of a pending migration nothing depends on (covet_forget).\n"},
 	{NULL}
 };
+
+/*
+ * For other modules (cmd_schema.c): send the files of o->dir, when it
+ * exists, in a transaction of their own (own_txn) or the caller's; *report
+ * gets the load report (malloc'd, or NULL).
+ */
+int
+cli_send_dir(CliDb *db, const CliOpts *o, bool own_txn, char **report, CliErr *err)
+{
+	Buf			loaded = {0};
+	int			rc = 0;
+
+	*report = NULL;
+	if (dir_exists(o))
+		rc = send_files(db, o, own_txn, false, &loaded, err);
+	if (rc == 0)
+		*report = loaded.s;
+	else
+		free(loaded.s);
+	return rc;
+}

@@ -38,6 +38,8 @@
 #include <unistd.h>
 
 #include <sqlite3.h>
+
+#include "covet_sqlite.h"
 #ifndef COVET_CLI_NO_LIBPQ
 #include <libpq-fe.h>
 #endif
@@ -467,12 +469,42 @@ cli_db_yield_writes(CliDb *db, volatile int *flag)
 	if (db->pg)
 		return;
 	db->yield_flag = flag;
+	covet_sqlite_set_pause_flag(flag);
 	sqlite3_progress_handler(db->lite, flag ? 4 : 0, flag ? yield_handler : NULL, db);
 }
 
 /* ---- running --------------------------------------------------------------- */
 
 #ifndef COVET_CLI_NO_LIBPQ
+/* err from a failed result r (NULL: the connection's message). */
+static void
+pg_result_error(CliDb *db, PGresult *r, CliErr *err)
+{
+	const char *state = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
+	const char *msg = r ? PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY) : NULL;
+	char	   *conn_msg = NULL;
+
+	cli_err_free(err);
+	if (msg == NULL)
+	{
+		conn_msg = strdup(PQerrorMessage(db->conn));
+		chomp(conn_msg);
+	}
+	snprintf(err->sqlstate, sizeof(err->sqlstate), "%s",
+			 state ? state : (PQstatus(db->conn) == CONNECTION_BAD ? "08006" : ""));
+	err->message = strdup(msg ? msg : (conn_msg && conn_msg[0] ? conn_msg : "query failed"));
+	err->detail = dup_or_null(r ? PQresultErrorField(r, PG_DIAG_MESSAGE_DETAIL) : NULL);
+	err->hint = dup_or_null(r ? PQresultErrorField(r, PG_DIAG_MESSAGE_HINT) : NULL);
+	if (state != NULL && strcmp(state, "42883") == 0 &&
+		strncmp(err->message, "function covet_", 15) == 0)
+	{
+		/* PostgreSQL's hint (explicit type casts) would mislead here */
+		free(err->hint);
+		err->hint = strdup("Is covet installed in this database? Run CREATE EXTENSION covet (as a superuser).");
+	}
+	free(conn_msg);
+}
+
 static int
 exec_pg(CliDb *db, const char *sql, int nparams, const char *const *params,
 		CliResult *res, CliErr *err)
@@ -484,29 +516,7 @@ exec_pg(CliDb *db, const char *sql, int nparams, const char *const *params,
 
 	if (st != PGRES_TUPLES_OK && st != PGRES_COMMAND_OK)
 	{
-		const char *state = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
-		const char *msg = r ? PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY) : NULL;
-		char	   *conn_msg = NULL;
-
-		cli_err_free(err);
-		if (msg == NULL)
-		{
-			conn_msg = strdup(PQerrorMessage(db->conn));
-			chomp(conn_msg);
-		}
-		snprintf(err->sqlstate, sizeof(err->sqlstate), "%s",
-				 state ? state : (PQstatus(db->conn) == CONNECTION_BAD ? "08006" : ""));
-		err->message = strdup(msg ? msg : (conn_msg && conn_msg[0] ? conn_msg : "query failed"));
-		err->detail = dup_or_null(r ? PQresultErrorField(r, PG_DIAG_MESSAGE_DETAIL) : NULL);
-		err->hint = dup_or_null(r ? PQresultErrorField(r, PG_DIAG_MESSAGE_HINT) : NULL);
-		if (state != NULL && strcmp(state, "42883") == 0 &&
-			strncmp(err->message, "function covet_", 15) == 0)
-		{
-			/* PostgreSQL's hint (explicit type casts) would mislead here */
-			free(err->hint);
-			err->hint = strdup("Is covet installed in this database? Run CREATE EXTENSION covet (as a superuser).");
-		}
-		free(conn_msg);
+		pg_result_error(db, r, err);
 		PQclear(r);
 		return -1;
 	}
@@ -675,6 +685,104 @@ exec_sqlite(CliDb *db, const char *sql, int nparams, const char *const *params,
 		return -1;
 	}
 	sqlite3_finalize(st);
+	return 0;
+}
+
+#ifndef COVET_CLI_NO_LIBPQ
+/*
+ * cli_db_exec_each on PostgreSQL: libpq's pipeline mode, every statement
+ * sent before the first result is read, so n calls cost one round trip
+ * instead of n.  Results are one short line each, so the server never
+ * blocks on a full socket while the client is still sending (callers keep
+ * n modest).  After a failure the rest of the pipeline is aborted by the
+ * server and drained here.
+ */
+static int
+exec_each_pg(CliDb *db, const char *sql, int nparams, const char *const *params,
+			 int n, char **vals, int *failed, CliErr *err)
+{
+	PGresult   *r;
+	int			i,
+				rc = 0;
+	bool		synced = false;
+
+	if (PQenterPipelineMode(db->conn) != 1)
+		return 1;				/* not possible here: the caller loops */
+	for (i = 0; i < n; i++)
+		if (PQsendQueryParams(db->conn, sql, nparams, NULL, params + (size_t) i * nparams,
+							  NULL, NULL, 0) != 1)
+			break;
+	if (i < n || PQpipelineSync(db->conn) != 1)
+	{
+		pg_result_error(db, NULL, err);
+		*failed = i < n ? i : n - 1;
+		rc = -1;
+		n = i;					/* read what was sent */
+	}
+	for (i = 0; i <= n && !synced;)
+	{
+		ExecStatusType st;
+
+		if ((r = PQgetResult(db->conn)) == NULL)
+		{
+			if (PQstatus(db->conn) == CONNECTION_BAD)
+				break;
+			i++;				/* the end of one statement's results */
+			continue;
+		}
+		st = PQresultStatus(r);
+		if (st == PGRES_PIPELINE_SYNC)
+			synced = true;
+		else if (st == PGRES_TUPLES_OK && i < n)
+			vals[i] = (PQntuples(r) > 0 && !PQgetisnull(r, 0, 0)) ?
+				strdup(PQgetvalue(r, 0, 0)) : NULL;
+		else if (st != PGRES_PIPELINE_ABORTED && st != PGRES_COMMAND_OK && rc == 0)
+		{
+			pg_result_error(db, r, err);
+			*failed = i;
+			rc = -1;
+		}
+		PQclear(r);
+	}
+	if (PQexitPipelineMode(db->conn) != 1 && rc == 0)
+	{
+		pg_result_error(db, NULL, err);
+		*failed = n - 1;
+		rc = -1;
+	}
+	return rc;
+}
+#endif
+
+int
+cli_db_exec_each(CliDb *db, const char *sql, int nparams, const char *const *params,
+				 int n, char **vals, int *failed, CliErr *err)
+{
+	int			i;
+
+	memset(vals, 0, sizeof(char *) * (size_t) n);
+	*failed = -1;
+#ifndef COVET_CLI_NO_LIBPQ
+	if (db->pg)
+	{
+		int			rc = exec_each_pg(db, sql, nparams, params, n, vals, failed, err);
+
+		if (rc != 1)
+			return rc;
+	}
+#endif
+	for (i = 0; i < n; i++)
+	{
+		CliResult	res = {0};
+
+		if (cli_db_exec(db, sql, nparams, params + (size_t) i * nparams, &res, err) != 0)
+		{
+			*failed = i;
+			return -1;
+		}
+		vals[i] = cli_result_get(&res, 0, 0) ? strdup(cli_result_get(&res, 0, 0)) : NULL;
+		cli_result_free(&res);
+	}
 	return 0;
 }
 

@@ -28,7 +28,8 @@
 #define COVET_VERSION "0.2.0"
 #endif
 
-static const CliCmd *const tables[] = {cli_migrate_cmds, cli_ops_cmds, cli_data_cmds, NULL};
+static const CliCmd *const tables[] = {cli_migrate_cmds, cli_ops_cmds, cli_data_cmds,
+	cli_schema_cmds, NULL};
 
 /* --lock-timeout, applied to each connection cli_connect opens */
 static const char *lock_timeout = NULL;

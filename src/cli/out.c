@@ -22,7 +22,7 @@
 static const char *const number_cols[] = {
 	"id", "duration_ms", "rows", "statement", "statements", "rows_done",
 	"rows_total", "batches", "batch_size", "rows_per_sec", "eta_seconds",
-	"percent", "run", "pid", NULL
+	"percent", "run", "pid", "ordinal", NULL
 };
 
 static const char *const bool_cols[] = {"drift", NULL};

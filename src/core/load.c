@@ -615,13 +615,25 @@ stored_find(CovetDriver *d, const CovetPiece *p, Stored *s, CovetError *err)
 	int			i;
 
 	s->row = -1;
-	rc = covet_sql_run(d,
-					   "SELECT name, up_sql, down_sql, depends_on, kind,"
-					   " CASE WHEN atomic THEN 1 ELSE 0 END,"
-					   " CASE WHEN repeatable THEN 1 ELSE 0 END, version, source, format"
-					   " FROM {migrations} WHERE format {=} {1}"
-					   " AND (name {=} {2} OR {1} {=} 'flyway') ORDER BY name",
-					   2, params, &s->res, err);
+	/*
+	 * By name, through the primary key; a Flyway down piece is matched by
+	 * version instead, so that format reads all of its definitions (an OR
+	 * of both would scan the table on every file of every format).
+	 */
+	if (p->format == COVET_FMT_FLYWAY)
+		rc = covet_sql_run(d,
+						   "SELECT name, up_sql, down_sql, depends_on, kind,"
+						   " CASE WHEN atomic THEN 1 ELSE 0 END,"
+						   " CASE WHEN repeatable THEN 1 ELSE 0 END, version, source, format"
+						   " FROM {migrations} WHERE format {=} {1} ORDER BY name",
+						   1, params, &s->res, err);
+	else
+		rc = covet_sql_run(d,
+						   "SELECT name, up_sql, down_sql, depends_on, kind,"
+						   " CASE WHEN atomic THEN 1 ELSE 0 END,"
+						   " CASE WHEN repeatable THEN 1 ELSE 0 END, version, source, format"
+						   " FROM {migrations} WHERE format {=} {1} AND name {=} {2}",
+						   2, params, &s->res, err);
 	for (i = 0; rc == COVET_OK && i < s->res.nrows && s->row < 0; i++)
 	{
 		const char *v = COVET_VALUE(&s->res, i, 7);

@@ -214,4 +214,14 @@ is "$RC" 0 "resume: exit 0"
 like "$OUT" "run $run \\(backfill on big\\): completed, 200000 rows" "... completes the run"
 is "$(q "SELECT count(*) FROM big WHERE n = 1")" 200000 "... every row changed once"
 
+# a data migration inside migrate up shows its run's progress (the runs
+# table over the second connection; CALL ..._commit commits per batch)
+mkdir -p "$TMP/dm"
+printf -- "-- covet:up\nCALL covet_backfill_commit('big', 'n = n + 1', 1000);\n" >"$TMP/dm/0001_bump.sql"
+"$COVET" --dir "$TMP/dm" migrate up >"$TMP/out" 2>"$TMP/err"
+is "$?" 0 "migrate up of a data migration: exit 0"
+like "$(grep -v NOTICE "$TMP/err" | tail -1)" '^[0-9-]{10}T[0-9:]{8}Z backfill: done, 200000/200000 rows \(100%\)' \
+	"... its run's progress ends with a timestamped line at 100% (not a terminal)"
+is "$(q "SELECT count(*) FROM big WHERE n = 2")" 200000 "... every row changed"
+
 done_testing

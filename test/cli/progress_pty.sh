@@ -16,6 +16,9 @@
 #   - the real thing: `covet backfill` of 200,000 rows in batches of 500
 #     on a SQLite file, under a pseudo-terminal (a bar redrawn several
 #     times, growing, ending at 100% with every row done) and not (lines);
+#   - a data migration inside `covet migrate up` (a backfill in its text)
+#     shows the same bar under a pty, growing, ending at 100% before the
+#     report, and lines when not on a terminal; a schema migration none;
 #   - valgrind: the watcher starts, stops and joins with no error and no
 #     leak, and helgrind sees no data race.
 set -u
@@ -216,6 +219,46 @@ if [ -x ./covet ] || make --no-print-directory -s covet >/dev/null 2>&1; then
 	fi
 	like "$(tail -1 "$TMP/bf.err")" '^[0-9-]{10}T[0-9:]{8}Z backfill: done, 200000/200000 rows \(100%\)' \
 		"covet backfill, no terminal: a timestamped last line at 100%"
+
+	# a data migration inside covet migrate up: its run shows a bar too
+	# (SQLite: from the driver's progress reports, the migration being one
+	# transaction)
+	mkdir -p "$TMP/dm"
+	sqlite3 "$BF" "CREATE TABLE t2 (id integer PRIMARY KEY, x int);
+		WITH RECURSIVE s(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM s WHERE i < 600000)
+		INSERT INTO t2 SELECT i, 0 FROM s;"
+	printf -- "-- covet:up\nSELECT covet_backfill('t2', 'x = id * 5', 100);\n" >"$TMP/dm/0001_bump.sql"
+	pty "$ROOT/covet --db sqlite:$BF --dir $TMP/dm migrate up"
+	is "$pty_rc" 0 "covet migrate up of a data migration under a pty: exit 0"
+	f=$(frames "$TMP/pty.out" | grep '%')
+	n=$(grep -c '%' <<<"$f")
+	if [ "$n" -ge 2 ]; then ok "migrate up under a pty: the backfill's bar is drawn $n times"; else
+		not_ok "migrate up under a pty: the backfill's bar is drawn at least twice" "$(od -c "$TMP/pty.out" | head -20)"
+	fi
+	pcts=$(grep -oE '[0-9]+%' <<<"$f" | tr -d '%')
+	if [ "$pcts" = "$(sort -n <<<"$pcts")" ] && [ "$(sort -un <<<"$pcts" | wc -l)" -ge 2 ]; then
+		ok "migrate up under a pty: the percent grows ($(tr '\n' ' ' <<<"$pcts"))"
+	else
+		not_ok "migrate up under a pty: the percent grows" "$pcts"
+	fi
+	like "$(tail -1 <<<"$f")" '^backfill \[#+\] 100%  600000/600000 rows' "migrate up under a pty: the bar ends at 100%"
+	like "$(frames "$TMP/pty.out" | tail -1)" '^applied 0001_bump \(1 statement, 600000 rows\)' "migrate up under a pty: then the report"
+	is "$(sqlite3 "$BF" 'SELECT count(*) FROM t2 WHERE x = id * 5')" 600000 "migrate up: every row done"
+	printf -- "-- covet:up\nSELECT covet_backfill('t', 'x = id * 7', 2000);\n" >"$TMP/dm/0002_bump.sql"
+	"$ROOT/covet" --db "sqlite:$BF" --dir "$TMP/dm" migrate up >"$TMP/dm.out" 2>"$TMP/dm.err"
+	is "$?" 0 "migrate up of a data migration, no terminal: exit 0"
+	like "$(tail -1 "$TMP/dm.err")" '^[0-9-]{10}T[0-9:]{8}Z backfill: done, 200000/200000 rows \(100%\)' \
+		"migrate up, no terminal: a timestamped last line at 100%"
+	"$ROOT/covet" -q --db "sqlite:$BF" --dir "$TMP/dm" migrate up >"$TMP/dm.out" 2>"$TMP/dm.err"
+	printf -- '-- covet:up\nCREATE TABLE plain (id int);\n' >"$TMP/dm/0003_plain.sql"
+	"$ROOT/covet" --db "sqlite:$BF" --dir "$TMP/dm" migrate up >"$TMP/dm.out" 2>"$TMP/dm.err"
+	is "$?:$(cat "$TMP/dm.err")" "0:" "migrate up of a schema migration: no progress drawn"
+	if command -v valgrind >/dev/null; then
+		printf -- "-- covet:up\nSELECT covet_backfill('t', 'x = id * 11', 5000);\n" >"$TMP/dm/0004_bump.sql"
+		valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect \
+			"$ROOT/covet" --db "sqlite:$BF" --dir "$TMP/dm" migrate up >"$TMP/dm.out" 2>"$TMP/dm.vg"
+		is "$?" 0 "valgrind: migrate up of a data migration with its progress is clean"
+	fi
 else
 	not_ok "./covet builds (make covet)"
 fi
