@@ -87,10 +87,14 @@ tuple_int8(int row, int col)
 	return isnull ? 0 : DatumGetInt64(v);
 }
 
-/* The pending parts of run_id, in key order (palloc'd); SPI connected. */
+/*
+ * The pending parts of run_id, in key order, allocated in the memory
+ * context current at the call (SPI leaves its own current); SPI connected.
+ */
 static int64 *
 pending_parts(int64 run_id, int *npending, int *nparts)
 {
+	MemoryContext cxt = CurrentMemoryContext;
 	int64	   *ids;
 	int			i;
 
@@ -99,7 +103,7 @@ pending_parts(int64 run_id, int *npending, int *nparts)
 			   run_id, SPI_OK_SELECT);
 	*nparts = (int) SPI_processed;
 	*npending = 0;
-	ids = palloc(sizeof(int64) * (SPI_processed + 1));
+	ids = MemoryContextAlloc(cxt, sizeof(int64) * (SPI_processed + 1));
 	for (i = 0; i < (int) SPI_processed; i++)
 	{
 		bool		isnull;
@@ -127,11 +131,11 @@ covet_pg_parallel_launch(int64 run_id)
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed");
 	{
+		/* in the caller's context: SPI's goes with SPI_finish */
 		MemoryContext old = MemoryContextSwitchTo(cxt);
 
 		ids = pending_parts(run_id, &npending, &nparts);
 		MemoryContextSwitchTo(old);
-		/* pending_parts allocated in SPI's context; copy out */
 	}
 	if (SPI_finish() != SPI_OK_FINISH)
 		elog(ERROR, "SPI_finish failed");
