@@ -466,6 +466,14 @@ typedef struct Run
 	int64_t		parent_id;		/* a part: its parent; else 0 */
 	int64_t		nparts;			/* a parent: how many parts it has */
 	char	  **lower;			/* a part: the key its range starts after */
+	/*
+	 * The arguments every operation takes last (opargs.c), from runs.args
+	 * on resume; see CovetOp.
+	 */
+	int			workers;
+	int			batch_time_ms;	/* 0: off */
+	int			retries;
+	bool		on_error_skip;
 	/* built once */
 	char	   *sql_boundary[2];	/* [0] first batch, [1] later ones */
 	char	   *sql_undo[2];
@@ -1992,9 +2000,31 @@ done:
 static const char *const run_load_sql =
 "SELECT op, table_name, kind, set_sql, where_sql, undo_table, upper_key, last_key,"
 " rows_done, rows_total, batches, batch_size, state, key_columns, undo_columns,"
-" reverse_set, who, parent_id, lower_key,"
+" reverse_set, who, args, parent_id, lower_key,"
 " (SELECT {pg}count(*) FROM {runs} c WHERE c.parent_id {=} CAST({1} AS bigint))"
 " FROM {runs} WHERE id {=} CAST({1} AS bigint)";
+
+/*
+ * workers, batch_time_ms, retries and on_error as the run was given them
+ * (runs.args; a run made before 0.2.0 gets the defaults), checked again.
+ */
+static CovetStatus
+run_args_load(CovetDriver *d, Run *r, const char *args_json, CovetError *err)
+{
+	CovetOpRunArgs ra;
+	char		function[64];
+	CovetStatus rc;
+
+	snprintf(function, sizeof(function), "covet_%s", r->op);
+	if ((rc = covet_op_runargs_read(function, args_json, &ra, err)) != COVET_OK ||
+		(rc = covet_op_check_workers(d->dialect->engine, function, true, ra.workers, err)) != COVET_OK)
+		return rc;
+	r->workers = ra.workers;
+	r->batch_time_ms = ra.batch_time_ms;
+	r->retries = ra.retries;
+	r->on_error_skip = ra.on_error_skip;
+	return COVET_OK;
+}
 
 /*
  * A run's undo table is always covet's "{undo_<id>}": covet drops it with
@@ -2091,12 +2121,14 @@ run_load(CovetDriver *d, int64_t run_id, const char *action, Run *r, char **stat
 	if (rc == COVET_OK && COVET_VALUE(&res, 0, 15) != NULL &&
 		(r->reverse_set = covet_strdup(&d->mem, COVET_VALUE(&res, 0, 15))) == NULL)
 		rc = covet_error_set(err, COVET_ERR_NOMEM, "out of memory");
-	r->parent_id = COVET_VALUE(&res, 0, 17) ? strtoll(COVET_VALUE(&res, 0, 17), NULL, 10) : 0;
-	r->nparts = COVET_VALUE(&res, 0, 19) ? strtoll(COVET_VALUE(&res, 0, 19), NULL, 10) : 0;
-	if (rc == COVET_OK && COVET_VALUE(&res, 0, 18) != NULL)
-		rc = key_decode(&d->mem, COVET_VALUE(&res, 0, 18), r->table.npk, &r->lower, err);
+	r->parent_id = COVET_VALUE(&res, 0, 18) ? strtoll(COVET_VALUE(&res, 0, 18), NULL, 10) : 0;
+	r->nparts = COVET_VALUE(&res, 0, 20) ? strtoll(COVET_VALUE(&res, 0, 20), NULL, 10) : 0;
+	if (rc == COVET_OK && COVET_VALUE(&res, 0, 19) != NULL)
+		rc = key_decode(&d->mem, COVET_VALUE(&res, 0, 19), r->table.npk, &r->lower, err);
 	if (rc == COVET_OK)
 		rc = check_undo_name(d, r, err);
+	if (rc == COVET_OK && strcmp(action, "resume") == 0)
+		rc = run_args_load(d, r, COVET_VALUE(&res, 0, 17), err);
 	if (rc != COVET_OK && rc != COVET_ERR_NOMEM)
 		covet_error_prefix(err, "run %lld: ", (long long) run_id);
 done:

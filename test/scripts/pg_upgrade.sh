@@ -17,6 +17,8 @@
 #   - after ALTER EXTENSION covet UPDATE, \dx shows 0.2.0, covet_status,
 #     migrate up/down and covet_undo of 0.1.0's run work, the history is
 #     intact, and pg_dump of the extension's config tables restores;
+#   - EXECUTE given on the batched operations survives the update
+#     (issue 16 creates them again), and pg_dump still dumps it;
 #   - an updated database and a fresh CREATE EXTENSION have identical
 #     catalogs: columns, defaults, constraints, indexes, routines with
 #     their signatures and properties, ACLs, comments, extension members
@@ -91,7 +93,10 @@ is "$(q "SELECT n FROM users ORDER BY id" | tr '\n' ' ')" "2 3 4 5 " "nothing ch
 DEPLOYER=covet_upgrade_deployer_$$
 q "DROP ROLE IF EXISTS $DEPLOYER; CREATE ROLE $DEPLOYER;
    GRANT EXECUTE ON FUNCTION covet_define(text, text, text, text, text), covet_status(),
-         covet_migrate_up(text, boolean) TO $DEPLOYER" >/dev/null
+         covet_migrate_up(text, boolean) TO $DEPLOYER;
+   GRANT EXECUTE ON PROCEDURE covet_backfill_commit(text, text, integer, text, boolean, boolean)
+         TO $DEPLOYER WITH GRANT OPTION;
+   GRANT EXECUTE ON FUNCTION covet_dedup_background(text, text, text, text, integer, boolean) TO PUBLIC" >/dev/null
 upd=$(psql -X -q -v ON_ERROR_STOP=1 -d "$DB" -c "ALTER EXTENSION covet UPDATE" 2>&1)
 is "$(q "SELECT extversion FROM pg_extension WHERE extname = 'covet'")" \
 	"0.2.0" "ALTER EXTENSION covet UPDATE goes to 0.2.0"
@@ -101,6 +106,33 @@ like "$upd" "HINT:  GRANT EXECUTE ON FUNCTION covet_status\\(\\) TO $DEPLOYER;" 
 is "$(q "SELECT has_function_privilege('$DEPLOYER', 'covet_define(text, text, text, text, text, boolean)', 'EXECUTE'),
             has_function_privilege('$DEPLOYER', 'covet_migrate_up(text, boolean)', 'EXECUTE')")" \
 	"f|t" "the recreated routine has no grant of its own; the others keep theirs"
+# issue 16 drops and creates every batched operation again with four more
+# arguments: EXECUTE an administrator gave on the old ones is given again,
+# and stays the administrator's (pg_init_privs), so pg_dump keeps it
+BACKFILL_COMMIT="covet_backfill_commit(text, text, integer, text, boolean, integer, integer, integer, text, boolean)"
+is "$(q "SELECT has_function_privilege('$DEPLOYER', '$BACKFILL_COMMIT', 'EXECUTE'),
+            has_function_privilege('$DEPLOYER', '$BACKFILL_COMMIT', 'EXECUTE WITH GRANT OPTION'),
+            has_function_privilege('public', 'covet_dedup_background(text, text, text, text, integer, boolean, integer, integer, integer, text)', 'EXECUTE'),
+            has_function_privilege('public', 'covet_dedup(text, text, text, text, integer, boolean, integer, integer, integer, text)', 'EXECUTE')")" \
+	"t|t|t|f" "the update gives EXECUTE on the new operations to whom it had it on the old ones (grant option, PUBLIC included)"
+err=$(psql -X -qAt -d "$DB" -c "SET ROLE $DEPLOYER" -c "CALL covet_backfill_commit('users', 'n = n', 10)" 2>&1)
+like "$err" "^ERROR:  invalid set for table \"users\": permission denied for table users" \
+	"the role can still call covet_backfill_commit (it gets as far as the table it may not update)"
+is "$(q "SELECT count(*) FROM pg_init_privs i, aclexplode(i.initprivs) a
+          WHERE i.objoid IN ('$BACKFILL_COMMIT'::regprocedure,
+                             'covet_dedup_background(text, text, text, text, integer, boolean, integer, integer, integer, text)'::regprocedure)
+            AND a.grantee <> (SELECT proowner FROM pg_proc WHERE oid = '$BACKFILL_COMMIT'::regprocedure)")" \
+	"0" "the grants given again are not the extension's own (pg_init_privs)"
+pg_dump -s -d "$DB" >"$TMP/grants.sql" 2>&1
+grep -E "^GRANT ALL ON (PROCEDURE|FUNCTION) public\.covet_(backfill_commit|dedup_background)\(" "$TMP/grants.sql" >"$TMP/grants.txt"
+like "$(cat "$TMP/grants.txt")" \
+	"^GRANT ALL ON PROCEDURE public\.covet_backfill_commit\(IN table_name text, .*, IN on_error text, IN require_commit boolean\) TO $DEPLOYER WITH GRANT OPTION;" \
+	"so pg_dump dumps them"
+like "$(cat "$TMP/grants.txt")" \
+	"^GRANT ALL ON FUNCTION public\.covet_dedup_background\(.*, on_error text\) TO PUBLIC;" \
+	"the one to PUBLIC too"
+q "REVOKE EXECUTE ON PROCEDURE $BACKFILL_COMMIT FROM $DEPLOYER CASCADE;
+   REVOKE EXECUTE ON FUNCTION covet_dedup_background(text, text, text, text, integer, boolean, integer, integer, integer, text) FROM PUBLIC" >/dev/null
 q "REVOKE EXECUTE ON FUNCTION covet_migrate_up(text, boolean) FROM $DEPLOYER; DROP ROLE $DEPLOYER" >/dev/null
 like "$(psql -X -d "$DB" -c '\dx covet' 2>&1)" "covet +\| 0\.2\.0 " "\\dx shows 0.2.0"
 is "$(q "SELECT name, state FROM covet_status()" | tr '\n' ' ')" \
