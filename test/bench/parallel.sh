@@ -21,7 +21,8 @@
 # LWLock:WALInsert, buffer contention as LWLock:BufferContent or
 # BufferMapping, WAL flushes as IO:WALSync / WALWrite; "CPU" = no wait).
 #
-# Settings (environment): PAR_ROWS, PAR_REPEAT.
+# Settings (environment): PAR_ROWS, PAR_REPEAT, PAR_WORKLOADS (default
+# "email split remap").
 
 # par_sql WORKLOAD APPROACH: floor, or wN for covet with N workers
 par_sql() {
@@ -92,7 +93,7 @@ par_once() {
 
 pg_parallel() {
 	local rows w a rep
-	local workloads="email split remap" approaches="floor w1 w2 w4"
+	local workloads=${PAR_WORKLOADS:-email split remap} approaches="floor w1 w2 w4"
 	local repeat=${PAR_REPEAT:-$B_REPEAT}
 
 	psql -X -q -d postgres -c "DROP DATABASE IF EXISTS $PGB_DB" -c "CREATE DATABASE $PGB_DB" >/dev/null 2>&1

@@ -55,6 +55,7 @@
 #            with ratios (installs sqitch and python3-alembic when missing)
 #
 # Settings: ROWS, MEM_ROWS (0 skips the memory runs at scale), FIX_ROWS,
+# PAR_ROWS, PAR_REPEAT, PAR_WORKLOADS (the parallel section),
 # MIG_STATEMENTS (0 skips the migrate section),
 # BENCH_REPEAT (rounds per approach, best reported; default 2),
 # BENCH_ONLY=runner, BENCH_ONLY=lockretry, BENCH_ONLY=batch, BENCH_ONLY=fixtures, BENCH_ONLY=fxmemory, BENCH_ONLY=commit, BENCH_ONLY=django, BENCH_ONLY=migrate, BENCH_ONLY=cli, BENCH_ONLY=diff or BENCH_ONLY=parallel to run one kind
