@@ -15,6 +15,11 @@
  * the same ctx (the thread is gone, so nothing else uses it) and draws the
  * end.  The CliWatch is freed; the CliProgress and ctx stay the caller's.
  *
+ * The parts of a parallel run (watch_parts.h): once cli_watch_parts has
+ * given the watcher the ctx's connection, each reading also counts the
+ * run's parts, and a line per part goes under the total every
+ * PARTS_EVERY_S seconds (when out is no terminal) and at the end.
+ *
  * src/cli/watch.c
  *
  *-------------------------------------------------------------------------
@@ -25,7 +30,12 @@
 #include <string.h>
 #include <time.h>
 
+#include <unistd.h>
+
 #include "cli.h"
+#include "watch_parts.h"
+
+#define PARTS_EVERY_S 5
 
 struct CliWatch
 {
@@ -39,7 +49,48 @@ struct CliWatch
 	bool		stop;			/* under mu */
 	bool		have;			/* last holds a snapshot */
 	CliRunSnap	last;			/* written by the thread only while it runs */
+	/* parts of a parallel run (cli_watch_parts); parts_db under mu */
+	CliDb	   *parts_db;
+	FILE	   *parts_out;
+	time_t		parts_printed;
 };
+
+/* The run's parts into snap->parts; a line per part now and then. */
+static void
+watch_parts(CliWatch *w, CliRunSnap *snap, bool final)
+{
+	CliRunSnap	parts[CLI_MAX_PARTS];
+	CliDb	   *db;
+	int			n;
+
+	pthread_mutex_lock(&w->mu);
+	db = w->parts_db;
+	pthread_mutex_unlock(&w->mu);
+	if (!db || snap->id <= 0)
+		return;
+	n = cli_parts_read(db, snap->id, parts, CLI_MAX_PARTS);
+	if (n <= 0)
+		return;
+	snap->parts = n;
+	if (final || (w->parts_out && !isatty(fileno(w->parts_out)) &&
+				  time(NULL) - w->parts_printed >= PARTS_EVERY_S))
+	{
+		cli_parts_print(w->parts_out, parts, n);
+		w->parts_printed = time(NULL);
+	}
+}
+
+void
+cli_watch_parts(CliWatch *w, CliDb *db, FILE *out)
+{
+	if (!w)
+		return;
+	pthread_mutex_lock(&w->mu);
+	w->parts_db = db;
+	w->parts_out = out;
+	w->parts_printed = time(NULL);
+	pthread_mutex_unlock(&w->mu);
+}
 
 static void
 deadline_after(struct timespec *ts, int ms)
@@ -72,6 +123,7 @@ watch_main(void *arg)
 		snap.parts = 1;
 		if (w->fn(w->ctx, &snap) == 1)
 		{
+			watch_parts(w, &snap, false);
 			w->last = snap;
 			w->have = true;
 			cli_progress_draw(w->p, &snap);
@@ -144,6 +196,8 @@ cli_watch_stop(CliWatch *w, bool ok)
 	else if (!w->have)
 		w->last = snap;
 	cli_progress_end(w->p, &w->last, ok);
+	/* a line per part under the total */
+	watch_parts(w, &w->last, true);
 
 	pthread_cond_destroy(&w->cv);
 	pthread_mutex_destroy(&w->mu);
