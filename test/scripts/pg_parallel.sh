@@ -104,6 +104,23 @@ EOF
 is "$out" "completed" "a parallel run launched and waited for in the same session"
 is "$(q "SELECT count(*) FILTER (WHERE n = id + 1) FROM t")" "200000" "every row incremented exactly once"
 
+# --- undo by the reverse expression (no undo table); a failing part -----------------
+
+q "UPDATE t SET n = id" >/dev/null
+run=$(q "SELECT covet_transform_field_background('t', 'n', 'n * 3', 'n / 3', 1000, false, workers => 3)")
+is "$(q "SELECT covet_wait($run)")" "completed" "a parallel transform without undo data: completed"
+is "$(q "SELECT count(*) FILTER (WHERE n = id * 3), (SELECT count(*) FROM covet.runs WHERE parent_id = $run AND undo_table IS NULL) FROM t")" \
+	"200000|3" "every row transformed; no undo table"
+is "$(q "SELECT covet_undo($run)")" "$run" "covet_undo($run) applies the reverse expression to each part's range"
+is "$(q "SELECT count(*) FILTER (WHERE n = id) FROM t")" "200000" "every row is back"
+run=$(bg t 'n = n + 1 / (id - 150000)' 1000 2)
+is "$(q "SELECT covet_wait($run)")" "failed" "a part whose batch fails: the parent ends failed"
+is "$(q "SELECT string_agg(state, ',' ORDER BY id) FROM covet.runs WHERE parent_id = $run")" "completed,failed" \
+	"the other part completed"
+like "$(q "SELECT error FROM covet.runs WHERE id = $run")" "division by zero" "the parent's error is the failed part's"
+is "$(q "SELECT covet_cancel($run)") $(q "SELECT covet_undo($run)")" "$run $run" "cancelled and undone"
+is "$(q "SELECT count(*) FILTER (WHERE n = id) FROM t")" "200000" "every row is back"
+
 # --- a text key and a composite key ------------------------------------------------
 
 q "CREATE TABLE tx (k text PRIMARY KEY, o int NOT NULL, n int NOT NULL);
