@@ -18,7 +18,8 @@
  * (whose privileges it runs with, as SET ROLE would), the launching
  * transaction's id, the launcher's covet.batch_sleep,
  * covet.max_replication_lag and covet.background_start_timeout, and its
- * search_path (at most WORKER_SEARCH_PATH_MAX bytes).  No slot free is an
+ * search_path (at most WORKER_SEARCH_PATH_MAX bytes).  It commits with
+ * synchronous_commit off (see covet_worker_main).  No slot free is an
  * error, so the pending run goes with the caller's rolled back transaction.
  *
  * The worker.  It waits (polling every 100 ms, up to
@@ -773,6 +774,15 @@ covet_worker_main(Datum main_arg)
 	snprintf(name, sizeof(name), "covet run %lld", (long long) worker_run_id);
 	worker_set("application_name", name);
 	worker_set("search_path", args.search_path);
+
+	/*
+	 * A batch's commit need not wait for its WAL to reach disk: its
+	 * checkpoint is in the same transaction, so a crash that loses the
+	 * last commits loses their batches and their checkpoints together, and
+	 * the resumed run does them again, once.  The run's progress only goes
+	 * back a little (at most about three wal_writer_delay).
+	 */
+	worker_set("synchronous_commit", "off");
 	worker_set_int("covet.batch_sleep", args.batch_sleep);
 	worker_set_int("covet.max_replication_lag", args.max_replication_lag);
 	worker_set_int("covet.background_start_timeout", args.start_timeout);

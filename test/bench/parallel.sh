@@ -61,7 +61,8 @@ par_once() {
 	while kill -0 "$psql_pid" 2>/dev/null && [ ! -e "$dir/done" ]; do
 		# the same sampling for every approach, so it costs each the same
 		pgb -c "SELECT pid, coalesce(wait_event_type || ':' || wait_event, 'CPU') FROM pg_catalog.pg_stat_activity
-				WHERE backend_type = 'covet worker' AND state = 'active'" >>"$dir/waits" 2>/dev/null
+				WHERE backend_type = 'covet worker' AND state = 'active'
+				AND datname = current_database()" >>"$dir/waits" 2>/dev/null
 		for pid in $(cut -d'|' -f1 "$dir/waits" 2>/dev/null | sort -u); do
 			[ -r "/proc/$pid/stat" ] || continue
 			t=$(awk '{ print $14 + $15 }' "/proc/$pid/stat" 2>/dev/null)
