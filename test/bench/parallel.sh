@@ -13,9 +13,9 @@
 # at most 0.77, i.e. at least 1.3x faster) and the table size after it
 # against the floor's (target: no larger).
 #
-# Where the time goes, for each background run: the CPU seconds of each
-# covet worker (utime + stime from /proc/<pid>/stat, last value seen) and
-# its share of the wall time, and the wait events of the workers sampled
+# Where the time goes: the CPU seconds of each covet worker, or of the
+# floor's backend (utime + stime from /proc/<pid>/stat, last value seen),
+# and their share of the wall time, and the wait events of the workers sampled
 # from pg_stat_activity every 200 ms (the same sampling runs during the
 # floor, so that it costs every approach alike) (WAL insert locks show as
 # LWLock:WALInsert, buffer contention as LWLock:BufferContent or
@@ -48,6 +48,9 @@ par_once() {
 	R_SECS="" R_SIZE="" R_CHECK="" R_CPU="" R_WAITS=""
 	dir=$(mktemp -d)
 	{
+		echo "SELECT pg_backend_pid() AS bench_pid \\gset"
+		echo "\\setenv BENCH_PID :bench_pid"
+		echo "\\! echo \$BENCH_PID > $dir/pid"
 		echo "\\timing on"
 		par_sql "$w" "$a"
 		echo "\\timing off"
@@ -63,7 +66,8 @@ par_once() {
 		pgb -c "SELECT pid, coalesce(wait_event_type || ':' || wait_event, 'CPU') FROM pg_catalog.pg_stat_activity
 				WHERE backend_type = 'covet worker' AND state = 'active'
 				AND datname = current_database()" >>"$dir/waits" 2>/dev/null
-		for pid in $(cut -d'|' -f1 "$dir/waits" 2>/dev/null | sort -u); do
+		# the floor's CPU is its backend's; covet's, its workers'
+		for pid in $([ "$a" = floor ] && cat "$dir/pid" 2>/dev/null) $(cut -d'|' -f1 "$dir/waits" 2>/dev/null | sort -u); do
 			[ -r "/proc/$pid/stat" ] || continue
 			t=$(awk '{ print $14 + $15 }' "/proc/$pid/stat" 2>/dev/null)
 			[ -n "$t" ] && TICKS[$pid]=$t
@@ -107,7 +111,7 @@ pg_parallel() {
 		"  covet_<op>_background(..., batch_size => $BATCH_SIZE, undo => false, workers => N) + covet_wait;" \
 		"  every run from a fresh copy; approaches interleaved, minimum of $repeat rounds; x floor = time / floor's" \
 		"  (target for 2 workers: <= 0.77x, i.e. 1.3x faster); size = total relation size after, against the floor's;" \
-		"  CPU = seconds of each worker (and share of the wall time); waits = the workers' wait events sampled" \
+		"  CPU = seconds of each worker, or of the floor's backend (and share of the wall time); waits = the workers' wait events sampled" \
 		"  every 200 ms (CPU: none)"
 	for rows in ${PAR_ROWS:-1000000 10000000}; do
 		declare -A SECS=() CHECK=() SIZE=() CPU=() WAITS=()
