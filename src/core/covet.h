@@ -1018,7 +1018,7 @@ extern CovetStatus covet_op_runargs_read(const char *function, const char *args_
 										 CovetOpRunArgs *ra, CovetError *err);
 /*
  * Can this form of the operation (function: covet_<op>, covet_<op>_commit
- * or covet_<op>_background) carry out a run with ra->workers workers?
+ * or covet_<op>_background) carry out a run with this many workers?
  * PostgreSQL: more than one only in the background form; SQLite: one.
  */
 extern CovetStatus covet_op_check_workers(CovetEngine engine, const char *function,

@@ -285,7 +285,7 @@ cv --json copy-field users --source email --dest email --transform lower --batch
 is "$(js 'd["run"], d["op"], d["state"], d["rows_done"]')" "2 copy_field completed 3000" \
 	"copy-field --json: the run's row"
 cv transform-field --help
-like "$OUT" 'Usage: covet transform-field TABLE --field VALUE --expr VALUE \[--reverse-expr VALUE\] \[--batch N\] \[--no-undo\] \[--background\]' \
+like "$OUT" 'Usage: covet transform-field TABLE --field VALUE --expr VALUE \[--reverse-expr VALUE\] \[--batch N\] \[--no-undo\] \[--workers N\] \[--batch-time-ms N\] \[--retries N\] \[--on-error VALUE\] \[--background\]' \
 	"an operation's --help is made from covet_op_defs"
 cv backfill users
 is "$RC" 2 "backfill without --set: exit 2"
@@ -301,6 +301,15 @@ is "$RC" 1 "backfill with a second statement in --set: exit 1"
 cv backfill users --set 'n = 1' --background
 is "$RC" 1 "--background on SQLite: exit 1"
 like "$ERR" 'not available on SQLite' "... says so"
+# the arguments every operation takes (issue 16), flags from covet_op_defs
+cv backfill --help
+like "$OUT" '\[--workers N\] \[--batch-time-ms N\] \[--retries N\] \[--on-error VALUE\]' \
+	"backfill --help shows --workers, --batch-time-ms, --retries, --on-error"
+cv backfill users --set 'n = 1' --workers 2
+is "$RC" 1 "backfill --workers 2 on SQLite: exit 1"
+like "$ERR" 'workers > 1 is not supported on SQLite' "... says so"
+cv backfill users --set 'n = 1' --on-error x
+like "$ERR" "on_error of covet_backfill must be 'stop' or 'skip', not 'x'" "--on-error x: covet's message"
 cv runs
 like "$OUT" ' 2 \| copy_field \| users +\| completed' "runs lists the runs"
 cv --json runs

@@ -35,17 +35,17 @@ SELECT ok((SELECT count(*) = 2 FROM pg_extension e, unnest(e.extconfig) c
 		  'pg_dump keeps covet.runs and its sequence');
 
 -- Every operation: a function returning the run id and a _commit procedure.
-SELECT is(pg_get_function_arguments('covet_backfill(text,text,integer,text,boolean)'::regprocedure),
-		  'table_name text, set text, batch_size integer DEFAULT 10000, "where" text DEFAULT NULL::text, undo boolean DEFAULT true',
+SELECT is(pg_get_function_arguments('covet_backfill(text,text,integer,text,boolean,integer,integer,integer,text)'::regprocedure),
+		  'table_name text, set text, batch_size integer DEFAULT 10000, "where" text DEFAULT NULL::text, undo boolean DEFAULT true, workers integer DEFAULT 1, batch_time_ms integer DEFAULT NULL::integer, retries integer DEFAULT 0, on_error text DEFAULT ''stop''::text',
 		  'covet_backfill arguments and defaults');
-SELECT is(pg_get_function_arguments('covet_backfill_commit(text,text,integer,text,boolean,boolean)'::regprocedure),
-		  'IN table_name text, IN set text, IN batch_size integer DEFAULT 10000, IN "where" text DEFAULT NULL::text, IN undo boolean DEFAULT true, IN require_commit boolean DEFAULT false',
+SELECT is(pg_get_function_arguments('covet_backfill_commit(text,text,integer,text,boolean,integer,integer,integer,text,boolean)'::regprocedure),
+		  'IN table_name text, IN set text, IN batch_size integer DEFAULT 10000, IN "where" text DEFAULT NULL::text, IN undo boolean DEFAULT true, IN workers integer DEFAULT 1, IN batch_time_ms integer DEFAULT NULL::integer, IN retries integer DEFAULT 0, IN on_error text DEFAULT ''stop''::text, IN require_commit boolean DEFAULT false',
 		  'covet_backfill_commit arguments and defaults');
-SELECT is(pg_get_function_arguments('covet_convert_type(text,text,text,text,boolean,text,integer,boolean)'::regprocedure),
-		  'table_name text, field text, target_type text, default_value text DEFAULT NULL::text, skip_errors boolean DEFAULT false, dest text DEFAULT NULL::text, batch_size integer DEFAULT 10000, undo boolean DEFAULT true',
+SELECT is(pg_get_function_arguments('covet_convert_type(text,text,text,text,boolean,text,integer,boolean,integer,integer,integer,text)'::regprocedure),
+		  'table_name text, field text, target_type text, default_value text DEFAULT NULL::text, skip_errors boolean DEFAULT false, dest text DEFAULT NULL::text, batch_size integer DEFAULT 10000, undo boolean DEFAULT true, workers integer DEFAULT 1, batch_time_ms integer DEFAULT NULL::integer, retries integer DEFAULT 0, on_error text DEFAULT ''stop''::text',
 		  'covet_convert_type arguments and defaults');
-SELECT is(pg_get_function_arguments('covet_dedup(text,text,text,text,integer,boolean)'::regprocedure),
-		  'table_name text, unique_fields text, keep text DEFAULT ''first''::text, order_by text DEFAULT NULL::text, batch_size integer DEFAULT 10000, undo boolean DEFAULT true',
+SELECT is(pg_get_function_arguments('covet_dedup(text,text,text,text,integer,boolean,integer,integer,integer,text)'::regprocedure),
+		  'table_name text, unique_fields text, keep text DEFAULT ''first''::text, order_by text DEFAULT NULL::text, batch_size integer DEFAULT 10000, undo boolean DEFAULT true, workers integer DEFAULT 1, batch_time_ms integer DEFAULT NULL::integer, retries integer DEFAULT 0, on_error text DEFAULT ''stop''::text',
 		  'covet_dedup arguments and defaults');
 SELECT is((SELECT array_agg(p.proname::text ORDER BY p.proname)
 			 FROM pg_proc p WHERE p.proname ~ '^covet_' AND p.prokind = 'f'
@@ -65,13 +65,13 @@ SELECT function_returns(:'ext_schema', 'covet_resume', ARRAY['bigint'], 'bigint'
 SELECT function_returns(:'ext_schema', 'covet_undo', ARRAY['bigint'], 'bigint');
 SELECT function_returns(:'ext_schema', 'covet_split_part', ARRAY['text', 'text', 'integer', 'boolean'], 'text');
 SELECT function_returns(:'ext_schema', 'covet_try_cast', ARRAY['text', 'text'], 'text');
-SELECT volatility_is(:'ext_schema', 'covet_backfill', ARRAY['text', 'text', 'integer', 'text', 'boolean'], 'volatile');
+SELECT volatility_is(:'ext_schema', 'covet_backfill', ARRAY['text', 'text', 'integer', 'text', 'boolean', 'integer', 'integer', 'integer', 'text'], 'volatile');
 SELECT volatility_is(:'ext_schema', 'covet_resume', ARRAY['bigint'], 'volatile');
 SELECT volatility_is(:'ext_schema', 'covet_undo', ARRAY['bigint'], 'volatile');
 SELECT volatility_is(:'ext_schema', 'covet_split_part', ARRAY['text', 'text', 'integer', 'boolean'], 'immutable');
 SELECT volatility_is(:'ext_schema', 'covet_try_cast', ARRAY['text', 'text'], 'stable');
 SELECT is_strict(:'ext_schema', 'covet_split_part', ARRAY['text', 'text', 'integer', 'boolean']);
-SELECT isnt_strict(:'ext_schema', 'covet_backfill', ARRAY['text', 'text', 'integer', 'text', 'boolean']);
+SELECT isnt_strict(:'ext_schema', 'covet_backfill', ARRAY['text', 'text', 'integer', 'text', 'boolean', 'integer', 'integer', 'integer', 'text']);
 SELECT is((SELECT proparallel::text FROM pg_proc WHERE oid = 'covet_split_part(text,text,integer,boolean)'::regprocedure),
 		  's', 'covet_split_part is PARALLEL SAFE');
 SELECT is((SELECT count(*) FROM pg_proc WHERE proname ~ '^covet_.*_commit$' AND prokind = 'p'

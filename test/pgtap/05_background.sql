@@ -27,8 +27,8 @@ SELECT is((SELECT count(*) FROM pg_proc f JOIN pg_proc b ON b.proname = f.pronam
 			  AND pg_get_function_arguments(b.oid) = pg_get_function_arguments(f.oid)
 			  AND b.prorettype = 'bigint'::regtype AND b.prosrc = 'covet_named_op'),
 		  9::bigint, 'each of the 9 operations has a _background function with the same arguments and defaults');
-SELECT is(pg_get_function_arguments('covet_backfill_background(text,text,integer,text,boolean)'::regprocedure),
-		  'table_name text, set text, batch_size integer DEFAULT 10000, "where" text DEFAULT NULL::text, undo boolean DEFAULT true',
+SELECT is(pg_get_function_arguments('covet_backfill_background(text,text,integer,text,boolean,integer,integer,integer,text)'::regprocedure),
+		  'table_name text, set text, batch_size integer DEFAULT 10000, "where" text DEFAULT NULL::text, undo boolean DEFAULT true, workers integer DEFAULT 1, batch_time_ms integer DEFAULT NULL::integer, retries integer DEFAULT 0, on_error text DEFAULT ''stop''::text',
 		  'covet_backfill_background arguments and defaults');
 SELECT function_returns(:'ext_schema', 'covet_resume_background', ARRAY['bigint'], 'bigint');
 SELECT function_returns(:'ext_schema', 'covet_pause', ARRAY['bigint'], 'bigint');
@@ -36,7 +36,7 @@ SELECT function_returns(:'ext_schema', 'covet_cancel', ARRAY['bigint'], 'bigint'
 SELECT function_returns(:'ext_schema', 'covet_wait', ARRAY['bigint', 'integer'], 'text');
 SELECT is(pg_get_function_arguments('covet_wait(bigint,integer)'::regprocedure),
 		  'run_id bigint, timeout_ms integer DEFAULT NULL::integer', 'covet_wait arguments and defaults');
-SELECT volatility_is(:'ext_schema', 'covet_backfill_background', ARRAY['text', 'text', 'integer', 'text', 'boolean'], 'volatile');
+SELECT volatility_is(:'ext_schema', 'covet_backfill_background', ARRAY['text', 'text', 'integer', 'text', 'boolean', 'integer', 'integer', 'integer', 'text'], 'volatile');
 SELECT volatility_is(:'ext_schema', 'covet_resume_background', ARRAY['bigint'], 'volatile');
 SELECT volatility_is(:'ext_schema', 'covet_pause', ARRAY['bigint'], 'volatile');
 SELECT volatility_is(:'ext_schema', 'covet_cancel', ARRAY['bigint'], 'volatile');
@@ -61,7 +61,7 @@ SELECT is_empty($$
 	 WHERE (p.proname ~ '^covet_.*_background$' OR p.proname IN ('covet_pause', 'covet_cancel', 'covet_wait'))
 	   AND obj_description(p.oid, 'pg_proc') IS NULL
 $$, 'every new function has a comment');
-SELECT alike(obj_description('covet_backfill_background(text,text,integer,text,boolean)'::regprocedure, 'pg_proc'),
+SELECT alike(obj_description('covet_backfill_background(text,text,integer,text,boolean,integer,integer,integer,text)'::regprocedure, 'pg_proc'),
 			'%background worker%', 'covet_backfill_background''s comment says it runs in a background worker');
 
 -- The settings.

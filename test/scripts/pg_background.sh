@@ -182,7 +182,7 @@ like "$out" "ERROR:  run [0-9]+ was started in this transaction and cannot run b
 
 q "CREATE ROLE covet_bg_app LOGIN PASSWORD 'covet_bg'; CREATE ROLE covet_bg_group NOLOGIN;
    GRANT USAGE ON SCHEMA covet TO covet_bg_app, covet_bg_group;
-   GRANT EXECUTE ON FUNCTION covet_backfill_background(text, text, integer, text, boolean),
+   GRANT EXECUTE ON FUNCTION covet_backfill_background(text, text, integer, text, boolean, integer, integer, integer, text),
 	   covet_wait(bigint, integer) TO covet_bg_app, covet_bg_group;
    CREATE TABLE u (id int PRIMARY KEY, who text);
    INSERT INTO u SELECT g, NULL FROM generate_series(1, 5000) g;

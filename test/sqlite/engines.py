@@ -17,7 +17,9 @@ Then:
      run applies nothing, undo false keeps no undo table, ...), anything
      else fails with boolin's message and a DETAIL naming the argument and
      the function.  A boolean argument or a function that has no check
-     below fails the test, so a new one cannot be missed.
+     below fails the test, so a new one cannot be missed;
+  3. every batched operation is registered for every arity up to its full
+     signature, which ends with workers, batch_time_ms, retries, on_error.
 Prints TAP.
 """
 import atexit
@@ -290,6 +292,19 @@ for fn in sorted(REAL):
                 wrong.append((v, got))
         ok(not wrong, "%s of %s takes every spelling boolin takes, with its meaning" % (arg, fn), wrong)
 ok(checked >= 15, "checked %d boolean arguments" % checked)
+
+# 3. the batched operations: SQLite registers every arity up to the full
+# signature PostgreSQL's scripts declare (issue 16 added four arguments)
+OPS = ["covet_backfill", "covet_copy_field", "covet_transform_field", "covet_populate_field",
+       "covet_split_field", "covet_merge_fields", "covet_convert_type", "covet_rename_values",
+       "covet_dedup"]
+for fn in OPS:
+    full = max(PG[fn], key=len)
+    counts = REG.get(fn, set())
+    ok(counts and max(counts) == len(full) and counts == set(range(min(counts), len(full) + 1))
+       and [a for a, _ in full[-4:]] == ["workers", "batch_time_ms", "retries", "on_error"],
+       "%s: SQLite registers %s arguments, PostgreSQL's full signature ends with workers,"
+       " batch_time_ms, retries, on_error (%d)" % (fn, sorted(counts), len(full)), full)
 
 # NULL stays an error where the argument is required
 err = error_of(fresh(), "SELECT covet_migrate_up(NULL, NULL)")
