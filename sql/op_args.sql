@@ -128,3 +128,15 @@ DROP VIEW oa_state;
 DROP TABLE oa;
 DROP FUNCTION oa_boom();
 DROP FUNCTION oa_try(text);
+-- the undo tables are covet's: dropped before the extension (a parallel
+-- run's parts share their parent's)
+DO $$
+DECLARE
+	r record;
+BEGIN
+	FOR r IN SELECT DISTINCT undo_table FROM covet.runs WHERE undo_table IS NOT NULL LOOP
+		EXECUTE 'DROP TABLE ' || r.undo_table;
+	END LOOP;
+END
+$$;
+DROP EXTENSION covet;

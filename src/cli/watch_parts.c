@@ -20,8 +20,9 @@
 #include "watch_parts.h"
 
 int
-cli_parts_read(CliDb *db, long long parent, CliRunSnap *parts, int max)
+cli_parts_read(void *ctx, long long parent, CliRunSnap *parts, int max)
 {
+	CliDb	   *db = ctx;
 	CliResult	res = {0};
 	CliErr		err = {0};
 	char		sql[256];
@@ -58,58 +59,4 @@ cli_parts_read(CliDb *db, long long parent, CliRunSnap *parts, int max)
 	}
 	cli_result_free(&res);
 	return n;
-}
-
-/* 1234567 -> "1,234,567" */
-static void
-thousands(char *out, size_t len, long long v)
-{
-	char		digits[32];
-	size_t		n,
-				i,
-				o = 0;
-
-	snprintf(digits, sizeof(digits), "%lld", v < 0 ? -v : v);
-	n = strlen(digits);
-	if (v < 0 && o + 1 < len)
-		out[o++] = '-';
-	for (i = 0; i < n && o + 2 < len; i++)
-	{
-		if (i > 0 && (n - i) % 3 == 0)
-			out[o++] = ',';
-		out[o++] = digits[i];
-	}
-	out[o] = '\0';
-}
-
-void
-cli_parts_print(FILE *out, const CliRunSnap *parts, int n)
-{
-	int			i;
-
-	for (i = 0; out && i < n; i++)
-	{
-		const CliRunSnap *p = &parts[i];
-		char		done[32],
-					total[32],
-					rate[48] = "";
-
-		thousands(done, sizeof(done), p->done);
-		thousands(total, sizeof(total), p->total);
-		if (p->rate > 0 && strcmp(p->state, "running") == 0)
-		{
-			char		r[32];
-
-			thousands(r, sizeof(r), (long long) (p->rate + 0.5));
-			snprintf(rate, sizeof(rate), ", %s rows/s", r);
-		}
-		if (p->total > 0)
-			fprintf(out, "  part %lld (%d of %d): %s, %s of %s rows (%.0f%%)%s\n", p->id, i + 1, n,
-					p->state, done, total,
-					p->done >= p->total ? 100.0 : 100.0 * (double) p->done / (double) p->total, rate);
-		else
-			fprintf(out, "  part %lld (%d of %d): %s, %s rows%s\n", p->id, i + 1, n, p->state, done, rate);
-	}
-	if (out)
-		fflush(out);
 }
