@@ -611,3 +611,11 @@ BEGIN
 END
 $covet$;
 DROP TABLE pg_temp.covet_issue16_grants;
+
+-- Parallel background runs (workers => N, issue 16): a parent run and one
+-- part run per key range, each part carried out by its own worker.
+ALTER TABLE covet.runs
+	ADD COLUMN parent_id bigint,
+	ADD COLUMN lower_key text;
+COMMENT ON COLUMN covet.runs.parent_id IS 'For a part of a parallel run (workers > 1): the parent run, whose row sums its parts'' progress; NULL for any other run';
+COMMENT ON COLUMN covet.runs.lower_key IS 'For a part of a parallel run: the key its range starts after (JSON array of strings), NULL for the first part; its last_key starts there';

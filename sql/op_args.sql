@@ -72,8 +72,9 @@ SELECT covet_dedup('oa', 'w', 'first', NULL, 2, true, 1, 40, 7, 'skip') > 0 AS r
 SELECT op, args::jsonb->'workers' AS workers, args::jsonb->'batch_time_ms' AS batch_time_ms,
        args::jsonb->'retries' AS retries, args::jsonb->>'on_error' AS on_error
   FROM covet.runs WHERE table_name = 'oa' ORDER BY id;
--- the background form takes workers > 1 (one worker carries it out until
--- parallel runs come), and its worker reads the four back from the run
+-- the background form takes workers > 1 (a parent run and two part runs:
+-- the runs count below grows by 2 more), and its workers read the four
+-- back from the run
 SELECT covet_backfill_background('oa', 'n = n + 1', 2, workers => 2, batch_time_ms => 100,
                                  retries => 1, on_error => 'skip') AS bg \gset
 SELECT covet_wait(:bg) IS NOT NULL AS waited;
@@ -139,3 +140,15 @@ DROP EXTENSION covet;
 DROP TABLE oa;
 DROP FUNCTION oa_boom();
 DROP FUNCTION oa_try(text);
+-- the undo tables are covet's: dropped before the extension (a parallel
+-- run's parts share their parent's)
+DO $$
+DECLARE
+	r record;
+BEGIN
+	FOR r IN SELECT DISTINCT undo_table FROM covet.runs WHERE undo_table IS NOT NULL LOOP
+		EXECUTE 'DROP TABLE ' || r.undo_table;
+	END LOOP;
+END
+$$;
+DROP EXTENSION covet;

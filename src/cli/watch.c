@@ -15,6 +15,12 @@
  * the same ctx (the thread is gone, so nothing else uses it) and draws the
  * end.  The CliWatch is freed; the CliProgress and ctx stay the caller's.
  *
+ * The parts of a parallel run (watch_parts.h): once cli_watch_parts has
+ * given the watcher a CliPartsFn (cli_parts_read over the ctx's
+ * connection), each reading also counts the
+ * run's parts, and a line per part goes under the total every
+ * PARTS_EVERY_S seconds (when out is no terminal) and at the end.
+ *
  * src/cli/watch.c
  *
  *-------------------------------------------------------------------------
@@ -25,7 +31,12 @@
 #include <string.h>
 #include <time.h>
 
+#include <unistd.h>
+
 #include "cli.h"
+#include "watch_parts.h"
+
+#define PARTS_EVERY_S 5
 
 struct CliWatch
 {
@@ -39,7 +50,106 @@ struct CliWatch
 	bool		stop;			/* under mu */
 	bool		have;			/* last holds a snapshot */
 	CliRunSnap	last;			/* written by the thread only while it runs */
+	/* parts of a parallel run (cli_watch_parts); parts_fn under mu */
+	CliPartsFn	parts_fn;
+	void	   *parts_ctx;
+	FILE	   *parts_out;
+	time_t		parts_printed;
 };
+
+/* 1234567 -> "1,234,567" */
+static void
+thousands(char *out, size_t len, long long v)
+{
+	char		digits[32];
+	size_t		n,
+				i,
+				o = 0;
+
+	snprintf(digits, sizeof(digits), "%lld", v < 0 ? -v : v);
+	n = strlen(digits);
+	if (v < 0 && o + 1 < len)
+		out[o++] = '-';
+	for (i = 0; i < n && o + 2 < len; i++)
+	{
+		if (i > 0 && (n - i) % 3 == 0)
+			out[o++] = ',';
+		out[o++] = digits[i];
+	}
+	out[o] = '\0';
+}
+
+static void
+parts_print(FILE *out, const CliRunSnap *parts, int n)
+{
+	int			i;
+
+	for (i = 0; out && i < n; i++)
+	{
+		const CliRunSnap *p = &parts[i];
+		char		done[32],
+					total[32],
+					rate[48] = "";
+
+		thousands(done, sizeof(done), p->done);
+		thousands(total, sizeof(total), p->total);
+		if (p->rate > 0 && strcmp(p->state, "running") == 0)
+		{
+			char		r[32];
+
+			thousands(r, sizeof(r), (long long) (p->rate + 0.5));
+			snprintf(rate, sizeof(rate), ", %s rows/s", r);
+		}
+		if (p->total > 0)
+			fprintf(out, "  part %lld (%d of %d): %s, %s of %s rows (%.0f%%)%s\n", p->id, i + 1, n,
+					p->state, done, total,
+					p->done >= p->total ? 100.0 : 100.0 * (double) p->done / (double) p->total, rate);
+		else
+			fprintf(out, "  part %lld (%d of %d): %s, %s rows%s\n", p->id, i + 1, n, p->state, done, rate);
+	}
+	if (out)
+		fflush(out);
+}
+
+/* The run's parts into snap->parts; a line per part now and then. */
+static void
+watch_parts(CliWatch *w, CliRunSnap *snap, bool final)
+{
+	CliRunSnap	parts[CLI_MAX_PARTS];
+	CliPartsFn	fn;
+	void	   *ctx;
+	int			n;
+
+	pthread_mutex_lock(&w->mu);
+	fn = w->parts_fn;
+	ctx = w->parts_ctx;
+	pthread_mutex_unlock(&w->mu);
+	if (!fn || snap->id <= 0)
+		return;
+	n = fn(ctx, snap->id, parts, CLI_MAX_PARTS);
+	if (n <= 0)
+		return;
+	snap->parts = n;
+	if (final || (w->parts_out && !isatty(fileno(w->parts_out)) &&
+				  time(NULL) - w->parts_printed >= PARTS_EVERY_S))
+	{
+		parts_print(w->parts_out, parts, n);
+		w->parts_printed = time(NULL);
+	}
+}
+
+void
+cli_watch_parts(CliWatch *w, CliPartsFn fn, void *ctx, FILE *out)
+{
+	if (!w)
+		return;
+	pthread_mutex_lock(&w->mu);
+	w->parts_fn = fn;
+	w->parts_ctx = ctx;
+	w->parts_out = out;
+	w->parts_printed = time(NULL);
+	pthread_mutex_unlock(&w->mu);
+}
 
 static void
 deadline_after(struct timespec *ts, int ms)
@@ -72,6 +182,7 @@ watch_main(void *arg)
 		snap.parts = 1;
 		if (w->fn(w->ctx, &snap) == 1)
 		{
+			watch_parts(w, &snap, false);
 			w->last = snap;
 			w->have = true;
 			cli_progress_draw(w->p, &snap);
@@ -144,6 +255,8 @@ cli_watch_stop(CliWatch *w, bool ok)
 	else if (!w->have)
 		w->last = snap;
 	cli_progress_end(w->p, &w->last, ok);
+	/* a line per part under the total */
+	watch_parts(w, &w->last, true);
 
 	pthread_cond_destroy(&w->cv);
 	pthread_mutex_destroy(&w->mu);

@@ -36,6 +36,7 @@
  *-------------------------------------------------------------------------
  */
 #include "covet.h"
+#include "batch_parts.h"
 
 #include <stdint.h>
 #include <stdio.h>
@@ -249,6 +250,21 @@ key_decode(CovetMem *mem, const char *text, int n, char ***values, CovetError *e
 
 /* --- tables ------------------------------------------------------------------ */
 
+/* The key codec, for batch_parts.c. */
+CovetStatus
+covet_batch_key_encode(CovetMem *mem, char *const *values, int n, char **out,
+					   CovetError *err)
+{
+	return key_encode(mem, values, n, out, err);
+}
+
+CovetStatus
+covet_batch_key_decode(CovetMem *mem, const char *text, int n, char ***values,
+					   CovetError *err)
+{
+	return key_decode(mem, text, n, values, err);
+}
+
 void
 covet_table_free(CovetDriver *d, CovetTableInfo *t)
 {
@@ -446,6 +462,10 @@ typedef struct Run
 	 */
 	bool		total_by_key;
 	int			progress_ms;
+	/* parallel runs (batch_parts.c) */
+	int64_t		parent_id;		/* a part: its parent; else 0 */
+	int64_t		nparts;			/* a parent: how many parts it has */
+	char	  **lower;			/* a part: the key its range starts after */
 	/*
 	 * The arguments every operation takes last (opargs.c), from runs.args
 	 * on resume; see CovetOp.
@@ -646,6 +666,7 @@ run_free(CovetDriver *d, Run *r)
 
 	free_values(d, r->upper, r->table.npk);
 	free_values(d, r->last, r->table.npk);
+	free_values(d, r->lower, r->table.npk);
 	for (v = 0; v < 2; v++)
 	{
 		covet_free(&d->mem, r->sql_boundary[v]);
@@ -1368,8 +1389,16 @@ span_setup(CovetDriver *d, Run *r, CovetError *err)
 	r->total_by_key = false;
 	if (r->upper == NULL || !integer_key(r))
 		return COVET_OK;
-	rc = lowest_key(d, r, &lo, &found, err);
-	if (rc != COVET_OK || !found)
+	if (r->lower != NULL)
+	{
+		/* a part of a parallel run: its range starts after lower */
+		found = true;
+		lo = strtoll(r->lower[0], NULL, 10);
+		if (lo == INT64_MAX)
+			return COVET_OK;
+		lo++;
+	}
+	else if ((rc = lowest_key(d, r, &lo, &found, err)) != COVET_OK || !found)
 		return rc;
 	upper = strtoll(r->upper[0], NULL, 10);
 	if (lo == INT64_MIN || upper < lo)
@@ -1860,6 +1889,15 @@ covet_batch_create(CovetDriver *d, const CovetOp *op, int64_t *run_id,
 	*run_id = r.id;
 	if (op->keep_undo && (rc = create_undo(d, &r, op, err)) != COVET_OK)
 		goto done;
+	if (op->workers > 1 && r.upper != NULL)
+	{
+		int			nparts;
+
+		/* a parallel run: this row is the parent of one run per key range */
+		if ((rc = covet_batch_parts_create(d, r.id, &r.table, r.upper, r.rows_total,
+										   op->workers, &nparts, err)) != COVET_OK)
+			goto done;
+	}
 done:
 	covet_result_free(d, &res);
 	covet_free(&d->mem, keycols);
@@ -1948,6 +1986,9 @@ covet_batch_set_state(CovetDriver *d, int64_t run_id, CovetRunState state,
 	}
 	rc = covet_sql_run(d, "UPDATE {runs} SET state = {2}, updated_at = {now} WHERE id {=} CAST({1} AS bigint)",
 					   2, p, NULL, err);
+	/* a parallel run's parts stop with it */
+	if (rc == COVET_OK)
+		rc = covet_batch_parts_set_state(d, run_id, state, err);
 done:
 	run_owner_clear(d, run_id);
 	covet_result_free(d, &res);
@@ -1959,7 +2000,9 @@ done:
 static const char *const run_load_sql =
 "SELECT op, table_name, kind, set_sql, where_sql, undo_table, upper_key, last_key,"
 " rows_done, rows_total, batches, batch_size, state, key_columns, undo_columns,"
-" reverse_set, who, args FROM {runs} WHERE id {=} CAST({1} AS bigint)";
+" reverse_set, who, args, parent_id, lower_key,"
+" (SELECT {pg}count(*) FROM {runs} c WHERE c.parent_id {=} CAST({1} AS bigint))"
+" FROM {runs} WHERE id {=} CAST({1} AS bigint)";
 
 /*
  * workers, batch_time_ms, retries and on_error as the run was given them
@@ -1997,7 +2040,8 @@ check_undo_name(CovetDriver *d, const Run *r, CovetError *err)
 
 	if (r->undo_table == NULL)
 		return COVET_OK;
-	snprintf(tmpl, sizeof(tmpl), "{undo_%lld}", (long long) r->id);
+	/* the parts of a parallel run share their parent's */
+	snprintf(tmpl, sizeof(tmpl), "{undo_%lld}", (long long) (r->parent_id ? r->parent_id : r->id));
 	covet_buf_init(&b, &d->mem);
 	covet_sql_expand(d->dialect, &b, tmpl);
 	if ((rc = covet_buf_finish(&b, &want, err)) != COVET_OK)
@@ -2077,6 +2121,10 @@ run_load(CovetDriver *d, int64_t run_id, const char *action, Run *r, char **stat
 	if (rc == COVET_OK && COVET_VALUE(&res, 0, 15) != NULL &&
 		(r->reverse_set = covet_strdup(&d->mem, COVET_VALUE(&res, 0, 15))) == NULL)
 		rc = covet_error_set(err, COVET_ERR_NOMEM, "out of memory");
+	r->parent_id = COVET_VALUE(&res, 0, 18) ? strtoll(COVET_VALUE(&res, 0, 18), NULL, 10) : 0;
+	r->nparts = COVET_VALUE(&res, 0, 20) ? strtoll(COVET_VALUE(&res, 0, 20), NULL, 10) : 0;
+	if (rc == COVET_OK && COVET_VALUE(&res, 0, 19) != NULL)
+		rc = key_decode(&d->mem, COVET_VALUE(&res, 0, 19), r->table.npk, &r->lower, err);
 	if (rc == COVET_OK)
 		rc = check_undo_name(d, r, err);
 	if (rc == COVET_OK && strcmp(action, "resume") == 0)
@@ -2124,6 +2172,13 @@ covet_batch_resume(CovetDriver *d, int64_t run_id, int progress_ms, CovetError *
 		rc = COVET_ERR_STATE;
 		goto done;
 	}
+	if (r.nparts > 0)
+	{
+		/* a parallel run: its parts, each checked and run as its owner */
+		run_owner_clear(d, run_id);
+		rc = covet_batch_parts_resume(d, run_id, r.progress_ms, err);
+		goto done;
+	}
 	/* stored SQL is read by the engine again before any of it runs */
 	if ((rc = check_run_sql(d, &r, false, true, err)) != COVET_OK)
 		goto done;
@@ -2165,6 +2220,8 @@ covet_batch_undo(CovetDriver *d, int64_t run_id, CovetError *err)
 	Run			r;
 	char	   *state = NULL;
 	char	   *sql = NULL;
+	char	  **rev_params = NULL;
+	int			nrev = 0;
 	CovetBuf	b;
 	CovetStatus rc;
 	int			i;
@@ -2187,8 +2244,26 @@ covet_batch_undo(CovetDriver *d, int64_t run_id, CovetError *err)
 		rc = COVET_ERR_STATE;
 		goto done;
 	}
+	if (r.parent_id != 0)
+	{
+		covet_error_set(err, COVET_ERR_STATE, "run %lld is a part of run %lld", (long long) run_id,
+						(long long) r.parent_id);
+		covet_error_hint(err, "Undo the whole run with covet_undo(%lld).", (long long) r.parent_id);
+		rc = COVET_ERR_STATE;
+		goto done;
+	}
 	if (r.undo_table == NULL && (rc = check_run_sql(d, &r, true, true, err)) != COVET_OK)
 		goto done;
+	/* a parallel run: no worker may still be carrying a part out */
+	if (r.nparts > 0 && (rc = covet_batch_parts_lock(d, run_id, err)) != COVET_OK)
+		goto done;
+	if (r.nparts > 0 && r.undo_table == NULL)
+	{
+		if ((rc = covet_batch_parts_reverse(d, run_id, &r.table, r.reverse_set, r.where_sql,
+											&sql, &rev_params, &nrev, err)) != COVET_OK)
+			goto done;
+		goto have_sql;
+	}
 	covet_buf_init(&b, &d->mem);
 	if (r.undo_table != NULL && r.kind == COVET_OP_DELETE)
 	{
@@ -2230,10 +2305,14 @@ covet_batch_undo(CovetDriver *d, int64_t run_id, CovetError *err)
 	}
 	if ((rc = covet_buf_finish(&b, &sql, err)) != COVET_OK)
 		goto done;
+have_sql:
 	if ((rc = d->savepoint_begin(d->ctx, err)) != COVET_OK)
 		goto done;
-	rc = d->query(d->ctx, sql, r.undo_table == NULL && r.last != NULL ? r.table.npk : 0,
-				  (const char *const *) r.last, NULL, err);
+	if (rev_params != NULL)
+		rc = d->query(d->ctx, sql, nrev, (const char *const *) rev_params, NULL, err);
+	else
+		rc = d->query(d->ctx, sql, r.undo_table == NULL && r.last != NULL ? r.table.npk : 0,
+					  (const char *const *) r.last, NULL, err);
 	if (rc == COVET_OK && r.undo_table != NULL)
 	{
 		/* covet's table (check_undo_name): dropped with covet's rights */
@@ -2250,6 +2329,8 @@ covet_batch_undo(CovetDriver *d, int64_t run_id, CovetError *err)
 		rc = covet_sql_run(d, "UPDATE {runs} SET state = 'rolled back', undo_table = NULL,"
 						   " updated_at = {now} WHERE id {=} CAST({1} AS bigint)", 1, p, NULL, err);
 	}
+	if (rc == COVET_OK && r.nparts > 0)
+		rc = covet_batch_parts_undone(d, run_id, err);
 	if (rc == COVET_OK)
 		rc = d->savepoint_release(d->ctx, err);
 	else
@@ -2264,6 +2345,7 @@ covet_batch_undo(CovetDriver *d, int64_t run_id, CovetError *err)
 		rc = commit_if_possible(d, err);
 done:
 	run_owner_clear(d, run_id);
+	free_values(d, rev_params, nrev);
 	covet_free(&d->mem, sql);
 	covet_free(&d->mem, state);
 	run_free(d, &r);

@@ -39,7 +39,7 @@ static const char *const twin_sql =
 " (SELECT 1 FROM {history} h WHERE h.name {=} r.migration AND h.started_at {>} r.started_at"
 " AND h.action NOT IN ('incomplete', 'retry'))"
 " THEN 1 ELSE 0 END"
-" FROM {runs} r WHERE r.op {=} {1} AND r.args {=} {2}"
+" FROM {runs} r WHERE r.op {=} {1} AND r.args {=} {2} AND r.parent_id IS NULL"
 " AND r.state IN ('pending', 'running', 'failed', 'paused', 'completed')"
 " ORDER BY r.id DESC";
 

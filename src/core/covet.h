@@ -655,6 +655,15 @@ typedef struct CovetDriver
 	bool		(*is_lock_timeout) (void *ctx, const CovetError *err);
 	CovetStatus (*lock_blockers) (void *ctx, char **text, CovetError *err);
 	CovetStatus (*sleep_ms) (void *ctx, int ms, CovetError *err);
+
+	/*
+	 * Optional (NULL: no other process can carry a run out, as in SQLite).
+	 * The run lock of a part of a parallel run (batch_parts.c), taken
+	 * (take true) before this call resumes or undoes the part: fails with
+	 * COVET_ERR_STATE when another process holds it.  take false releases
+	 * a lock this call took (err may be NULL).
+	 */
+	CovetStatus (*run_lock) (void *ctx, int64_t run_id, bool take, CovetError *err);
 } CovetDriver;
 
 extern void covet_result_free(CovetDriver *d, CovetResult *res);

@@ -111,7 +111,9 @@ static const char *const sqlite_schema[] = {
 	" updated_at text NOT NULL,"
 	" finished_at text,"
 	" error text,"
-	" error_key text)",
+	" error_key text,"
+	" parent_id integer,"
+	" lower_key text)",
 	"CREATE TABLE IF NOT EXISTS covet_squashed ("
 	" name text NOT NULL,"
 	" replaces text NOT NULL,"
@@ -145,6 +147,9 @@ static const CovetSchemaStep sqlite_schema_steps[] = {
 	{2, COVET_STEP_ADD_COLUMN, "covet_migrations", "format text"},
 	/* the CHECK on action took the new actions; detail comes with it */
 	{2, COVET_STEP_REBUILD, "covet_history", NULL},
+	/* parallel runs (PostgreSQL only; the columns keep the shapes alike) */
+	{2, COVET_STEP_ADD_COLUMN, "covet_runs", "parent_id integer"},
+	{2, COVET_STEP_ADD_COLUMN, "covet_runs", "lower_key text"},
 	{0, COVET_STEP_SQL, NULL, NULL}
 };
 

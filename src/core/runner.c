@@ -539,7 +539,7 @@ record_step(CovetDriver *d, const Migration *m, Direction dir,
 }
 
 static const char *const undoable_runs_sql =
-"SELECT id FROM {runs} WHERE migration {=} {1} AND state {<>} 'rolled back'"
+"SELECT id FROM {runs} WHERE migration {=} {1} AND state {<>} 'rolled back' AND parent_id IS NULL"
 " AND (undo_table IS NOT NULL OR reverse_set IS NOT NULL) ORDER BY id DESC";
 
 /*
@@ -589,7 +589,7 @@ add_run_rows(CovetDriver *d, const Migration *m, const char *after, CovetScriptS
 	const char *p[] = {m->name, after};
 	CovetStatus rc = covet_sql_run(d,
 								   "SELECT coalesce({pg}sum(rows_done), 0) FROM {runs}"
-								   " WHERE migration {=} {1} AND id {>} CAST({2} AS bigint)",
+								   " WHERE migration {=} {1} AND id {>} CAST({2} AS bigint) AND parent_id IS NULL",
 								   2, p, &res, err);
 
 	if (rc == COVET_OK && res.nrows == 1 && COVET_VALUE(&res, 0, 0) != NULL)

@@ -18,7 +18,8 @@
  * (whose privileges it runs with, as SET ROLE would), the launching
  * transaction's id, the launcher's covet.batch_sleep,
  * covet.max_replication_lag and covet.background_start_timeout, and its
- * search_path (at most WORKER_SEARCH_PATH_MAX bytes).  No slot free is an
+ * search_path (at most WORKER_SEARCH_PATH_MAX bytes).  It commits with
+ * synchronous_commit off (see covet_worker_main).  No slot free is an
  * error, so the pending run goes with the caller's rolled back transaction.
  *
  * The worker.  It waits (polling every 100 ms, up to
@@ -257,11 +258,23 @@ raise_no_run(int64 run_id)
  */
 
 /*
- * Register the worker for a run the caller's transaction has made pending.
- * It starts at once and waits for this transaction to end.
+ * Register the worker for a run the caller's transaction has made pending,
+ * or a worker per pending part of a parallel run (parallel.c).  It starts
+ * at once and waits for this transaction to end.
  */
 void
 covet_pg_background_launch(int64 run_id)
+{
+	if (!covet_pg_parallel_launch(run_id))
+		(void) covet_pg_background_launch_one(run_id, true);
+}
+
+/*
+ * Register one worker for run_id.  No slot free: an error when must, else
+ * false.
+ */
+bool
+covet_pg_background_launch_one(int64 run_id, bool must)
 {
 	BackgroundWorker worker;
 	BackgroundWorkerHandle *handle;
@@ -321,14 +334,18 @@ covet_pg_background_launch(int64 run_id)
 	worker.bgw_notify_pid = 0;
 	memcpy(worker.bgw_extra, &args, sizeof(args));
 
-	if (!RegisterDynamicBackgroundWorker(&worker, &handle))
-		ereport(ERROR,
+	if (RegisterDynamicBackgroundWorker(&worker, &handle))
+		return true;
+	if (!must)
+		return false;
+	ereport(ERROR,
 				(errcode(ERRCODE_CONFIGURATION_LIMIT_EXCEEDED),
 				 errmsg("could not start a background worker for covet run %lld",
 						(long long) run_id),
 				 errdetail("Every background worker slot is in use (max_worker_processes is %d).",
 						   max_worker_processes),
 				 errhint("Raise max_worker_processes, or wait for other background workers to finish. Nothing was started.")));
+	return false;
 }
 
 /*
@@ -373,6 +390,8 @@ covet_resume_background(PG_FUNCTION_ARGS)
 		covet_pg_run_unlock(run_id);
 	else
 		covet_pg_run_lock(run_id, false);	/* raises the error */
+	/* a parallel run: its unfinished parts become pending too */
+	covet_pg_parallel_resume_prepare(run_id);
 
 	values[0] = Int64GetDatum(run_id);
 	covet_pg_as_catalog(&rights);
@@ -441,7 +460,7 @@ covet_wait(PG_FUNCTION_ARGS)
 
 		CHECK_FOR_INTERRUPTS();
 		/* the lock first: a run seen 'running' after it was free is orphaned */
-		held = run_lock_held(run_id);
+		held = run_lock_held(run_id) || covet_pg_parallel_parts_held(run_id);
 		state = run_state(run_id, false, &mine, NULL);
 		if (state == NULL)
 			raise_no_run(run_id);
@@ -595,7 +614,11 @@ static CovetStatus
 worker_throttle(void *ctx, CovetError *err)
 {
 	bool		logged = false;
+	CovetStatus rc;
 
+	/* a part of a parallel run: its parent's row, now and then */
+	if ((rc = covet_pg_parallel_between_batches(ctx, err)) != COVET_OK)
+		return rc;
 	if (covet_batch_sleep <= 0 && covet_max_replication_lag <= 0)
 		return COVET_OK;
 	PopActiveSnapshot();
@@ -751,6 +774,15 @@ covet_worker_main(Datum main_arg)
 	snprintf(name, sizeof(name), "covet run %lld", (long long) worker_run_id);
 	worker_set("application_name", name);
 	worker_set("search_path", args.search_path);
+
+	/*
+	 * A batch's commit need not wait for its WAL to reach disk: its
+	 * checkpoint is in the same transaction, so a crash that loses the
+	 * last commits loses their batches and their checkpoints together, and
+	 * the resumed run does them again, once.  The run's progress only goes
+	 * back a little (at most about three wal_writer_delay).
+	 */
+	worker_set("synchronous_commit", "off");
 	worker_set_int("covet.batch_sleep", args.batch_sleep);
 	worker_set_int("covet.max_replication_lag", args.max_replication_lag);
 	worker_set_int("covet.background_start_timeout", args.start_timeout);
@@ -774,76 +806,99 @@ covet_worker_main(Datum main_arg)
 	worker_activity("%s: waiting for the run lock", name);
 	wait_for_run_lock(args.start_timeout);
 
-	StartTransactionCommand();
-	covet_pg_call_begin_worker(&call, covet_lock_timeout);
-	call.driver.throttle = worker_throttle;
-	call.driver.progress = worker_progress;
-	PushActiveSnapshot(GetTransactionSnapshot());
-	PG_TRY();
+	/*
+	 * One run, or the parts of a parallel run: after its part, a worker
+	 * takes the next pending one (parallel.c) until none is left.
+	 */
+	for (;;)
 	{
-		/* read it FOR UPDATE: a pause now waits until the run is 'running' */
-		MemoryContext old = MemoryContextSwitchTo(call.callcxt);
+		int64		next;
 
-		state = run_state(worker_run_id, true, NULL, NULL);
-		MemoryContextSwitchTo(old);
-		if (state != NULL && strcmp(state, "pending") == 0)
+		StartTransactionCommand();
+		covet_pg_call_begin_worker(&call, covet_lock_timeout);
+		call.driver.throttle = worker_throttle;
+		call.driver.progress = worker_progress;
+		PushActiveSnapshot(GetTransactionSnapshot());
+		PG_TRY();
 		{
-			worker_activity("%s: starting", name);
-			worker_phase = PHASE_RUNNING;
-			covet_pg_call_run(&call, core_worker_resume, &worker_run_id);
+			/* read it FOR UPDATE: a pause now waits until the run is 'running' */
+			MemoryContext old = MemoryContextSwitchTo(call.callcxt);
+
+			state = run_state(worker_run_id, true, NULL, NULL);
+			MemoryContextSwitchTo(old);
+			covet_pg_parallel_worker_begin(worker_run_id);
+			if (state != NULL && strcmp(state, "pending") == 0)
+			{
+				worker_activity("%s: starting", name);
+				worker_phase = PHASE_RUNNING;
+				covet_pg_call_run(&call, core_worker_resume, &worker_run_id);
+			}
 		}
-	}
-	PG_CATCH();
-	{
-		/* an error the core did not catch: the run stays where it was */
-		EmitErrorReport();
-		FlushErrorState();
-		AbortCurrentTransaction();
-		covet_pg_call_cleanup(&call);
-		proc_exit(1);
-	}
-	PG_END_TRY();
-	worker_phase = PHASE_DONE;
+		PG_CATCH();
+		{
+			/* an error the core did not catch: the run stays where it was */
+			EmitErrorReport();
+			FlushErrorState();
+			AbortCurrentTransaction();
+			covet_pg_call_cleanup(&call);
+			proc_exit(1);
+		}
+		PG_END_TRY();
+		worker_phase = PHASE_DONE;
 
-	PopActiveSnapshot();
-	if (state == NULL || strcmp(state, "pending") != 0)
-	{
-		if (state == NULL)
-			ereport(LOG,
-					(errmsg("covet run %lld was not started: it does not exist", (long long) worker_run_id),
-					 errdetail("The transaction that launched it rolled back its creation.")));
+		PopActiveSnapshot();
+		if (state == NULL || strcmp(state, "pending") != 0)
+		{
+			if (state == NULL)
+				ereport(LOG,
+						(errmsg("covet run %lld was not started: it does not exist", (long long) worker_run_id),
+						 errdetail("The transaction that launched it rolled back its creation.")));
+			else
+				ereport(LOG,
+						(errmsg("covet run %lld was not started: it is %s", (long long) worker_run_id, state)));
+			covet_pg_call_end(&call);
+			CommitTransactionCommand();
+		}
+		else if (call.status == COVET_OK)
+		{
+			covet_pg_call_end(&call);
+			CommitTransactionCommand();
+			if (worker_final)
+				ereport(LOG,
+						(errmsg("covet run %lld completed: %lld rows in %lld batches",
+								(long long) worker_run_id, (long long) worker_rows,
+								(long long) worker_batches)));
+			else
+				ereport(LOG,
+						(errmsg("covet run %lld stopped: it was paused or cancelled", (long long) worker_run_id)));
+		}
 		else
-			ereport(LOG,
-					(errmsg("covet run %lld was not started: it is %s", (long long) worker_run_id, state)));
-		covet_pg_call_end(&call);
-		CommitTransactionCommand();
-	}
-	else if (call.status == COVET_OK)
-	{
-		covet_pg_call_end(&call);
-		CommitTransactionCommand();
-		if (worker_final)
-			ereport(LOG,
-					(errmsg("covet run %lld completed: %lld rows in %lld batches",
-							(long long) worker_run_id, (long long) worker_rows,
-							(long long) worker_batches)));
-		else
-			ereport(LOG,
-					(errmsg("covet run %lld stopped: it was paused or cancelled", (long long) worker_run_id)));
-	}
-	else
-	{
-		CovetError	err = call.err;
+		{
+			CovetError	err = call.err;
 
-		covet_pg_call_end(&call);
-		AbortCurrentTransaction();
-		if (worker_stopped)
-			ereport(LOG, (errmsg("covet run %lld stopped: %s", (long long) worker_run_id, err.message)));
-		else
-			ereport(LOG,
-					(errmsg("covet run %lld failed: %s", (long long) worker_run_id, err.message),
-					 err.detail[0] ? errdetail("%s", err.detail) : 0,
-					 errhint("Fix the cause, then covet_resume_background(%lld).", (long long) worker_run_id)));
+			covet_pg_call_end(&call);
+			AbortCurrentTransaction();
+			if (worker_stopped)
+				ereport(LOG, (errmsg("covet run %lld stopped: %s", (long long) worker_run_id, err.message)));
+			else
+				ereport(LOG,
+						(errmsg("covet run %lld failed: %s", (long long) worker_run_id, err.message),
+						 err.detail[0] ? errdetail("%s", err.detail) : 0,
+						 errhint("Fix the cause, then covet_resume_background(%lld).", (long long) worker_run_id)));
+		}
+		next = covet_pg_parallel_worker_next(worker_run_id, covet_lock_timeout);
+		if (next == 0)
+			break;
+		StartTransactionCommand();
+		covet_pg_run_unlock(worker_run_id);
+		CommitTransactionCommand();
+		worker_run_id = next;
+		worker_phase = PHASE_STARTING;
+		worker_stopped = worker_final = false;
+		worker_rows = worker_batches = 0;
+		state = NULL;
+		snprintf(name, sizeof(name), "covet run %lld", (long long) worker_run_id);
+		worker_set("application_name", name);
 	}
 	pgstat_report_stat(true);
 	pgstat_report_activity(STATE_IDLE, NULL);

@@ -553,6 +553,7 @@ core_resume(CovetDriver *d, void *arg, char **report, CovetError *err)
 	BatchArgs  *a = (BatchArgs *) arg;
 
 	batch_run_lock(a);
+	covet_pg_parallel_driver(d);	/* a parallel run's parts lock too */
 	return covet_batch_resume(d, a->run_id,
 							  covet_progress_interval > 0 ? covet_progress_interval : -1, err);
 }
@@ -563,6 +564,7 @@ core_undo(CovetDriver *d, void *arg, char **report, CovetError *err)
 	BatchArgs  *a = (BatchArgs *) arg;
 
 	batch_run_lock(a);
+	covet_pg_parallel_driver(d);
 	return covet_batch_undo(d, a->run_id, err);
 }
 
@@ -637,11 +639,13 @@ run_batch(FunctionCallInfo fcinfo, CovetPgCoreFn fn, BatchArgs *a, bool nonatomi
 		covet_pg_call_cleanup(&call);
 		if (a->run_locked)
 			covet_pg_run_unlock(a->run_id);
+		covet_pg_parallel_unlock_all();
 		PG_RE_THROW();
 	}
 	PG_END_TRY();
 	if (a->run_locked)
 		covet_pg_run_unlock(a->run_id);
+	covet_pg_parallel_unlock_all();
 	a->run_locked = false;
 	if (call.status != COVET_OK)
 		covet_pg_raise(&call.err);

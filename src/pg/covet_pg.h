@@ -140,5 +140,16 @@ extern bool covet_pg_run_lock_try(int64 run_id, bool session);
 extern void covet_pg_run_lock(int64 run_id, bool session);
 extern void covet_pg_run_unlock(int64 run_id);
 extern void covet_pg_background_launch(int64 run_id);
+extern bool covet_pg_background_launch_one(int64 run_id, bool must);
+
+/* parallel.c: parallel background runs */
+extern bool covet_pg_parallel_launch(int64 run_id);
+extern void covet_pg_parallel_resume_prepare(int64 run_id);
+extern bool covet_pg_parallel_parts_held(int64 run_id);
+extern void covet_pg_parallel_driver(CovetDriver *d);
+extern void covet_pg_parallel_unlock_all(void);
+extern void covet_pg_parallel_worker_begin(int64 run_id);
+extern CovetStatus covet_pg_parallel_between_batches(void *ctx, CovetError *err);
+extern int64 covet_pg_parallel_worker_next(int64 run_id, int lock_timeout_ms);
 
 #endif							/* COVET_PG_H */

@@ -42,6 +42,12 @@
 #            (default 1,490,000, 51 MB) INSERTs applied by covet_migrate_up;
 #            time and peak memory (PostgreSQL: the backend's private peak
 #            and VmHWM; SQLite: the process's peak RSS)
+#   parallel (PostgreSQL) parallel background runs (test/bench/parallel.sh):
+#            the batch workloads at PAR_ROWS (default 1,000,000 and
+#            10,000,000) rows, one UPDATE against covet background with
+#            workers => 1, 2, 4, interleaved, minimum of PAR_REPEAT rounds;
+#            ratios, table sizes, CPU per worker and the workers' wait events
+#            (about 40 minutes of a default run on 2 CPUs at both sizes)
 #   cli      the covet command end to end (test/bench/cli.sh): covet
 #            migrate up and down of 1,000 migration files against the floor
 #            (the same statements in one transaction by psql -1 / the sqlite3
@@ -49,9 +55,10 @@
 #            with ratios (installs sqitch and python3-alembic when missing)
 #
 # Settings: ROWS, MEM_ROWS (0 skips the memory runs at scale), FIX_ROWS,
+# PAR_ROWS, PAR_REPEAT, PAR_WORKLOADS (the parallel section),
 # MIG_STATEMENTS (0 skips the migrate section),
 # BENCH_REPEAT (rounds per approach, best reported; default 2),
-# BENCH_ONLY=runner, BENCH_ONLY=lockretry, BENCH_ONLY=batch, BENCH_ONLY=fixtures, BENCH_ONLY=fxmemory, BENCH_ONLY=commit, BENCH_ONLY=django, BENCH_ONLY=migrate, BENCH_ONLY=cli or BENCH_ONLY=diff to run one kind
+# BENCH_ONLY=runner, BENCH_ONLY=lockretry, BENCH_ONLY=batch, BENCH_ONLY=fixtures, BENCH_ONLY=fxmemory, BENCH_ONLY=commit, BENCH_ONLY=django, BENCH_ONLY=migrate, BENCH_ONLY=cli, BENCH_ONLY=diff or BENCH_ONLY=parallel to run one kind
 # of section, BENCH_ENGINE=sqlite or BENCH_ENGINE=postgres to run one engine, BENCH_NO_INSTALL=1 to use
 # the installed PostgreSQL extension as it is (root runs make install first).  A default run takes about
 # 22 minutes on 2 CPUs (fixtures about 7 of them), plus about 5 for cli (sqitch 2 to 3).
@@ -92,12 +99,14 @@ fixtures_init
 . "$ROOT/test/bench/diff.sh"
 # shellcheck source=test/scripts/lib/pgmem.sh
 . "$ROOT/test/scripts/lib/pgmem.sh"
+# shellcheck source=test/bench/parallel.sh
+. "$ROOT/test/bench/parallel.sh"
 # shellcheck source=test/bench/fxmemory.sh
 . "$ROOT/test/bench/fxmemory.sh"
 migrate_init
 
 SQLITE_SECTIONS=(sqlite_runner sqlite_commit sqlite_batch sqlite_fixtures sqlite_fxmemory sqlite_django sqlite_migrate sqlite_cli sqlite_diff)
-PG_SECTIONS=(pg_runner pg_commit pg_lockretry pg_batch pg_fixtures pg_fxmemory pg_django pg_migrate pg_cli pg_diff)
+PG_SECTIONS=(pg_runner pg_commit pg_lockretry pg_batch pg_parallel pg_fixtures pg_fxmemory pg_django pg_migrate pg_cli pg_diff)
 case "${BENCH_ONLY:-}" in
 runner) SQLITE_SECTIONS=(sqlite_runner) PG_SECTIONS=(pg_runner) ;;
 commit) SQLITE_SECTIONS=(sqlite_commit) PG_SECTIONS=(pg_commit) ;;
@@ -109,6 +118,7 @@ cli) SQLITE_SECTIONS=(sqlite_cli) PG_SECTIONS=(pg_cli) ;;
 fxmemory) SQLITE_SECTIONS=(sqlite_fxmemory) PG_SECTIONS=(pg_fxmemory) ;;
 django) SQLITE_SECTIONS=(sqlite_django) PG_SECTIONS=(pg_django) ;;
 diff) SQLITE_SECTIONS=(sqlite_diff) PG_SECTIONS=(pg_diff) ;;
+parallel) SQLITE_SECTIONS=() PG_SECTIONS=(pg_parallel) ;;
 esac
 case "${BENCH_ENGINE:-}" in
 sqlite) PG_SECTIONS=() ;;

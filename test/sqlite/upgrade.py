@@ -69,7 +69,10 @@ ok(rows(c, "SELECT id, name, action, checksum, started_at, duration_ms, statemen
    "0.1.0's history rows are intact")
 ok(one(c, "SELECT count(*) FROM covet_history WHERE id <= 4 AND detail IS NULL") == 4,
    "with detail NULL")
-ok(rows(c, "SELECT * FROM covet_runs ORDER BY id") == old_runs, "0.1.0's runs are intact")
+ok([r[:len(old_runs[0])] for r in rows(c, "SELECT * FROM covet_runs ORDER BY id")] == old_runs,
+   "0.1.0's runs are intact")
+ok(one(c, "SELECT count(*) FROM covet_runs WHERE parent_id IS NULL AND lower_key IS NULL")
+   == len(old_runs), "with parent_id and lower_key NULL (no parallel runs)")
 ok(rows(c, "SELECT name, repeatable, version, source, format FROM covet_migrations"
            " WHERE name = '0001_users'") == [("0001_users", 0, None, None, None)],
    "old migrations get the new columns' defaults")
