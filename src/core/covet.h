@@ -873,7 +873,8 @@ typedef enum CovetRunState
 	COVET_RUN_FAILED,
 	COVET_RUN_PAUSED,
 	COVET_RUN_CANCELLED,
-	COVET_RUN_ROLLED_BACK
+	COVET_RUN_ROLLED_BACK,
+	COVET_RUN_COMPLETED_ERRORS	/* completed, with rows skipped (run_errors) */
 } CovetRunState;
 
 extern const char *covet_run_state_name(CovetRunState state);

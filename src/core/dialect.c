@@ -102,7 +102,7 @@ static const char *const sqlite_schema[] = {
 	" rows_per_sec real,"
 	" eta_seconds real,"
 	" state text NOT NULL CHECK (state IN ('pending', 'running', 'completed', 'failed',"
-	" 'paused', 'cancelled', 'rolled back')),"
+	" 'paused', 'cancelled', 'rolled back', 'completed with errors')),"
 	" undo_table text,"
 	" undo_columns text,"
 	" migration text,"
@@ -111,7 +111,17 @@ static const char *const sqlite_schema[] = {
 	" updated_at text NOT NULL,"
 	" finished_at text,"
 	" error text,"
-	" error_key text)",
+	" error_key text,"
+	" retried integer NOT NULL DEFAULT 0,"
+	" throttled text,"
+	" throttled_ms integer NOT NULL DEFAULT 0)",
+	"CREATE TABLE IF NOT EXISTS covet_run_errors ("
+	" run_id integer NOT NULL REFERENCES covet_runs (id) ON DELETE CASCADE,"
+	" key text NOT NULL,"
+	" error text NOT NULL,"
+	" sqlstate text,"
+	" at text NOT NULL,"
+	" PRIMARY KEY (run_id, key))",
 	"CREATE TABLE IF NOT EXISTS covet_squashed ("
 	" name text NOT NULL,"
 	" replaces text NOT NULL,"
@@ -145,6 +155,8 @@ static const CovetSchemaStep sqlite_schema_steps[] = {
 	{2, COVET_STEP_ADD_COLUMN, "covet_migrations", "format text"},
 	/* the CHECK on action took the new actions; detail comes with it */
 	{2, COVET_STEP_REBUILD, "covet_history", NULL},
+	/* issue 16: the CHECK on state took 'completed with errors', and three columns */
+	{2, COVET_STEP_REBUILD, "covet_runs", NULL},
 	{0, COVET_STEP_SQL, NULL, NULL}
 };
 

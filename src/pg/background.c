@@ -446,7 +446,7 @@ covet_wait(PG_FUNCTION_ARGS)
 		if (state == NULL)
 			raise_no_run(run_id);
 		if (strcmp(state, "completed") == 0 || strcmp(state, "failed") == 0 ||
-			strcmp(state, "rolled back") == 0)
+			strcmp(state, "rolled back") == 0 || strcmp(state, "completed with errors") == 0)
 			break;
 		if ((strcmp(state, "paused") == 0 || strcmp(state, "cancelled") == 0) && !held)
 			break;

@@ -1,0 +1,134 @@
+/*-------------------------------------------------------------------------
+ *
+ * batch_tune.c
+ *		batch_time_ms: the batch size follows a target batch duration.
+ *
+ * After each batch the run hands the controller the batch size it used
+ * and how long the batch took (its statements, its checkpoint and its
+ * commit; not the throttle's sleeps).  The controller keeps a moving
+ * average of the cost of one row and aims the next batch at the target:
+ *
+ *		next = target / ms_per_row
+ *
+ * bounded so that it never grows more than 4x nor shrinks more than 8x
+ * in one step (a batch far too long is shrunk quickly: it holds locks
+ * and delays replication), and kept in [min_rows, max_rows].  A batch
+ * within 10% of the target leaves the size alone, so measurement noise
+ * does not make the size wander.  A batch too quick for the clock to see
+ * (0 ms) grows 4x.
+ *
+ * The average weighs the newest batch half, which follows a cost that
+ * changes along the table (cold pages, wider rows) within a few batches
+ * and damps the swings of single batches.  Fixed costs per batch (the
+ * boundary probe, the commit) make the cost per row of a small batch look
+ * high; the size then grows less than the ratio says, and the next
+ * measurements correct it: the size approaches the target from below
+ * without oscillating.
+ *
+ * Pure code: no driver, no clock; test/core/test_batch_tune.c simulates
+ * batches.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "batch_tune.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define TUNE_MAX_GROW	4.0
+#define TUNE_MAX_SHRINK	8.0
+#define TUNE_DEADBAND	0.10
+
+void
+covet_tune_init(CovetTune *t, int target_ms, int64_t min_rows, int64_t max_rows)
+{
+	t->target_ms = target_ms;
+	t->min_rows = min_rows > 0 ? min_rows : 1;
+	t->max_rows = max_rows >= t->min_rows ? max_rows : t->min_rows;
+	t->ms_per_row = 0.0;
+}
+
+static int64_t
+clamp_rows(const CovetTune *t, double want)
+{
+	if (!(want >= (double) t->min_rows))
+		return t->min_rows;
+	if (want >= (double) t->max_rows)
+		return t->max_rows;
+	return (int64_t) (want + 0.5);
+}
+
+int64_t
+covet_tune_next(CovetTune *t, int64_t size, double elapsed_ms)
+{
+	double		target = (double) t->target_ms;
+	double		sample;
+	double		want;
+
+	if (t->target_ms <= 0 || size <= 0)
+		return size;
+	if (!(elapsed_ms > 0.0))
+		return clamp_rows(t, (double) size * TUNE_MAX_GROW);
+	sample = elapsed_ms / (double) size;
+	t->ms_per_row = t->ms_per_row > 0.0 ? 0.5 * t->ms_per_row + 0.5 * sample : sample;
+	if (elapsed_ms >= target * (1.0 - TUNE_DEADBAND) &&
+		elapsed_ms <= target * (1.0 + TUNE_DEADBAND))
+		return clamp_rows(t, (double) size);
+	want = target / t->ms_per_row;
+	if (want > (double) size * TUNE_MAX_GROW)
+		want = (double) size * TUNE_MAX_GROW;
+	if (want < (double) size / TUNE_MAX_SHRINK)
+		want = (double) size / TUNE_MAX_SHRINK;
+	return clamp_rows(t, want);
+}
+
+/*
+ * A top-level member of a run's args, as ops.c writes them ({"name":
+ * value, ...}, a JSON object on one line): a quote inside a string value
+ * is always escaped, so `{"name": ` or `, "name": ` only starts a member.
+ * Returns the text after the colon and space, or NULL.
+ */
+static const char *
+args_member(const char *args, const char *name)
+{
+	const char *p;
+	size_t		n = strlen(name);
+
+	if (args == NULL)
+		return NULL;
+	for (p = strchr(args, '"'); p != NULL; p = strchr(p + 1, '"'))
+	{
+		if ((p == args + 1 && args[0] == '{') ||
+			(p >= args + 2 && p[-1] == ' ' && p[-2] == ','))
+		{
+			if (strncmp(p + 1, name, n) == 0 && strncmp(p + 1 + n, "\": ", 3) == 0)
+				return p + 4 + n;
+		}
+	}
+	return NULL;
+}
+
+bool
+covet_args_int(const char *args, const char *name, int64_t *out)
+{
+	const char *v = args_member(args, name);
+	char	   *end;
+	long long	x;
+
+	if (v == NULL || strncmp(v, "null", 4) == 0)
+		return false;
+	x = strtoll(v, &end, 10);
+	if (end == v)
+		return false;
+	*out = (int64_t) x;
+	return true;
+}
+
+bool
+covet_args_text_is(const char *args, const char *name, const char *value)
+{
+	const char *v = args_member(args, name);
+	size_t		n = strlen(value);
+
+	return v != NULL && v[0] == '"' && strncmp(v + 1, value, n) == 0 && v[1 + n] == '"';
+}
