@@ -831,6 +831,8 @@ between_batches(CovetDriver *d, Run *r, bool *stop, CovetError *err)
 	covet_result_free(d, &res);
 	if (rc == COVET_OK && !*stop && d->throttle != NULL)
 		rc = d->throttle(d->ctx, err);
+	if (rc == COVET_OK && !*stop)
+		rc = covet_batch_health_wait(d, r->id_text, stop, err);
 	return rc;
 }
 

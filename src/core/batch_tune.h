@@ -65,4 +65,12 @@ extern CovetStatus covet_batch_errors_count(CovetDriver *d, const char *run_id, 
 									 CovetError *err);
 extern CovetStatus covet_batch_errors_refuse(CovetError *err);
 
+/*
+ * batch_health.c: between committed batches, wait while the driver's
+ * health_check names a reason; *stop when the run was paused or
+ * cancelled meanwhile.
+ */
+extern CovetStatus covet_batch_health_wait(CovetDriver *d, const char *run_id, bool *stop,
+										   CovetError *err);
+
 #endif							/* COVET_BATCH_TUNE_H */
