@@ -298,6 +298,308 @@ REVOKE EXECUTE ON FUNCTION
 	covet_squash(text, text, text, text, text, boolean)
 FROM PUBLIC;
 
+-- ---------------------------------------------------------------------
+-- issue 16: workers, batch_time_ms, retries, on_error
+-- ---------------------------------------------------------------------
+-- Every batched operation (covet_<op>, covet_<op>_commit with
+-- require_commit still last, covet_<op>_background) takes four more
+-- arguments after undo, as covet_op_defs (src/core/ops.c) declares them:
+--   workers integer DEFAULT 1          more than 1: the _background form only
+--   batch_time_ms integer DEFAULT NULL a target batch duration, NULL: off
+--   retries integer DEFAULT 0          retries of a failed batch
+--   on_error text DEFAULT 'stop'       'stop' or 'skip'
+-- The run keeps them in runs.args, so that a resumed run gets them back.
+-- Each routine is dropped and created again with the new arguments last,
+-- so calls written for 0.1.0 keep working.  EXECUTE given by an
+-- administrator on the old routines is given again on the new ones, and
+-- pg_init_privs is set to what the extension itself gives (nothing to
+-- PUBLIC), so that pg_dump still dumps those grants as the
+-- administrator's own.
+CREATE TEMPORARY TABLE covet_issue16_grants (routine text, grantee oid, grantable boolean);
+DO $covet$
+BEGIN
+	INSERT INTO pg_temp.covet_issue16_grants
+	SELECT p.proname, a.grantee, a.is_grantable
+	  FROM pg_catalog.pg_proc p, pg_catalog.aclexplode(p.proacl) a
+	 WHERE p.oid OPERATOR(pg_catalog.=) ANY (ARRAY(
+			SELECT d.objid FROM pg_catalog.pg_depend d
+			 WHERE d.classid OPERATOR(pg_catalog.=) 'pg_catalog.pg_proc'::pg_catalog.regclass
+			   AND d.refclassid OPERATOR(pg_catalog.=) 'pg_catalog.pg_extension'::pg_catalog.regclass
+			   AND d.refobjid OPERATOR(pg_catalog.=) (SELECT e.oid FROM pg_catalog.pg_extension e
+													   WHERE e.extname OPERATOR(pg_catalog.=) 'covet')
+			   AND d.deptype OPERATOR(pg_catalog.=) 'e'))
+	   AND p.proname OPERATOR(pg_catalog.=) ANY (ARRAY[
+			'covet_backfill',
+			'covet_backfill_commit',
+			'covet_backfill_background',
+			'covet_copy_field',
+			'covet_copy_field_commit',
+			'covet_copy_field_background',
+			'covet_transform_field',
+			'covet_transform_field_commit',
+			'covet_transform_field_background',
+			'covet_populate_field',
+			'covet_populate_field_commit',
+			'covet_populate_field_background',
+			'covet_split_field',
+			'covet_split_field_commit',
+			'covet_split_field_background',
+			'covet_merge_fields',
+			'covet_merge_fields_commit',
+			'covet_merge_fields_background',
+			'covet_convert_type',
+			'covet_convert_type_commit',
+			'covet_convert_type_background',
+			'covet_rename_values',
+			'covet_rename_values_commit',
+			'covet_rename_values_background',
+			'covet_dedup',
+			'covet_dedup_commit',
+			'covet_dedup_background']::pg_catalog.name[])
+	   AND a.privilege_type OPERATOR(pg_catalog.=) 'EXECUTE'
+	   AND a.grantee OPERATOR(pg_catalog.<>) p.proowner;
+END
+$covet$;
+
+DROP FUNCTION covet_backfill(text, text, integer, text, boolean);
+DROP PROCEDURE covet_backfill_commit(text, text, integer, text, boolean, boolean);
+DROP FUNCTION covet_backfill_background(text, text, integer, text, boolean);
+DROP FUNCTION covet_copy_field(text, text, text, text, integer, boolean);
+DROP PROCEDURE covet_copy_field_commit(text, text, text, text, integer, boolean, boolean);
+DROP FUNCTION covet_copy_field_background(text, text, text, text, integer, boolean);
+DROP FUNCTION covet_transform_field(text, text, text, text, integer, boolean);
+DROP PROCEDURE covet_transform_field_commit(text, text, text, text, integer, boolean, boolean);
+DROP FUNCTION covet_transform_field_background(text, text, text, text, integer, boolean);
+DROP FUNCTION covet_populate_field(text, text, text, text, boolean, integer, boolean);
+DROP PROCEDURE covet_populate_field_commit(text, text, text, text, boolean, integer, boolean, boolean);
+DROP FUNCTION covet_populate_field_background(text, text, text, text, boolean, integer, boolean);
+DROP FUNCTION covet_split_field(text, text, text, text, integer, boolean);
+DROP PROCEDURE covet_split_field_commit(text, text, text, text, integer, boolean, boolean);
+DROP FUNCTION covet_split_field_background(text, text, text, text, integer, boolean);
+DROP FUNCTION covet_merge_fields(text, text, text, text, integer, boolean);
+DROP PROCEDURE covet_merge_fields_commit(text, text, text, text, integer, boolean, boolean);
+DROP FUNCTION covet_merge_fields_background(text, text, text, text, integer, boolean);
+DROP FUNCTION covet_convert_type(text, text, text, text, boolean, text, integer, boolean);
+DROP PROCEDURE covet_convert_type_commit(text, text, text, text, boolean, text, integer, boolean, boolean);
+DROP FUNCTION covet_convert_type_background(text, text, text, text, boolean, text, integer, boolean);
+DROP FUNCTION covet_rename_values(text, text, text, boolean, integer, boolean);
+DROP PROCEDURE covet_rename_values_commit(text, text, text, boolean, integer, boolean, boolean);
+DROP FUNCTION covet_rename_values_background(text, text, text, boolean, integer, boolean);
+DROP FUNCTION covet_dedup(text, text, text, text, integer, boolean);
+DROP PROCEDURE covet_dedup_commit(text, text, text, text, integer, boolean, boolean);
+DROP FUNCTION covet_dedup_background(text, text, text, text, integer, boolean);
+
+CREATE FUNCTION covet_backfill(table_name text, set text, batch_size integer DEFAULT 10000, "where" text DEFAULT NULL, undo boolean DEFAULT true, workers integer DEFAULT 1, batch_time_ms integer DEFAULT NULL, retries integer DEFAULT 0, on_error text DEFAULT 'stop')
+RETURNS bigint
+AS 'MODULE_PATHNAME', 'covet_named_op'
+LANGUAGE C VOLATILE;
+COMMENT ON FUNCTION covet_backfill(text, text, integer, text, boolean, integer, integer, integer, text) IS 'UPDATE table_name SET <set> [WHERE <where>] in primary-key batches; atomic (in the caller''s transaction); returns the run id; workers (background form only, PostgreSQL), batch_time_ms, retries and on_error are kept with the run';
+
+CREATE PROCEDURE covet_backfill_commit(table_name text, set text, batch_size integer DEFAULT 10000, "where" text DEFAULT NULL, undo boolean DEFAULT true, workers integer DEFAULT 1, batch_time_ms integer DEFAULT NULL, retries integer DEFAULT 0, on_error text DEFAULT 'stop', require_commit boolean DEFAULT false)
+AS 'MODULE_PATHNAME', 'covet_named_op'
+LANGUAGE C;
+COMMENT ON PROCEDURE covet_backfill_commit(text, text, integer, text, boolean, integer, integer, integer, text, boolean) IS 'UPDATE table_name SET <set> [WHERE <where>] in primary-key batches; as a CALL outside a transaction block, commits after each batch (inside one: atomic with a NOTICE, or an error with require_commit); workers (background form only, PostgreSQL), batch_time_ms, retries and on_error are kept with the run';
+
+CREATE FUNCTION covet_backfill_background(table_name text, set text, batch_size integer DEFAULT 10000, "where" text DEFAULT NULL, undo boolean DEFAULT true, workers integer DEFAULT 1, batch_time_ms integer DEFAULT NULL, retries integer DEFAULT 0, on_error text DEFAULT 'stop')
+RETURNS bigint
+AS 'MODULE_PATHNAME', 'covet_named_op'
+LANGUAGE C VOLATILE;
+COMMENT ON FUNCTION covet_backfill_background(text, text, integer, text, boolean, integer, integer, integer, text) IS 'UPDATE table_name SET <set> [WHERE <where>] in primary-key batches; in a background worker that starts once the caller''s transaction commits and commits after each batch; returns the run id at once; workers (background form only, PostgreSQL), batch_time_ms, retries and on_error are kept with the run';
+
+CREATE FUNCTION covet_copy_field(table_name text, source text, dest text, transform text DEFAULT NULL, batch_size integer DEFAULT 10000, undo boolean DEFAULT true, workers integer DEFAULT 1, batch_time_ms integer DEFAULT NULL, retries integer DEFAULT 0, on_error text DEFAULT 'stop')
+RETURNS bigint
+AS 'MODULE_PATHNAME', 'covet_named_op'
+LANGUAGE C VOLATILE;
+COMMENT ON FUNCTION covet_copy_field(text, text, text, text, integer, boolean, integer, integer, integer, text) IS 'Copy column source (optionally through transform) into column dest, in primary-key batches; atomic (in the caller''s transaction); returns the run id; workers (background form only, PostgreSQL), batch_time_ms, retries and on_error are kept with the run';
+
+CREATE PROCEDURE covet_copy_field_commit(table_name text, source text, dest text, transform text DEFAULT NULL, batch_size integer DEFAULT 10000, undo boolean DEFAULT true, workers integer DEFAULT 1, batch_time_ms integer DEFAULT NULL, retries integer DEFAULT 0, on_error text DEFAULT 'stop', require_commit boolean DEFAULT false)
+AS 'MODULE_PATHNAME', 'covet_named_op'
+LANGUAGE C;
+COMMENT ON PROCEDURE covet_copy_field_commit(text, text, text, text, integer, boolean, integer, integer, integer, text, boolean) IS 'Copy column source (optionally through transform) into column dest, in primary-key batches; as a CALL outside a transaction block, commits after each batch (inside one: atomic with a NOTICE, or an error with require_commit); workers (background form only, PostgreSQL), batch_time_ms, retries and on_error are kept with the run';
+
+CREATE FUNCTION covet_copy_field_background(table_name text, source text, dest text, transform text DEFAULT NULL, batch_size integer DEFAULT 10000, undo boolean DEFAULT true, workers integer DEFAULT 1, batch_time_ms integer DEFAULT NULL, retries integer DEFAULT 0, on_error text DEFAULT 'stop')
+RETURNS bigint
+AS 'MODULE_PATHNAME', 'covet_named_op'
+LANGUAGE C VOLATILE;
+COMMENT ON FUNCTION covet_copy_field_background(text, text, text, text, integer, boolean, integer, integer, integer, text) IS 'Copy column source (optionally through transform) into column dest, in primary-key batches; in a background worker that starts once the caller''s transaction commits and commits after each batch; returns the run id at once; workers (background form only, PostgreSQL), batch_time_ms, retries and on_error are kept with the run';
+
+CREATE FUNCTION covet_transform_field(table_name text, field text, expr text, reverse_expr text DEFAULT NULL, batch_size integer DEFAULT 10000, undo boolean DEFAULT true, workers integer DEFAULT 1, batch_time_ms integer DEFAULT NULL, retries integer DEFAULT 0, on_error text DEFAULT 'stop')
+RETURNS bigint
+AS 'MODULE_PATHNAME', 'covet_named_op'
+LANGUAGE C VOLATILE;
+COMMENT ON FUNCTION covet_transform_field(text, text, text, text, integer, boolean, integer, integer, integer, text) IS 'Replace column field by expr (an expression or a function name), in primary-key batches; reverse_expr undoes it; atomic (in the caller''s transaction); returns the run id; workers (background form only, PostgreSQL), batch_time_ms, retries and on_error are kept with the run';
+
+CREATE PROCEDURE covet_transform_field_commit(table_name text, field text, expr text, reverse_expr text DEFAULT NULL, batch_size integer DEFAULT 10000, undo boolean DEFAULT true, workers integer DEFAULT 1, batch_time_ms integer DEFAULT NULL, retries integer DEFAULT 0, on_error text DEFAULT 'stop', require_commit boolean DEFAULT false)
+AS 'MODULE_PATHNAME', 'covet_named_op'
+LANGUAGE C;
+COMMENT ON PROCEDURE covet_transform_field_commit(text, text, text, text, integer, boolean, integer, integer, integer, text, boolean) IS 'Replace column field by expr (an expression or a function name), in primary-key batches; reverse_expr undoes it; as a CALL outside a transaction block, commits after each batch (inside one: atomic with a NOTICE, or an error with require_commit); workers (background form only, PostgreSQL), batch_time_ms, retries and on_error are kept with the run';
+
+CREATE FUNCTION covet_transform_field_background(table_name text, field text, expr text, reverse_expr text DEFAULT NULL, batch_size integer DEFAULT 10000, undo boolean DEFAULT true, workers integer DEFAULT 1, batch_time_ms integer DEFAULT NULL, retries integer DEFAULT 0, on_error text DEFAULT 'stop')
+RETURNS bigint
+AS 'MODULE_PATHNAME', 'covet_named_op'
+LANGUAGE C VOLATILE;
+COMMENT ON FUNCTION covet_transform_field_background(text, text, text, text, integer, boolean, integer, integer, integer, text) IS 'Replace column field by expr (an expression or a function name), in primary-key batches; reverse_expr undoes it; in a background worker that starts once the caller''s transaction commits and commits after each batch; returns the run id at once; workers (background form only, PostgreSQL), batch_time_ms, retries and on_error are kept with the run';
+
+CREATE FUNCTION covet_populate_field(table_name text, field text, value text, "where" text DEFAULT NULL, only_null boolean DEFAULT true, batch_size integer DEFAULT 10000, undo boolean DEFAULT true, workers integer DEFAULT 1, batch_time_ms integer DEFAULT NULL, retries integer DEFAULT 0, on_error text DEFAULT 'stop')
+RETURNS bigint
+AS 'MODULE_PATHNAME', 'covet_named_op'
+LANGUAGE C VOLATILE;
+COMMENT ON FUNCTION covet_populate_field(text, text, text, text, boolean, integer, boolean, integer, integer, integer, text) IS 'Set column field to value where it is NULL (only_null) and where matches, in primary-key batches; atomic (in the caller''s transaction); returns the run id; workers (background form only, PostgreSQL), batch_time_ms, retries and on_error are kept with the run';
+
+CREATE PROCEDURE covet_populate_field_commit(table_name text, field text, value text, "where" text DEFAULT NULL, only_null boolean DEFAULT true, batch_size integer DEFAULT 10000, undo boolean DEFAULT true, workers integer DEFAULT 1, batch_time_ms integer DEFAULT NULL, retries integer DEFAULT 0, on_error text DEFAULT 'stop', require_commit boolean DEFAULT false)
+AS 'MODULE_PATHNAME', 'covet_named_op'
+LANGUAGE C;
+COMMENT ON PROCEDURE covet_populate_field_commit(text, text, text, text, boolean, integer, boolean, integer, integer, integer, text, boolean) IS 'Set column field to value where it is NULL (only_null) and where matches, in primary-key batches; as a CALL outside a transaction block, commits after each batch (inside one: atomic with a NOTICE, or an error with require_commit); workers (background form only, PostgreSQL), batch_time_ms, retries and on_error are kept with the run';
+
+CREATE FUNCTION covet_populate_field_background(table_name text, field text, value text, "where" text DEFAULT NULL, only_null boolean DEFAULT true, batch_size integer DEFAULT 10000, undo boolean DEFAULT true, workers integer DEFAULT 1, batch_time_ms integer DEFAULT NULL, retries integer DEFAULT 0, on_error text DEFAULT 'stop')
+RETURNS bigint
+AS 'MODULE_PATHNAME', 'covet_named_op'
+LANGUAGE C VOLATILE;
+COMMENT ON FUNCTION covet_populate_field_background(text, text, text, text, boolean, integer, boolean, integer, integer, integer, text) IS 'Set column field to value where it is NULL (only_null) and where matches, in primary-key batches; in a background worker that starts once the caller''s transaction commits and commits after each batch; returns the run id at once; workers (background form only, PostgreSQL), batch_time_ms, retries and on_error are kept with the run';
+
+CREATE FUNCTION covet_split_field(table_name text, source text, dests text, delimiter text DEFAULT ' ', batch_size integer DEFAULT 10000, undo boolean DEFAULT true, workers integer DEFAULT 1, batch_time_ms integer DEFAULT NULL, retries integer DEFAULT 0, on_error text DEFAULT 'stop')
+RETURNS bigint
+AS 'MODULE_PATHNAME', 'covet_named_op'
+LANGUAGE C VOLATILE;
+COMMENT ON FUNCTION covet_split_field(text, text, text, text, integer, boolean, integer, integer, integer, text) IS 'Split column source at delimiter into the columns dests, in primary-key batches; atomic (in the caller''s transaction); returns the run id; workers (background form only, PostgreSQL), batch_time_ms, retries and on_error are kept with the run';
+
+CREATE PROCEDURE covet_split_field_commit(table_name text, source text, dests text, delimiter text DEFAULT ' ', batch_size integer DEFAULT 10000, undo boolean DEFAULT true, workers integer DEFAULT 1, batch_time_ms integer DEFAULT NULL, retries integer DEFAULT 0, on_error text DEFAULT 'stop', require_commit boolean DEFAULT false)
+AS 'MODULE_PATHNAME', 'covet_named_op'
+LANGUAGE C;
+COMMENT ON PROCEDURE covet_split_field_commit(text, text, text, text, integer, boolean, integer, integer, integer, text, boolean) IS 'Split column source at delimiter into the columns dests, in primary-key batches; as a CALL outside a transaction block, commits after each batch (inside one: atomic with a NOTICE, or an error with require_commit); workers (background form only, PostgreSQL), batch_time_ms, retries and on_error are kept with the run';
+
+CREATE FUNCTION covet_split_field_background(table_name text, source text, dests text, delimiter text DEFAULT ' ', batch_size integer DEFAULT 10000, undo boolean DEFAULT true, workers integer DEFAULT 1, batch_time_ms integer DEFAULT NULL, retries integer DEFAULT 0, on_error text DEFAULT 'stop')
+RETURNS bigint
+AS 'MODULE_PATHNAME', 'covet_named_op'
+LANGUAGE C VOLATILE;
+COMMENT ON FUNCTION covet_split_field_background(text, text, text, text, integer, boolean, integer, integer, integer, text) IS 'Split column source at delimiter into the columns dests, in primary-key batches; in a background worker that starts once the caller''s transaction commits and commits after each batch; returns the run id at once; workers (background form only, PostgreSQL), batch_time_ms, retries and on_error are kept with the run';
+
+CREATE FUNCTION covet_merge_fields(table_name text, sources text, dest text, separator text DEFAULT ' ', batch_size integer DEFAULT 10000, undo boolean DEFAULT true, workers integer DEFAULT 1, batch_time_ms integer DEFAULT NULL, retries integer DEFAULT 0, on_error text DEFAULT 'stop')
+RETURNS bigint
+AS 'MODULE_PATHNAME', 'covet_named_op'
+LANGUAGE C VOLATILE;
+COMMENT ON FUNCTION covet_merge_fields(text, text, text, text, integer, boolean, integer, integer, integer, text) IS 'Join the columns sources with separator (NULLs skipped) into column dest, in primary-key batches; atomic (in the caller''s transaction); returns the run id; workers (background form only, PostgreSQL), batch_time_ms, retries and on_error are kept with the run';
+
+CREATE PROCEDURE covet_merge_fields_commit(table_name text, sources text, dest text, separator text DEFAULT ' ', batch_size integer DEFAULT 10000, undo boolean DEFAULT true, workers integer DEFAULT 1, batch_time_ms integer DEFAULT NULL, retries integer DEFAULT 0, on_error text DEFAULT 'stop', require_commit boolean DEFAULT false)
+AS 'MODULE_PATHNAME', 'covet_named_op'
+LANGUAGE C;
+COMMENT ON PROCEDURE covet_merge_fields_commit(text, text, text, text, integer, boolean, integer, integer, integer, text, boolean) IS 'Join the columns sources with separator (NULLs skipped) into column dest, in primary-key batches; as a CALL outside a transaction block, commits after each batch (inside one: atomic with a NOTICE, or an error with require_commit); workers (background form only, PostgreSQL), batch_time_ms, retries and on_error are kept with the run';
+
+CREATE FUNCTION covet_merge_fields_background(table_name text, sources text, dest text, separator text DEFAULT ' ', batch_size integer DEFAULT 10000, undo boolean DEFAULT true, workers integer DEFAULT 1, batch_time_ms integer DEFAULT NULL, retries integer DEFAULT 0, on_error text DEFAULT 'stop')
+RETURNS bigint
+AS 'MODULE_PATHNAME', 'covet_named_op'
+LANGUAGE C VOLATILE;
+COMMENT ON FUNCTION covet_merge_fields_background(text, text, text, text, integer, boolean, integer, integer, integer, text) IS 'Join the columns sources with separator (NULLs skipped) into column dest, in primary-key batches; in a background worker that starts once the caller''s transaction commits and commits after each batch; returns the run id at once; workers (background form only, PostgreSQL), batch_time_ms, retries and on_error are kept with the run';
+
+CREATE FUNCTION covet_convert_type(table_name text, field text, target_type text, default_value text DEFAULT NULL, skip_errors boolean DEFAULT false, dest text DEFAULT NULL, batch_size integer DEFAULT 10000, undo boolean DEFAULT true, workers integer DEFAULT 1, batch_time_ms integer DEFAULT NULL, retries integer DEFAULT 0, on_error text DEFAULT 'stop')
+RETURNS bigint
+AS 'MODULE_PATHNAME', 'covet_named_op'
+LANGUAGE C VOLATILE;
+COMMENT ON FUNCTION covet_convert_type(text, text, text, text, boolean, text, integer, boolean, integer, integer, integer, text) IS 'Convert column field to target_type (into dest, or in place); bad values abort naming the key, or become default_value with skip_errors; atomic (in the caller''s transaction); returns the run id; workers (background form only, PostgreSQL), batch_time_ms, retries and on_error are kept with the run';
+
+CREATE PROCEDURE covet_convert_type_commit(table_name text, field text, target_type text, default_value text DEFAULT NULL, skip_errors boolean DEFAULT false, dest text DEFAULT NULL, batch_size integer DEFAULT 10000, undo boolean DEFAULT true, workers integer DEFAULT 1, batch_time_ms integer DEFAULT NULL, retries integer DEFAULT 0, on_error text DEFAULT 'stop', require_commit boolean DEFAULT false)
+AS 'MODULE_PATHNAME', 'covet_named_op'
+LANGUAGE C;
+COMMENT ON PROCEDURE covet_convert_type_commit(text, text, text, text, boolean, text, integer, boolean, integer, integer, integer, text, boolean) IS 'Convert column field to target_type (into dest, or in place); bad values abort naming the key, or become default_value with skip_errors; as a CALL outside a transaction block, commits after each batch (inside one: atomic with a NOTICE, or an error with require_commit); workers (background form only, PostgreSQL), batch_time_ms, retries and on_error are kept with the run';
+
+CREATE FUNCTION covet_convert_type_background(table_name text, field text, target_type text, default_value text DEFAULT NULL, skip_errors boolean DEFAULT false, dest text DEFAULT NULL, batch_size integer DEFAULT 10000, undo boolean DEFAULT true, workers integer DEFAULT 1, batch_time_ms integer DEFAULT NULL, retries integer DEFAULT 0, on_error text DEFAULT 'stop')
+RETURNS bigint
+AS 'MODULE_PATHNAME', 'covet_named_op'
+LANGUAGE C VOLATILE;
+COMMENT ON FUNCTION covet_convert_type_background(text, text, text, text, boolean, text, integer, boolean, integer, integer, integer, text) IS 'Convert column field to target_type (into dest, or in place); bad values abort naming the key, or become default_value with skip_errors; in a background worker that starts once the caller''s transaction commits and commits after each batch; returns the run id at once; workers (background form only, PostgreSQL), batch_time_ms, retries and on_error are kept with the run';
+
+CREATE FUNCTION covet_rename_values(table_name text, field text, mapping text, case_sensitive boolean DEFAULT true, batch_size integer DEFAULT 10000, undo boolean DEFAULT true, workers integer DEFAULT 1, batch_time_ms integer DEFAULT NULL, retries integer DEFAULT 0, on_error text DEFAULT 'stop')
+RETURNS bigint
+AS 'MODULE_PATHNAME', 'covet_named_op'
+LANGUAGE C VOLATILE;
+COMMENT ON FUNCTION covet_rename_values(text, text, text, boolean, integer, boolean, integer, integer, integer, text) IS 'Replace values of column field by a JSON mapping of old to new values, in primary-key batches; atomic (in the caller''s transaction); returns the run id; workers (background form only, PostgreSQL), batch_time_ms, retries and on_error are kept with the run';
+
+CREATE PROCEDURE covet_rename_values_commit(table_name text, field text, mapping text, case_sensitive boolean DEFAULT true, batch_size integer DEFAULT 10000, undo boolean DEFAULT true, workers integer DEFAULT 1, batch_time_ms integer DEFAULT NULL, retries integer DEFAULT 0, on_error text DEFAULT 'stop', require_commit boolean DEFAULT false)
+AS 'MODULE_PATHNAME', 'covet_named_op'
+LANGUAGE C;
+COMMENT ON PROCEDURE covet_rename_values_commit(text, text, text, boolean, integer, boolean, integer, integer, integer, text, boolean) IS 'Replace values of column field by a JSON mapping of old to new values, in primary-key batches; as a CALL outside a transaction block, commits after each batch (inside one: atomic with a NOTICE, or an error with require_commit); workers (background form only, PostgreSQL), batch_time_ms, retries and on_error are kept with the run';
+
+CREATE FUNCTION covet_rename_values_background(table_name text, field text, mapping text, case_sensitive boolean DEFAULT true, batch_size integer DEFAULT 10000, undo boolean DEFAULT true, workers integer DEFAULT 1, batch_time_ms integer DEFAULT NULL, retries integer DEFAULT 0, on_error text DEFAULT 'stop')
+RETURNS bigint
+AS 'MODULE_PATHNAME', 'covet_named_op'
+LANGUAGE C VOLATILE;
+COMMENT ON FUNCTION covet_rename_values_background(text, text, text, boolean, integer, boolean, integer, integer, integer, text) IS 'Replace values of column field by a JSON mapping of old to new values, in primary-key batches; in a background worker that starts once the caller''s transaction commits and commits after each batch; returns the run id at once; workers (background form only, PostgreSQL), batch_time_ms, retries and on_error are kept with the run';
+
+CREATE FUNCTION covet_dedup(table_name text, unique_fields text, keep text DEFAULT 'first', order_by text DEFAULT NULL, batch_size integer DEFAULT 10000, undo boolean DEFAULT true, workers integer DEFAULT 1, batch_time_ms integer DEFAULT NULL, retries integer DEFAULT 0, on_error text DEFAULT 'stop')
+RETURNS bigint
+AS 'MODULE_PATHNAME', 'covet_named_op'
+LANGUAGE C VOLATILE;
+COMMENT ON FUNCTION covet_dedup(text, text, text, text, integer, boolean, integer, integer, integer, text) IS 'Delete rows whose unique_fields repeat, keeping the first or last by order_by (then the key), in primary-key batches; atomic (in the caller''s transaction); returns the run id; workers (background form only, PostgreSQL), batch_time_ms, retries and on_error are kept with the run';
+
+CREATE PROCEDURE covet_dedup_commit(table_name text, unique_fields text, keep text DEFAULT 'first', order_by text DEFAULT NULL, batch_size integer DEFAULT 10000, undo boolean DEFAULT true, workers integer DEFAULT 1, batch_time_ms integer DEFAULT NULL, retries integer DEFAULT 0, on_error text DEFAULT 'stop', require_commit boolean DEFAULT false)
+AS 'MODULE_PATHNAME', 'covet_named_op'
+LANGUAGE C;
+COMMENT ON PROCEDURE covet_dedup_commit(text, text, text, text, integer, boolean, integer, integer, integer, text, boolean) IS 'Delete rows whose unique_fields repeat, keeping the first or last by order_by (then the key), in primary-key batches; as a CALL outside a transaction block, commits after each batch (inside one: atomic with a NOTICE, or an error with require_commit); workers (background form only, PostgreSQL), batch_time_ms, retries and on_error are kept with the run';
+
+CREATE FUNCTION covet_dedup_background(table_name text, unique_fields text, keep text DEFAULT 'first', order_by text DEFAULT NULL, batch_size integer DEFAULT 10000, undo boolean DEFAULT true, workers integer DEFAULT 1, batch_time_ms integer DEFAULT NULL, retries integer DEFAULT 0, on_error text DEFAULT 'stop')
+RETURNS bigint
+AS 'MODULE_PATHNAME', 'covet_named_op'
+LANGUAGE C VOLATILE;
+COMMENT ON FUNCTION covet_dedup_background(text, text, text, text, integer, boolean, integer, integer, integer, text) IS 'Delete rows whose unique_fields repeat, keeping the first or last by order_by (then the key), in primary-key batches; in a background worker that starts once the caller''s transaction commits and commits after each batch; returns the run id at once; workers (background form only, PostgreSQL), batch_time_ms, retries and on_error are kept with the run';
+
+REVOKE EXECUTE ON ROUTINE
+	covet_backfill(text, text, integer, text, boolean, integer, integer, integer, text),
+	covet_backfill_commit(text, text, integer, text, boolean, integer, integer, integer, text, boolean),
+	covet_backfill_background(text, text, integer, text, boolean, integer, integer, integer, text),
+	covet_copy_field(text, text, text, text, integer, boolean, integer, integer, integer, text),
+	covet_copy_field_commit(text, text, text, text, integer, boolean, integer, integer, integer, text, boolean),
+	covet_copy_field_background(text, text, text, text, integer, boolean, integer, integer, integer, text),
+	covet_transform_field(text, text, text, text, integer, boolean, integer, integer, integer, text),
+	covet_transform_field_commit(text, text, text, text, integer, boolean, integer, integer, integer, text, boolean),
+	covet_transform_field_background(text, text, text, text, integer, boolean, integer, integer, integer, text),
+	covet_populate_field(text, text, text, text, boolean, integer, boolean, integer, integer, integer, text),
+	covet_populate_field_commit(text, text, text, text, boolean, integer, boolean, integer, integer, integer, text, boolean),
+	covet_populate_field_background(text, text, text, text, boolean, integer, boolean, integer, integer, integer, text),
+	covet_split_field(text, text, text, text, integer, boolean, integer, integer, integer, text),
+	covet_split_field_commit(text, text, text, text, integer, boolean, integer, integer, integer, text, boolean),
+	covet_split_field_background(text, text, text, text, integer, boolean, integer, integer, integer, text),
+	covet_merge_fields(text, text, text, text, integer, boolean, integer, integer, integer, text),
+	covet_merge_fields_commit(text, text, text, text, integer, boolean, integer, integer, integer, text, boolean),
+	covet_merge_fields_background(text, text, text, text, integer, boolean, integer, integer, integer, text),
+	covet_convert_type(text, text, text, text, boolean, text, integer, boolean, integer, integer, integer, text),
+	covet_convert_type_commit(text, text, text, text, boolean, text, integer, boolean, integer, integer, integer, text, boolean),
+	covet_convert_type_background(text, text, text, text, boolean, text, integer, boolean, integer, integer, integer, text),
+	covet_rename_values(text, text, text, boolean, integer, boolean, integer, integer, integer, text),
+	covet_rename_values_commit(text, text, text, boolean, integer, boolean, integer, integer, integer, text, boolean),
+	covet_rename_values_background(text, text, text, boolean, integer, boolean, integer, integer, integer, text),
+	covet_dedup(text, text, text, text, integer, boolean, integer, integer, integer, text),
+	covet_dedup_commit(text, text, text, text, integer, boolean, integer, integer, integer, text, boolean),
+	covet_dedup_background(text, text, text, text, integer, boolean, integer, integer, integer, text)
+FROM PUBLIC;
+DO $covet$
+DECLARE
+	g record;
+	routine pg_catalog.regprocedure;
+BEGIN
+	FOR g IN SELECT * FROM pg_temp.covet_issue16_grants ORDER BY routine, grantee
+	LOOP
+		SELECT p.oid INTO STRICT routine
+		  FROM pg_catalog.pg_proc p
+		 WHERE p.proname OPERATOR(pg_catalog.=) g.routine
+		   AND p.pronamespace OPERATOR(pg_catalog.=) (SELECT e.extnamespace FROM pg_catalog.pg_extension e
+													   WHERE e.extname OPERATOR(pg_catalog.=) 'covet');
+		EXECUTE pg_catalog.format('GRANT EXECUTE ON ROUTINE %%s TO %%s%%s', routine,
+			CASE WHEN g.grantee OPERATOR(pg_catalog.=) 0 THEN 'PUBLIC'
+				 ELSE pg_catalog.quote_ident(pg_catalog.pg_get_userbyid(g.grantee)) END,
+			CASE WHEN g.grantable THEN ' WITH GRANT OPTION' ELSE '' END);
+		-- as the extension made it: the grant above stays the administrator's
+		UPDATE pg_catalog.pg_init_privs i
+		   SET initprivs = ARRAY(SELECT x FROM pg_catalog.unnest(i.initprivs) x
+								  WHERE NOT EXISTS (SELECT FROM pg_catalog.aclexplode(ARRAY[x]) a
+													 WHERE a.grantee OPERATOR(pg_catalog.=) g.grantee))
+		 WHERE i.objoid OPERATOR(pg_catalog.=) routine
+		   AND i.classoid OPERATOR(pg_catalog.=) 'pg_catalog.pg_proc'::pg_catalog.regclass
+		   AND i.objsubid OPERATOR(pg_catalog.=) 0;
+	END LOOP;
+END
+$covet$;
+DROP TABLE pg_temp.covet_issue16_grants;
+
 -- Issue 16, tune: self-tuning batch size (batch_time_ms; batch_size now
 -- follows it), throttling on health (what a run waited for), errors per
 -- batch (retries, on_error 'skip': the skipped rows in covet.run_errors,

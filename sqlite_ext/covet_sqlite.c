@@ -567,6 +567,13 @@ named_op(CovetDriver *d, const void *arg, int64_t *run_id, CovetError *err)
 	rc = covet_op_prepare(d, c->name, c->args, c->nargs, &op, err);
 	if (rc == COVET_OK)
 	{
+		char		function[64];
+
+		snprintf(function, sizeof(function), "covet_%s", c->name);
+		rc = covet_op_check_workers(COVET_ENGINE_SQLITE, function, false, op.workers, err);
+	}
+	if (rc == COVET_OK)
+	{
 		op.progress_ms = c->progress_ms;
 		rc = covet_batch_start(d, &op, run_id, err);
 	}

@@ -450,16 +450,20 @@ typedef struct Run
 	bool		total_by_key;
 	int			progress_ms;
 	/*
-	 * Issue 16 (batch_tune.c, batch_errors.c): the target batch duration
-	 * (0: the size stays as given), retries of a batch that failed with a
-	 * transient error, and on_error 'skip': a failed batch is halved until
-	 * the failing row is alone, which is recorded in run_errors and
-	 * stepped over (bisecting: halving, the size restored after the skip).
-	 * alone: this call commits batch by batch, so one can fail alone.
+	 * The arguments every operation takes last (opargs.c), from runs.args
+	 * on resume; see CovetOp.
 	 */
-	int			batch_time_ms;
+	int			workers;
+	int			batch_time_ms;	/* 0: off */
 	int			retries;
 	bool		on_error_skip;
+	/*
+	 * Issue 16 (batch_tune.c, batch_errors.c): the batch-size controller
+	 * of batch_time_ms; on_error 'skip' halves a failed batch until the
+	 * failing row is alone, which is recorded in run_errors and stepped
+	 * over (bisecting: halving, the size restored after the skip).
+	 * alone: this call commits batch by batch, so one can fail alone.
+	 */
 	bool		alone;
 	bool		bisecting;
 	int64_t		size_before_bisect;
@@ -2127,6 +2131,28 @@ static const char *const run_load_sql =
 " reverse_set, who, args FROM {runs} WHERE id {=} CAST({1} AS bigint)";
 
 /*
+ * workers, batch_time_ms, retries and on_error as the run was given them
+ * (runs.args; a run made before 0.2.0 gets the defaults), checked again.
+ */
+static CovetStatus
+run_args_load(CovetDriver *d, Run *r, const char *args_json, CovetError *err)
+{
+	CovetOpRunArgs ra;
+	char		function[64];
+	CovetStatus rc;
+
+	snprintf(function, sizeof(function), "covet_%s", r->op);
+	if ((rc = covet_op_runargs_read(function, args_json, &ra, err)) != COVET_OK ||
+		(rc = covet_op_check_workers(d->dialect->engine, function, true, ra.workers, err)) != COVET_OK)
+		return rc;
+	r->workers = ra.workers;
+	r->batch_time_ms = ra.batch_time_ms;
+	r->retries = ra.retries;
+	r->on_error_skip = ra.on_error_skip;
+	return COVET_OK;
+}
+
+/*
  * A run's undo table is always covet's "{undo_<id>}": covet drops it with
  * covet's rights, so a runs row naming any other table is refused.
  */
@@ -2154,20 +2180,6 @@ check_undo_name(CovetDriver *d, const Run *r, CovetError *err)
 	}
 	covet_free(&d->mem, want);
 	return rc;
-}
-
-/* batch_time_ms, retries and on_error, from the arguments the run was given */
-static void
-run_policy_load(Run *r, const char *args)
-{
-	int64_t		v;
-
-	if (covet_args_int(args, "batch_time_ms", &v) && v > 0 && v <= INT32_MAX)
-		r->batch_time_ms = (int) v;
-	if (covet_args_int(args, "retries", &v) && v > 0 && v <= INT32_MAX)
-		r->retries = (int) v;
-	r->on_error_skip = covet_args_text_is(args, "on_error", "skip");
-	covet_tune_init(&r->tune, r->batch_time_ms, COVET_TUNE_MIN_ROWS, COVET_TUNE_MAX_ROWS);
 }
 
 /*
@@ -2220,7 +2232,6 @@ run_load(CovetDriver *d, int64_t run_id, const char *action, Run *r, char **stat
 	r->batches = strtoll(COVET_VALUE(&res, 0, 10), NULL, 10);
 	r->batch_size = strtoll(COVET_VALUE(&res, 0, 11), NULL, 10);
 	r->progress_ms = DEFAULT_PROGRESS_MS;
-	run_policy_load(r, COVET_VALUE(&res, 0, 17));
 	if (r->op == NULL || *state == NULL)
 	{
 		rc = covet_error_set(err, COVET_ERR_NOMEM, "out of memory");
@@ -2237,6 +2248,9 @@ run_load(CovetDriver *d, int64_t run_id, const char *action, Run *r, char **stat
 		rc = covet_error_set(err, COVET_ERR_NOMEM, "out of memory");
 	if (rc == COVET_OK)
 		rc = check_undo_name(d, r, err);
+	if (rc == COVET_OK && strcmp(action, "resume") == 0)
+		rc = run_args_load(d, r, COVET_VALUE(&res, 0, 17), err);
+	covet_tune_init(&r->tune, r->batch_time_ms, COVET_TUNE_MIN_ROWS, COVET_TUNE_MAX_ROWS);
 	if (rc != COVET_OK && rc != COVET_ERR_NOMEM)
 		covet_error_prefix(err, "run %lld: ", (long long) run_id);
 done:

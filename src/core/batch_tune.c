@@ -32,8 +32,6 @@
  */
 #include "batch_tune.h"
 
-#include <stdlib.h>
-#include <string.h>
 
 #define TUNE_MAX_GROW	4.0
 #define TUNE_MAX_SHRINK	8.0
@@ -82,53 +80,3 @@ covet_tune_next(CovetTune *t, int64_t size, double elapsed_ms)
 	return clamp_rows(t, want);
 }
 
-/*
- * A top-level member of a run's args, as ops.c writes them ({"name":
- * value, ...}, a JSON object on one line): a quote inside a string value
- * is always escaped, so `{"name": ` or `, "name": ` only starts a member.
- * Returns the text after the colon and space, or NULL.
- */
-static const char *
-args_member(const char *args, const char *name)
-{
-	const char *p;
-	size_t		n = strlen(name);
-
-	if (args == NULL)
-		return NULL;
-	for (p = strchr(args, '"'); p != NULL; p = strchr(p + 1, '"'))
-	{
-		if ((p == args + 1 && args[0] == '{') ||
-			(p >= args + 2 && p[-1] == ' ' && p[-2] == ','))
-		{
-			if (strncmp(p + 1, name, n) == 0 && strncmp(p + 1 + n, "\": ", 3) == 0)
-				return p + 4 + n;
-		}
-	}
-	return NULL;
-}
-
-bool
-covet_args_int(const char *args, const char *name, int64_t *out)
-{
-	const char *v = args_member(args, name);
-	char	   *end;
-	long long	x;
-
-	if (v == NULL || strncmp(v, "null", 4) == 0)
-		return false;
-	x = strtoll(v, &end, 10);
-	if (end == v)
-		return false;
-	*out = (int64_t) x;
-	return true;
-}
-
-bool
-covet_args_text_is(const char *args, const char *name, const char *value)
-{
-	const char *v = args_member(args, name);
-	size_t		n = strlen(value);
-
-	return v != NULL && v[0] == '"' && strncmp(v + 1, value, n) == 0 && v[1 + n] == '"';
-}

@@ -40,13 +40,6 @@ extern void covet_tune_init(CovetTune *t, int target_ms, int64_t min_rows,
 extern int64_t covet_tune_next(CovetTune *t, int64_t size, double elapsed_ms);
 
 /*
- * A run's setting from its args (ops.c's JSON object): an integer member
- * (false when absent or null), or a text member equal to value.
- */
-extern bool covet_args_int(const char *args, const char *name, int64_t *out);
-extern bool covet_args_text_is(const char *args, const char *name, const char *value);
-
-/*
  * batch_errors.c.  Is an error with this SQLSTATE worth another attempt?
  * retry_wait: count a retry in the runs row, say so, and wait (attempt
  * 1, 2, ...).  error_record: the row key (a JSON key) failed with cause.

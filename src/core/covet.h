@@ -940,6 +940,11 @@ typedef struct CovetOp
 	bool		keep_undo;
 	int			progress_ms;	/* between progress reports; 0 = default,
 								 * < 0 = after every batch */
+	/* the arguments every operation takes (opargs.c), kept in runs.args */
+	int			workers;		/* 1..64; > 1 only _background (PostgreSQL) */
+	int			batch_time_ms;	/* 0: off */
+	int			retries;		/* 0..100 */
+	bool		on_error_skip;	/* on_error 'skip' (else 'stop') */
 	/* set by covet_op_prepare: what covet_op_free releases */
 	char	   *owned_set;
 	char	   *owned_where;
@@ -962,7 +967,7 @@ typedef struct CovetOpArg
 	const char *default_sql;	/* NULL: required; else the SQL default */
 } CovetOpArg;
 
-#define COVET_OP_MAXARGS 8
+#define COVET_OP_MAXARGS 12
 
 typedef struct CovetOpDef
 {
@@ -985,6 +990,41 @@ extern CovetStatus covet_op_prepare(CovetDriver *d, const char *name,
 									const char *const *args, int nargs,
 									CovetOp *op, CovetError *err);
 extern void covet_op_free(CovetMem *mem, CovetOp *op);
+
+/*
+ * opargs.c: workers, batch_time_ms, retries and on_error, the arguments
+ * every operation takes last.  CovetOpRunArgs holds them as a run keeps
+ * them (runs.args); covet_op_runargs_read gets them back on resume (absent
+ * keys: the defaults, as for runs made before 0.2.0).
+ */
+typedef struct CovetOpRunArgs
+{
+	int			workers;
+	int			batch_time_ms;	/* 0: off */
+	int			retries;
+	bool		on_error_skip;
+} CovetOpRunArgs;
+
+#define COVET_OP_MAX_WORKERS 64
+#define COVET_OP_MAX_BATCH_TIME_MS 3600000
+#define COVET_OP_MAX_RETRIES 100
+
+extern void covet_op_runargs_default(CovetOpRunArgs *ra);
+/* One argument's value as text (NULL: SQL NULL) into ra, range-checked. */
+extern CovetStatus covet_op_runarg_set(const char *function, const char *name,
+									   const char *text, CovetOpRunArgs *ra,
+									   CovetError *err);
+/* From a run's args JSON; each value range-checked as when it was given. */
+extern CovetStatus covet_op_runargs_read(const char *function, const char *args_json,
+										 CovetOpRunArgs *ra, CovetError *err);
+/*
+ * Can this form of the operation (function: covet_<op>, covet_<op>_commit
+ * or covet_<op>_background) carry out a run with ra->workers workers?
+ * PostgreSQL: more than one only in the background form; SQLite: one.
+ */
+extern CovetStatus covet_op_check_workers(CovetEngine engine, const char *function,
+										  bool background, int workers,
+										  CovetError *err);
 
 /* covet_split_part(s, delim, n, rest), exposed as SQL in both engines. */
 extern bool covet_split_part(const char *s, const char *delim, int n, bool rest,

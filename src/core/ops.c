@@ -30,64 +30,83 @@
 	{"batch_size", COVET_ARG_INT, "10000"}, \
 	{"undo", COVET_ARG_BOOL, "true"}
 
+/*
+ * The arguments every operation takes last, after undo (opargs.c): the
+ * same four in the same order, whatever came before.
+ */
+#define RUN_ARGS \
+	{"workers", COVET_ARG_INT, "1"}, \
+	{"batch_time_ms", COVET_ARG_INT, "NULL"}, \
+	{"retries", COVET_ARG_INT, "0"}, \
+	{"on_error", COVET_ARG_TEXT, "'stop'"}
+
 const CovetOpDef covet_op_defs[] = {
-	{"backfill", 5, {
+	{"backfill", 9, {
 			{"table_name", COVET_ARG_TEXT, NULL},
 			{"set", COVET_ARG_TEXT, NULL},
 			{"batch_size", COVET_ARG_INT, "10000"},
 			{"where", COVET_ARG_TEXT, "NULL"},
-			{"undo", COVET_ARG_BOOL, "true"}}},
-	{"copy_field", 6, {
+			{"undo", COVET_ARG_BOOL, "true"},
+		RUN_ARGS}},
+	{"copy_field", 10, {
 			{"table_name", COVET_ARG_TEXT, NULL},
 			{"source", COVET_ARG_TEXT, NULL},
 			{"dest", COVET_ARG_TEXT, NULL},
 			{"transform", COVET_ARG_TEXT, "NULL"},
-		BATCH_ARGS}},
-	{"transform_field", 6, {
+		BATCH_ARGS,
+		RUN_ARGS}},
+	{"transform_field", 10, {
 			{"table_name", COVET_ARG_TEXT, NULL},
 			{"field", COVET_ARG_TEXT, NULL},
 			{"expr", COVET_ARG_TEXT, NULL},
 			{"reverse_expr", COVET_ARG_TEXT, "NULL"},
-		BATCH_ARGS}},
-	{"populate_field", 7, {
+		BATCH_ARGS,
+		RUN_ARGS}},
+	{"populate_field", 11, {
 			{"table_name", COVET_ARG_TEXT, NULL},
 			{"field", COVET_ARG_TEXT, NULL},
 			{"value", COVET_ARG_TEXT, NULL},
 			{"where", COVET_ARG_TEXT, "NULL"},
 			{"only_null", COVET_ARG_BOOL, "true"},
-		BATCH_ARGS}},
-	{"split_field", 6, {
+		BATCH_ARGS,
+		RUN_ARGS}},
+	{"split_field", 10, {
 			{"table_name", COVET_ARG_TEXT, NULL},
 			{"source", COVET_ARG_TEXT, NULL},
 			{"dests", COVET_ARG_TEXT, NULL},
 			{"delimiter", COVET_ARG_TEXT, "' '"},
-		BATCH_ARGS}},
-	{"merge_fields", 6, {
+		BATCH_ARGS,
+		RUN_ARGS}},
+	{"merge_fields", 10, {
 			{"table_name", COVET_ARG_TEXT, NULL},
 			{"sources", COVET_ARG_TEXT, NULL},
 			{"dest", COVET_ARG_TEXT, NULL},
 			{"separator", COVET_ARG_TEXT, "' '"},
-		BATCH_ARGS}},
-	{"convert_type", 8, {
+		BATCH_ARGS,
+		RUN_ARGS}},
+	{"convert_type", 12, {
 			{"table_name", COVET_ARG_TEXT, NULL},
 			{"field", COVET_ARG_TEXT, NULL},
 			{"target_type", COVET_ARG_TEXT, NULL},
 			{"default_value", COVET_ARG_TEXT, "NULL"},
 			{"skip_errors", COVET_ARG_BOOL, "false"},
 			{"dest", COVET_ARG_TEXT, "NULL"},
-		BATCH_ARGS}},
-	{"rename_values", 6, {
+		BATCH_ARGS,
+		RUN_ARGS}},
+	{"rename_values", 10, {
 			{"table_name", COVET_ARG_TEXT, NULL},
 			{"field", COVET_ARG_TEXT, NULL},
 			{"mapping", COVET_ARG_TEXT, NULL},
 			{"case_sensitive", COVET_ARG_BOOL, "true"},
-		BATCH_ARGS}},
-	{"dedup", 6, {
+		BATCH_ARGS,
+		RUN_ARGS}},
+	{"dedup", 10, {
 			{"table_name", COVET_ARG_TEXT, NULL},
 			{"unique_fields", COVET_ARG_TEXT, NULL},
 			{"keep", COVET_ARG_TEXT, "'first'"},
 			{"order_by", COVET_ARG_TEXT, "NULL"},
-		BATCH_ARGS}},
+		BATCH_ARGS,
+		RUN_ARGS}},
 	{NULL, 0, {{NULL, 0, NULL}}}
 };
 
@@ -167,6 +186,32 @@ parse_bool(const Args *a, const char *name, const char *text, bool *out, CovetEr
 	return covet_bool_arg(function, name, text, out, err);
 }
 
+/* The arguments every operation takes last (opargs.c), into op. */
+static CovetStatus
+run_args(const Args *a, CovetOp *op, CovetError *err)
+{
+	static const char *const names[] = {"workers", "batch_time_ms", "retries", "on_error"};
+	CovetOpRunArgs ra;
+	char		function[64];
+	size_t		i;
+
+	covet_op_runargs_default(&ra);
+	snprintf(function, sizeof(function), "covet_%s", a->def->name);
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+	{
+		CovetStatus rc;
+
+		if (given(a, names[i]) &&
+			(rc = covet_op_runarg_set(function, names[i], arg(a, names[i]), &ra, err)) != COVET_OK)
+			return rc;
+	}
+	op->workers = ra.workers;
+	op->batch_time_ms = ra.batch_time_ms;
+	op->retries = ra.retries;
+	op->on_error_skip = ra.on_error_skip;
+	return COVET_OK;
+}
+
 /*
  * Check every argument: required ones present and not NULL, NULL only where
  * the default is NULL, types right.  Fills the common fields of op.
@@ -175,6 +220,7 @@ static CovetStatus
 check_args(const Args *a, CovetOp *op, CovetError *err)
 {
 	int			i;
+	CovetStatus status;
 
 	if (a->n > a->def->nargs)
 		return covet_error_set(err, COVET_ERR_INVALID, "covet_%s takes at most %d arguments",
@@ -210,6 +256,8 @@ check_args(const Args *a, CovetOp *op, CovetError *err)
 				return rc;
 		}
 	}
+	if ((status = run_args(a, op, err)) != COVET_OK)
+		return status;
 	op->table = arg(a, "table_name");
 	if (!given(a, "batch_size"))
 		op->batch_size = 10000;
@@ -1047,6 +1095,22 @@ args_json(CovetMem *mem, const Args *a, char **out, CovetError *err)
 			covet_json_string(&b, a->v[i], strlen(a->v[i]));
 		else
 			covet_buf_append(&b, a->v[i]);
+	}
+	/* the arguments every run keeps, left off on SQLite: their defaults */
+	for (; i < a->def->nargs; i++)
+	{
+		const char *name = a->def->args[i].name;
+		const char *dflt = strcmp(name, "workers") == 0 ? "1" :
+			strcmp(name, "batch_time_ms") == 0 ? "null" :
+			strcmp(name, "retries") == 0 ? "0" :
+			strcmp(name, "on_error") == 0 ? "\"stop\"" : NULL;
+
+		if (dflt == NULL)
+			continue;
+		covet_buf_append(&b, ", ");
+		covet_json_string(&b, name, strlen(name));
+		covet_buf_append(&b, ": ");
+		covet_buf_append(&b, dflt);
 	}
 	covet_buf_appendc(&b, '}');
 	return covet_buf_finish(&b, out, err);

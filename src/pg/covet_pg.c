@@ -493,6 +493,7 @@ typedef struct BatchArgs
 	int64		run_id;
 	bool		nonatomic;		/* a CALL that commits per batch */
 	bool		create_only;	/* a background run: create it, no more */
+	const char *fname;			/* the SQL routine called */
 	bool		run_locked;		/* holds the session-level run lock */
 	CovetRunState state;		/* covet_pause, covet_cancel */
 } BatchArgs;
@@ -517,6 +518,9 @@ core_named_op(CovetDriver *d, void *arg, char **report, CovetError *err)
 	CovetStatus rc;
 
 	rc = covet_op_prepare(d, a->name, a->args, a->nargs, &op, err);
+	if (rc == COVET_OK)
+		rc = covet_op_check_workers(COVET_ENGINE_POSTGRES, a->fname, a->create_only,
+									op.workers, err);
 	if (rc == COVET_OK)
 	{
 		/* covet.progress_interval = 0 means every batch: -1 for the core */
@@ -726,6 +730,7 @@ covet_named_op(PG_FUNCTION_ARGS)
 
 	memset(&a, 0, sizeof(a));
 	a.name = def->name;
+	a.fname = fname;
 	a.nargs = def->nargs;
 	for (i = 0; i < def->nargs; i++)
 	{

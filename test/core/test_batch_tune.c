@@ -83,7 +83,7 @@ main(void)
 	Sim			tiny = {0.5, 0.0004, 0.05};	/* the 1,000,000 bound at 500 ms */
 	CovetTune	t;
 
-	plan(25);
+	plan(19);
 
 	settle(&cheap, 200, 100, "cheap rows from 100");
 	settle(&cheap, 200, 1000000, "cheap rows from 1,000,000");
@@ -117,22 +117,6 @@ main(void)
 	ok(!covet_batch_error_transient("23505") && !covet_batch_error_transient("P0001") &&
 	   !covet_batch_error_transient("") && !covet_batch_error_transient(NULL),
 	   "a unique violation, a raised exception, no SQLSTATE are not");
-
-	/* the settings, from a run's args as ops.c writes them */
-	{
-		const char *args = "{\"table\": \"t\", \"set\": \"x = '\\\", \\\"retries\\\": 9'\", "
-			"\"batch_size\": 100, \"retries\": 3, \"on_error\": \"skip\", \"batch_time_ms\": null}";
-		int64_t		v = -1;
-
-		ok(covet_args_int(args, "retries", &v) && v == 3,
-		   "retries is read from the args, not from inside a string value");
-		ok(covet_args_int(args, "batch_size", &v) && v == 100, "an integer member");
-		ok(!covet_args_int(args, "batch_time_ms", &v), "a null member is absent");
-		ok(!covet_args_int(args, "workers", &v), "a missing member is absent");
-		ok(covet_args_text_is(args, "on_error", "skip") && !covet_args_text_is(args, "on_error", "stop") &&
-		   !covet_args_text_is(args, "table", "skip"), "on_error is 'skip'");
-		ok(covet_args_int("{\"retries\": 2}", "retries", &v) && v == 2, "the first member");
-	}
 
 	return done_testing();
 }
