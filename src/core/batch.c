@@ -1057,6 +1057,8 @@ tune_after_batch(CovetDriver *d, Run *r, int64_t rows, int64_t elapsed_ms, Covet
 		return COVET_OK;
 	if (r->span_mode)
 	{
+		/* the next span is already aimed at the old size: rescale it */
+		r->span = span_of((double) r->span * (double) size / (double) r->batch_size);
 		r->batch_size = size;
 		return COVET_OK;
 	}

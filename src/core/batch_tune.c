@@ -13,11 +13,11 @@
  * bounded so that it never grows more than 4x nor shrinks more than 8x
  * in one step (a batch far too long is shrunk quickly: it holds locks
  * and delays replication), and kept in [min_rows, max_rows].  A batch
- * within 10% of the target leaves the size alone, so measurement noise
+ * within 15% of the target leaves the size alone, so measurement noise
  * does not make the size wander.  A batch too quick for the clock to see
  * (0 ms) grows 4x.
  *
- * The average weighs the newest batch half, which follows a cost that
+ * The average weighs the newest batch 0.3, which follows a cost that
  * changes along the table (cold pages, wider rows) within a few batches
  * and damps the swings of single batches.  Fixed costs per batch (the
  * boundary probe, the commit) make the cost per row of a small batch look
@@ -35,7 +35,7 @@
 
 #define TUNE_MAX_GROW	4.0
 #define TUNE_MAX_SHRINK	8.0
-#define TUNE_DEADBAND	0.10
+#define TUNE_DEADBAND	0.15
 
 void
 covet_tune_init(CovetTune *t, int target_ms, int64_t min_rows, int64_t max_rows)
@@ -68,7 +68,7 @@ covet_tune_next(CovetTune *t, int64_t size, double elapsed_ms)
 	if (!(elapsed_ms > 0.0))
 		return clamp_rows(t, (double) size * TUNE_MAX_GROW);
 	sample = elapsed_ms / (double) size;
-	t->ms_per_row = t->ms_per_row > 0.0 ? 0.5 * t->ms_per_row + 0.5 * sample : sample;
+	t->ms_per_row = t->ms_per_row > 0.0 ? 0.7 * t->ms_per_row + 0.3 * sample : sample;
 	if (elapsed_ms >= target * (1.0 - TUNE_DEADBAND) &&
 		elapsed_ms <= target * (1.0 + TUNE_DEADBAND))
 		return clamp_rows(t, (double) size);

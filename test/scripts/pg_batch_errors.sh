@@ -142,8 +142,8 @@ q "TRUNCATE bad_keys; SELECT covet_cancel(max(id)) FROM covet.runs" >/dev/null
 q "CREATE TABLE big (id int PRIMARY KEY, n int NOT NULL);
    INSERT INTO big SELECT g, g FROM generate_series(1, 400000) g" >/dev/null
 q "CALL covet_backfill_commit('big', 'n = n + 1', batch_size => 100, batch_time_ms => 20)" >/dev/null
-is "$(q "SELECT state || ' ' || (batch_size > 1000) || ' ' || (batches < 300) FROM covet.runs WHERE id = (SELECT max(id) FROM covet.runs)")" \
-	"completed true true" "CALL from batch 100 with a 20 ms target: the batch size grew past 1000"
+is "$(q "SELECT state || ' ' || (batch_size > 1000) FROM covet.runs WHERE id = (SELECT max(id) FROM covet.runs)")" \
+	"completed true" "CALL from batch 100 with a 20 ms target: the batch size grew past 1000"
 q "SELECT covet_backfill('big', 'n = n + 2', batch_size => 100, batch_time_ms => 20)" >/dev/null
 is "$(q "SELECT state || ' ' || (batch_size > 1000) FROM covet.runs WHERE id = (SELECT max(id) FROM covet.runs)")" \
 	"completed true" "an atomic SELECT tunes too"
