@@ -17,7 +17,10 @@
  * does not make the size wander.  A batch too quick for the clock to see
  * (0 ms) grows 4x.
  *
- * The average weighs the newest batch 0.3, which follows a cost that
+ * The cost of a row is the decayed sum of the batches' durations over the
+ * decayed sum of their sizes (each older batch weighs 0.7 of the next), so
+ * a large batch counts for more than a small one whose time was mostly
+ * fixed costs, and the newest batches count most, which follows a cost that
  * changes along the table (cold pages, wider rows) within a few batches
  * and damps the swings of single batches.  Fixed costs per batch (the
  * boundary probe, the commit) make the cost per row of a small batch look
@@ -36,6 +39,7 @@
 #define TUNE_MAX_GROW	4.0
 #define TUNE_MAX_SHRINK	8.0
 #define TUNE_DEADBAND	0.15
+#define TUNE_DECAY		0.7
 
 void
 covet_tune_init(CovetTune *t, int target_ms, int64_t min_rows, int64_t max_rows)
@@ -44,6 +48,8 @@ covet_tune_init(CovetTune *t, int target_ms, int64_t min_rows, int64_t max_rows)
 	t->min_rows = min_rows > 0 ? min_rows : 1;
 	t->max_rows = max_rows >= t->min_rows ? max_rows : t->min_rows;
 	t->ms_per_row = 0.0;
+	t->sum_ms = 0.0;
+	t->sum_rows = 0.0;
 }
 
 static int64_t
@@ -60,15 +66,15 @@ int64_t
 covet_tune_next(CovetTune *t, int64_t size, double elapsed_ms)
 {
 	double		target = (double) t->target_ms;
-	double		sample;
 	double		want;
 
 	if (t->target_ms <= 0 || size <= 0)
 		return size;
 	if (!(elapsed_ms > 0.0))
 		return clamp_rows(t, (double) size * TUNE_MAX_GROW);
-	sample = elapsed_ms / (double) size;
-	t->ms_per_row = t->ms_per_row > 0.0 ? 0.7 * t->ms_per_row + 0.3 * sample : sample;
+	t->sum_ms = TUNE_DECAY * t->sum_ms + elapsed_ms;
+	t->sum_rows = TUNE_DECAY * t->sum_rows + (double) size;
+	t->ms_per_row = t->sum_ms / t->sum_rows;
 	if (elapsed_ms >= target * (1.0 - TUNE_DEADBAND) &&
 		elapsed_ms <= target * (1.0 + TUNE_DEADBAND))
 		return clamp_rows(t, (double) size);

@@ -19,8 +19,8 @@
 
 /*
  * State of one run's controller: the target, the bounds, and the cost of
- * a row learnt so far (milliseconds, a moving average; 0 before the first
- * measured batch).
+ * a row learnt so far (milliseconds; 0 before the first measured batch),
+ * from decayed sums of the batches' durations and sizes.
  */
 typedef struct CovetTune
 {
@@ -28,6 +28,8 @@ typedef struct CovetTune
 	int64_t		min_rows;
 	int64_t		max_rows;
 	double		ms_per_row;
+	double		sum_ms;			/* decayed sums of the batches measured */
+	double		sum_rows;
 } CovetTune;
 
 extern void covet_tune_init(CovetTune *t, int target_ms, int64_t min_rows,

@@ -13,8 +13,9 @@
 # checkpoint; a batch's duration is the time from the previous checkpoint
 # (its own statements, the previous commit), the first one's from the call.
 # Reported per start: the first batch from which every batch (but the last,
-# partial one) took within 20% of the target, the sizes along the way and
-# the median duration after that.
+# partial one) took within 20% of the target, with the median duration
+# after that, how many of batches 20 and later took within 20%, and the
+# sizes along the way.
 
 TUNE_ROWS=${TUNE_ROWS:-3000000}
 TUNE_SQLITE_ROWS=${TUNE_SQLITE_ROWS:-10000000}
@@ -40,13 +41,17 @@ tune_report() {
 				m++
 			}
 			med = m > 0 ? v[int((m + 1) / 2)] : 0
+			w = 0; k = 0
+			for (i = 20; i <= n; i++) { k++; if (ms[i] >= 0.8 * target && ms[i] <= 1.2 * target) w++ }
+			share = k > 0 ? sprintf("; batches 20..%d: %d of %d within 20%%", n, w, k) : ""
 			sizes = size[1]
 			for (i = 2; i <= settled && i <= NR; i++) sizes = sizes " " size[i]
 			if (settled <= n)
-				printf "within 20%% of %d ms from batch %d on (of %d); median %.0f ms after; sizes %s ... %s",
-					target, settled, NR, med, sizes, size[n]
+				printf "every batch within 20%% of %d ms from batch %d on (of %d); median %.0f ms after%s; sizes %s ... %s",
+					target, settled, NR, med, share, sizes, size[n]
 			else
-				printf "NOT settled in %d batches (last %.0f ms, size %s)", NR, ms[n], size[n]
+				printf "not every batch within 20%% at the end (%d batches)%s; sizes %s ... %s",
+					NR, share, sizes, size[n]
 		}' "$3")
 	row "$1" "batch_time_ms $TUNE_TARGET_MS from batch_size $2" "$verdict"
 }
@@ -75,6 +80,7 @@ SELECT covet_backfill('big', 'n = n + 1', $start, NULL, 0, 1, $TUNE_TARGET_MS);
 SQL
 		sq "$db" <<<"SELECT at, size FROM tune_log ORDER BY rowid;" |
 			awk -F'|' 'NR > 1 { printf "%.1f %s\n", $1 - prev, $2 } { prev = $1 }' >"$tmp/batches"
+		[ -n "${TUNE_KEEP:-}" ] && cp "$tmp/batches" "$TUNE_KEEP.sqlite.$start"
 		tune_report sqlite "$start" "$tmp/batches"
 	done
 	rm -rf "$tmp"
@@ -106,6 +112,7 @@ SQL
 			>/dev/null 2>&1
 		psql -X -qAt -d "$db" -c "SELECT extract(epoch FROM at) * 1000, size FROM tune_log ORDER BY at" |
 			awk -F'|' 'NR > 1 { printf "%.1f %s\n", $1 - prev, $2 } { prev = $1 }' >"$tmp/batches"
+		[ -n "${TUNE_KEEP:-}" ] && cp "$tmp/batches" "$TUNE_KEEP.postgres.$start"
 		tune_report postgres "$start" "$tmp/batches"
 		psql -X -q -d "$db" -c "VACUUM big" >/dev/null 2>&1
 	done
