@@ -105,15 +105,17 @@ is "$(q "SELECT count(*) FROM covet.runs")|$(q "SELECT count(*) FILTER (WHERE n 
 q "CREATE TABLE d (id int PRIMARY KEY, n int NOT NULL);
    INSERT INTO d SELECT g, g FROM generate_series(1, 200) g" >/dev/null
 
-# deadlock: the other session holds row 60, the run's first batch (1..100)
-# waits for it holding 1..59, then the other session wants row 10.  The
-# run's deadlock_timeout (2 s) fires first: the run is the one aborted.
+# deadlock: the other session holds row 60, the run's one batch (all 200
+# rows: batch_size 1000, so no batch boundary can fall between rows 10 and
+# 60 whatever the statistics say) waits for it holding 1..59, then the
+# other session wants row 10.  The run's deadlock_timeout (2 s) fires
+# first: the run is the one aborted.
 deadlock() {
 	psql -X -qAt -d "$DB" -c "SET deadlock_timeout = '60s'" -c "BEGIN" -c "UPDATE d SET n = n WHERE id = 60" \
 		-c "SELECT pg_sleep(1)" -c "UPDATE d SET n = n WHERE id = 10" -c "COMMIT" >"$TMP/other.out" 2>&1 &
 	other=$!
 	wait_for "SELECT count(*) FROM pg_stat_activity WHERE wait_event = 'PgSleep' AND datname = current_database()" 1
-	psql -X -qAt -d "$DB" -c "SET deadlock_timeout = '2s'" -c "CALL covet_backfill_commit('d', 'n = n + 1', batch_size => 100$1)" 2>&1
+	psql -X -qAt -d "$DB" -c "SET deadlock_timeout = '2s'" -c "CALL covet_backfill_commit('d', 'n = n + 1', batch_size => 1000$1)" 2>&1
 	wait "$other"
 }
 out=$(deadlock "")
