@@ -106,7 +106,7 @@ UPDATE covet.runs SET args = jsonb_set(jsonb_set(args::jsonb, '{on_error}', '"sk
 SELECT oa_try(format('SELECT covet_resume(%s)', id)) FROM covet.runs WHERE table_name = 'oa' AND state = 'failed';
 UPDATE covet.runs SET args = '[1, 2]' WHERE table_name = 'oa' AND state = 'failed';
 SELECT oa_try(format('SELECT covet_resume(%s)', id)) FROM covet.runs WHERE table_name = 'oa' AND state = 'failed';
-UPDATE covet.runs SET args = '{"table_name": "oa", "set": "n = n + 100", "batch_size": 2, "workers": 1, "batch_time_ms": 50, "retries": 3, "on_error": "skip"}'
+UPDATE covet.runs SET args = '{"table_name": "oa", "set": "n = n + 100", "batch_size": 2, "workers": 1, "batch_time_ms": 50, "retries": 0, "on_error": "stop"}'
  WHERE table_name = 'oa' AND state = 'failed';
 SELECT covet_resume(id) > 0 AS resumed FROM covet.runs WHERE table_name = 'oa' AND state = 'failed';
 SELECT state, rows_done, args::jsonb->'workers' AS workers, args::jsonb->'batch_time_ms' AS batch_time_ms,
