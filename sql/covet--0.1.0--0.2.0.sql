@@ -619,3 +619,31 @@ ALTER TABLE covet.runs
 	ADD COLUMN lower_key text;
 COMMENT ON COLUMN covet.runs.parent_id IS 'For a part of a parallel run (workers > 1): the parent run, whose row sums its parts'' progress; NULL for any other run';
 COMMENT ON COLUMN covet.runs.lower_key IS 'For a part of a parallel run: the key its range starts after (JSON array of strings), NULL for the first part; its last_key starts there';
+
+-- Issue 16, tune: self-tuning batch size (batch_time_ms; batch_size now
+-- follows it), throttling on health (what a run waited for), errors per
+-- batch (retries, on_error 'skip': the skipped rows in covet.run_errors,
+-- and the state 'completed with errors').
+ALTER TABLE covet.runs ADD COLUMN retried bigint NOT NULL DEFAULT 0;
+ALTER TABLE covet.runs ADD COLUMN throttled text;
+ALTER TABLE covet.runs ADD COLUMN throttled_ms bigint NOT NULL DEFAULT 0;
+ALTER TABLE covet.runs DROP CONSTRAINT runs_state_check;
+ALTER TABLE covet.runs ADD CONSTRAINT runs_state_check
+	CHECK (state IN ('pending', 'running', 'completed', 'failed', 'paused',
+					 'cancelled', 'rolled back', 'completed with errors'));
+COMMENT ON COLUMN covet.runs.batch_size IS 'The batch size of the last batch (with batch_time_ms it follows the target duration)';
+COMMENT ON COLUMN covet.runs.retried IS 'Batches run again after a transient error (retries)';
+COMMENT ON COLUMN covet.runs.throttled IS 'Why the run last paused between batches (a health signal and its value), NULL if it never did';
+COMMENT ON COLUMN covet.runs.throttled_ms IS 'Milliseconds the run waited on health signals between batches, in total';
+
+CREATE TABLE covet.run_errors (
+	run_id bigint NOT NULL REFERENCES covet.runs (id) ON DELETE CASCADE,
+	key text NOT NULL,
+	error text NOT NULL,
+	sqlstate text,
+	at timestamptz NOT NULL,
+	PRIMARY KEY (run_id, key)
+);
+COMMENT ON TABLE covet.run_errors IS 'Rows a run with on_error ''skip'' stepped over: the key (JSON array of strings), the error and its SQLSTATE; covet_resume tries them again';
+REVOKE ALL ON covet.run_errors FROM PUBLIC;
+SELECT pg_catalog.pg_extension_config_dump('covet.run_errors', '');

@@ -58,17 +58,18 @@ SELECT 'after refusals', s FROM oa_state;
 -- the defaults: calls written for 0.1.0 work, and the run keeps the four
 SELECT covet_backfill('oa', 'n = n + 1', 2) > 0 AS ran;
 SELECT args FROM covet.runs WHERE table_name = 'oa' ORDER BY id DESC LIMIT 1;
--- the limits, and every operation at its full arity
-SELECT covet_backfill('oa', 'n = n + 1', 2, NULL, true, 1, 3600000, 100, 'skip') > 0 AS ran;
+-- the limits, and every operation at its full arity (retries and skip need
+-- batches that commit one by one: the _commit forms, CALLed at top level)
+CALL covet_backfill_commit('oa', 'n = n + 1', 2, NULL, true, 1, 3600000, 100, 'skip');
 SELECT args FROM covet.runs WHERE table_name = 'oa' ORDER BY id DESC LIMIT 1;
 SELECT covet_copy_field('oa', 'v', 'w', NULL, 2, true, 1, 1, 0, 'stop') > 0 AS ran;
-SELECT covet_transform_field('oa', 'n', 'n * 2', 'n / 2', 2, true, 1, NULL, 1, 'skip') > 0 AS ran;
-SELECT covet_populate_field('oa', 'w', '''q''', NULL, true, 2, true, 1, 10, 2, 'stop') > 0 AS ran;
-SELECT covet_split_field('oa', 'v', 'v, w', ' ', 2, true, 1, 20, 3, 'skip') > 0 AS ran;
-SELECT covet_merge_fields('oa', 'v, w', 'v', '-', 2, true, 1, NULL, 4, 'stop') > 0 AS ran;
-SELECT covet_convert_type('oa', 's', 'integer', NULL, false, NULL, 2, true, 1, 30, 5, 'skip') > 0 AS ran;
-SELECT covet_rename_values('oa', 'w', '{"x": "X"}', true, 2, true, 1, NULL, 6, 'stop') > 0 AS ran;
-SELECT covet_dedup('oa', 'w', 'first', NULL, 2, true, 1, 40, 7, 'skip') > 0 AS ran;
+CALL covet_transform_field_commit('oa', 'n', 'n * 2', 'n / 2', 2, true, 1, NULL, 1, 'skip');
+CALL covet_populate_field_commit('oa', 'w', '''q''', NULL, true, 2, true, 1, 10, 2, 'stop');
+CALL covet_split_field_commit('oa', 'v', 'v, w', ' ', 2, true, 1, 20, 3, 'skip');
+CALL covet_merge_fields_commit('oa', 'v, w', 'v', '-', 2, true, 1, NULL, 4, 'stop');
+CALL covet_convert_type_commit('oa', 's', 'integer', NULL, false, NULL, 2, true, 1, 30, 5, 'skip');
+CALL covet_rename_values_commit('oa', 'w', '{"x": "X"}', true, 2, true, 1, NULL, 6, 'stop');
+CALL covet_dedup_commit('oa', 'w', 'first', NULL, 2, true, 1, 40, 7, 'skip');
 SELECT op, args::jsonb->'workers' AS workers, args::jsonb->'batch_time_ms' AS batch_time_ms,
        args::jsonb->'retries' AS retries, args::jsonb->>'on_error' AS on_error
   FROM covet.runs WHERE table_name = 'oa' ORDER BY id;
@@ -91,7 +92,7 @@ $$BEGIN EXECUTE q; RETURN 'ok'; EXCEPTION WHEN OTHERS THEN
   RETURN 'ERROR: ' || regexp_replace(SQLERRM, '^run [0-9]+', 'run N'); END$$;
 CREATE TRIGGER oa_boom BEFORE UPDATE ON oa FOR EACH ROW EXECUTE FUNCTION oa_boom();
 \set VERBOSITY sqlstate
-CALL covet_backfill_commit('oa', 'n = n + 100', 2, NULL, true, 1, 50, 3, 'skip');
+CALL covet_backfill_commit('oa', 'n = n + 100', 2, NULL, true, 1, 50, 3, 'stop');
 \set VERBOSITY default
 SELECT state, rows_done, args::jsonb->'batch_time_ms' AS batch_time_ms, args::jsonb->'retries' AS retries,
        args::jsonb->>'on_error' AS on_error
@@ -106,7 +107,7 @@ UPDATE covet.runs SET args = jsonb_set(jsonb_set(args::jsonb, '{on_error}', '"sk
 SELECT oa_try(format('SELECT covet_resume(%s)', id)) FROM covet.runs WHERE table_name = 'oa' AND state = 'failed';
 UPDATE covet.runs SET args = '[1, 2]' WHERE table_name = 'oa' AND state = 'failed';
 SELECT oa_try(format('SELECT covet_resume(%s)', id)) FROM covet.runs WHERE table_name = 'oa' AND state = 'failed';
-UPDATE covet.runs SET args = '{"table_name": "oa", "set": "n = n + 100", "batch_size": 2, "workers": 1, "batch_time_ms": 50, "retries": 3, "on_error": "skip"}'
+UPDATE covet.runs SET args = '{"table_name": "oa", "set": "n = n + 100", "batch_size": 2, "workers": 1, "batch_time_ms": 50, "retries": 0, "on_error": "stop"}'
  WHERE table_name = 'oa' AND state = 'failed';
 SELECT covet_resume(id) > 0 AS resumed FROM covet.runs WHERE table_name = 'oa' AND state = 'failed';
 SELECT state, rows_done, args::jsonb->'workers' AS workers, args::jsonb->'batch_time_ms' AS batch_time_ms,

@@ -148,6 +148,9 @@ sql_error(SqliteCall *call, CovetError *err)
 {
 	call->busy = is_busy(sqlite3_extended_errcode(call->db));
 	covet_error_set(err, COVET_ERR_SQL, "%s", sqlite3_errmsg(call->db));
+	/* as PostgreSQL's lock_not_available: a batch may be retried (retries) */
+	if (call->busy)
+		strcpy(err->sqlstate, "55P03");
 	return COVET_ERR_SQL;
 }
 
@@ -1470,6 +1473,23 @@ drv_check_interrupts(void *ctx, CovetError *err)
 	return COVET_OK;
 }
 
+/* A wait between retries of a batch (retries), interruptible every 50 ms. */
+static CovetStatus
+drv_sleep_ms(void *ctx, int ms, CovetError *err)
+{
+	while (ms > 0)
+	{
+		int			step = ms < 50 ? ms : 50;
+		CovetStatus rc;
+
+		sqlite3_sleep(step);
+		ms -= step;
+		if ((rc = drv_check_interrupts(ctx, err)) != COVET_OK)
+			return rc;
+	}
+	return COVET_OK;
+}
+
 void
 covet_sqlite_call_init(SqliteCall *call, CovetConn *conn)
 {
@@ -1507,6 +1527,7 @@ covet_sqlite_call_init(SqliteCall *call, CovetConn *conn)
 	call->driver.migration_commits = drv_migration_commits;
 	call->driver.exec_toplevel = covet_sqlite_exec_toplevel;
 	call->driver.migration_commits = drv_migration_commits;
+	call->driver.sleep_ms = drv_sleep_ms;
 }
 
 void

@@ -37,6 +37,7 @@
  */
 #include "covet.h"
 #include "batch_parts.h"
+#include "batch_tune.h"
 
 #include <stdint.h>
 #include <stdio.h>
@@ -83,6 +84,8 @@ covet_run_state_name(CovetRunState state)
 			return "cancelled";
 		case COVET_RUN_ROLLED_BACK:
 			return "rolled back";
+		case COVET_RUN_COMPLETED_ERRORS:
+			return "completed with errors";
 	}
 	return "unknown";
 }
@@ -474,10 +477,21 @@ typedef struct Run
 	int			batch_time_ms;	/* 0: off */
 	int			retries;
 	bool		on_error_skip;
+	/*
+	 * Issue 16 (batch_tune.c, batch_errors.c): the batch-size controller
+	 * of batch_time_ms; on_error 'skip' halves a failed batch until the
+	 * failing row is alone, which is recorded in run_errors and stepped
+	 * over (bisecting: halving, the size restored after the skip).
+	 * alone: this call commits batch by batch, so one can fail alone.
+	 */
+	bool		alone;
+	bool		bisecting;
+	int64_t		size_before_bisect;
+	CovetTune	tune;
 	/* built once */
-	char	   *sql_boundary[2];	/* [0] first batch, [1] later ones */
-	char	   *sql_undo[2];
-	char	   *sql_main[2];
+	char	   *sql_boundary[3];	/* [0] first batch, [1] later ones, */
+	char	   *sql_undo[3];	/* [2] one key (run_errors' keys again) */
+	char	   *sql_main[3];
 } Run;
 
 /* "k1", "k2" (with a prefix such as "t.") */
@@ -563,10 +577,21 @@ append_key_params(CovetBuf *b, const CovetDialect *dl, const CovetTableInfo *t,
 /* WHERE range: [(keys) > (last) AND] (keys) <= (end) */
 static void
 append_range(CovetBuf *b, const CovetDialect *dl, const CovetTableInfo *t,
-			 const char *prefix, bool with_last)
+			 const char *prefix, int v)
 {
 	int			p = 1;
+	bool		with_last = v == 1;
 
+	if (v == 2)
+	{
+		/* one key */
+		covet_buf_appendc(b, '(');
+		append_key_list(b, t, prefix, "");
+		covet_buf_appendc(b, ')');
+		covet_sql_op(b, dl, "=");
+		append_key_params(b, dl, t, 1);
+		return;
+	}
 	if (with_last)
 	{
 		covet_buf_appendc(b, '(');
@@ -592,7 +617,7 @@ build_statements(CovetDriver *d, Run *r, CovetError *err)
 	CovetStatus rc;
 	int			v;
 
-	for (v = 0; v < 2; v++)
+	for (v = 0; v < 3; v++)
 	{
 		CovetBuf	b;
 
@@ -607,7 +632,7 @@ build_statements(CovetDriver *d, Run *r, CovetError *err)
 		covet_buf_append(&b, "SELECT ");
 		append_key_list(&b, t, "", "");
 		covet_buf_appendf(&b, " FROM %s WHERE ", t->sql_name);
-		append_range(&b, dl, t, "", v == 1);
+		append_range(&b, dl, t, "", v);
 		covet_buf_append(&b, " ORDER BY ");
 		append_key_list(&b, t, "", "");
 		covet_buf_appendf(&b, " LIMIT 1 OFFSET %lld", (long long) (r->batch_size - 1));
@@ -626,7 +651,7 @@ build_statements(CovetDriver *d, Run *r, CovetError *err)
 				append_undo_list(&b, r, "t.");
 			}
 			covet_buf_appendf(&b, " FROM %s AS t WHERE ", t->sql_name);
-			append_range(&b, dl, t, "t.", v == 1);
+			append_range(&b, dl, t, "t.", v);
 			if (r->where_sql != NULL)
 				covet_buf_appendf(&b, " AND (\n%s\n)", r->where_sql);
 			if ((rc = covet_buf_finish(&b, &r->sql_undo[v], err)) != COVET_OK)
@@ -638,7 +663,7 @@ build_statements(CovetDriver *d, Run *r, CovetError *err)
 			covet_buf_appendf(&b, "DELETE FROM %s AS t WHERE ", t->sql_name);
 		else
 			covet_buf_appendf(&b, "UPDATE %s AS t SET\n%s\nWHERE ", t->sql_name, r->set_sql);
-		append_range(&b, dl, t, "t.", v == 1);
+		append_range(&b, dl, t, "t.", v);
 		if (r->where_sql != NULL)
 			covet_buf_appendf(&b, " AND (\n%s\n)", r->where_sql);
 		if ((rc = covet_buf_finish(&b, &r->sql_main[v], err)) != COVET_OK)
@@ -667,7 +692,7 @@ run_free(CovetDriver *d, Run *r)
 	free_values(d, r->upper, r->table.npk);
 	free_values(d, r->last, r->table.npk);
 	free_values(d, r->lower, r->table.npk);
-	for (v = 0; v < 2; v++)
+	for (v = 0; v < 3; v++)
 	{
 		covet_free(&d->mem, r->sql_boundary[v]);
 		covet_free(&d->mem, r->sql_undo[v]);
@@ -746,18 +771,21 @@ run_checkpoint(CovetDriver *d, Run *r, const char *last_key, double rate,
 				batches[32],
 				rate_s[48],
 				eta_s[48],
-				total[32];
+				total[32],
+				size[32];
 	const char *p[] = {r->id_text, last_key, done, batches, rate_s, eta_s,
-	covet_run_state_name(state), total};
+	covet_run_state_name(state), total, size};
 
 	snprintf(done, sizeof(done), "%lld", (long long) r->rows_done);
 	snprintf(total, sizeof(total), "%lld", (long long) r->rows_total);
 	snprintf(batches, sizeof(batches), "%lld", (long long) r->batches);
+	snprintf(size, sizeof(size), "%lld", (long long) (r->bisecting && !r->span_mode ? r->size_before_bisect : r->batch_size));
 	snprintf(rate_s, sizeof(rate_s), "%.1f", rate);
 	snprintf(eta_s, sizeof(eta_s), "%.1f", eta < 0 ? 0.0 : eta);
 	return covet_sql_run(d,
 						 "UPDATE {runs} SET last_key = {2}, rows_done = CAST({3} AS bigint),"
-						 " batches = CAST({4} AS bigint), rows_per_sec = CAST({5} AS double precision),"
+						 " batches = CAST({4} AS bigint), batch_size = CAST({9} AS bigint),"
+						 " rows_per_sec = CAST({5} AS double precision),"
 						 " eta_seconds = CAST({6} AS double precision),"
 						 " state = CASE WHEN {7} {=} 'running'"
 						 " AND (state {=} 'paused' OR state {=} 'cancelled')"
@@ -768,7 +796,7 @@ run_checkpoint(CovetDriver *d, Run *r, const char *last_key, double rate,
 						 " rows_total = CASE WHEN {7} {=} 'completed' THEN CAST({3} AS bigint)"
 						 " ELSE CAST({8} AS bigint) END"
 						 " WHERE id {=} CAST({1} AS bigint)",
-						 8, p, NULL, err);
+						 9, p, NULL, err);
 }
 
 /* Checkpoint a running run at r->last, the end of its last batch. */
@@ -828,6 +856,8 @@ between_batches(CovetDriver *d, Run *r, bool *stop, CovetError *err)
 	covet_result_free(d, &res);
 	if (rc == COVET_OK && !*stop && d->throttle != NULL)
 		rc = d->throttle(d->ctx, err);
+	if (rc == COVET_OK && !*stop)
+		rc = covet_batch_health_wait(d, r->id_text, stop, err);
 	return rc;
 }
 
@@ -988,13 +1018,130 @@ have_end:
 		*failed_in_batch = false;
 	}
 done:
-	if (rc != COVET_OK && *end != NULL)
+	/* a batch that failed in its SQL keeps its end for retries and skip */
+	if (rc != COVET_OK && *end != NULL && !*failed_in_batch)
 	{
 		free_values(d, *end, npk);
 		*end = NULL;
 	}
 	covet_result_free(d, &res);
 	covet_free(&d->mem, params);
+	return rc;
+}
+
+/* The boundary statement carries batch_size: build them all again. */
+static CovetStatus
+rebuild_statements(CovetDriver *d, Run *r, CovetError *err)
+{
+	int			v;
+
+	for (v = 0; v < 3; v++)
+	{
+		covet_free(&d->mem, r->sql_boundary[v]);
+		covet_free(&d->mem, r->sql_undo[v]);
+		covet_free(&d->mem, r->sql_main[v]);
+		r->sql_boundary[v] = r->sql_undo[v] = r->sql_main[v] = NULL;
+	}
+	return build_statements(d, r, err);
+}
+
+/* The size a bisecting run works with: the key span, or the batch size. */
+static CovetStatus
+set_size(CovetDriver *d, Run *r, int64_t size, CovetError *err)
+{
+	if (r->span_mode)
+	{
+		r->span = size;
+		return COVET_OK;
+	}
+	if (size == r->batch_size)
+		return COVET_OK;
+	r->batch_size = size;
+	return rebuild_statements(d, r, err);
+}
+
+/*
+ * batch_time_ms: after a batch of rows that took elapsed_ms, the next
+ * batch's size (batch_tune.c).  A span-mode run aims its spans at
+ * batch_size rows, so the rows it did are the size it ran with.
+ */
+static CovetStatus
+tune_after_batch(CovetDriver *d, Run *r, int64_t rows, int64_t elapsed_ms, CovetError *err)
+{
+	int64_t		size;
+
+	if (r->batch_time_ms <= 0 || r->bisecting)
+		return COVET_OK;
+	size = r->span_mode && rows > 0 ? rows : r->batch_size;
+	size = covet_tune_next(&r->tune, size, (double) elapsed_ms);
+	if (size == r->batch_size)
+		return COVET_OK;
+	if (r->span_mode)
+	{
+		/* the next span is already aimed at the old size: rescale it */
+		r->span = span_of((double) r->span * (double) size / (double) r->batch_size);
+		r->batch_size = size;
+		return COVET_OK;
+	}
+	return set_size(d, r, size, err);
+}
+
+/*
+ * A batch failed in its SQL (cause) in a run whose batches commit one by
+ * one: retry it after a jittered, growing wait when the error is
+ * transient and retries are left (*attempt counts them for this batch);
+ * else with on_error 'skip' halve it, or, when it is one row, record that
+ * row's key and error in run_errors and step over it, which restores the
+ * size.  *again: go on with the next batch; else the run fails with cause.
+ * *endp (the failed batch's end) becomes the checkpoint when a row is
+ * skipped, and is then NULL.
+ */
+static CovetStatus
+after_failed_batch(CovetDriver *d, Run *r, char ***endp, int *attempt,
+				   const CovetError *cause, bool *again, CovetError *err)
+{
+	int64_t		size = r->span_mode ? r->span : r->batch_size;
+	char	   *key = NULL;
+	CovetStatus rc;
+
+	*again = false;
+	r->done = false;
+	if (*attempt < r->retries &&
+		covet_batch_error_transient(covet_error_sqlstate(cause)))
+	{
+		(*attempt)++;
+		*again = true;
+		return covet_batch_retry_wait(d, r->id_text, *attempt, cause, err);
+	}
+	*attempt = 0;
+	if (!r->on_error_skip || *endp == NULL)
+		return COVET_OK;
+	*again = true;
+	if (size > 1)
+	{
+		if (!r->bisecting)
+		{
+			r->bisecting = true;
+			r->size_before_bisect = size;
+		}
+		return set_size(d, r, size / 2, err);
+	}
+	if ((rc = key_encode(&d->mem, *endp, r->table.npk, &key, err)) != COVET_OK)
+		return rc;
+	rc = covet_batch_error_record(d, r->id_text, key, cause, err);
+	covet_free(&d->mem, key);
+	if (rc != COVET_OK)
+		return rc;
+	free_values(d, r->last, r->table.npk);
+	r->last = *endp;
+	*endp = NULL;
+	if ((rc = run_save(d, r, 0.0, 0.0, err)) == COVET_OK)
+		rc = commit_if_possible(d, err);
+	if (rc == COVET_OK && r->bisecting)
+	{
+		r->bisecting = false;
+		rc = set_size(d, r, r->size_before_bisect, err);
+	}
 	return rc;
 }
 
@@ -1041,6 +1188,7 @@ run_loop(CovetDriver *d, Run *r, CovetError *err)
 	bool		one_txn = false;	/* known after the first batch */
 	bool		unsaved = false;	/* the row lags r->last */
 	double		rate = 0.0;
+	int			attempt = 0;	/* retries of the batch at r->last */
 
 	for (;;)
 	{
@@ -1051,15 +1199,32 @@ run_loop(CovetDriver *d, Run *r, CovetError *err)
 		CovetProgress p;
 		int64_t		now;
 		bool		report_due;
+		int64_t		batch_t0;
 
 		if ((rc = d->check_interrupts(d->ctx, err)) != COVET_OK)
 			break;
+		batch_t0 = d->clock_ms(d->ctx);
 		rc = run_batch(d, r, &end, &rows, &failed_in_batch, err);
 		if (rc != COVET_OK)
 		{
 			CovetError	cause = *err;
 			bool		committed = false;
 
+			if (failed_in_batch && r->alone)
+			{
+				bool		again;
+
+				rc = after_failed_batch(d, r, &end, &attempt, &cause, &again, err);
+				free_values(d, end, npk);
+				if (rc != COVET_OK)
+					break;
+				if (again)
+					continue;
+				*err = cause;
+				rc = COVET_ERR_SQL;
+			}
+			else
+				free_values(d, end, npk);
 			if (!failed_in_batch)
 				break;
 			/* record the failure where the batch started, keep what was done */
@@ -1102,7 +1267,8 @@ run_loop(CovetDriver *d, Run *r, CovetError *err)
 		r->rows_done += rows;
 		rows_session += rows;
 		r->batches++;
-		if (r->span_mode)
+		attempt = 0;
+		if (r->span_mode && !r->bisecting)
 		{
 			/* aim the next span at batch_size rows; grow at most 4x at a time */
 			double		want = rows > 0 ? (double) r->span * (double) r->batch_size / (double) rows : (double) r->span * 4;
@@ -1129,13 +1295,18 @@ run_loop(CovetDriver *d, Run *r, CovetError *err)
 			unsaved = rc != COVET_OK;
 		}
 		if (rc == COVET_OK && d->batch_commit == NULL)
+		{
 			one_txn = true;
+			rc = tune_after_batch(d, r, rows, d->clock_ms(d->ctx) - batch_t0, err);
+		}
 		else if (rc == COVET_OK)
 		{
 			bool		committed = false;
 
 			rc = d->batch_commit(d->ctx, &committed, err);
 			one_txn = !committed;
+			if (rc == COVET_OK)
+				rc = tune_after_batch(d, r, rows, d->clock_ms(d->ctx) - batch_t0, err);
 			if (rc == COVET_OK && committed && !r->done)
 			{
 				bool		stop;
@@ -2129,6 +2300,7 @@ run_load(CovetDriver *d, int64_t run_id, const char *action, Run *r, char **stat
 		rc = check_undo_name(d, r, err);
 	if (rc == COVET_OK && strcmp(action, "resume") == 0)
 		rc = run_args_load(d, r, COVET_VALUE(&res, 0, 17), err);
+	covet_tune_init(&r->tune, r->batch_time_ms, COVET_TUNE_MIN_ROWS, COVET_TUNE_MAX_ROWS);
 	if (rc != COVET_OK && rc != COVET_ERR_NOMEM)
 		covet_error_prefix(err, "run %lld: ", (long long) run_id);
 done:
@@ -2139,6 +2311,115 @@ done:
 		*state = NULL;
 		run_free(d, r);
 	}
+	return rc;
+}
+
+/*
+ * One recorded key again (retry_recorded), in a savepoint or the batch's
+ * own transaction as run_batch does: *failed when its SQL failed (then
+ * rolled back, err the cause).
+ */
+static CovetStatus
+run_one_key(CovetDriver *d, Run *r, char **key, int64_t *rows, bool *failed,
+			CovetError *err)
+{
+	const char *const *params = (const char *const *) key;
+	CovetResult mres = {0};
+	CovetStatus rc = COVET_OK;
+	CovetError	ignore;
+
+	*failed = false;
+	*rows = 0;
+	if (d->batch_rollback == NULL && (rc = d->savepoint_begin(d->ctx, err)) != COVET_OK)
+		return rc;
+	if (r->undo_table != NULL)
+		rc = d->query(d->ctx, r->sql_undo[2], r->table.npk, params, NULL, err);
+	if (rc == COVET_OK)
+		rc = d->query(d->ctx, r->sql_main[2], r->table.npk, params, &mres, err);
+	*rows = mres.affected;
+	covet_result_free(d, &mres);
+	if (rc == COVET_OK)
+		return d->batch_rollback == NULL ? d->savepoint_release(d->ctx, err) : COVET_OK;
+	*failed = rc == COVET_ERR_SQL;
+	if ((d->batch_rollback != NULL ? d->batch_rollback(d->ctx, &ignore) :
+		 d->savepoint_rollback(d->ctx, &ignore)) != COVET_OK)
+	{
+		*err = ignore;
+		*failed = false;
+		return ignore.code;
+	}
+	return rc;
+}
+
+/*
+ * covet_resume of a run that completed with errors: the keys in
+ * run_errors, each on its own, in key order.  One that succeeds now is
+ * forgotten, one that fails again gets its new error; each commits.
+ */
+static CovetStatus
+retry_recorded(CovetDriver *d, Run *r, CovetError *err)
+{
+	const char *p[] = {r->id_text};
+	CovetResult keys = {0};
+	CovetStatus rc;
+	int			i;
+
+	rc = covet_sql_run(d, "SELECT key FROM {run_errors} WHERE run_id {=} CAST({1} AS bigint)"
+					   " ORDER BY at, key", 1, p, &keys, err);
+	for (i = 0; rc == COVET_OK && i < keys.nrows; i++)
+	{
+		const char *text = COVET_VALUE(&keys, i, 0);
+		char	  **key = NULL;
+		int64_t		rows;
+		bool		failed;
+
+		if ((rc = key_decode(&d->mem, text, r->table.npk, &key, err)) != COVET_OK)
+			break;
+		rc = run_one_key(d, r, key, &rows, &failed, err);
+		free_values(d, key, r->table.npk);
+		if (rc == COVET_OK)
+		{
+			r->rows_done += rows;
+			rc = covet_batch_error_forget(d, r->id_text, text, err);
+		}
+		else if (failed)
+		{
+			CovetError	cause = *err;
+
+			rc = covet_batch_error_record(d, r->id_text, text, &cause, err);
+		}
+		if (rc == COVET_OK)
+			rc = commit_if_possible(d, err);
+	}
+	covet_result_free(d, &keys);
+	if (rc == COVET_OK)
+	{
+		char	   *last_text = NULL;
+
+		if (r->last != NULL)
+			rc = key_encode(&d->mem, r->last, r->table.npk, &last_text, err);
+		if (rc == COVET_OK)
+			rc = run_checkpoint(d, r, last_text, 0.0, 0.0, COVET_RUN_COMPLETED, err);
+		covet_free(&d->mem, last_text);
+	}
+	return rc;
+}
+
+/* A completed run with rows in run_errors is "completed with errors". */
+static CovetStatus
+errors_final_state(CovetDriver *d, Run *r, CovetError *err)
+{
+	const char *p[] = {r->id_text};
+	CovetStatus rc;
+
+	if (!r->on_error_skip)
+		return COVET_OK;
+	rc = covet_sql_run(d, "UPDATE {runs} SET state = 'completed with errors'"
+					   " WHERE id {=} CAST({1} AS bigint) AND state {=} 'completed'"
+					   " AND EXISTS (SELECT 1 FROM {run_errors} e WHERE e.run_id {=} CAST({1} AS bigint))",
+					   1, p, NULL, err);
+	if (rc == COVET_OK)
+		rc = commit_if_possible(d, err);
 	return rc;
 }
 
@@ -2164,11 +2445,12 @@ covet_batch_resume(CovetDriver *d, int64_t run_id, int progress_ms, CovetError *
 			goto done;
 	}
 	if (strcmp(state, "running") != 0 && strcmp(state, "failed") != 0 &&
-		strcmp(state, "paused") != 0 && strcmp(state, "pending") != 0)
+		strcmp(state, "paused") != 0 && strcmp(state, "pending") != 0 &&
+		strcmp(state, "completed with errors") != 0)
 	{
 		covet_error_set(err, COVET_ERR_STATE, "run %lld is %s and cannot be resumed",
 						(long long) run_id, state);
-		covet_error_hint(err, "Only pending, running (after a crash), failed and paused runs can be resumed.");
+		covet_error_hint(err, "Only pending, running (after a crash), failed, paused and completed with errors runs can be resumed.");
 		rc = COVET_ERR_STATE;
 		goto done;
 	}
@@ -2193,15 +2475,21 @@ covet_batch_resume(CovetDriver *d, int64_t run_id, int progress_ms, CovetError *
 						   " finished_at = NULL, updated_at = {now} WHERE id {=} CAST({1} AS bigint)",
 						   1, p, NULL, err);
 	}
-	if (rc == COVET_OK)
-		rc = commit_if_possible(d, err);
-	if (rc == COVET_OK)
+	if (rc == COVET_OK && d->batch_commit != NULL)
+		rc = d->batch_commit(d->ctx, &r.alone, err);
+	if (rc == COVET_OK && !r.alone && (r.retries > 0 || r.on_error_skip))
+		rc = covet_batch_errors_refuse(err);
+	if (rc == COVET_OK && strcmp(state, "completed with errors") == 0)
+		rc = retry_recorded(d, &r, err);
+	else if (rc == COVET_OK)
 	{
 		if (r.upper == NULL)
 			rc = run_checkpoint(d, &r, NULL, 0.0, 0.0, COVET_RUN_COMPLETED, err);
 		else
 			rc = run_loop(d, &r, err);
 	}
+	if (rc == COVET_OK)
+		rc = errors_final_state(d, &r, err);
 done:
 	run_owner_clear(d, run_id);
 	covet_free(&d->mem, state);

@@ -515,6 +515,15 @@ typedef struct CovetDriver
 	CovetStatus (*throttle) (void *ctx, CovetError *err);
 
 	/*
+	 * Optional (NULL: no health signals, as in SQLite): after a committed
+	 * batch, should the run wait before the next?  Writes why into reason
+	 * (a sentence fragment naming the signal, its value and its limit), or
+	 * leaves it empty to go on.  Called again after each wait of the
+	 * core's (batch_health.c) until it says go on.
+	 */
+	CovetStatus (*health_check) (void *ctx, char *reason, size_t len, CovetError *err);
+
+	/*
 	 * The migration being applied on this connection, if any: runs started
 	 * from inside a migration are tagged with it, so migrate_down can undo
 	 * them.  set_migration(NULL) clears it.
@@ -882,7 +891,8 @@ typedef enum CovetRunState
 	COVET_RUN_FAILED,
 	COVET_RUN_PAUSED,
 	COVET_RUN_CANCELLED,
-	COVET_RUN_ROLLED_BACK
+	COVET_RUN_ROLLED_BACK,
+	COVET_RUN_COMPLETED_ERRORS	/* completed, with rows skipped (run_errors) */
 } CovetRunState;
 
 extern const char *covet_run_state_name(CovetRunState state);

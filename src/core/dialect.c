@@ -102,7 +102,7 @@ static const char *const sqlite_schema[] = {
 	" rows_per_sec real,"
 	" eta_seconds real,"
 	" state text NOT NULL CHECK (state IN ('pending', 'running', 'completed', 'failed',"
-	" 'paused', 'cancelled', 'rolled back')),"
+	" 'paused', 'cancelled', 'rolled back', 'completed with errors')),"
 	" undo_table text,"
 	" undo_columns text,"
 	" migration text,"
@@ -113,7 +113,17 @@ static const char *const sqlite_schema[] = {
 	" error text,"
 	" error_key text,"
 	" parent_id integer,"
-	" lower_key text)",
+	" lower_key text,"
+	" retried integer NOT NULL DEFAULT 0,"
+	" throttled text,"
+	" throttled_ms integer NOT NULL DEFAULT 0)",
+	"CREATE TABLE IF NOT EXISTS covet_run_errors ("
+	" run_id integer NOT NULL REFERENCES covet_runs (id) ON DELETE CASCADE,"
+	" key text NOT NULL,"
+	" error text NOT NULL,"
+	" sqlstate text,"
+	" at text NOT NULL,"
+	" PRIMARY KEY (run_id, key))",
 	"CREATE TABLE IF NOT EXISTS covet_squashed ("
 	" name text NOT NULL,"
 	" replaces text NOT NULL,"
@@ -150,6 +160,8 @@ static const CovetSchemaStep sqlite_schema_steps[] = {
 	/* parallel runs (PostgreSQL only; the columns keep the shapes alike) */
 	{2, COVET_STEP_ADD_COLUMN, "covet_runs", "parent_id integer"},
 	{2, COVET_STEP_ADD_COLUMN, "covet_runs", "lower_key text"},
+	/* issue 16: the CHECK on state took 'completed with errors', and three columns */
+	{2, COVET_STEP_REBUILD, "covet_runs", NULL},
 	{0, COVET_STEP_SQL, NULL, NULL}
 };
 

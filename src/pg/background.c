@@ -465,7 +465,7 @@ covet_wait(PG_FUNCTION_ARGS)
 		if (state == NULL)
 			raise_no_run(run_id);
 		if (strcmp(state, "completed") == 0 || strcmp(state, "failed") == 0 ||
-			strcmp(state, "rolled back") == 0)
+			strcmp(state, "rolled back") == 0 || strcmp(state, "completed with errors") == 0)
 			break;
 		if ((strcmp(state, "paused") == 0 || strcmp(state, "cancelled") == 0) && !held)
 			break;
@@ -615,6 +615,8 @@ worker_throttle(void *ctx, CovetError *err)
 {
 	bool		logged = false;
 	CovetStatus rc;
+	int64		max_lag = 0;
+	TimestampTz wait_start = 0;
 
 	/* a part of a parallel run: its parent's row, now and then */
 	if ((rc = covet_pg_parallel_between_batches(ctx, err)) != COVET_OK)
@@ -632,8 +634,10 @@ worker_throttle(void *ctx, CovetError *err)
 
 		if (lag <= covet_max_replication_lag)
 			break;
+		max_lag = Max(max_lag, lag);
 		if (!logged)
 		{
+			wait_start = GetCurrentTimestamp();
 			ereport(LOG,
 					(errmsg("covet run %lld waits for replication: replay lag %lld ms exceeds covet.max_replication_lag (%d ms)",
 							(long long) worker_run_id, (long long) lag, covet_max_replication_lag)));
@@ -664,6 +668,24 @@ worker_throttle(void *ctx, CovetError *err)
 				(errmsg("covet run %lld goes on: replay lag is back under covet.max_replication_lag",
 						(long long) worker_run_id)));
 	PushActiveSnapshot(GetTransactionSnapshot());
+	/* the wait, in the runs row (it commits with the next batch) */
+	if (logged)
+	{
+		CovetPgCall *call = (CovetPgCall *) ctx;
+		char		id[32],
+					ms[32],
+					reason[160];
+		const char *p[] = {id, reason, ms};
+
+		snprintf(id, sizeof(id), "%lld", (long long) worker_run_id);
+		snprintf(ms, sizeof(ms), "%lld",
+				 (long long) ((GetCurrentTimestamp() - wait_start) / 1000));
+		snprintf(reason, sizeof(reason), "replication lag %lld ms exceeds covet.max_replication_lag (%d ms)",
+				 (long long) max_lag, covet_max_replication_lag);
+		return covet_sql_run(&call->driver, "UPDATE {runs} SET throttled = {2},"
+							 " throttled_ms = throttled_ms + CAST({3} AS bigint)"
+							 " WHERE id {=} CAST({1} AS bigint)", 3, p, NULL, err);
+	}
 	return COVET_OK;
 }
 

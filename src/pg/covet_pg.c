@@ -154,6 +154,7 @@ _PG_init(void)
 							 PGC_USERSET,
 							 0,
 							 NULL, NULL, NULL);
+	covet_pg_health_gucs();
 	MarkGUCPrefixReserved("covet");
 }
 

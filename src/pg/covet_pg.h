@@ -130,6 +130,14 @@ extern void covet_pg_runner_unlock(CovetPgCall *call);
 extern int	covet_ddl_lock_timeout;
 extern int	covet_ddl_lock_retries;
 extern void covet_pg_lockwait_init(CovetDriver *d);
+
+/* pg_health.c: health signals between batches (issue 16) */
+extern int	covet_max_wal_rate;
+extern int	covet_lock_wait_pause;
+extern char *covet_throttle_when;
+extern void covet_pg_health_gucs(void);
+extern void covet_pg_health_before_commit(const CovetPgCall *call);
+extern CovetStatus covet_pg_health_check(void *ctx, char *reason, size_t len, CovetError *err);
 extern void covet_pg_lock_guard_reset(void);
 extern void covet_pg_lock_watch(int timeout_ms);
 extern void covet_pg_lock_seen_pids(char *out, size_t len);

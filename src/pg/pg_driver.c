@@ -1580,6 +1580,7 @@ drv_batch_commit(void *ctx, bool *committed, CovetError *err)
 							   "covet tried to commit with a savepoint open");
 	if (check_no_pending_error(call, err) != COVET_OK)
 		return err->code;
+	covet_pg_health_before_commit(call);
 	MemoryContextSwitchTo(call->callcxt);
 	if (call->worker)
 	{
@@ -1702,6 +1703,8 @@ call_init(CovetPgCall *call, int lock_timeout_ms, bool nonatomic)
 	d->create_undo = drv_create_undo;
 	d->exec_toplevel = covet_pg_exec_toplevel;
 	covet_pg_lockwait_init(d);
+	if (nonatomic)
+		d->health_check = covet_pg_health_check;
 }
 
 void

@@ -36,6 +36,9 @@
 #   fxmemory peak memory of covet_dumpdata_file and covet_loaddata_file at
 #            FXMEM_BENCH_ROWS (default 100,000 and 1,000,000) rows
 #            (test/bench/fxmemory.sh): flat, as they stream
+#   tune     batch_time_ms from a bad start (test/bench/tune.sh): batch
+#            sizes 100 and 1,000,000 on TUNE_ROWS rows, target
+#            TUNE_TARGET_MS; the batch from which durations stay within 20%
 #   diff     covet_diff of two 100-table schemas (10 columns, 3 indexes and
 #            2 foreign keys each; test/bench/diff.sh), target under 0.5 s
 #   migrate  one long migration (test/bench/migrate.sh): MIG_STATEMENTS
@@ -58,7 +61,7 @@
 # PAR_ROWS, PAR_REPEAT, PAR_WORKLOADS (the parallel section),
 # MIG_STATEMENTS (0 skips the migrate section),
 # BENCH_REPEAT (rounds per approach, best reported; default 2),
-# BENCH_ONLY=runner, BENCH_ONLY=lockretry, BENCH_ONLY=batch, BENCH_ONLY=fixtures, BENCH_ONLY=fxmemory, BENCH_ONLY=commit, BENCH_ONLY=django, BENCH_ONLY=migrate, BENCH_ONLY=cli, BENCH_ONLY=diff or BENCH_ONLY=parallel to run one kind
+# BENCH_ONLY=runner, BENCH_ONLY=lockretry, BENCH_ONLY=batch, BENCH_ONLY=fixtures, BENCH_ONLY=fxmemory, BENCH_ONLY=commit, BENCH_ONLY=django, BENCH_ONLY=migrate, BENCH_ONLY=cli, BENCH_ONLY=diff, BENCH_ONLY=parallel or BENCH_ONLY=tune to run one kind
 # of section, BENCH_ENGINE=sqlite or BENCH_ENGINE=postgres to run one engine, BENCH_NO_INSTALL=1 to use
 # the installed PostgreSQL extension as it is (root runs make install first).  A default run takes about
 # 22 minutes on 2 CPUs (fixtures about 7 of them), plus about 5 for cli (sqitch 2 to 3).
@@ -103,10 +106,12 @@ fixtures_init
 . "$ROOT/test/bench/parallel.sh"
 # shellcheck source=test/bench/fxmemory.sh
 . "$ROOT/test/bench/fxmemory.sh"
+# shellcheck source=test/bench/tune.sh
+. "$ROOT/test/bench/tune.sh"
 migrate_init
 
-SQLITE_SECTIONS=(sqlite_runner sqlite_commit sqlite_batch sqlite_fixtures sqlite_fxmemory sqlite_django sqlite_migrate sqlite_cli sqlite_diff)
-PG_SECTIONS=(pg_runner pg_commit pg_lockretry pg_batch pg_parallel pg_fixtures pg_fxmemory pg_django pg_migrate pg_cli pg_diff)
+SQLITE_SECTIONS=(sqlite_runner sqlite_commit sqlite_batch sqlite_fixtures sqlite_fxmemory sqlite_django sqlite_migrate sqlite_cli sqlite_diff sqlite_tune)
+PG_SECTIONS=(pg_runner pg_commit pg_lockretry pg_batch pg_parallel pg_fixtures pg_fxmemory pg_django pg_migrate pg_cli pg_diff pg_tune)
 case "${BENCH_ONLY:-}" in
 runner) SQLITE_SECTIONS=(sqlite_runner) PG_SECTIONS=(pg_runner) ;;
 commit) SQLITE_SECTIONS=(sqlite_commit) PG_SECTIONS=(pg_commit) ;;
@@ -119,6 +124,7 @@ fxmemory) SQLITE_SECTIONS=(sqlite_fxmemory) PG_SECTIONS=(pg_fxmemory) ;;
 django) SQLITE_SECTIONS=(sqlite_django) PG_SECTIONS=(pg_django) ;;
 diff) SQLITE_SECTIONS=(sqlite_diff) PG_SECTIONS=(pg_diff) ;;
 parallel) SQLITE_SECTIONS=() PG_SECTIONS=(pg_parallel) ;;
+tune) SQLITE_SECTIONS=(sqlite_tune) PG_SECTIONS=(pg_tune) ;;
 esac
 case "${BENCH_ENGINE:-}" in
 sqlite) PG_SECTIONS=() ;;

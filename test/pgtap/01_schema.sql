@@ -11,7 +11,7 @@ BEGIN;
 CREATE EXTENSION IF NOT EXISTS pgtap;
 CREATE EXTENSION IF NOT EXISTS covet;
 
-SELECT plan(78);
+SELECT plan(87);
 
 -- The schema the functions were created in.
 SELECT n.nspname AS ext_schema
@@ -39,6 +39,24 @@ SELECT columns_are('covet', 'incomplete',
 	ARRAY['name', 'action', 'statement', 'checksum', 'started_at', 'updated_at', 'who', 'error']);
 SELECT columns_are('covet', 'lock', ARRAY['pid', 'who', 'application_name', 'since']);
 SELECT columns_are('covet', 'squashed', ARRAY['name', 'replaces', 'checksum']);
+-- issue 16: errors per batch, throttling
+SELECT columns_are('covet', 'runs',
+	ARRAY['id', 'op', 'table_name', 'args', 'kind', 'set_sql', 'where_sql', 'reverse_set', 'key_columns',
+		  'upper_key', 'last_key', 'rows_done', 'rows_total', 'batches', 'batch_size', 'rows_per_sec',
+		  'eta_seconds', 'state', 'undo_table', 'undo_columns', 'migration', 'who', 'started_at',
+		  'updated_at', 'finished_at', 'error', 'error_key', 'retried', 'throttled', 'throttled_ms']);
+SELECT columns_are('covet', 'run_errors', ARRAY['run_id', 'key', 'error', 'sqlstate', 'at']);
+SELECT col_is_pk('covet', 'run_errors', ARRAY['run_id', 'key'], 'run_errors keyed by run and key');
+SELECT fk_ok('covet', 'run_errors', 'run_id', 'covet', 'runs', 'id');
+SELECT ok((SELECT pg_get_constraintdef(oid) FROM pg_constraint WHERE conname = 'runs_state_check'
+			AND conrelid = 'covet.runs'::regclass) LIKE '%completed with errors%',
+		  'runs.state may be ''completed with errors''');
+SELECT is((SELECT count(*)::int FROM information_schema.table_privileges
+			WHERE table_schema = 'covet' AND table_name = 'run_errors' AND grantee = 'PUBLIC'), 0,
+		  'nothing on covet.run_errors is granted to PUBLIC');
+SELECT is(current_setting('covet.max_wal_rate'), '0', 'covet.max_wal_rate defaults to 0 (off)');
+SELECT is(current_setting('covet.lock_wait_pause'), '0', 'covet.lock_wait_pause defaults to 0 (off)');
+SELECT is(current_setting('covet.throttle_when'), '', 'covet.throttle_when defaults to empty (off)');
 SELECT col_is_pk('covet', 'migrations', 'name', 'migrations keyed by name');
 SELECT col_is_pk('covet', 'applied', 'name', 'applied keyed by name');
 SELECT col_is_pk('covet', 'history', 'id', 'history keyed by id');
@@ -158,7 +176,8 @@ $$, 'every object of the extension has a comment');
 -- pg_dump keeps covet's rows.
 SELECT set_eq($$ SELECT unnest(extconfig)::regclass::text FROM pg_extension WHERE extname = 'covet' $$,
 			  ARRAY['covet.migrations', 'covet.applied', 'covet.history', 'covet.history_id_seq',
-					'covet.runs', 'covet.runs_id_seq', 'covet.incomplete', 'covet.squashed'],
+					'covet.runs', 'covet.runs_id_seq', 'covet.incomplete', 'covet.squashed',
+					'covet.run_errors'],
 			  'the tables and the history sequence are dumped');
 
 -- The setting.

@@ -66,7 +66,7 @@ SELECT id, op, json_extract(args, '$.workers'), json_extract(args, '$.batch_time
 
 -- a run that fails keeps them, and gets them back on resume
 CREATE TRIGGER oa_boom BEFORE UPDATE ON oa WHEN NEW.id = 4 BEGIN SELECT RAISE(ABORT, 'boom'); END;
-SELECT covet_backfill('oa', 'n = n + 100', 2, NULL, true, 1, 50, 3, 'skip');
+SELECT covet_backfill('oa', 'n = n + 100', 2, NULL, true, 1, 50, 3, 'stop');
 SELECT id, state, rows_done, json_extract(args, '$.batch_time_ms'), json_extract(args, '$.retries'),
        json_extract(args, '$.on_error') FROM covet_runs WHERE state = 'failed';
 DROP TRIGGER oa_boom;

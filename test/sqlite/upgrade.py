@@ -69,8 +69,11 @@ ok(rows(c, "SELECT id, name, action, checksum, started_at, duration_ms, statemen
    "0.1.0's history rows are intact")
 ok(one(c, "SELECT count(*) FROM covet_history WHERE id <= 4 AND detail IS NULL") == 4,
    "with detail NULL")
+# 0.1.0's columns as they were; the columns 0.2.0 added, at their defaults
 ok([r[:len(old_runs[0])] for r in rows(c, "SELECT * FROM covet_runs ORDER BY id")] == old_runs,
    "0.1.0's runs are intact")
+ok(rows(c, "SELECT retried, throttled, throttled_ms FROM covet_runs ORDER BY id") == [(0, None, 0)] * 2,
+   "with retried 0, throttled NULL, throttled_ms 0")
 ok(one(c, "SELECT count(*) FROM covet_runs WHERE parent_id IS NULL AND lower_key IS NULL")
    == len(old_runs), "with parent_id and lower_key NULL (no parallel runs)")
 ok(rows(c, "SELECT name, repeatable, version, source, format FROM covet_migrations"
