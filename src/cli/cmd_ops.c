@@ -32,6 +32,7 @@
  */
 #include "cli.h"
 #include "covet.h"
+#include "watch_parts.h"
 
 #include <signal.h>
 #include <stdlib.h>
@@ -664,6 +665,8 @@ cmd_watch(const CliOpts *o, int argc, char **argv)
 	interrupted = 0;
 	signal(SIGINT, on_sigint);
 	watch = cli_watch_start(prog, run_snap, &w, 250);
+	/* a parallel run: a line per part under the total */
+	cli_watch_parts(watch, cli_parts_read, w.db, stderr);
 	while (!w.finished && !interrupted)
 		usleep(100 * 1000);
 	cli_watch_stop(watch, strcmp(w.state, "completed") == 0);
