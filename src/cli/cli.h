@@ -217,6 +217,8 @@ extern void cli_print_table(FILE *out, const CliResult *res);
  * {"ok": true, "command": command, key: [rows]}. */
 extern void cli_print_rows(bool json, const char *command, const char *key,
 						   const CliResult *res);
+/* mkdir -p (cmd_migrate.c): 0, or -1 with errno set. */
+extern int	cli_make_dirs(const char *dir);
 /* Print usage of cmd to out. */
 extern void cli_usage(FILE *out, const CliCmd *cmd);
 /* Print "covet: ERROR: usage..." and the command's usage; CLI_EXIT_USAGE. */

@@ -526,9 +526,9 @@ valid_name(const char *s)
 	return true;
 }
 
-/* mkdir -p */
-static int
-make_dirs(const char *dir)
+/* mkdir -p: 0, or -1 (errno says why) */
+int
+cli_make_dirs(const char *dir)
 {
 	char	   *p = strdup(dir),
 			   *s;
@@ -576,7 +576,7 @@ cmd_new(const CliOpts *o, int argc, char **argv)
 	gmtime_r(&now, &tm);
 	strftime(stamp, sizeof(stamp), "%Y%m%d%H%M%S", &tm);
 	snprintf(file, sizeof(file), "%s_%s.sql", stamp, pos[0]);
-	if (make_dirs(o->dir) != 0)
+	if (cli_make_dirs(o->dir) != 0)
 	{
 		cli_err_set(&err, "58030", NULL, NULL, "could not create directory \"%s\": %s",
 					o->dir, strerror(errno));

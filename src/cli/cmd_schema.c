@@ -310,29 +310,6 @@ dir_path(const char *dir, const char *name)
 	return p;
 }
 
-/* mkdir -p */
-static int
-make_dirs(const char *dir)
-{
-	char	   *p = strdup(dir),
-			   *s;
-	int			rc = 0;
-
-	for (s = p + 1; *s; s++)
-	{
-		if (*s != '/')
-			continue;
-		*s = '\0';
-		if (mkdir(p, 0777) != 0 && errno != EEXIST)
-			rc = -1;
-		*s = '/';
-	}
-	if (rc == 0 && mkdir(p, 0777) != 0 && errno != EEXIST)
-		rc = -1;
-	free(p);
-	return rc;
-}
-
 /*
  * Write files into dir, none over an existing file: every path is checked
  * first; a failure part way removes what was written.  0, or -1 with err.
@@ -344,7 +321,7 @@ write_files(const char *dir, GenFile *files, int n, CliErr *err)
 				done = 0;
 	struct stat st;
 
-	if (make_dirs(dir) != 0)
+	if (cli_make_dirs(dir) != 0)
 	{
 		cli_err_set(err, "58030", NULL, NULL, "could not create directory \"%s\": %s",
 					dir, strerror(errno));
@@ -473,7 +450,7 @@ cmd_makemigration(const CliOpts *o, int argc, char **argv)
 	p[3] = renames;
 	p[4] = data_loss ? "true" : "false";
 	p[5] = o->dir;
-	if (!pg && make_dirs(o->dir) != 0)
+	if (!pg && cli_make_dirs(o->dir) != 0)
 	{
 		cli_err_set(&err, "58030", NULL, NULL, "could not create directory \"%s\": %s",
 					o->dir, strerror(errno));
