@@ -495,8 +495,8 @@ typedef struct Run
 } Run;
 
 /* "k1", "k2" (with a prefix such as "t.") */
-static void
-append_key_list(CovetBuf *b, const CovetTableInfo *t, const char *prefix,
+void
+covet_batch_key_list(CovetBuf *b, const CovetTableInfo *t, const char *prefix,
 				const char *suffix)
 {
 	int			i;
@@ -553,8 +553,8 @@ append_undo_list(CovetBuf *b, const Run *r, const char *prefix)
 }
 
 /* ({n}, {n+1}, ...) with casts to the key types where the engine needs them */
-static void
-append_key_params(CovetBuf *b, const CovetDialect *dl, const CovetTableInfo *t,
+void
+covet_batch_key_params(CovetBuf *b, const CovetDialect *dl, const CovetTableInfo *t,
 				  int first_param)
 {
 	int			i;
@@ -586,27 +586,27 @@ append_range(CovetBuf *b, const CovetDialect *dl, const CovetTableInfo *t,
 	{
 		/* one key */
 		covet_buf_appendc(b, '(');
-		append_key_list(b, t, prefix, "");
+		covet_batch_key_list(b, t, prefix, "");
 		covet_buf_appendc(b, ')');
 		covet_sql_op(b, dl, "=");
-		append_key_params(b, dl, t, 1);
+		covet_batch_key_params(b, dl, t, 1);
 		return;
 	}
 	if (with_last)
 	{
 		covet_buf_appendc(b, '(');
-		append_key_list(b, t, prefix, "");
+		covet_batch_key_list(b, t, prefix, "");
 		covet_buf_appendc(b, ')');
 		covet_sql_op(b, dl, ">");
-		append_key_params(b, dl, t, p);
+		covet_batch_key_params(b, dl, t, p);
 		covet_buf_append(b, " AND ");
 		p += t->npk;
 	}
 	covet_buf_appendc(b, '(');
-	append_key_list(b, t, prefix, "");
+	covet_batch_key_list(b, t, prefix, "");
 	covet_buf_appendc(b, ')');
 	covet_sql_op(b, dl, "<=");
-	append_key_params(b, dl, t, p);
+	covet_batch_key_params(b, dl, t, p);
 }
 
 static CovetStatus
@@ -630,11 +630,11 @@ build_statements(CovetDriver *d, Run *r, CovetError *err)
 		 */
 		covet_buf_init(&b, &d->mem);
 		covet_buf_append(&b, "SELECT ");
-		append_key_list(&b, t, "", "");
+		covet_batch_key_list(&b, t, "", "");
 		covet_buf_appendf(&b, " FROM %s WHERE ", t->sql_name);
 		append_range(&b, dl, t, "", v);
 		covet_buf_append(&b, " ORDER BY ");
-		append_key_list(&b, t, "", "");
+		covet_batch_key_list(&b, t, "", "");
 		covet_buf_appendf(&b, " LIMIT 1 OFFSET %lld", (long long) (r->batch_size - 1));
 		if ((rc = covet_buf_finish(&b, &r->sql_boundary[v], err)) != COVET_OK)
 			return rc;
@@ -647,7 +647,7 @@ build_statements(CovetDriver *d, Run *r, CovetError *err)
 				append_stored_list(&b, t, "t.");
 			else
 			{
-				append_key_list(&b, t, "t.", "");
+				covet_batch_key_list(&b, t, "t.", "");
 				append_undo_list(&b, r, "t.");
 			}
 			covet_buf_appendf(&b, " FROM %s AS t WHERE ", t->sql_name);
@@ -1476,9 +1476,9 @@ upper_key(CovetDriver *d, Run *r, CovetError *err)
 
 	covet_buf_init(&b, &d->mem);
 	covet_buf_append(&b, "SELECT ");
-	append_key_list(&b, &r->table, "", "");
+	covet_batch_key_list(&b, &r->table, "", "");
 	covet_buf_appendf(&b, " FROM %s ORDER BY ", r->table.sql_name);
-	append_key_list(&b, &r->table, "", " DESC");
+	covet_batch_key_list(&b, &r->table, "", " DESC");
 	covet_buf_append(&b, " LIMIT 1");
 	if ((rc = covet_buf_finish(&b, &sql, err)) != COVET_OK)
 		return rc;
@@ -1915,7 +1915,7 @@ create_undo(CovetDriver *d, Run *r, const CovetOp *op, CovetError *err)
 		append_stored_list(&b, &r->table, "t.");
 	else
 	{
-		append_key_list(&b, &r->table, "t.", "");
+		covet_batch_key_list(&b, &r->table, "t.", "");
 		append_undo_list(&b, r, "t.");
 	}
 	covet_buf_appendf(&b, " FROM %s AS t WHERE false", r->table.sql_name);
@@ -2574,11 +2574,11 @@ covet_batch_undo(CovetDriver *d, int64_t run_id, CovetError *err)
 			covet_quote_ident(&b, r.undo_names[i]);
 		}
 		covet_buf_appendf(&b, " FROM %s AS u WHERE (", r.undo_table);
-		append_key_list(&b, &r.table, "t.", "");
+		covet_batch_key_list(&b, &r.table, "t.", "");
 		covet_buf_appendc(&b, ')');
 		covet_sql_op(&b, d->dialect, "=");
 		covet_buf_appendc(&b, '(');
-		append_key_list(&b, &r.table, "u.", "");
+		covet_batch_key_list(&b, &r.table, "u.", "");
 		covet_buf_append(&b, ")");
 	}
 	else

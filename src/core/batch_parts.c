@@ -51,45 +51,16 @@
 /* A sample of about this many keys gives the split keys. */
 #define SAMPLE_ROWS 100000
 
-/* "k1", "k2" with a prefix */
-static void
-key_list(CovetBuf *b, const CovetTableInfo *t, const char *prefix)
-{
-	int			i;
-
-	for (i = 0; i < t->npk; i++)
-	{
-		if (i > 0)
-			covet_buf_append(b, ", ");
-		covet_buf_append(b, prefix);
-		covet_quote_ident(b, t->cols[t->pk[i]]);
-	}
-}
-
 /* (keys) op ($first, ...), parameters cast to the key types where needed */
 static void
 key_compare(CovetBuf *b, const CovetDialect *dl, const CovetTableInfo *t,
 			const char *prefix, const char *op, int first)
 {
-	int			i;
-
 	covet_buf_appendc(b, '(');
-	key_list(b, t, prefix);
+	covet_batch_key_list(b, t, prefix, "");
 	covet_buf_appendc(b, ')');
 	covet_sql_op(b, dl, op);
-	covet_buf_appendc(b, '(');
-	for (i = 0; i < t->npk; i++)
-	{
-		const char *type = t->types[t->pk[i]];
-
-		if (i > 0)
-			covet_buf_append(b, ", ");
-		if (dl->cast_key_params && type[0] != '\0')
-			covet_buf_appendf(b, "CAST(%s%d AS %s)", dl->param_prefix, first + i, type);
-		else
-			covet_buf_appendf(b, "%s%d", dl->param_prefix, first + i);
-	}
-	covet_buf_appendc(b, ')');
+	covet_batch_key_params(b, dl, t, first);
 }
 
 /*
@@ -126,11 +97,11 @@ split_keys(CovetDriver *d, const CovetTableInfo *t, char *const *upper, int work
 
 	covet_buf_init(&b, &d->mem);
 	covet_buf_append(&b, "SELECT ");
-	key_list(&b, t, "s.");
+	covet_batch_key_list(&b, t, "s.", "");
 	covet_buf_append(&b, " FROM (SELECT ");
-	key_list(&b, t, "t.");
+	covet_batch_key_list(&b, t, "t.", "");
 	covet_buf_appendf(&b, ", %srow_number() OVER (ORDER BY ", dl->catalog);
-	key_list(&b, t, "t.");
+	covet_batch_key_list(&b, t, "t.", "");
 	covet_buf_appendf(&b, ") AS \"covet n\", %scount(*) OVER () AS \"covet c\" FROM %s AS t",
 					  dl->catalog, t->sql_name);
 	/* only PostgreSQL has an estimate, and TABLESAMPLE; SQLite never splits */
@@ -157,7 +128,7 @@ split_keys(CovetDriver *d, const CovetTableInfo *t, char *const *upper, int work
 	covet_buf_append(&b, "s.\"covet c\") AND s.\"covet n\"");
 	covet_sql_op(&b, dl, "<");
 	covet_buf_append(&b, "s.\"covet c\" ORDER BY ");
-	key_list(&b, t, "s.");
+	covet_batch_key_list(&b, t, "s.", "");
 	if ((rc = covet_buf_finish(&b, &sql, err)) != COVET_OK)
 		return rc;
 	rc = d->query(d->ctx, sql, t->npk, (const char *const *) upper, res, err);

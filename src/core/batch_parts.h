@@ -15,6 +15,12 @@
 /* At most this many parts (workers) per run. */
 #define COVET_MAX_WORKERS 64
 
+/* batch.c: "k1", "k2" with a prefix and a suffix on each */
+extern void covet_batch_key_list(CovetBuf *b, const CovetTableInfo *t, const char *prefix,
+								 const char *suffix);
+/* batch.c: ({n}, {n+1}, ...) cast to the key types where the engine needs it */
+extern void covet_batch_key_params(CovetBuf *b, const CovetDialect *dl,
+								   const CovetTableInfo *t, int first_param);
 /* batch.c: a key as a JSON array of strings (["42"], ["eu","7"]). */
 extern CovetStatus covet_batch_key_encode(CovetMem *mem, char *const *values, int n,
 										  char **out, CovetError *err);
