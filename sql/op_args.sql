@@ -126,23 +126,8 @@ SELECT state, rows_done FROM covet.runs WHERE table_name = 'oa' AND set_sql = 'n
 SELECT 'end', s FROM oa_state;
 
 -- undo tables hold the caller's data and are not part of the extension:
--- drop them before the extension
-DO $$
-DECLARE
-	r record;
-BEGIN
-	FOR r IN SELECT undo_table FROM covet.runs WHERE undo_table IS NOT NULL LOOP
-		EXECUTE 'DROP TABLE ' || r.undo_table;
-	END LOOP;
-END
-$$;
-DROP VIEW oa_state;
-DROP EXTENSION covet;
-DROP TABLE oa;
-DROP FUNCTION oa_boom();
-DROP FUNCTION oa_try(text);
--- the undo tables are covet's: dropped before the extension (a parallel
--- run's parts share their parent's)
+-- drop them before the extension (a parallel run's parts share their
+-- parent's)
 DO $$
 DECLARE
 	r record;
@@ -152,4 +137,8 @@ BEGIN
 	END LOOP;
 END
 $$;
+DROP VIEW oa_state;
 DROP EXTENSION covet;
+DROP TABLE oa;
+DROP FUNCTION oa_boom();
+DROP FUNCTION oa_try(text);

@@ -336,7 +336,9 @@ WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 600000)
 "$COVET" backfill big --set 'n = n + 1' --batch 20 >"$T/out" 2>"$T/err" &
 pid=$!
 for _ in $(seq 1 100); do
-	[ "$(sqlite3 covet.db "SELECT count(*) FROM covet_runs WHERE op = 'backfill' AND table_name = 'big' AND rows_done > 0" 2>/dev/null)" = 1 ] && break
+	# a busy timeout: the run commits thousands of batches a second, and a
+	# reader that meets its write lock would see nothing and keep polling
+	[ "$(sqlite3 -cmd '.timeout 2000' covet.db "SELECT count(*) FROM covet_runs WHERE op = 'backfill' AND table_name = 'big' AND rows_done > 0" 2>/dev/null)" = 1 ] && break
 	sleep 0.05
 done
 t0=$(date +%s%N)

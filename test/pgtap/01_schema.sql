@@ -44,7 +44,7 @@ SELECT columns_are('covet', 'runs',
 	ARRAY['id', 'op', 'table_name', 'args', 'kind', 'set_sql', 'where_sql', 'reverse_set', 'key_columns',
 		  'upper_key', 'last_key', 'rows_done', 'rows_total', 'batches', 'batch_size', 'rows_per_sec',
 		  'eta_seconds', 'state', 'undo_table', 'undo_columns', 'migration', 'who', 'started_at',
-		  'updated_at', 'finished_at', 'error', 'error_key', 'retried', 'throttled', 'throttled_ms']);
+		  'updated_at', 'finished_at', 'error', 'error_key', 'parent_id', 'lower_key', 'retried', 'throttled', 'throttled_ms']);
 SELECT columns_are('covet', 'run_errors', ARRAY['run_id', 'key', 'error', 'sqlstate', 'at']);
 SELECT col_is_pk('covet', 'run_errors', ARRAY['run_id', 'key'], 'run_errors keyed by run and key');
 SELECT fk_ok('covet', 'run_errors', 'run_id', 'covet', 'runs', 'id');

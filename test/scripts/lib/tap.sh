@@ -29,6 +29,18 @@ is() {
 want: '$2'"; fi
 }
 
+# todo_is GOT WANT DESCRIPTION WHY: like is, but a mismatch is reported
+# "not ok ... # TODO WHY" (known to fail, counted as a pass by run-all.sh).
+# Only for a failure written down in the closing note; remove the TODO
+# once the cause is fixed.
+todo_is() {
+	if [ "$1" = "$2" ]; then ok "$3"; else
+		N=$((N + 1))
+		echo "not ok $N - $3 # TODO $4"
+		printf '%s\n' "got:  '$1'" "want: '$2'" | sed 's/^/# /'
+	fi
+}
+
 like() {
 	if grep -Eq "$2" <<<"$1"; then ok "$3"; else not_ok "$3" "got:  '$1'
 want: /$2/"; fi
