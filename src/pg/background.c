@@ -802,7 +802,8 @@ covet_worker_main(Datum main_arg)
 	 * checkpoint is in the same transaction, so a crash that loses the
 	 * last commits loses their batches and their checkpoints together, and
 	 * the resumed run does them again, once.  The run's progress only goes
-	 * back a little (at most about three wal_writer_delay).
+	 * back a little (at most about three wal_writer_delay), and never past
+	 * its end: the last commit of a run is synchronous (below).
 	 */
 	worker_set("synchronous_commit", "off");
 	worker_set_int("covet.batch_sleep", args.batch_sleep);
@@ -883,8 +884,15 @@ covet_worker_main(Datum main_arg)
 		}
 		else if (call.status == COVET_OK)
 		{
+			/*
+			 * The run's last commit waits for its WAL, and so for every
+			 * commit before it: a run that reads completed (or paused) stays
+			 * so after a crash.
+			 */
+			worker_set("synchronous_commit", "on");
 			covet_pg_call_end(&call);
 			CommitTransactionCommand();
+			worker_set("synchronous_commit", "off");
 			if (worker_final)
 				ereport(LOG,
 						(errmsg("covet run %lld completed: %lld rows in %lld batches",
