@@ -13,6 +13,8 @@ SELECT covet_json_record('cqcicicqc', '['::text, E'a"\n'::text, ','::text, 7::sm
 SELECT covet_json_record('ci', '['::text);
 SELECT covet_json_record('i', 'x'::text);
 SELECT covet_json_record('x', 'x'::text);
+-- flags are checked on every call, not only the first of a call site
+SELECT covet_json_record(f, 1::int8) FROM (VALUES ('i'), ('q')) AS v(f);
 -- a composite key (a row per record), a text key, no key, an integer key
 CREATE TABLE fast_pair (a integer, b text, v varchar(10), PRIMARY KEY (a, b));
 INSERT INTO fast_pair VALUES (1, 'x', E'q"\\'), (1, 'y', NULL), (2, E'tab\there', 'é');

@@ -628,19 +628,21 @@ covet_json_record(PG_FUNCTION_ARGS)
 								offsetof(JsonRecordArgs, types) + sizeof(Oid) * PG_NARGS());
 		ta->nargs = PG_NARGS();
 		for (i = 1; i < PG_NARGS(); i++)
-		{
-			Oid			t = get_fn_expr_argtype(fcinfo->flinfo, i);
-			char		f = flags[i - 1];
-
-			if ((f == 'i' && t != INT2OID && t != INT4OID && t != INT8OID) ||
-				(f != 'i' && t != TEXTOID && t != VARCHAROID) ||
-				(f != 'c' && f != 'q' && f != 'i'))
-				ereport(ERROR,
-						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-						 errmsg("covet_json_record: argument %d does not fit its flag", i + 1)));
-			ta->types[i] = t;
-		}
+			ta->types[i] = get_fn_expr_argtype(fcinfo->flinfo, i);
 		fcinfo->flinfo->fn_extra = ta;
+	}
+	/* every call: the flags are a value and may differ from row to row */
+	for (i = 1; i < PG_NARGS(); i++)
+	{
+		Oid			t = ta->types[i];
+		char		f = flags[i - 1];
+
+		if ((f == 'i' && t != INT2OID && t != INT4OID && t != INT8OID) ||
+			(f != 'i' && t != TEXTOID && t != VARCHAROID) ||
+			(f != 'c' && f != 'q' && f != 'i'))
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("covet_json_record: argument %d does not fit its flag", i + 1)));
 	}
 
 	/* the length first, then one allocation */
