@@ -79,7 +79,12 @@ covet_pg_health_gucs(void)
 							   "One SELECT returning a boolean, run as the run's owner after each committed batch. Empty turns the check off.",
 							   &covet_throttle_when,
 							   "",
-							   PGC_USERSET,
+							   /*
+								* superusers only: the query runs as the run's owner,
+								* who may be a superuser the setter is not (ALTER
+								* DATABASE ... SET by a database owner)
+								*/
+							   PGC_SUSET,
 							   0,
 							   NULL, NULL, NULL);
 }
