@@ -252,14 +252,15 @@ covet_batch_parts_sync(CovetDriver *d, int64_t parent_id, CovetError *err)
 		goto done;
 	rc = covet_sql_run(d,
 					   "SELECT {pg}count(*),"
-					   " {pg}sum(CASE WHEN state {=} 'completed' THEN 1 ELSE 0 END),"
+					   " {pg}sum(CASE WHEN state IN ('completed', 'completed with errors') THEN 1 ELSE 0 END),"
 					   " {pg}sum(CASE WHEN state IN ('pending', 'running') THEN 1 ELSE 0 END),"
 					   " {pg}sum(CASE WHEN state {=} 'failed' THEN 1 ELSE 0 END),"
 					   " {pg}sum(CASE WHEN state {=} 'paused' THEN 1 ELSE 0 END),"
 					   " {pg}sum(rows_done), {pg}sum(coalesce(rows_total, 0)), {pg}sum(batches),"
 					   " {pg}sum(CASE WHEN state IN ('running', 'completed')"
 					   " THEN coalesce(rows_per_sec, 0) ELSE 0 END),"
-					   " {pg}sum(CASE WHEN state {=} 'running' THEN coalesce(rows_per_sec, 0) ELSE 0 END)"
+					   " {pg}sum(CASE WHEN state {=} 'running' THEN coalesce(rows_per_sec, 0) ELSE 0 END),"
+					   " {pg}sum(CASE WHEN state {=} 'completed with errors' THEN 1 ELSE 0 END)"
 					   " FROM {runs} WHERE parent_id {=} CAST({1} AS bigint)",
 					   1, p, &res, err);
 	if (rc != COVET_OK || res.nrows != 1)
@@ -275,7 +276,8 @@ covet_batch_parts_sync(CovetDriver *d, int64_t parent_id, CovetError *err)
 	if (nparts == 0 || strcmp(parent_state, "rolled back") == 0)
 		goto done;
 	if (ncompleted == nparts)
-		state = "completed";
+		/* a part that skipped rows (on_error 'skip') makes the whole run so */
+		state = value_int(&res, 10) > 0 ? "completed with errors" : "completed";
 	else if (strcmp(parent_state, "paused") == 0 || strcmp(parent_state, "cancelled") == 0)
 		state = parent_state;
 	else if (nactive > 0)
@@ -315,7 +317,7 @@ covet_batch_parts_sync(CovetDriver *d, int64_t parent_id, CovetError *err)
 					   " rows_per_sec = CAST({6} AS double precision),"
 					   " eta_seconds = CAST({7} AS double precision),"
 					   " error = {8}, updated_at = {now},"
-					   " finished_at = CASE WHEN {2} IN ('completed', 'failed', 'cancelled')"
+					   " finished_at = CASE WHEN {2} IN ('completed', 'completed with errors', 'failed', 'cancelled')"
 					   " THEN coalesce(finished_at, {now}) END"
 					   " WHERE id {=} CAST({1} AS bigint)",
 					   8, p, NULL, err);

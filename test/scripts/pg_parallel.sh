@@ -120,6 +120,16 @@ is "$(q "SELECT string_agg(state, ',' ORDER BY id) FROM covet.runs WHERE parent_
 like "$(q "SELECT error FROM covet.runs WHERE id = $run")" "division by zero" "the parent's error is the failed part's"
 is "$(q "SELECT covet_cancel($run)") $(q "SELECT covet_undo($run)")" "$run $run" "cancelled and undone"
 is "$(q "SELECT count(*) FILTER (WHERE n = id) FROM t")" "200000" "every row is back"
+# on_error 'skip' in a part: the row is skipped and recorded, the parent
+# ends 'completed with errors' (not cancelled)
+run=$(q "SELECT covet_backfill_background('t', 'n = n + 1 / (id - 150000)', 1000, workers => 2, on_error => 'skip')")
+is "$(q "SELECT covet_wait($run)")" "completed with errors" "a part that skipped a row: the parent ends completed with errors"
+is "$(q "SELECT count(*) FILTER (WHERE n = id + 1) || '|' || count(*) FILTER (WHERE n = id - 1) || '|' || count(*) FILTER (WHERE id = 150000 AND n = id) FROM t")" "1|1|1" \
+	"the rows around the failing one changed (integer division: +1 at 150001, -1 at 149999); the failing row did not"
+is "$(q "SELECT e.key FROM covet.run_errors e JOIN covet.runs r ON r.id = e.run_id WHERE r.parent_id = $run")" '["150000"]' \
+	"the failing key is recorded by its part"
+is "$(q "SELECT covet_undo($run)")" "$run" "undone"
+is "$(q "SELECT count(*) FILTER (WHERE n = id) FROM t")" "200000" "every row is back"
 
 # --- a text key and a composite key ------------------------------------------------
 
