@@ -276,7 +276,12 @@ covet_sqlite_ensure_schema(SqliteCall *call, CovetError *err)
 
 	if (version == current)
 		return COVET_OK;
-	if (version > current || version < 0)
+	/*
+	 * version < 0 is judged inside the transaction below: read outside one,
+	 * a busy database (another connection creating the tables) looks the
+	 * same as a missing row
+	 */
+	if (version > current)
 		return too_new(version, err);
 	if ((rc = covet_sqlite_exec(call, own ? "BEGIN IMMEDIATE" : "SAVEPOINT covet_schema", err)) != COVET_OK)
 		return rc;
